@@ -1,0 +1,1 @@
+"""Privacyloket: privacy requests for parents at Dutch primary schools, over Telegram."""

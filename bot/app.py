@@ -1,0 +1,119 @@
+"""The composition root: every Telegram handler is registered here, in order."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.i18n import N_, gettext, use_language
+from bot.services import Services
+from handlers import account, fallback, gate, menu, onboarding
+from handlers.callbacks import CallbackCodec, pattern
+from handlers.context import BotApplication, BotContext
+from handlers.errors import on_error
+from handlers.persistence import SqlitePersistence
+from handlers.update_processor import ChatOrderedProcessor
+from storage import processed_updates
+from storage.db import to_db
+
+log = logging.getLogger(__name__)
+
+# ConversationHandler warns that buttons are tracked per chat, not per message: intended.
+warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+
+COMMANDS = (
+    ("menu", N_("Main menu")),
+    ("privacy", N_("How the school handles personal data")),
+    ("language", N_("Nederlands / English")),
+    ("help", N_("What I can do")),
+    ("forgetme", N_("Unlink this Telegram account")),
+    ("cancel", N_("Stop what you are doing")),
+)
+
+
+def build_application(
+    services: Services,
+    *,
+    persistence_interval: float = 2,
+    on_update_done: Callable[[int], None] | None = None,
+    rate_limit: bool = True,
+) -> BotApplication:
+    settings = services.settings
+    if settings.bot_token is None:
+        raise ValueError("no bot token")
+
+    async def claim(update_id: int) -> bool:
+        async with services.db.transaction() as conn:
+            return await processed_updates.claim(conn, update_id, to_db(services.clock.now()))
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.bot_token.get_secret_value())
+        .base_url(f"{settings.api_base_url}/bot")
+        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .persistence(SqlitePersistence(services.db, services.cipher, persistence_interval))
+        .concurrent_updates(ChatOrderedProcessor(claim, on_done=on_update_done))
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+    application: BotApplication = builder.build()
+    application.bot_data["services"] = services
+    application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
+    register_handlers(application)
+    return application
+
+
+def register_handlers(app: BotApplication) -> None:
+    # Before anything else: the reader's language (group -2), then the button check (-1).
+    app.add_handler(TypeHandler(Update, gate.set_locale), group=-2)
+    app.add_handler(TypeHandler(Update, gate.check_button), group=-1)
+
+    # Group 0: the first handler that matches takes the update.
+    app.add_handler(onboarding.build())
+    app.add_handler(CommandHandler("menu", menu.menu_command))
+    app.add_handler(CommandHandler("help", menu.help_command))
+    app.add_handler(CommandHandler("language", account.language_command))
+    app.add_handler(CommandHandler("privacy", account.privacy_command))
+    app.add_handler(CommandHandler("forgetme", account.forgetme_command))
+    app.add_handler(CommandHandler("cancel", onboarding.cancel))
+    app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=pattern("menu")))
+    app.add_handler(CallbackQueryHandler(account.privacy_button, pattern=pattern("privacy")))
+    app.add_handler(CallbackQueryHandler(account.language_button, pattern=pattern("language")))
+    app.add_handler(CallbackQueryHandler(onboarding.language_chosen, pattern=pattern("lang")))
+    app.add_handler(CallbackQueryHandler(account.forget_button, pattern=pattern("forget")))
+    # Whatever is left: a photo, a sticker, an unknown command, text out of place.
+    app.add_handler(MessageHandler(filters.ALL, fallback.unexpected))
+    app.add_handler(CallbackQueryHandler(fallback.unexpected))
+
+    app.add_error_handler(on_error)
+
+
+async def publish_commands(app: BotApplication) -> None:
+    """The command list in Telegram's menu, in the language of each person's app."""
+    for language_code in (None, "nl", "en"):
+        with use_language("en" if language_code == "en" else "nl"):
+            commands = [BotCommand(name, gettext(text)) for name, text in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=language_code)

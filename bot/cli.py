@@ -1,0 +1,273 @@
+"""The ``privacyloket`` command: set up, import the roster, print invitations, run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from telegram.error import InvalidToken, NetworkError
+
+from bot import audit
+from bot.app import build_application, publish_commands
+from bot.codes import display
+from bot.errors import UserFacingError
+from bot.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
+from bot.letters import Letter, write_letters_csv, write_letters_pdf
+from bot.roster import RosterError, import_roster, parse_roster
+from bot.services import Services
+from bot.settings import Settings, load_settings
+from storage.migrations import schema_version
+
+log = logging.getLogger("privacyloket")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="privacyloket",
+        description="Privacy requests from parents to their child's school, over Telegram. "
+        "Settings come from PRIVACYLOKET_* environment variables or a .env file.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser(
+        "init", help="create or migrate the database; create the key file if needed"
+    )
+
+    roster = commands.add_parser("import-roster", help="import or update the school's roster")
+    roster.add_argument("file", type=Path, metavar="FILE.csv")
+    roster.add_argument("--school", required=True, metavar="SLUG")
+
+    invites = commands.add_parser(
+        "invites", help="issue codes to guardians without one and write letters or a CSV"
+    )
+    invites.add_argument("--school", required=True, metavar="SLUG")
+    invites.add_argument("--group", metavar="G", help="only guardians of pupils in this group")
+    invites.add_argument("--format", choices=("pdf", "csv"), default="pdf")
+    invites.add_argument("--out", required=True, type=Path, metavar="FILE")
+    invites.add_argument("--renew", action="store_true", help="replace codes that are still open")
+    invites.add_argument("--bot-username", help="default: PRIVACYLOKET_BOT_USERNAME")
+
+    staff = commands.add_parser("staff-invite", help="print a code for a staff member")
+    staff.add_argument("--school", required=True, metavar="SLUG")
+    staff.add_argument("--role", required=True, choices=STAFF_ROLES)
+    staff.add_argument("--name", required=True)
+    staff.add_argument(
+        "--group", action="append", default=[], metavar="G", help="a group they teach (repeat)"
+    )
+    staff.add_argument("--bot-username", help="default: PRIVACYLOKET_BOT_USERNAME")
+
+    commands.add_parser("run", help="run the bot (long polling)")
+
+    audit_parser = commands.add_parser("audit", help="check the audit trail")
+    audit_commands = audit_parser.add_subparsers(dest="audit_command", required=True)
+    audit_commands.add_parser("verify", help="verify that no audit event was changed or deleted")
+    return parser
+
+
+def _bot_username(args: argparse.Namespace, settings: Settings) -> str:
+    username: str | None = args.bot_username or settings.bot_username
+    if not username:
+        raise UserFacingError(
+            "the bot's username is needed for the links: pass --bot-username or set "
+            "PRIVACYLOKET_BOT_USERNAME"
+        )
+    return username.removeprefix("@")
+
+
+async def _init(settings: Settings) -> None:
+    if settings.ensure_key_file():
+        print(
+            f"Created the key file {settings.key_file} (readable only by you). Keep a copy "
+            "somewhere safe, apart from database backups: without it, codes and stored text "
+            "cannot be read."
+        )
+    services = await Services.start(settings)
+    try:
+        version = await schema_version(services.db.reader)
+        print(f"Database {settings.database} is ready (schema version {version}).")
+        print(f"Schools: {', '.join(sorted(services.schools))}")
+    finally:
+        await services.close()
+
+
+async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise UserFacingError(f"{args.file}: {exc.strerror}") from None
+    services = await Services.start(settings)
+    try:
+        school = services.school(args.school)
+        rows = parse_roster(data, services.clock.now().astimezone(school.tz).date())
+        summary = await import_roster(services.db, services.keys, services.clock, school, rows)
+    finally:
+        await services.close()
+    print(
+        f"Roster imported for {school.slug}: {summary.added} added, {summary.updated} updated, "
+        f"{summary.left} marked as left, {summary.unchanged} unchanged; "
+        f"{summary.guardians} guardians."
+    )
+
+
+def _check_writable(path: Path) -> None:
+    """Fail before codes are issued, not after: codes exist only in what we write."""
+    folder = path.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or path.is_dir():
+        raise UserFacingError(f"{path}: cannot write there")
+
+
+async def _invites(settings: Settings, args: argparse.Namespace) -> None:
+    username = _bot_username(args, settings)
+    _check_writable(args.out)
+    services = await Services.start(settings)
+    try:
+        school = services.school(args.school)
+        issued = await issue_guardian_codes(
+            services.db,
+            services.keys,
+            services.clock,
+            school,
+            days=settings.guardian_code_days,
+            group=args.group,
+            renew=args.renew,
+        )
+    finally:
+        await services.close()
+    letters = [
+        Letter(
+            guardian_name=item.guardian_name,
+            children=item.children,
+            code=display(item.code),
+            deep_link=deep_link(username, item.code),
+            expires=item.expires.astimezone(school.tz).date(),
+        )
+        for item in issued
+    ]
+    if not letters:
+        print("No new codes: every guardian already has an open one (use --renew to replace).")
+        return
+    if args.format == "pdf":
+        write_letters_pdf(letters, school_name=school.name, bot_username=username, out=args.out)
+    else:
+        write_letters_csv(letters, args.out)
+    print(f"{len(letters)} codes issued; written to {args.out}.")
+
+
+async def _staff_invite(settings: Settings, args: argparse.Namespace) -> None:
+    username = _bot_username(args, settings)
+    services = await Services.start(settings)
+    try:
+        school = services.school(args.school)
+        issued = await issue_staff_code(
+            services.db,
+            services.keys,
+            services.clock,
+            school,
+            name=args.name,
+            role=args.role,
+            groups=args.group,
+            days=settings.staff_code_days,
+        )
+    finally:
+        await services.close()
+    groups = f" (groups {', '.join(issued.groups)})" if issued.groups else ""
+    expires = issued.expires.astimezone(school.tz).strftime("%Y-%m-%d")
+    print(f"Code for {issued.name}, {issued.role}{groups} at {school.name}:")
+    print(f"  {display(issued.code)}")
+    print(f"  {deep_link(username, issued.code)}")
+    print(f"Valid until {expires}, once. Hand it over in person.")
+
+
+async def _audit_verify(settings: Settings) -> int:
+    services = await Services.start(settings)
+    try:
+        result = await audit.verify(services.db.reader, services.keys.audit)
+    finally:
+        await services.close()
+    if result.ok:
+        print(f"Audit trail intact: {result.checked} events verified.")
+        return 0
+    print(
+        f"Audit trail broken at event {result.first_bad}: {result.problem} "
+        f"({result.checked} events before it are intact).",
+        file=sys.stderr,
+    )
+    return 1
+
+
+async def _run(settings: Settings) -> None:
+    if settings.bot_token is None:
+        raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
+    services = await Services.start(settings)
+    try:
+        application = build_application(services)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await application.initialize()
+        except InvalidToken:
+            raise UserFacingError("the bot token was refused by the Bot API") from None
+        except NetworkError as exc:
+            raise UserFacingError(
+                f"cannot reach the Bot API at {settings.api_base_url} ({exc.message})"
+            ) from None
+        try:
+            await publish_commands(application)
+            assert application.updater is not None
+            await application.updater.start_polling(allowed_updates=["message", "callback_query"])
+            await application.start()
+            log.info("bot is running as @%s", application.bot.username)
+            await stop.wait()
+            log.info("stopping")
+            await application.updater.stop()
+            await application.stop()
+        finally:
+            await application.shutdown()
+    finally:
+        await services.close()
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Request URLs contain the bot token: never log them.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _configure_logging(settings.log_level)
+        match args.command:
+            case "init":
+                asyncio.run(_init(settings))
+            case "import-roster":
+                asyncio.run(_import_roster(settings, args))
+            case "invites":
+                asyncio.run(_invites(settings, args))
+            case "staff-invite":
+                asyncio.run(_staff_invite(settings, args))
+            case "audit":
+                return asyncio.run(_audit_verify(settings))
+            case "run":
+                asyncio.run(_run(settings))
+    except RosterError as exc:
+        print(f"privacyloket: error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return exc.exit_code
+    except UserFacingError as exc:
+        print(f"privacyloket: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 0

@@ -1,0 +1,113 @@
+"""Translations and dates in the reader's language.
+
+The language is held in a ContextVar: set per Telegram update by a group −1 handler and
+per recipient around outbox messages and jobs, never process-wide.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, tzinfo
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Literal, TypeGuard
+
+from babel import dates as babel_dates
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+DEFAULT_LANGUAGE: Language = "nl"
+BABEL_LOCALES: dict[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+_language: ContextVar[Language] = ContextVar("language", default=DEFAULT_LANGUAGE)
+
+
+def is_language(value: object) -> TypeGuard[Language]:
+    return value in LANGUAGES
+
+
+@cache
+def translations(language: Language) -> _gettext.NullTranslations:
+    """The catalog for ``language``: the compiled .mo when current, else compiled from the .po."""
+    folder = LOCALES_DIR / language / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fp:
+            return Translations(fp, domain=DOMAIN)
+    if not po.exists():
+        return _gettext.NullTranslations()
+    with po.open("rb") as fp:
+        catalog = read_po(fp, locale=language, domain=DOMAIN)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def current_language() -> Language:
+    return _language.get()
+
+
+def set_language(language: Language) -> None:
+    """Set the language for the rest of the current task (one Telegram update)."""
+    _language.set(language)
+
+
+@contextmanager
+def use_language(language: Language) -> Iterator[None]:
+    token = _language.set(language)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+def gettext(message: str) -> str:
+    return translations(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_language.get()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, where it is shown."""
+    return message
+
+
+def suggest_language(telegram_code: str | None, fallback: Language = DEFAULT_LANGUAGE) -> Language:
+    """The language to offer first: the Telegram app's when it is one we speak."""
+    code = (telegram_code or "").lower()
+    if code.startswith("nl"):
+        return "nl"
+    if code.startswith("en"):
+        return "en"
+    return fallback
+
+
+def format_date(value: date, fmt: Literal["short", "medium", "long", "full"] = "long") -> str:
+    return babel_dates.format_date(value, fmt, locale=BABEL_LOCALES[_language.get()])
+
+
+def format_datetime(value: datetime, tz: tzinfo, fmt: str = "d MMMM y, HH:mm") -> str:
+    return babel_dates.format_datetime(
+        value, fmt, tzinfo=tz, locale=BABEL_LOCALES[_language.get()]
+    )
+
+
+def format_time(value: datetime, tz: tzinfo) -> str:
+    return babel_dates.format_time(
+        value, "HH:mm", tzinfo=tz, locale=BABEL_LOCALES[_language.get()]
+    )

@@ -1,0 +1,153 @@
+"""Issuing invitation codes to guardians (for letters) and to staff members."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot import audit, codes
+from bot.clock import Clock
+from bot.errors import UserFacingError
+from bot.keys import Keys
+from bot.school_config import SchoolConfig
+from storage import invitations, people, schools, staff
+from storage.db import Database, to_db
+
+STAFF_ROLES = ("teacher", "director", "privacy_officer")
+
+
+@dataclass(frozen=True, slots=True)
+class GuardianCode:
+    guardian_name: str
+    children: tuple[str, ...]
+    code: str
+    expires: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StaffCode:
+    name: str
+    role: str
+    groups: tuple[str, ...]
+    code: str
+    expires: datetime
+
+
+def expiry(now: datetime, days: int, tz: ZoneInfo) -> datetime:
+    """Codes stay valid up to and including the last day, to the end of that local day."""
+    last_day = (now + timedelta(days=days)).astimezone(tz).date()
+    return datetime.combine(last_day, time(23, 59, 59), tz)
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+async def issue_guardian_codes(
+    db: Database,
+    keys: Keys,
+    clock: Clock,
+    school: SchoolConfig,
+    *,
+    days: int,
+    group: str | None = None,
+    renew: bool = False,
+) -> list[GuardianCode]:
+    """A code for every guardian of a current student without an open one (or all, renewing)."""
+    now = clock.now()
+    expires = expiry(now, days, school.tz)
+    issued: list[GuardianCode] = []
+    async with db.transaction() as conn:
+        school_id = await schools.find_id(conn, school.slug)
+        if school_id is None:
+            raise UserFacingError(f"school {school.slug!r} has no roster yet: import one first")
+        if group is not None and not await schools.group_ids(conn, school_id, [group]):
+            raise UserFacingError(f"group {group!r} is not a group of {school.slug}")
+        with_code = await invitations.guardians_with_open_code(conn, school_id, to_db(now))
+        for guardian in await people.guardians_for_school(conn, school_id, group):
+            if guardian.id in with_code:
+                if not renew:
+                    continue
+                await invitations.revoke_open_for_guardian(conn, guardian.id, to_db(now))
+            code = codes.generate()
+            invitation_id = await invitations.create(
+                conn,
+                school_id,
+                codes.code_mac(keys.codes, code),
+                guardian_id=guardian.id,
+                created_at=to_db(now),
+                expires_at=to_db(expires),
+            )
+            children = await people.children_of(conn, [guardian.id])
+            issued.append(
+                GuardianCode(
+                    guardian.name,
+                    tuple(c.first_name for c in children if c.left_at is None),
+                    code,
+                    expires,
+                )
+            )
+            await audit.record(
+                conn,
+                keys.audit,
+                now,
+                actor="cli",
+                action="invitation.issued",
+                school_id=school_id,
+                subject=f"invitation:{invitation_id}",
+                details={"guardian": guardian.id, "renewed": guardian.id in with_code},
+            )
+    return issued
+
+
+async def issue_staff_code(
+    db: Database,
+    keys: Keys,
+    clock: Clock,
+    school: SchoolConfig,
+    *,
+    name: str,
+    role: str,
+    groups: list[str],
+    days: int,
+) -> StaffCode:
+    if role not in STAFF_ROLES:
+        raise UserFacingError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    if role == "teacher" and not groups:
+        raise UserFacingError("a teacher needs at least one --group")
+    if not name.strip():
+        raise UserFacingError("--name is empty")
+    now = clock.now()
+    expires = expiry(now, days, school.tz)
+    code = codes.generate()
+    async with db.transaction() as conn:
+        school_id = await schools.ensure(conn, school.slug, school.name)
+        found = await schools.group_ids(conn, school_id, groups)
+        unknown = [g for g in groups if g not in found]
+        if unknown:
+            raise UserFacingError(
+                f"unknown group(s) {', '.join(unknown)} at {school.slug}: import the roster first"
+            )
+        staff_id = await staff.create(
+            conn, school_id, name.strip(), role, list(found.values()), to_db(now)
+        )
+        invitation_id = await invitations.create(
+            conn,
+            school_id,
+            codes.code_mac(keys.codes, code),
+            staff_id=staff_id,
+            created_at=to_db(now),
+            expires_at=to_db(expires),
+        )
+        await audit.record(
+            conn,
+            keys.audit,
+            now,
+            actor="cli",
+            action="invitation.issued",
+            school_id=school_id,
+            subject=f"invitation:{invitation_id}",
+            details={"staff": staff_id, "role": role},
+        )
+    return StaffCode(name.strip(), role, tuple(groups), code, expires)

@@ -1,0 +1,70 @@
+"""The services a running bot (or a CLI command) works with, created once and shared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.accounts import Accounts
+from bot.clock import Clock, SystemClock
+from bot.crypto import Cipher
+from bot.errors import ConfigError
+from bot.keys import Keys
+from bot.onboarding import Onboarding
+from bot.school_config import SchoolConfig, load_schools
+from bot.settings import Settings
+from storage import schools
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    keys: Keys
+    clock: Clock
+    schools: dict[str, SchoolConfig]
+    school_by_id: dict[int, SchoolConfig]
+    cipher: Cipher
+    onboarding: Onboarding
+    accounts: Accounts
+
+    @classmethod
+    async def start(cls, settings: Settings, clock: Clock | None = None) -> Services:
+        """Load the school configs and the key, open (and migrate) the database."""
+        configs = load_schools(settings.schools)
+        try:
+            keys = settings.keys()
+        except ValueError as exc:
+            raise ConfigError(f"PRIVACYLOKET_PREVIOUS_SECRET_KEYS: {exc}") from None
+        clock = clock or SystemClock()
+        db = Database(settings.database)
+        await db.open()
+        try:
+            by_id: dict[int, SchoolConfig] = {}
+            async with db.transaction() as conn:
+                for config in configs.values():
+                    by_id[await schools.ensure(conn, config.slug, config.name)] = config
+        except BaseException:
+            await db.close()
+            raise
+        return cls(
+            settings=settings,
+            db=db,
+            keys=keys,
+            clock=clock,
+            schools=configs,
+            school_by_id=by_id,
+            cipher=Cipher(keys.encryption),
+            onboarding=Onboarding(db, keys, clock),
+            accounts=Accounts(db, keys, clock),
+        )
+
+    def school(self, slug: str) -> SchoolConfig:
+        try:
+            return self.schools[slug]
+        except KeyError:
+            known = ", ".join(sorted(self.schools)) or "none"
+            raise ConfigError(f"--school: unknown school {slug!r} (configured: {known})") from None
+
+    async def close(self) -> None:
+        await self.db.close()

@@ -1,0 +1,89 @@
+"""Deployment settings, read from PRIVACYLOKET_* environment variables and a .env file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+from bot.keys import MIN_SECRET_LENGTH, Keys
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PRIVACYLOKET_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    bot_token: SecretStr | None = None
+    bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
+    database: Path = Path("privacyloket.db")
+    schools: Path = Path("school.toml")
+    api_base_url: str = "https://api.telegram.org"
+    secret_key: SecretStr | None = None
+    previous_secret_keys: list[SecretStr] = Field(default_factory=list)
+    key_file: Path = Path("privacyloket.key")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    guardian_code_days: int = Field(default=30, ge=1, le=365)
+    staff_code_days: int = Field(default=7, ge=1, le=90)
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    def secret(self) -> bytes:
+        """The deployment secret: the setting, else the key file written by ``init``."""
+        if self.secret_key is not None:
+            value = self.secret_key.get_secret_value().strip()
+            if len(value) < MIN_SECRET_LENGTH:
+                raise ConfigError(
+                    f"PRIVACYLOKET_SECRET_KEY: must be at least {MIN_SECRET_LENGTH} characters"
+                )
+            return value.encode()
+        try:
+            value = self.key_file.read_text(encoding="ascii").strip()
+        except FileNotFoundError:
+            raise ConfigError(
+                f"no secret key: set PRIVACYLOKET_SECRET_KEY or run 'privacyloket init' "
+                f"to create {self.key_file}"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{self.key_file}: cannot read the key file ({exc})") from None
+        if len(value) < MIN_SECRET_LENGTH:
+            raise ConfigError(f"{self.key_file}: the key file is too short or damaged")
+        return value.encode()
+
+    def keys(self) -> Keys:
+        previous = tuple(k.get_secret_value().strip().encode() for k in self.previous_secret_keys)
+        return Keys.derive(self.secret(), previous)
+
+    def ensure_key_file(self) -> bool:
+        """Create the key file with a fresh secret when none is configured. True if created."""
+        if self.secret_key is not None or self.key_file.exists():
+            return False
+        self.key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(48) + "\n")
+        return True
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        raise ConfigError(f"PRIVACYLOKET_{field}: {error['msg']}") from None

@@ -1,0 +1,1 @@
+"""Telegram-facing code: conversations, commands, keyboards, callback data and rendering."""

@@ -1,0 +1,36 @@
+"""Whatever no other handler took: a short hint, and nothing changes."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.i18n import _
+from handlers.context import BotContext
+from handlers.menu import not_linked_text, send_menu
+from handlers.messages import send
+
+
+async def unexpected(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    if user is None or update.effective_chat is None or update.effective_chat.type != "private":
+        return
+    message = update.effective_message
+    linked = await context.services.accounts.profile(user.id) is not None
+    if update.callback_query is not None:
+        await send(update, context, _("This button no longer works."))
+        await send_menu(update, context)
+        return
+    if message is None:
+        return
+    if message.text is not None and message.text.startswith("/"):
+        await send(update, context, _("I do not know that command. /help shows what I can do."))
+        return
+    if message.text is None:
+        hint = _("I can only read typed text and the buttons under my messages.")
+    else:
+        hint = _("Please use the buttons under my messages.")
+    if not linked:
+        await send(update, context, hint + "\n\n" + not_linked_text())
+        return
+    await send(update, context, hint)
+    await send_menu(update, context)

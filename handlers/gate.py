@@ -1,0 +1,39 @@
+"""Runs before any handler: sets the reader's language and refuses forged or stale buttons."""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.i18n import _, set_language, suggest_language
+from handlers.context import BotContext
+from handlers.menu import send_menu
+from handlers.messages import is_live
+
+
+async def set_locale(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    stored = await context.services.accounts.language(user.id)
+    set_language(stored or suggest_language(user.language_code))
+
+
+async def check_button(update: Update, context: BotContext) -> None:
+    """Every callback query is answered here, so none is left spinning on the phone."""
+    query = update.callback_query
+    if query is None:
+        return
+    decoded = context.codec.decode(query.from_user.id, query.data or "")
+    message = query.message
+    if decoded is None:
+        reason = "forged"
+    elif not isinstance(message, Message) or not is_live(context, message.message_id):
+        reason = "stale"
+    else:
+        await query.answer()
+        return
+    await query.answer(_("This button no longer works."))
+    await context.services.accounts.note_refused_button(query.from_user.id, reason)
+    await send_menu(update, context)
+    raise ApplicationHandlerStop

@@ -1,0 +1,132 @@
+"""The main menu, /menu and /help."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+
+from bot.accounts import Profile
+from bot.i18n import _
+from handlers.context import BotContext
+from handlers.messages import Keyboard, send, show
+from handlers.render import esc
+from handlers.texts import child_line, group_label
+
+
+def _role(role: str) -> str:
+    if role == "teacher":
+        return _("teacher")
+    if role == "director":
+        return _("director")
+    return _("privacy officer")
+
+
+def _school_names(context: BotContext, profile: Profile) -> str:
+    names = [
+        esc(context.services.school_by_id[s].name)
+        for s in sorted(profile.school_ids)
+        if s in context.services.school_by_id
+    ]
+    return ", ".join(names)
+
+
+def staff_lines(context: BotContext, profile: Profile) -> list[str]:
+    lines = []
+    for member in profile.staff:
+        school = context.services.school_by_id.get(member.school_id)
+        school_name = esc(school.name) if school else ""
+        if member.groups:
+            groups = ", ".join(group_label(g) for g in member.groups)
+            lines.append(
+                _("You are registered as {role} of {groups} at {school}.").format(
+                    role=_role(member.role), groups=groups, school=school_name
+                )
+            )
+        else:
+            lines.append(
+                _("You are registered as {role} at {school}.").format(
+                    role=_role(member.role), school=school_name
+                )
+            )
+    return lines
+
+
+def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
+    user = profile.telegram_user_id
+    lines = [_("<b>Privacyloket</b> · {school}").format(school=_school_names(context, profile))]
+    if profile.is_guardian:
+        lines += ["", _("Your children:")]
+        lines += [f"• {child_line(c)}" for c in profile.children]
+        lines += ["", _("What would you like to do?")]
+    if profile.is_staff:
+        lines += ["", *staff_lines(context, profile), _("Your commands are listed under /help.")]
+    keyboard: list[list[InlineKeyboardButton]] = [
+        [context.button(user, _("Privacy information"), "privacy")],
+        [context.button(user, _("Language / Taal"), "language")],
+    ]
+    return "\n".join(lines), keyboard
+
+
+async def send_menu(update: Update, context: BotContext, *, edit: bool = False) -> None:
+    """The main menu for a linked account, or how to start for anyone else."""
+    user = update.effective_user
+    assert user is not None
+    profile = await context.services.accounts.profile(user.id)
+    if profile is None:
+        await send(update, context, not_linked_text())
+        return
+    text, keyboard = menu_content(context, profile)
+    await (show if edit else send)(update, context, text, keyboard)
+
+
+def not_linked_text() -> str:
+    return _(
+        "This Telegram account is not linked to a school yet. Tap /start and type the code "
+        "from the letter you received from the school."
+    )
+
+
+async def menu_command(update: Update, context: BotContext) -> None:
+    await send_menu(update, context)
+
+
+async def menu_button(update: Update, context: BotContext) -> None:
+    await send_menu(update, context, edit=True)
+
+
+def help_text(profile: Profile | None) -> str:
+    lines = [_("<b>Privacyloket</b> helps you exercise your privacy rights at school.")]
+    if profile is None:
+        lines += [
+            "",
+            _("/start – link this account with the code from the school's letter"),
+            _("/privacy – how the school handles personal data"),
+            _("/language – choose Dutch or English"),
+            _("/help – this overview"),
+        ]
+        return "\n".join(lines)
+    lines += [
+        "",
+        _("/menu – the main menu"),
+        _("/privacy – how the school handles personal data"),
+        _("/language – choose Dutch or English"),
+        _("/forgetme – unlink this Telegram account"),
+        _("/cancel – stop what you are doing"),
+        _("/help – this overview"),
+    ]
+    if profile.is_staff:
+        lines += [
+            "",
+            _("<b>For staff</b>"),
+            _(
+                "New requests from parents reach you here as a message with the request "
+                "number. Handle them on time: the law allows one month."
+            ),
+        ]
+    return "\n".join(lines)
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    user = update.effective_user
+    assert user is not None
+    profile = await context.services.accounts.profile(user.id)
+    await send(update, context, help_text(profile))

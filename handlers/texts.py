@@ -1,0 +1,32 @@
+"""Small pieces of text used on several screens."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from bot.i18n import _, ngettext
+from handlers.render import esc
+from storage.people import Student
+
+
+def group_label(name: str | None) -> str:
+    if not name:
+        return _("no group")
+    return _("group {name}").format(name=esc(name))
+
+
+def child_line(child: Student) -> str:
+    line = f"{esc(child.first_name)} {esc(child.last_name)}, {group_label(child.group_name)}"
+    if child.left_at is not None:
+        line += " " + _("(has left the school)")
+    return line
+
+
+def wait_text(until: datetime, now: datetime) -> str:
+    """'in 30 seconds' / 'in 4 minutes': how long someone has to wait."""
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    if seconds < 90:
+        return ngettext("in {n} second", "in {n} seconds", seconds).format(n=seconds)
+    minutes = math.ceil(seconds / 60)
+    return ngettext("in {n} minute", "in {n} minutes", minutes).format(n=minutes)

@@ -1,0 +1,87 @@
+"""Telegram accounts and what they are linked to (guardian or staff records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    telegram_user_id: int
+    chat_id: int
+    language: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    school_id: int
+    guardian_id: int | None
+    staff_id: int | None
+    linked_at: str
+
+
+async def get(conn: Connection, telegram_user_id: int) -> Account | None:
+    async with conn.execute(
+        "SELECT telegram_user_id, chat_id, language, created_at FROM accounts "
+        "WHERE telegram_user_id = ?",
+        (telegram_user_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return Account(*tuple(row)) if row else None
+
+
+async def ensure(
+    conn: Connection, telegram_user_id: int, chat_id: int, language: str, at: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO accounts (telegram_user_id, chat_id, language, created_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET chat_id = "
+        "excluded.chat_id",
+        (telegram_user_id, chat_id, language, at),
+    )
+
+
+async def set_language(conn: Connection, telegram_user_id: int, language: str) -> bool:
+    cursor = await conn.execute(
+        "UPDATE accounts SET language = ? WHERE telegram_user_id = ?",
+        (language, telegram_user_id),
+    )
+    return cursor.rowcount == 1
+
+
+async def add_link(
+    conn: Connection,
+    telegram_user_id: int,
+    school_id: int,
+    invitation_id: int,
+    at: str,
+    *,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+) -> bool:
+    """Link the account; False when it already was linked to that guardian or staff record."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO account_links (telegram_user_id, school_id, guardian_id, "
+        "staff_id, invitation_id, linked_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (telegram_user_id, school_id, guardian_id, staff_id, invitation_id, at),
+    )
+    return cursor.rowcount == 1
+
+
+async def links(conn: Connection, telegram_user_id: int) -> list[Link]:
+    async with conn.execute(
+        "SELECT school_id, guardian_id, staff_id, linked_at FROM account_links "
+        "WHERE telegram_user_id = ? ORDER BY id",
+        (telegram_user_id,),
+    ) as cur:
+        return [Link(*tuple(r)) async for r in cur]
+
+
+async def delete(conn: Connection, telegram_user_id: int) -> bool:
+    cursor = await conn.execute(
+        "DELETE FROM accounts WHERE telegram_user_id = ?", (telegram_user_id,)
+    )
+    return cursor.rowcount == 1

@@ -1,0 +1,30 @@
+"""Conversation state and per-user and per-chat data, as opaque (encrypted) blobs."""
+
+from __future__ import annotations
+
+from storage.db import Connection
+
+
+async def load(conn: Connection, kind: str) -> dict[str, bytes]:
+    async with conn.execute("SELECT key, data FROM bot_state WHERE kind = ?", (kind,)) as cur:
+        return {str(r[0]): bytes(r[1]) async for r in cur}
+
+
+async def save(conn: Connection, kind: str, key: str, data: bytes | None) -> None:
+    if data is None:
+        await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))
+    else:
+        await conn.execute(
+            "INSERT INTO bot_state (kind, key, data) VALUES (?, ?, ?) "
+            "ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data",
+            (kind, key, data),
+        )
+
+
+async def delete_key(conn: Connection, key: str) -> None:
+    """Drop all state stored under ``key`` (a user or chat id), also as part of a
+    conversation key (ids joined by ":")."""
+    await conn.execute(
+        "DELETE FROM bot_state WHERE key = ? OR key LIKE ? OR key LIKE ? OR key LIKE ?",
+        (key, f"{key}:%", f"%:{key}", f"%:{key}:%"),
+    )

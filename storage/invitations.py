@@ -1,0 +1,105 @@
+"""Invitation codes, stored only as a MAC of the code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    id: int
+    school_id: int
+    guardian_id: int | None
+    staff_id: int | None
+    expires_at: str
+    used_at: str | None
+    revoked_at: str | None
+    birth_date_failures: int
+
+
+_SELECT = (
+    "SELECT id, school_id, guardian_id, staff_id, expires_at, used_at, revoked_at, "
+    "birth_date_failures FROM invitations "
+)
+
+
+async def create(
+    conn: Connection,
+    school_id: int,
+    code_mac: str,
+    *,
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+    created_at: str,
+    expires_at: str,
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO invitations (school_id, code_mac, guardian_id, staff_id, created_at, "
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (school_id, code_mac, guardian_id, staff_id, created_at, expires_at),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+async def find_usable(conn: Connection, code_mac: str, now: str) -> Invitation | None:
+    async with conn.execute(
+        _SELECT + "WHERE code_mac = ? AND used_at IS NULL AND revoked_at IS NULL "
+        "AND expires_at > ?",
+        (code_mac, now),
+    ) as cur:
+        row = await cur.fetchone()
+    return Invitation(*tuple(row)) if row else None
+
+
+async def get(conn: Connection, invitation_id: int) -> Invitation | None:
+    async with conn.execute(_SELECT + "WHERE id = ?", (invitation_id,)) as cur:
+        row = await cur.fetchone()
+    return Invitation(*tuple(row)) if row else None
+
+
+async def consume(conn: Connection, invitation_id: int, now: str) -> bool:
+    """Mark the code used, only if it still is usable. True when this call used it."""
+    cursor = await conn.execute(
+        "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL AND expires_at > ?",
+        (now, invitation_id, now),
+    )
+    return cursor.rowcount == 1
+
+
+async def add_birth_date_failure(conn: Connection, invitation_id: int) -> int:
+    await conn.execute(
+        "UPDATE invitations SET birth_date_failures = birth_date_failures + 1 WHERE id = ?",
+        (invitation_id,),
+    )
+    invitation = await get(conn, invitation_id)
+    assert invitation is not None
+    return invitation.birth_date_failures
+
+
+async def revoke(conn: Connection, invitation_id: int, now: str) -> None:
+    await conn.execute(
+        "UPDATE invitations SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+        (now, invitation_id),
+    )
+
+
+async def revoke_open_for_guardian(conn: Connection, guardian_id: int, now: str) -> int:
+    cursor = await conn.execute(
+        "UPDATE invitations SET revoked_at = ? WHERE guardian_id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL",
+        (now, guardian_id),
+    )
+    return cursor.rowcount
+
+
+async def guardians_with_open_code(conn: Connection, school_id: int, now: str) -> set[int]:
+    async with conn.execute(
+        "SELECT guardian_id FROM invitations WHERE school_id = ? AND guardian_id IS NOT NULL "
+        "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+        (school_id, now),
+    ) as cur:
+        return {int(r[0]) async for r in cur}

@@ -1,0 +1,27 @@
+"""Failed code and date-of-birth attempts per (pseudonymous) Telegram account."""
+
+from __future__ import annotations
+
+from storage.db import Connection
+
+
+async def get(conn: Connection, account: str) -> tuple[int, str] | None:
+    """(failures, blocked_until) for the account, or None."""
+    async with conn.execute(
+        "SELECT failures, blocked_until FROM login_backoff WHERE account = ?", (account,)
+    ) as cur:
+        row = await cur.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+async def put(conn: Connection, account: str, failures: int, blocked_until: str) -> None:
+    await conn.execute(
+        "INSERT INTO login_backoff (account, failures, blocked_until) VALUES (?, ?, ?) "
+        "ON CONFLICT (account) DO UPDATE SET failures = excluded.failures, "
+        "blocked_until = excluded.blocked_until",
+        (account, failures, blocked_until),
+    )
+
+
+async def clear(conn: Connection, account: str) -> None:
+    await conn.execute("DELETE FROM login_backoff WHERE account = ?", (account,))

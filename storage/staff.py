@@ -1,0 +1,48 @@
+"""Staff members, their role and the groups they teach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    id: int
+    school_id: int
+    name: str
+    role: str
+    groups: tuple[str, ...]
+
+
+async def create(
+    conn: Connection, school_id: int, name: str, role: str, group_ids: list[int], at: str
+) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO staff (school_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+        (school_id, name, role, at),
+    )
+    staff_id = cursor.lastrowid
+    assert staff_id is not None
+    await conn.executemany(
+        "INSERT INTO staff_groups (staff_id, group_id) VALUES (?, ?)",
+        [(staff_id, g) for g in group_ids],
+    )
+    return staff_id
+
+
+async def get(conn: Connection, staff_id: int) -> StaffMember | None:
+    async with conn.execute(
+        "SELECT id, school_id, name, role FROM staff WHERE id = ?", (staff_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    async with conn.execute(
+        "SELECT g.name FROM staff_groups sg JOIN school_groups g ON g.id = sg.group_id "
+        "WHERE sg.staff_id = ? ORDER BY g.name",
+        (staff_id,),
+    ) as cur:
+        groups = tuple([str(r[0]) async for r in cur])
+    return StaffMember(int(row[0]), int(row[1]), str(row[2]), str(row[3]), groups)
