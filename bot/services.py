@@ -8,11 +8,11 @@ from bot.accounts import Accounts
 from bot.clock import Clock, SystemClock
 from bot.crypto import Cipher
 from bot.errors import ConfigError
-from bot.keys import Keys
+from bot.keys import Keys, mac_hex
 from bot.onboarding import Onboarding
 from bot.school_config import SchoolConfig, load_schools
 from bot.settings import Settings
-from storage import schools
+from storage import deployment, schools
 from storage.db import Database
 
 
@@ -42,6 +42,15 @@ class Services:
         try:
             by_id: dict[int, SchoolConfig] = {}
             async with db.transaction() as conn:
+                check = mac_hex(keys.pseudonyms, "key-check")
+                stored = await deployment.key_check(conn)
+                if stored is None:
+                    await deployment.set_key_check(conn, check)
+                elif stored != check:
+                    raise ConfigError(
+                        f"{settings.database}: this database was set up with another secret "
+                        "key; use the key file or PRIVACYLOKET_SECRET_KEY that belongs to it"
+                    )
                 for config in configs.values():
                     by_id[await schools.ensure(conn, config.slug, config.name)] = config
         except BaseException:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.accounts import Profile
-from bot.i18n import _
+from bot.i18n import _, ngettext
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
@@ -54,7 +54,7 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
     user = profile.telegram_user_id
     lines = [_("<b>Privacyloket</b> · {school}").format(school=_school_names(context, profile))]
     if profile.is_guardian:
-        lines += ["", _("Your children:")]
+        lines += ["", ngettext("Your child:", "Your children:", len(profile.children))]
         lines += [f"• {child_line(c)}" for c in profile.children]
         lines += ["", _("What would you like to do?")]
     if profile.is_staff:

@@ -48,7 +48,7 @@ async def start(update: Update, context: BotContext) -> object:
     user_id, _chat_id = _ids(update)
     typed = " ".join(context.args or [])
     if typed:
-        return await _redeem(update, context, typed)
+        return await _redeem(update, context, typed, welcome=True)
     profile = await context.services.accounts.profile(user_id)
     if profile is not None:
         await send_menu(update, context)
@@ -59,8 +59,8 @@ async def start(update: Update, context: BotContext) -> object:
         _("Welcome to <b>Privacyloket</b>.")
         + "\n\n"
         + _(
-            "Here you can see what your child's school records about your child, ask for a "
-            "correction or deletion, and give or withdraw consent for photos."
+            "Here you can see what the school records about your child, ask for a correction "
+            "or deletion, and give or withdraw consent for photos."
         )
         + "\n\n"
         + _code_prompt()
@@ -75,7 +75,9 @@ async def code_typed(update: Update, context: BotContext) -> object:
     return await _redeem(update, context, update.message.text)
 
 
-async def _redeem(update: Update, context: BotContext, typed: str) -> object:
+async def _redeem(
+    update: Update, context: BotContext, typed: str, *, welcome: bool = False
+) -> object:
     user_id, chat_id = _ids(update)
     services = context.services
     result = await services.onboarding.redeem_code(user_id, chat_id, typed, current_language())
@@ -106,7 +108,10 @@ async def _redeem(update: Update, context: BotContext, typed: str) -> object:
             assert context.user_data is not None
             context.user_data[PENDING_INVITATION] = invitation_id
             context.user_data[SUGGESTED_LANGUAGE] = suggested
-            await send(update, context, _birth_date_prompt())
+            prompt = _birth_date_prompt()
+            if welcome:
+                prompt = _("Welcome to <b>Privacyloket</b>.") + "\n\n" + prompt
+            await send(update, context, prompt)
             return BIRTH_DATE
         case rules.StaffLinked(member):
             profile = await services.accounts.profile(user_id)
@@ -172,8 +177,8 @@ async def birth_date_typed(update: Update, context: BotContext) -> object:
                 _("That date does not match our records.")
                 + " "
                 + ngettext(
-                    "You can try {n} more time, {when}.",
-                    "You can try {n} more times, starting {when}.",
+                    "You can try again {when}; you have {n} attempt left.",
+                    "You can try again {when}; you have {n} attempts left.",
                     left,
                 ).format(n=left, when=wait_text(until, now)),
             )

@@ -134,3 +134,9 @@ CREATE TABLE bot_state (
     data BLOB NOT NULL,
     PRIMARY KEY (kind, key)
 );
+
+-- One row: a MAC that tells whether the configured secret belongs to this database.
+CREATE TABLE deployment (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key_check TEXT NOT NULL
+);

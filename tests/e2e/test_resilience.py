@@ -1,0 +1,44 @@
+"""Restarts and redelivered updates."""
+
+from __future__ import annotations
+
+from storage import accounts, audit_events
+from tests.e2e.conftest import guardian_code
+from tests.e2e.harness import Harness
+
+
+async def test_a_restart_mid_conversation_resumes_where_the_parent_was(
+    harness: Harness,
+) -> None:
+    priya = harness.person(5301, "Priya", "en")
+    await priya.send(f"/start {await guardian_code(harness, 'Priya Sharma')}")
+    await harness.restart()
+    seen = await priya.send("21-04-2016")
+    assert "your account is linked" in seen.text
+    await harness.restart()
+    seen = await priya.tap("English")
+    assert "Arjun Sharma" in seen.text
+
+
+async def test_a_redelivered_update_does_nothing_twice(harness: Harness) -> None:
+    jelle = harness.person(5302, "Jelle", "nl")
+    await jelle.send(f"/start {await guardian_code(harness, 'Jelle Hoekstra')}")
+    update_id = harness.fake.send_text(jelle.user, "01-01-2015")  # a wrong date
+    await harness.wait_processed(update_id)
+    sent_before = len(harness.fake.calls_to("sendMessage"))
+    events_before = [e async for e in audit_events.iterate(harness.s.db.reader)]
+
+    await harness.restart()
+    seen_times = harness.times_processed(update_id)
+    harness.fake.redeliver(update_id)
+    await harness.wait_processed(update_id, already=seen_times)
+    await harness.fake.wait_delivered(update_id)
+
+    assert len(harness.fake.calls_to("sendMessage")) == sent_before
+    events_after = [e async for e in audit_events.iterate(harness.s.db.reader)]
+    assert events_after == events_before
+    # The one wrong date counted once: four attempts are left, not three.
+    harness.clock.advance(hours=1)
+    seen = await jelle.send("01-01-2015")
+    assert "nog 3 pogingen" in seen.text
+    assert await accounts.links(harness.s.db.reader, jelle.id) == []

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import sqlite3
+
+from bot import audit
+from bot.services import Services
+from tests.support import FakeClock
+
+
+async def _three_events(services: Services, clock: FakeClock) -> None:
+    for n in range(3):
+        async with services.db.transaction() as conn:
+            await audit.record(
+                conn,
+                services.keys.audit,
+                clock.now(),
+                actor="cli",
+                action="test.event",
+                details={"n": n},
+            )
+
+
+def _tamper(services: Services, sql: str) -> None:
+    """What someone with the database file could do: drop the guard triggers and edit."""
+    with sqlite3.connect(services.db.path) as raw:
+        raw.execute("DROP TRIGGER audit_events_no_update")
+        raw.execute("DROP TRIGGER audit_events_no_delete")
+        raw.execute(sql)
+
+
+async def test_an_intact_chain_verifies(services: Services, clock: FakeClock) -> None:
+    await _three_events(services, clock)
+    result = await audit.verify(services.db.reader, services.keys.audit)
+    assert result.ok and result.checked == 3
+
+
+async def test_the_database_refuses_edits(services: Services, clock: FakeClock) -> None:
+    await _three_events(services, clock)
+    with sqlite3.connect(services.db.path) as raw:
+        for sql in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+            try:
+                raw.execute(sql)
+            except sqlite3.IntegrityError as exc:
+                assert "append-only" in str(exc)
+            else:
+                raise AssertionError("the edit went through")
+
+
+async def test_an_edit_is_found(services: Services, clock: FakeClock) -> None:
+    await _three_events(services, clock)
+    _tamper(services, "UPDATE audit_events SET details = '{\"n\":9}' WHERE id = 2")
+    result = await audit.verify(services.db.reader, services.keys.audit)
+    assert (result.first_bad, result.problem) == (2, "content was changed")
+
+
+async def test_a_deletion_is_found_in_the_middle_and_at_the_end(
+    services: Services, clock: FakeClock
+) -> None:
+    await _three_events(services, clock)
+    _tamper(services, "DELETE FROM audit_events WHERE id = 3")
+    result = await audit.verify(services.db.reader, services.keys.audit)
+    assert (result.first_bad, result.checked) == (3, 2)
+    assert "deleted" in result.problem
+
+
+async def test_a_deleted_middle_event_is_found(services: Services, clock: FakeClock) -> None:
+    await _three_events(services, clock)
+    _tamper(services, "DELETE FROM audit_events WHERE id = 2")
+    result = await audit.verify(services.db.reader, services.keys.audit)
+    assert result.first_bad == 2
+
+
+async def test_a_forged_event_without_the_key_is_found(
+    services: Services, clock: FakeClock
+) -> None:
+    await _three_events(services, clock)
+    _tamper(
+        services,
+        "INSERT INTO audit_events (id, at, actor, action, prev_mac, mac) "
+        "SELECT 4, at, 'cli', 'forged', mac, 'ff' FROM audit_events WHERE id = 3",
+    )
+    result = await audit.verify(services.db.reader, services.keys.audit)
+    assert (result.first_bad, result.problem) == (4, "content was changed")

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.school_config import load_school, load_schools
+from bot.settings import Settings, load_settings
+from tests.support import SCHOOL_TOML
+
+
+def test_the_example_school_config_is_complete() -> None:
+    school = load_school(SCHOOL_TOML)
+    assert school.slug == "cbs-klimop"
+    assert {p.key for p in school.photo_purposes} >= {"website", "newsletter"}
+    religion = school.category("religion")
+    assert religion is not None and religion.voluntary
+    assert {r.key for r in school.recipients} == {
+        "scpo_nop",
+        "learning_suppliers",
+        "leerplichtambtenaar",
+        "ocw_duo",
+    }
+    assert school.retention_ground("leerlingdossier") is not None
+
+
+def _write_variant(tmp_path: Path, edit: str, replacement: str) -> Path:
+    text = SCHOOL_TOML.read_text(encoding="utf-8")
+    assert edit in text
+    path = tmp_path / "school.toml"
+    path.write_text(text.replace(edit, replacement, 1), encoding="utf-8")
+    return path
+
+
+def test_an_unknown_recipient_is_named(tmp_path: Path) -> None:
+    path = _write_variant(tmp_path, '"leerplichtambtenaar"]', '"nobody"]')
+    with pytest.raises(ConfigError) as caught:
+        load_school(path)
+    assert str(path) in str(caught.value)
+    assert "unknown recipient 'nobody'" in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+def test_a_missing_translation_names_the_field(tmp_path: Path) -> None:
+    data = tomllib.loads(SCHOOL_TOML.read_text(encoding="utf-8"))
+    en = data["photo_purposes"][0]["label"]["en"]
+    path = _write_variant(tmp_path, f'label.en = "{en}"', "")
+    with pytest.raises(ConfigError, match=r"photo_purposes\.0\.label\.en: Field required"):
+        load_school(path)
+
+
+def test_bad_timezone_and_bad_toml(tmp_path: Path) -> None:
+    path = _write_variant(tmp_path, 'timezone = "Europe/Amsterdam"', 'timezone = "Mars/Base"')
+    with pytest.raises(ConfigError, match="unknown time zone"):
+        load_school(path)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("slug = ", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"broken\.toml"):
+        load_school(broken)
+    with pytest.raises(ConfigError, match="not found"):
+        load_school(tmp_path / "nothing.toml")
+
+
+def test_a_folder_of_schools_and_duplicate_slugs(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(SCHOOL_TOML.read_text(encoding="utf-8"), encoding="utf-8")
+    assert list(load_schools(tmp_path)) == ["cbs-klimop"]
+    (tmp_path / "b.toml").write_text(SCHOOL_TOML.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="used by another school file"):
+        load_schools(tmp_path)
+
+
+def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRIVACYLOKET_API_BASE_URL", "http://127.0.0.1:8081/")
+    monkeypatch.setenv("PRIVACYLOKET_LOG_LEVEL", "debug")
+    settings = load_settings()
+    assert settings.api_base_url == "http://127.0.0.1:8081"
+    assert settings.log_level == "DEBUG"
+    assert settings.database == Path("privacyloket.db")
+
+
+def test_a_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRIVACYLOKET_GUARDIAN_CODE_DAYS", "many")
+    with pytest.raises(ConfigError, match="PRIVACYLOKET_GUARDIAN_CODE_DAYS"):
+        load_settings()
+    monkeypatch.delenv("PRIVACYLOKET_GUARDIAN_CODE_DAYS")
+    monkeypatch.setenv("PRIVACYLOKET_API_BASE_URL", "ftp://x")
+    with pytest.raises(ConfigError, match="PRIVACYLOKET_API_BASE_URL"):
+        load_settings()
+
+
+def test_the_key_file_is_created_once_and_private(tmp_path: Path) -> None:
+    settings = Settings(key_file=tmp_path / "k" / "privacyloket.key")
+    with pytest.raises(ConfigError, match="privacyloket init"):
+        settings.secret()
+    assert settings.ensure_key_file()
+    assert not settings.ensure_key_file()
+    assert (settings.key_file.stat().st_mode & 0o777) == 0o600
+    assert len(settings.secret()) >= 32
+
+
+def test_a_short_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PRIVACYLOKET_SECRET_KEY", "short")
+    with pytest.raises(ConfigError, match="at least 32"):
+        load_settings().secret()
+
+
+async def test_a_database_refuses_a_different_secret(tmp_path: Path) -> None:
+    from bot.services import Services
+    from tests.support import make_settings
+
+    services = await Services.start(make_settings(tmp_path))
+    await services.close()
+    other = make_settings(tmp_path, secret_key="another-secret-" + "y" * 40)
+    with pytest.raises(ConfigError, match="another secret key"):
+        await Services.start(other)
