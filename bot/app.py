@@ -67,6 +67,8 @@ def build_application(
         .token(settings.bot_token.get_secret_value())
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
+        # Updates run concurrently across chats; they should not queue for one connection.
+        .connection_pool_size(16)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(

@@ -207,10 +207,6 @@ async def _run(settings: Settings) -> None:
     services = await Services.start(settings)
     try:
         application = build_application(services)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
         try:
             await application.initialize()
         except InvalidToken:
@@ -219,6 +215,10 @@ async def _run(settings: Settings) -> None:
             raise UserFacingError(
                 f"cannot reach the Bot API at {settings.api_base_url} ({exc.message})"
             ) from None
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
         try:
             await publish_commands(application)
             assert application.updater is not None
