@@ -44,7 +44,8 @@ class Rejected:
 @dataclass(frozen=True, slots=True)
 class NeedBirthDate:
     invitation_id: int
-    suggested_language: Language
+    roster_language: Language | None
+    """The language the school's roster gives for this guardian."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +131,7 @@ class Onboarding:
                 guardian = await people.guardian(conn, invitation.guardian_id)
                 roster_language = guardian.language if guardian else None
                 return NeedBirthDate(
-                    invitation.id,
-                    roster_language if is_language(roster_language) else language,
+                    invitation.id, roster_language if is_language(roster_language) else None
                 )
             return await self._link_staff(
                 conn, invitation, telegram_user_id, chat_id, language, now

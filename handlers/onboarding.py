@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from telegram import Update
@@ -14,7 +15,15 @@ from telegram.ext import (
 )
 
 from bot import onboarding as rules
-from bot.i18n import _, current_language, is_language, ngettext, set_language, use_language
+from bot.i18n import (
+    _,
+    current_language,
+    is_language,
+    ngettext,
+    set_language,
+    suggest_language,
+    use_language,
+)
 from handlers.callbacks import pattern
 from handlers.context import BotContext
 from handlers.menu import menu_content, send_menu, staff_lines
@@ -104,13 +113,16 @@ async def _redeem(
                 + _("You can try again {when}.").format(when=wait_text(until, now)),
             )
             return CODE
-        case rules.NeedBirthDate(invitation_id, suggested):
-            assert context.user_data is not None
+        case rules.NeedBirthDate(invitation_id, roster_language):
+            assert context.user_data is not None and update.effective_user is not None
             context.user_data[PENDING_INVITATION] = invitation_id
-            context.user_data[SUGGESTED_LANGUAGE] = suggested
-            prompt = _birth_date_prompt()
+            context.user_data[SUGGESTED_LANGUAGE] = suggest_language(
+                update.effective_user.language_code, fallback=roster_language or "nl"
+            )
             if welcome:
-                prompt = _("Welcome to <b>Privacyloket</b>.") + "\n\n" + prompt
+                prompt = _("Welcome to <b>Privacyloket</b>.") + "\n\n" + _birth_date_question()
+            else:
+                prompt = _("Thank you.") + " " + _birth_date_question()
             await send(update, context, prompt)
             return BIRTH_DATE
         case rules.StaffLinked(member):
@@ -125,17 +137,14 @@ async def _redeem(
     raise AssertionError(result)
 
 
-def _birth_date_prompt() -> str:
+def _birth_date_question() -> str:
     return _(
-        "Thank you. To check that the letter is yours, please type the date of birth of "
-        "your child (or of one of your children), for example 14-02-2020."
+        "To check that the letter is yours, please type the date of birth of your child (or "
+        "of one of your children), for example 14-02-2020."
     )
 
 
-def _too_many(until: object, now: object) -> str:
-    from datetime import datetime
-
-    assert isinstance(until, datetime) and isinstance(now, datetime)
+def _too_many(until: datetime, now: datetime) -> str:
     return _("Too many attempts. For your safety, please wait and try again {when}.").format(
         when=wait_text(until, now)
     )

@@ -27,7 +27,7 @@ async def test_a_guardian_is_linked_with_code_and_birth_date(
     code = await _code_for(s, clock, "Priya Sharma")
     result = await s.onboarding.redeem_code(PARENT, PARENT, code.lower(), "nl")
     assert isinstance(result, rules.NeedBirthDate)
-    assert result.suggested_language == "en"  # from the roster
+    assert result.roster_language == "en"
     linked = await s.onboarding.confirm_birth_date(
         PARENT, PARENT, result.invitation_id, "21 april 2016", "en"
     )
