@@ -22,11 +22,13 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import N_, gettext, use_language
+from bot.outbox import Dispatcher
 from bot.services import Services
-from handlers import account, fallback, gate, menu, onboarding
-from handlers.callbacks import CallbackCodec, pattern
+from handlers import account, fallback, gate, menu, onboarding, requests, router
+from handlers.callbacks import CallbackCodec
 from handlers.context import BotApplication, BotContext
 from handlers.errors import on_error
+from handlers.outbox_sender import TelegramSender
 from handlers.persistence import SqlitePersistence
 from handlers.update_processor import ChatOrderedProcessor
 from storage import processed_updates
@@ -36,6 +38,8 @@ log = logging.getLogger(__name__)
 
 # ConversationHandler warns that buttons are tracked per chat, not per message: intended.
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+
+OUTBOX_INTERVAL = 5
 
 COMMANDS = (
     ("menu", N_("Main menu")),
@@ -85,6 +89,25 @@ def build_application(
     application.bot_data["services"] = services
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
     register_handlers(application)
+
+    dispatcher = Dispatcher(
+        services.db, services.cipher, services.clock, TelegramSender(application.bot)
+    )
+    application.bot_data["dispatcher"] = dispatcher
+    job_queue = application.job_queue
+    assert job_queue is not None
+
+    async def deliver(_context: BotContext) -> None:
+        await dispatcher.run_once()
+
+    # The outbox table says what is due; the job queue only wakes the dispatcher, every few
+    # seconds for retries and at once when a change has queued something.
+    job_queue.run_repeating(deliver, interval=OUTBOX_INTERVAL, first=1, name="outbox")
+
+    def kick() -> None:
+        job_queue.run_once(deliver, 0, name="outbox-now")
+
+    services.cases.kick = kick
     return application
 
 
@@ -100,15 +123,13 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("language", account.language_command))
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
-    app.add_handler(CommandHandler("cancel", onboarding.cancel))
-    app.add_handler(CallbackQueryHandler(menu.menu_button, pattern=pattern("menu")))
-    app.add_handler(CallbackQueryHandler(account.privacy_button, pattern=pattern("privacy")))
-    app.add_handler(CallbackQueryHandler(account.language_button, pattern=pattern("language")))
-    app.add_handler(CallbackQueryHandler(onboarding.language_chosen, pattern=pattern("lang")))
-    app.add_handler(CallbackQueryHandler(account.forget_button, pattern=pattern("forget")))
+    app.add_handler(CommandHandler("cancel", requests.cancel))
+    # Every other button, by its action (handlers.router.ROUTES).
+    app.add_handler(CallbackQueryHandler(router.on_button))
+    # Typed answers to a request's question; anything else gets a short hint.
+    app.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, requests.text_typed))
     # Whatever is left: a photo, a sticker, an unknown command, text out of place.
     app.add_handler(MessageHandler(filters.ALL, fallback.unexpected))
-    app.add_handler(CallbackQueryHandler(fallback.unexpected))
 
     app.add_error_handler(on_error)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal, TypeGuard
 
 from babel import dates as babel_dates
+from babel import numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -111,3 +112,8 @@ def format_time(value: datetime, tz: tzinfo) -> str:
     return babel_dates.format_time(
         value, "HH:mm", tzinfo=tz, locale=BABEL_LOCALES[_language.get()]
     )
+
+
+def format_number(value: int) -> str:
+    """1.000 in Dutch, 1,000 in English."""
+    return numbers.format_decimal(value, locale=BABEL_LOCALES[_language.get()])

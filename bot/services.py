@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.accounts import Accounts
+from bot.cases import Cases
 from bot.clock import Clock, SystemClock
+from bot.consent import Consents
 from bot.crypto import Cipher
 from bot.errors import ConfigError
 from bot.keys import Keys, mac_hex
@@ -27,6 +29,8 @@ class Services:
     cipher: Cipher
     onboarding: Onboarding
     accounts: Accounts
+    cases: Cases
+    consents: Consents
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -56,6 +60,8 @@ class Services:
         except BaseException:
             await db.close()
             raise
+        cipher = Cipher(keys.encryption)
+        cases = Cases(db, keys, cipher, clock, by_id)
         return cls(
             settings=settings,
             db=db,
@@ -63,9 +69,11 @@ class Services:
             clock=clock,
             schools=configs,
             school_by_id=by_id,
-            cipher=Cipher(keys.encryption),
+            cipher=cipher,
             onboarding=Onboarding(db, keys, clock),
             accounts=Accounts(db, keys, clock),
+            cases=cases,
+            consents=Consents(db, keys, cipher, clock, by_id, cases),
         )
 
     def school(self, slug: str) -> SchoolConfig:

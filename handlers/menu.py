@@ -59,7 +59,16 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
         lines += ["", _("What would you like to do?")]
     if profile.is_staff:
         lines += ["", *staff_lines(context, profile), _("Your commands are listed under /help.")]
-    keyboard: list[list[InlineKeyboardButton]] = [
+    keyboard: list[list[InlineKeyboardButton]] = []
+    if profile.is_guardian:
+        keyboard += [
+            [context.button(user, _("See my child's data"), "flow", "access")],
+            [context.button(user, _("Correct data"), "flow", "correct")],
+            [context.button(user, _("Delete data"), "flow", "delete")],
+            [context.button(user, _("Photo consent"), "flow", "consent")],
+            [context.button(user, _("My requests"), "my")],
+        ]
+    keyboard += [
         [context.button(user, _("Privacy information"), "privacy")],
         [context.button(user, _("Language / Taal"), "language")],
     ]

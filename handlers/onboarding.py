@@ -26,7 +26,7 @@ from bot.i18n import (
 )
 from handlers.callbacks import pattern
 from handlers.context import BotContext
-from handlers.menu import menu_content, send_menu, staff_lines
+from handlers.menu import menu_content, send_menu
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
 from handlers.texts import wait_text
@@ -128,11 +128,9 @@ async def _redeem(
         case rules.StaffLinked(member):
             profile = await services.accounts.profile(user_id)
             assert profile is not None
-            lines = [_("Welcome, {name}. Your account is linked.").format(name=esc(member.name))]
-            lines += staff_lines(context, profile)
             text, keyboard = menu_content(context, profile)
-            await send(update, context, "\n".join(lines))
-            await send(update, context, text, keyboard)
+            greeting = _("Welcome, {name}. Your account is linked.").format(name=esc(member.name))
+            await send(update, context, greeting + "\n\n" + text, keyboard)
             return END
     raise AssertionError(result)
 
@@ -270,6 +268,10 @@ async def language_chosen(update: Update, context: BotContext) -> object:
             keyboard,
         )
     return END
+
+
+async def language_chosen_button(update: Update, context: BotContext) -> None:
+    await language_chosen(update, context)
 
 
 async def language_text_instead_of_button(update: Update, context: BotContext) -> object:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import re
+
+from bot.markup import esc
+
+__all__ = ["TELEGRAM_LIMIT", "esc", "split_html"]
 
 TELEGRAM_LIMIT = 4096
 _TOKEN = re.compile(r"<(/?)([a-z-]+)(?:\s[^>]*)?>|&#?\w+;|[\ud800-\udfff]|.", re.DOTALL)
-
-
-def esc(value: object) -> str:
-    """Every value put into an HTML message goes through here."""
-    return html.escape(str(value), quote=False)
 
 
 def _units(text: str) -> int:
@@ -29,6 +27,7 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     open_tags: list[tuple[str, str]] = []  # (name, opening tag as written)
     visible = 0
     last_break: tuple[int, int, list[tuple[str, str]]] | None = None
+    last_paragraph: tuple[int, int, list[tuple[str, str]]] | None = None
     for match in _TOKEN.finditer(text):
         token = match.group(0)
         if token.startswith("<") and match.group(2):
@@ -42,7 +41,7 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             continue
         width = 1 if token.startswith("&") else _units(token)
         if visible + width > limit:
-            cut = last_break if last_break and last_break[1] > limit // 2 else None
+            cut = next((b for b in (last_paragraph, last_break) if b and b[1] > limit // 2), None)
             if cut is not None:
                 index, _, tags_then = cut
                 head, tail = current[:index], current[index:]
@@ -53,10 +52,12 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
             visible = sum(
                 0 if t.startswith("<") else (1 if t.startswith("&") else _units(t)) for t in tail
             )
-            last_break = None
+            last_break = last_paragraph = None
         current.append(token)
         visible += width
         if token == "\n":
+            if current[-2:-1] == ["\n"]:
+                last_paragraph = (len(current), visible, list(open_tags))
             last_break = (len(current), visible, list(open_tags))
     if current:
         parts.append("".join(current))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.db import Connection
@@ -85,3 +86,26 @@ async def delete(conn: Connection, telegram_user_id: int) -> bool:
         "DELETE FROM accounts WHERE telegram_user_id = ?", (telegram_user_id,)
     )
     return cursor.rowcount == 1
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    chat_id: int
+    language: str
+
+
+async def recipients(
+    conn: Connection, *, staff_ids: Sequence[int] = (), guardian_ids: Sequence[int] = ()
+) -> list[Recipient]:
+    """The Telegram chats linked to these staff members or guardians (each chat once)."""
+    ids = [("staff_id", i) for i in staff_ids] + [("guardian_id", i) for i in guardian_ids]
+    found: dict[int, Recipient] = {}
+    for column, value in ids:
+        async with conn.execute(
+            f"SELECT a.chat_id, a.language FROM account_links l JOIN accounts a "
+            f"ON a.telegram_user_id = l.telegram_user_id WHERE l.{column} = ? ORDER BY l.id",
+            (value,),
+        ) as cur:
+            async for r in cur:
+                found.setdefault(int(r[0]), Recipient(int(r[0]), str(r[1])))
+    return list(found.values())

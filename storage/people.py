@@ -135,3 +135,17 @@ async def guardians_for_school(
         params.append(group)
     async with conn.execute(sql + ") ORDER BY name, id", params) as cur:
         return [Guardian(*tuple(r)) async for r in cur]
+
+
+async def student(conn: Connection, student_id: int) -> Student | None:
+    async with conn.execute(_STUDENT_SELECT + "WHERE s.id = ?", (student_id,)) as cur:
+        row = await cur.fetchone()
+    return Student(*tuple(row)) if row else None
+
+
+async def guardians_of(conn: Connection, student_id: int) -> list[int]:
+    async with conn.execute(
+        "SELECT guardian_id FROM guardian_students WHERE student_id = ? ORDER BY guardian_id",
+        (student_id,),
+    ) as cur:
+        return [int(r[0]) async for r in cur]

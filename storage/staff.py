@@ -46,3 +46,20 @@ async def get(conn: Connection, staff_id: int) -> StaffMember | None:
     ) as cur:
         groups = tuple([str(r[0]) async for r in cur])
     return StaffMember(int(row[0]), int(row[1]), str(row[2]), str(row[3]), groups)
+
+
+async def teachers_of_group(conn: Connection, group_id: int) -> list[int]:
+    async with conn.execute(
+        "SELECT s.id FROM staff s JOIN staff_groups sg ON sg.staff_id = s.id "
+        "WHERE sg.group_id = ? AND s.role = 'teacher' ORDER BY s.id",
+        (group_id,),
+    ) as cur:
+        return [int(r[0]) async for r in cur]
+
+
+async def directors(conn: Connection, school_id: int) -> list[int]:
+    async with conn.execute(
+        "SELECT id FROM staff WHERE school_id = ? AND role = 'director' ORDER BY id",
+        (school_id,),
+    ) as cur:
+        return [int(r[0]) async for r in cur]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import build_application, publish_commands
+from bot.outbox import Dispatcher
 from bot.services import Services
 from bot.settings import Settings
 from handlers.context import BotApplication
@@ -93,6 +94,12 @@ class Harness:
                 if before.get(m.message_id) != (m.text, m.edits) and not m.deleted
             ]
         )
+
+    async def deliver_outbox(self) -> int:
+        """Run the outbox dispatcher now (it also runs on its own every few seconds)."""
+        assert self.app is not None
+        dispatcher: Dispatcher = self.app.bot_data["dispatcher"]
+        return await dispatcher.run_once()
 
     def times_processed(self, update_id: int) -> int:
         return self._done[update_id]

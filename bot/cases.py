@@ -1,0 +1,310 @@
+"""Privacy requests as cases: who they go to, when they are due, and who may do what.
+
+Every transition is a method here that checks who may perform it, writes the case
+timeline and an audit event, and queues the notifications, all in one unit of work.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from bot import audit, outbox
+from bot.clock import Clock
+from bot.crypto import Cipher
+from bot.deadlines import due_date
+from bot.i18n import use_language
+from bot.keys import Keys
+from bot.notifications import case_withdrawn_notice, new_case_alert
+from bot.school_config import SchoolConfig
+from storage import accounts, cases, people, staff
+from storage.accounts import Recipient
+from storage.cases import CaseEvent, CaseRow
+from storage.db import Connection, Database, from_db, to_db
+from storage.people import Student
+
+MAX_TEXT = 1000
+
+
+class Kind(StrEnum):
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    CONSENT = "consent"
+
+
+class Status(StrEnum):
+    SUBMITTED = "submitted"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+ROUTES: dict[Kind, str] = {
+    Kind.ACCESS: "teacher",
+    Kind.RECTIFICATION: "teacher",
+    Kind.ERASURE: "director",
+    Kind.CONSENT: "teacher",
+}
+
+
+class NotAllowed(Exception):
+    """The person acting may not see or do this (another family's child or case)."""
+
+
+class NotPossibleNow(Exception):
+    """The case is no longer in a state where this can be done."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    id: int
+    school_id: int
+    number: str
+    kind: Kind
+    status: Status
+    student_id: int
+    guardian_id: int
+    received_at: datetime
+    due_on: date
+    assignee_role: str
+    assignee_staff_id: int | None
+    details: dict[str, Any]
+    text: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.SUBMITTED, Status.IN_PROGRESS)
+
+
+def case_number(year: int, seq: int) -> str:
+    return f"{year}-{seq:04d}"
+
+
+def clean_text(text: str) -> str:
+    """What a parent typed, without control characters (newlines and tabs stay)."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
+    return kept.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The Telegram account acting as a parent, and the guardian records it is linked to."""
+
+    telegram_user_id: int
+    guardian_ids: tuple[int, ...]
+
+
+class Cases:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        cipher: Cipher,
+        clock: Clock,
+        schools: dict[int, SchoolConfig],
+        kick: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._db, self._keys, self._cipher, self._clock = db, keys, cipher, clock
+        self._schools = schools
+        self.kick = kick
+
+    def _text_context(self, case_id: int) -> str:
+        return f"case:{case_id}:text"
+
+    def _case(self, row: CaseRow) -> Case:
+        text = (
+            self._cipher.decrypt_text(row.free_text, self._text_context(row.id))
+            if row.free_text is not None
+            else None
+        )
+        return Case(
+            id=row.id,
+            school_id=row.school_id,
+            number=case_number(row.year, row.seq),
+            kind=Kind(row.kind),
+            status=Status(row.status),
+            student_id=row.student_id,
+            guardian_id=row.guardian_id,
+            received_at=from_db(row.received_at),
+            due_on=date.fromisoformat(row.due_on),
+            assignee_role=row.assignee_role,
+            assignee_staff_id=row.assignee_staff_id,
+            details=json.loads(row.details),
+            text=text,
+        )
+
+    async def guardian_for(self, conn: Connection, actor: Actor, student_id: int) -> int:
+        """The actor's guardian record linked to this student, or NotAllowed."""
+        for guardian_id in actor.guardian_ids:
+            children = await people.children_of(conn, [guardian_id])
+            if any(c.id == student_id for c in children):
+                return guardian_id
+        raise NotAllowed(f"student {student_id} is not linked to this account")
+
+    async def _route(
+        self, conn: Connection, kind: Kind, student: Student
+    ) -> tuple[str, int | None, list[int]]:
+        """(role, assignee, staff to alert): the group's teacher, else the director."""
+        if ROUTES[kind] == "teacher" and student.group_id is not None:
+            teachers = await staff.teachers_of_group(conn, student.group_id)
+            if teachers:
+                return "teacher", teachers[0], teachers
+        directors = await staff.directors(conn, student.school_id)
+        return "director", (directors[0] if directors else None), directors
+
+    async def create_in(
+        self,
+        conn: Connection,
+        actor: Actor,
+        *,
+        student_id: int,
+        kind: Kind,
+        details: dict[str, Any],
+        text: str | None = None,
+    ) -> Case:
+        """Submit a case inside the caller's unit of work (consent changes use this)."""
+        guardian_id = await self.guardian_for(conn, actor, student_id)
+        student = next(
+            c for c in await people.children_of(conn, [guardian_id]) if c.id == student_id
+        )
+        school = self._schools[student.school_id]
+        now = self._clock.now()
+        year = now.astimezone(school.tz).year
+        seq = await cases.next_seq(conn, student.school_id, year)
+        role, assignee, alert_staff = await self._route(conn, kind, student)
+        case_id = await cases.insert(
+            conn,
+            school_id=student.school_id,
+            year=year,
+            seq=seq,
+            kind=kind.value,
+            student_id=student_id,
+            guardian_id=guardian_id,
+            received_at=to_db(now),
+            due_on=due_date(now, school.tz).isoformat(),
+            assignee_role=role,
+            assignee_staff_id=assignee,
+            details=json.dumps(details, sort_keys=True),
+        )
+        if text is not None:
+            blob = self._cipher.encrypt_text(text, self._text_context(case_id))
+            await cases.set_free_text(conn, case_id, blob)
+        await cases.add_event(conn, case_id, to_db(now), "guardian", Status.SUBMITTED.value)
+        row = await cases.get(conn, case_id)
+        assert row is not None
+        case = self._case(row)
+        await audit.record(
+            conn,
+            self._keys.audit,
+            now,
+            actor=self._keys.pseudonym("tg", actor.telegram_user_id),
+            action="case.submitted",
+            school_id=student.school_id,
+            subject=f"case:{case_id}",
+            details={"kind": kind.value, "number": case.number, "assignee_role": role},
+        )
+        recipients = await self._staff_recipients(conn, role, alert_staff, student.school_id)
+        await self._notify(conn, recipients, case, lambda: new_case_alert(case, student, school))
+        return case
+
+    async def _staff_recipients(
+        self, conn: Connection, role: str, staff_ids: list[int], school_id: int
+    ) -> list[Recipient]:
+        """The chats of the staff concerned; the director's when no teacher uses the bot."""
+        recipients = await accounts.recipients(conn, staff_ids=staff_ids)
+        if not recipients and role == "teacher":
+            directors = await staff.directors(conn, school_id)
+            recipients = await accounts.recipients(conn, staff_ids=directors)
+        return recipients
+
+    async def _notify(
+        self, conn: Connection, recipients: list[Recipient], case: Case, render: Callable[[], str]
+    ) -> None:
+        for recipient in recipients:
+            with use_language("en" if recipient.language == "en" else "nl"):
+                text = render()
+            await outbox.enqueue(
+                conn,
+                self._cipher,
+                self._clock.now(),
+                chat_id=recipient.chat_id,
+                text=text,
+                school_id=case.school_id,
+                case_id=case.id,
+            )
+
+    async def submit(
+        self,
+        actor: Actor,
+        *,
+        student_id: int,
+        kind: Kind,
+        details: dict[str, Any],
+        text: str | None = None,
+    ) -> Case:
+        async with self._db.transaction() as conn:
+            case = await self.create_in(
+                conn, actor, student_id=student_id, kind=kind, details=details, text=text
+            )
+        self.kick()
+        return case
+
+    async def visible_to(self, actor: Actor) -> list[Case]:
+        rows = await cases.for_guardians(self._db.reader, list(actor.guardian_ids))
+        return [self._case(r) for r in rows]
+
+    async def get(self, actor: Actor, case_id: int) -> Case:
+        row = await cases.get(self._db.reader, case_id)
+        if row is None or row.guardian_id not in actor.guardian_ids:
+            raise NotAllowed(f"case {case_id} is not visible to this account")
+        return self._case(row)
+
+    async def timeline(self, actor: Actor, case_id: int) -> list[CaseEvent]:
+        await self.get(actor, case_id)
+        return await cases.events(self._db.reader, case_id)
+
+    async def withdraw(self, actor: Actor, case_id: int) -> Case:
+        """A parent withdraws their own request, only before anyone has picked it up."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            row = await cases.get(conn, case_id)
+            if row is None or row.guardian_id not in actor.guardian_ids:
+                raise NotAllowed(f"case {case_id} is not visible to this account")
+            # A consent change took effect when it was made; only a new change undoes it.
+            if (
+                row.kind == Kind.CONSENT
+                or row.status != Status.SUBMITTED
+                or not await cases.set_status(
+                    conn, case_id, Status.WITHDRAWN, Status.SUBMITTED, to_db(now)
+                )
+            ):
+                raise NotPossibleNow(f"case {case_id} is {row.status}")
+            await cases.add_event(conn, case_id, to_db(now), "guardian", Status.WITHDRAWN.value)
+            updated = await cases.get(conn, case_id)
+            assert updated is not None
+            case = self._case(updated)
+            await audit.record(
+                conn,
+                self._keys.audit,
+                now,
+                actor=self._keys.pseudonym("tg", actor.telegram_user_id),
+                action="case.withdrawn",
+                school_id=case.school_id,
+                subject=f"case:{case_id}",
+                details={"number": case.number},
+            )
+            student = await people.student(conn, case.student_id)
+            assert student is not None
+            role, _assignee, alert_staff = await self._route(conn, case.kind, student)
+            recipients = await self._staff_recipients(conn, role, alert_staff, case.school_id)
+            await self._notify(
+                conn, recipients, case, lambda: case_withdrawn_notice(case, student)
+            )
+        self.kick()
+        return case

@@ -1,0 +1,161 @@
+"""Photo consent per child and per purpose.
+
+Silence is not consent: a purpose nobody answered counts as refused. With several
+guardians, consent is effective when at least one gave it and none refused it. A change
+takes effect the moment it is confirmed, is appended to the ledger, is told to the child's
+other guardians and queues a consent case for the teacher.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import audit, outbox
+from bot.cases import Actor, Case, Cases, Kind
+from bot.clock import Clock
+from bot.crypto import Cipher
+from bot.i18n import use_language
+from bot.keys import Keys
+from bot.notifications import consent_changed_notice
+from bot.school_config import SchoolConfig
+from storage import accounts, consents, people
+from storage.db import Connection, Database, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class PurposeState:
+    key: str
+    own: bool | None
+    """This parent's own choice; None when they never answered."""
+    effective: bool
+    """Whether the school may use photos for this purpose now."""
+    refused_by_other: bool
+
+
+def effective(choices: list[bool]) -> bool:
+    return any(choices) and all(choices)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChange:
+    changes: dict[str, bool]
+    case: Case | None
+
+
+class Consents:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        cipher: Cipher,
+        clock: Clock,
+        schools: dict[int, SchoolConfig],
+        cases: Cases,
+    ) -> None:
+        self._db, self._keys, self._cipher, self._clock = db, keys, cipher, clock
+        self._schools = schools
+        self._cases = cases
+
+    async def _states(
+        self, conn: Connection, guardian_id: int, student_id: int, school: SchoolConfig
+    ) -> list[PurposeState]:
+        current = set(await people.guardians_of(conn, student_id))
+        choices = [c for c in await consents.latest(conn, student_id) if c.guardian_id in current]
+        states = []
+        for purpose in school.photo_purposes:
+            answers = [c.granted for c in choices if c.purpose == purpose.key]
+            own = next(
+                (
+                    c.granted
+                    for c in choices
+                    if c.purpose == purpose.key and c.guardian_id == guardian_id
+                ),
+                None,
+            )
+            others = [
+                c.granted
+                for c in choices
+                if c.purpose == purpose.key and c.guardian_id != guardian_id
+            ]
+            states.append(PurposeState(purpose.key, own, effective(answers), False in others))
+        return states
+
+    async def states(self, actor: Actor, student_id: int) -> list[PurposeState]:
+        conn = self._db.reader
+        guardian_id = await self._cases.guardian_for(conn, actor, student_id)
+        student = await people.student(conn, student_id)
+        assert student is not None
+        return await self._states(conn, guardian_id, student_id, self._schools[student.school_id])
+
+    async def change(
+        self, actor: Actor, student_id: int, wanted: dict[str, bool]
+    ) -> ConsentChange:
+        """Record the parent's choices that differ from what they chose before."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            guardian_id = await self._cases.guardian_for(conn, actor, student_id)
+            student = await people.student(conn, student_id)
+            assert student is not None
+            school = self._schools[student.school_id]
+            before = {
+                s.key: s.own for s in await self._states(conn, guardian_id, student_id, school)
+            }
+            changes = {
+                key: value
+                for key, value in wanted.items()
+                if key in before and before[key] is not value
+            }
+            if not changes:
+                return ConsentChange({}, None)
+            case = await self._cases.create_in(
+                conn,
+                actor,
+                student_id=student_id,
+                kind=Kind.CONSENT,
+                details={"changes": changes},
+            )
+            for key, granted in sorted(changes.items()):
+                await consents.append(
+                    conn,
+                    school_id=student.school_id,
+                    student_id=student_id,
+                    guardian_id=guardian_id,
+                    purpose=key,
+                    granted=granted,
+                    at=to_db(now),
+                    case_id=case.id,
+                )
+            await audit.record(
+                conn,
+                self._keys.audit,
+                now,
+                actor=self._keys.pseudonym("tg", actor.telegram_user_id),
+                action="consent.changed",
+                school_id=student.school_id,
+                subject=f"student:{student_id}",
+                details={"changes": changes, "case": case.number},
+            )
+            after = {
+                s.key: s.effective
+                for s in await self._states(conn, guardian_id, student_id, school)
+            }
+            others = [g for g in await people.guardians_of(conn, student_id) if g != guardian_id]
+            own_chats = {
+                r.chat_id for r in await accounts.recipients(conn, guardian_ids=[guardian_id])
+            }
+            for recipient in await accounts.recipients(conn, guardian_ids=others):
+                if recipient.chat_id in own_chats:
+                    continue
+                with use_language("en" if recipient.language == "en" else "nl"):
+                    text = consent_changed_notice(student, changes, after, school)
+                await outbox.enqueue(
+                    conn,
+                    self._cipher,
+                    now,
+                    chat_id=recipient.chat_id,
+                    text=text,
+                    school_id=student.school_id,
+                    case_id=case.id,
+                )
+        self._cases.kick()
+        return ConsentChange(changes, case)

@@ -1,0 +1,182 @@
+"""'See my child's data': the Art. 15 overview at once, and a request for the dossier copy."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.accounts import Profile
+from bot.case_texts import kind_label, status_label
+from bot.cases import Kind
+from bot.i18n import _, current_language, format_date
+from bot.school_config import SchoolConfig
+from handlers.callbacks import Callback
+from handlers.common import actor, child_of, submitted_text
+from handlers.context import BotContext
+from handlers.messages import show
+from handlers.render import esc
+from storage import accounts
+from storage.db import from_db
+from storage.people import Student
+
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def register_overview(school: SchoolConfig, child: Student) -> list[str]:
+    language = current_language()
+    lines = [
+        _("<b>Data about {child} at {school}</b>").format(
+            child=esc(child.first_name), school=esc(school.name)
+        ),
+        _(
+            "{school} is responsible for this data. It is kept in {system}; access is limited "
+            "to the school's staff."
+        ).format(school=esc(school.name), system=esc(school.administration_system)),
+    ]
+    for category in school.categories:
+        recipients = [
+            esc(r.name.get(language))
+            for key in category.recipients
+            if (r := school.recipient(key)) is not None
+        ]
+        lines += [
+            "",
+            f"<b>{esc(category.label.get(language))}</b>",
+            _("What: {examples}").format(examples=esc(category.examples.get(language))),
+            _("Why: {purpose}").format(purpose=esc(category.purpose.get(language))),
+            _("From: {source}").format(source=esc(category.source.get(language))),
+            _("Kept: {retention}").format(retention=esc(category.retention.get(language))),
+            _("Shared with: {recipients}").format(
+                recipients=", ".join(recipients) if recipients else _("nobody outside the school")
+            ),
+        ]
+        if category.voluntary:
+            lines.append(_("Voluntary: you decide; deleting it is never refused."))
+    lines += [
+        "",
+        _("<b>Your rights</b>"),
+        _(
+            "You may have wrong data corrected, have data deleted that is no longer needed, "
+            "ask the school to restrict its use while something is being checked, and object "
+            "to its use. If you disagree with how the school handles this, you can complain to "
+            "the Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
+        ),
+    ]
+    return lines
+
+
+async def bot_holdings(
+    context: BotContext, profile: Profile, child: Student, school: SchoolConfig
+) -> list[str]:
+    """Everything Privacyloket itself holds about this parent and this child."""
+    services = context.services
+    language = current_language()
+    links = await accounts.links(services.db.reader, profile.telegram_user_id)
+    since = min(link.linked_at for link in links)
+
+    states = await services.consents.states(actor(profile), child.id)
+    own = []
+    for state in states:
+        purpose = school.purpose(state.key)
+        label = esc(purpose.label.get(language)) if purpose else state.key
+        choice = (
+            _("given")
+            if state.own
+            else _("not given")
+            if state.own is False
+            else _("not answered")
+        )
+        own.append(f"{label}: {choice}")
+    cases = [
+        c for c in await services.cases.visible_to(actor(profile)) if c.student_id == child.id
+    ]
+    lines = [
+        "",
+        _("<b>What Privacyloket itself holds</b>"),
+        _(
+            "From the school's roster: your name, your e-mail address if the school has it, "
+            "{child}'s name and group, and the date of birth only as a code that cannot be "
+            "turned back into the date."
+        ).format(child=esc(child.first_name)),
+        _("This Telegram account: linked since {date}; language: {language}.").format(
+            date=format_date(from_db(since).astimezone(school.tz).date()),
+            language=LANGUAGE_NAMES[profile.language],
+        ),
+        _("Your photo consent for {child}: {choices}.").format(
+            child=esc(child.first_name), choices="; ".join(own)
+        ),
+    ]
+    if cases:
+        lines.append(_("Your requests about {child}:").format(child=esc(child.first_name)))
+        lines += [
+            f"• {esc(c.number)}: {kind_label(c.kind)}, {status_label(c.status)}" for c in cases
+        ]
+    else:
+        lines.append(
+            _("You have made no requests about {child}.").format(child=esc(child.first_name))
+        )
+    return lines
+
+
+async def overview(update: Update, context: BotContext, cb: Callback) -> None:
+    found = await child_of(update, context, cb.int_arg(0))
+    if found is None:
+        return
+    profile, child = found
+    school = context.services.school_by_id[child.school_id]
+    lines = register_overview(school, child)
+    lines += await bot_holdings(context, profile, child, school)
+    lines += [
+        "",
+        _(
+            "Would you also like a copy of the data itself (the dossier from {system})? "
+            "Then the school sends it to you here."
+        ).format(system=esc(school.administration_system)),
+    ]
+    user = profile.telegram_user_id
+    await show(
+        update,
+        context,
+        "\n".join(lines),
+        [
+            [context.button(user, _("Request a copy of the dossier"), "accreq", child.id)],
+            [context.button(user, _("« Back to the menu"), "menu")],
+        ],
+    )
+
+
+async def confirm_request(update: Update, context: BotContext, cb: Callback) -> None:
+    found = await child_of(update, context, cb.int_arg(0))
+    if found is None:
+        return
+    profile, child = found
+    school = context.services.school_by_id[child.school_id]
+    user = profile.telegram_user_id
+    await show(
+        update,
+        context,
+        _("<b>Request a copy of the dossier</b>")
+        + "\n\n"
+        + _(
+            "You ask {school} for a copy of the data about {child} in {system}. The school "
+            "has one month to send it; you will receive it here."
+        ).format(
+            school=esc(school.name),
+            child=esc(child.first_name),
+            system=esc(school.administration_system),
+        ),
+        [
+            [context.button(user, _("Send request"), "accok", child.id)],
+            [context.button(user, _("Cancel"), "menu")],
+        ],
+    )
+
+
+async def submit_request(update: Update, context: BotContext, cb: Callback) -> None:
+    found = await child_of(update, context, cb.int_arg(0))
+    if found is None:
+        return
+    profile, child = found
+    case = await context.services.cases.submit(
+        actor(profile), student_id=child.id, kind=Kind.ACCESS, details={"dossier_copy": True}
+    )
+    await show(update, context, *submitted_text(context, profile, case))

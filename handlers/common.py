@@ -1,0 +1,83 @@
+"""What several parent screens share: the acting parent, their child, refusing the rest."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.accounts import Profile
+from bot.case_texts import kind_label
+from bot.cases import Actor, Case
+from bot.i18n import _, format_date
+from handlers.context import BotContext
+from handlers.menu import send_menu
+from handlers.messages import Keyboard, send
+from handlers.render import esc
+from storage.people import Student
+
+AWAITING = "awaiting_text"
+DRAFT = "draft"
+
+
+def actor(profile: Profile) -> Actor:
+    return Actor(profile.telegram_user_id, profile.guardian_ids)
+
+
+async def parent(update: Update, context: BotContext) -> Profile | None:
+    """The linked parent acting, or None after telling the person how to start."""
+    user = update.effective_user
+    assert user is not None
+    profile = await context.services.accounts.profile(user.id)
+    if profile is None or not profile.is_guardian:
+        await send_menu(update, context)
+        return None
+    return profile
+
+
+async def refuse(update: Update, context: BotContext, reason: str) -> None:
+    """A button for a child or case that is not this parent's: nothing changes."""
+    user = update.effective_user
+    assert user is not None
+    await context.services.accounts.note_refused_button(user.id, reason)
+    await send(update, context, _("That is not possible from this account."))
+    await send_menu(update, context)
+
+
+async def child_of(
+    update: Update, context: BotContext, student_id: int | None
+) -> tuple[Profile, Student] | None:
+    profile = await parent(update, context)
+    if profile is None:
+        return None
+    child = next((c for c in profile.children if c.id == student_id), None)
+    if child is None:
+        await refuse(update, context, "not_their_child")
+        return None
+    return profile, child
+
+
+def clear_draft(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(AWAITING, None)
+        context.user_data.pop(DRAFT, None)
+
+
+def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[str, Keyboard]:
+    """What the parent reads after sending a request: its number and the due date."""
+    user = profile.telegram_user_id
+    text = (
+        _("<b>Your request has been sent.</b>")
+        + "\n\n"
+        + _("Request number: {number} ({kind})").format(
+            number=esc(case.number), kind=kind_label(case.kind)
+        )
+        + "\n"
+        + _("The school will answer by {due} at the latest.").format(
+            due=format_date(case.due_on, "full")
+        )
+        + "\n"
+        + _("You can follow it under My requests.")
+    )
+    return text, [
+        [context.button(user, _("My requests"), "my")],
+        [context.button(user, _("« Back to the menu"), "menu")],
+    ]

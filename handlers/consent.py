@@ -1,0 +1,176 @@
+"""Photo consent per child: every purpose with its state, toggles, a summary, confirm."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+
+from bot.consent import PurposeState
+from bot.i18n import _, current_language
+from bot.school_config import SchoolConfig
+from handlers.callbacks import Callback
+from handlers.common import actor, child_of
+from handlers.context import BotContext
+from handlers.messages import show
+from handlers.render import esc
+
+# One letter per purpose, in config order: y = give, n = not give, u = not answered.
+_GIVEN, _REFUSED, _UNKNOWN = "y", "n", "u"
+
+
+def _encode(states: list[PurposeState]) -> str:
+    return "".join(_UNKNOWN if s.own is None else _GIVEN if s.own else _REFUSED for s in states)
+
+
+def _parse(value: str, states: list[PurposeState]) -> str:
+    """The choices from a button, or the saved ones when the button is not for this form."""
+    if len(value) == len(states) and set(value) <= {_GIVEN, _REFUSED, _UNKNOWN}:
+        return value
+    return _encode(states)
+
+
+def _choice_label(letter: str) -> str:
+    if letter == _GIVEN:
+        return _("given")
+    if letter == _REFUSED:
+        return _("not given")
+    return _("not answered (counts as not given)")
+
+
+def _mark(letter: str) -> str:
+    return {"y": "✅", "n": "❌"}.get(letter, "➖")
+
+
+async def _load(
+    update: Update, context: BotContext, cb: Callback
+) -> tuple[int, str, list[PurposeState], SchoolConfig, str] | None:
+    found = await child_of(update, context, cb.int_arg(0))
+    if found is None:
+        return None
+    profile, child = found
+    states = await context.services.consents.states(actor(profile), child.id)
+    wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)
+    school = context.services.school_by_id[child.school_id]
+    return child.id, child.first_name, states, school, wanted
+
+
+async def form(update: Update, context: BotContext, cb: Callback) -> None:
+    loaded = await _load(update, context, cb)
+    if loaded is None:
+        return
+    child_id, name, states, school, wanted = loaded
+    assert update.effective_user is not None
+    user = update.effective_user.id
+    language = current_language()
+    lines = [
+        _("<b>Photo consent for {child}</b>").format(child=esc(name)),
+        _(
+            "Here you decide whether the school may use photos and video of {child}, for each "
+            "purpose. Tap a purpose to change your choice; nothing changes until you confirm."
+        ).format(child=esc(name)),
+    ]
+    rows: list[list[InlineKeyboardButton]] = []
+    for index, (purpose, state) in enumerate(zip(school.photo_purposes, states, strict=True)):
+        letter = wanted[index]
+        label = purpose.label.get(language)
+        lines += [
+            "",
+            f"{_mark(letter)} <b>{esc(label)}</b>: {esc(purpose.explanation.get(language))}",
+            _("Your choice: {choice}").format(choice=_choice_label(letter)),
+        ]
+        if state.refused_by_other:
+            lines.append(
+                _("Another parent has not given consent, so the school uses no photos for this.")
+            )
+        elif state.effective and state.own is not True:
+            lines.append(_("Another parent has given consent, so the school may use photos."))
+        flipped = _REFUSED if letter == _GIVEN else _GIVEN
+        toggled = wanted[:index] + flipped + wanted[index + 1 :]
+        rows.append([context.button(user, f"{_mark(letter)} {label}", "con", child_id, toggled)])
+    rows.append([context.button(user, _("Review my changes"), "conrev", child_id, wanted)])
+    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    await show(update, context, "\n".join(lines), rows)
+
+
+def _changes(wanted: str, states: list[PurposeState]) -> dict[str, bool]:
+    saved = _encode(states)
+    return {
+        state.key: wanted[i] == _GIVEN
+        for i, state in enumerate(states)
+        if wanted[i] != saved[i] and wanted[i] != _UNKNOWN
+    }
+
+
+async def review(update: Update, context: BotContext, cb: Callback) -> None:
+    loaded = await _load(update, context, cb)
+    if loaded is None:
+        return
+    child_id, name, states, school, wanted = loaded
+    assert update.effective_user is not None
+    user = update.effective_user.id
+    changes = _changes(wanted, states)
+    if not changes:
+        await show(
+            update,
+            context,
+            _("You have not changed anything."),
+            [
+                [context.button(user, _("« Back to photo consent"), "con", child_id, wanted)],
+                [context.button(user, _("« Back to the menu"), "menu")],
+            ],
+        )
+        return
+    language = current_language()
+    lines = [_("<b>Please check your changes for {child}</b>").format(child=esc(name)), ""]
+    for purpose in school.photo_purposes:
+        if purpose.key in changes:
+            what = _("give consent") if changes[purpose.key] else _("withdraw consent")
+            lines.append(f"• {esc(purpose.label.get(language))}: {what}")
+    lines += [
+        "",
+        _(
+            "This takes effect as soon as you confirm. The teacher is informed and, if you "
+            "withdraw consent, takes down what was published."
+        ),
+    ]
+    await show(
+        update,
+        context,
+        "\n".join(lines),
+        [
+            [context.button(user, _("Confirm"), "conok", child_id, wanted)],
+            [context.button(user, _("« Change my choices"), "con", child_id, wanted)],
+            [context.button(user, _("Cancel"), "menu")],
+        ],
+    )
+
+
+async def confirm(update: Update, context: BotContext, cb: Callback) -> None:
+    found = await child_of(update, context, cb.int_arg(0))
+    if found is None:
+        return
+    profile, child = found
+    services = context.services
+    states = await services.consents.states(actor(profile), child.id)
+    wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)
+    result = await services.consents.change(actor(profile), child.id, _changes(wanted, states))
+    school = services.school_by_id[child.school_id]
+    after = await services.consents.states(actor(profile), child.id)
+    language = current_language()
+    user = profile.telegram_user_id
+    lines = [_("<b>Saved.</b> Photo consent for {child} now:").format(child=esc(child.first_name))]
+    for purpose, state in zip(school.photo_purposes, after, strict=True):
+        allowed = _("photos allowed") if state.effective else _("no photos")
+        lines.append(f"• {esc(purpose.label.get(language))}: {allowed}")
+    if result.case is not None:
+        lines += [
+            "",
+            _("The teacher has been informed (request {number}).").format(
+                number=esc(result.case.number)
+            ),
+        ]
+    await show(
+        update,
+        context,
+        "\n".join(lines),
+        [[context.button(user, _("« Back to the menu"), "menu")]],
+    )

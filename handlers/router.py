@@ -1,0 +1,89 @@
+"""Every button outside a conversation, by its action: one table, one handler."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot.i18n import _
+from handlers import access, account, consent, fallback, menu, my_requests, onboarding, requests
+from handlers.callbacks import Callback
+from handlers.common import parent
+from handlers.context import BotContext
+from handlers.messages import show
+from handlers.texts import group_label
+
+Screen = Callable[[Update, BotContext, Callback], Awaitable[None]]
+
+# The first screen of each flow, for one child.
+FLOWS: dict[str, Callable[[int], Callback]] = {
+    "access": lambda child: Callback("acc", (str(child),)),
+    "correct": lambda child: Callback("cor", (str(child),)),
+    "delete": lambda child: Callback("del", (str(child), "0")),
+    "consent": lambda child: Callback("con", (str(child),)),
+}
+
+
+async def pick_child(update: Update, context: BotContext, cb: Callback) -> None:
+    """Each flow starts here: with one child straight on, with several the parent picks."""
+    flow = cb.args[0] if cb.args else ""
+    profile = await parent(update, context)
+    if profile is None or flow not in FLOWS:
+        return
+    if len(profile.children) == 1:
+        first = FLOWS[flow](profile.children[0].id)
+        await ROUTES[first.action](update, context, first)
+        return
+    user = profile.telegram_user_id
+    rows = [
+        [
+            context.button(
+                user,
+                f"{c.first_name} ({group_label(c.group_name)})",
+                FLOWS[flow](c.id).action,
+                *FLOWS[flow](c.id).args,
+            )
+        ]
+        for c in profile.children
+    ]
+    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    await show(update, context, _("About which child?"), rows)
+
+
+ROUTES: dict[str, Screen] = {
+    "menu": lambda u, c, _cb: menu.menu_button(u, c),
+    "privacy": lambda u, c, _cb: account.privacy_button(u, c),
+    "language": lambda u, c, _cb: account.language_button(u, c),
+    "lang": lambda u, c, _cb: onboarding.language_chosen_button(u, c),
+    "forget": lambda u, c, _cb: account.forget_button(u, c),
+    "flow": pick_child,
+    "acc": access.overview,
+    "accreq": access.confirm_request,
+    "accok": access.submit_request,
+    "cor": requests.correction_categories,
+    "corcat": requests.correction_text,
+    "del": requests.deletion_categories,
+    "delnext": requests.deletion_reason,
+    "sub": requests.submit,
+    "edit": requests.edit_text,
+    "drop": requests.drop,
+    "con": consent.form,
+    "conrev": consent.review,
+    "conok": consent.confirm,
+    "my": my_requests.overview,
+    "case": my_requests.detail,
+    "wd": my_requests.confirm_withdraw,
+    "wdok": my_requests.withdraw,
+}
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    decoded = context.codec.decode(query.from_user.id, query.data or "")
+    screen = ROUTES.get(decoded.action) if decoded else None
+    if decoded is None or screen is None:
+        await fallback.unexpected(update, context)
+        return
+    await screen(update, context, decoded)

@@ -1,0 +1,44 @@
+"""The photo-consent ledger: append-only choices per student, guardian and purpose."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    guardian_id: int
+    purpose: str
+    granted: bool
+    at: str
+
+
+async def append(
+    conn: Connection,
+    *,
+    school_id: int,
+    student_id: int,
+    guardian_id: int,
+    purpose: str,
+    granted: bool,
+    at: str,
+    case_id: int | None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO consent_ledger (school_id, student_id, guardian_id, purpose, granted, at, "
+        "case_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (school_id, student_id, guardian_id, purpose, int(granted), at, case_id),
+    )
+
+
+async def latest(conn: Connection, student_id: int) -> list[Choice]:
+    """Each guardian's newest choice per purpose for this student."""
+    async with conn.execute(
+        "SELECT guardian_id, purpose, granted, at FROM consent_ledger l WHERE student_id = ? "
+        "AND id = (SELECT MAX(id) FROM consent_ledger WHERE student_id = l.student_id "
+        "AND guardian_id = l.guardian_id AND purpose = l.purpose)",
+        (student_id,),
+    ) as cur:
+        return [Choice(int(r[0]), str(r[1]), bool(r[2]), str(r[3])) async for r in cur]

@@ -1,0 +1,83 @@
+"""Queued messages and their delivery state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Connection
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    id: int
+    ref: str
+    chat_id: int
+    case_id: int | None
+    body: bytes
+    attempts: int
+
+
+async def add(
+    conn: Connection,
+    *,
+    ref: str,
+    school_id: int | None,
+    chat_id: int,
+    case_id: int | None,
+    body: bytes,
+    at: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO outbox (ref, school_id, chat_id, case_id, body, created_at, "
+        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (ref, school_id, chat_id, case_id, body, at, at),
+    )
+
+
+async def due(conn: Connection, now: str, limit: int) -> list[OutboxRow]:
+    async with conn.execute(
+        "SELECT id, ref, chat_id, case_id, body, attempts FROM outbox "
+        "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+        (now, limit),
+    ) as cur:
+        return [
+            OutboxRow(int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]))
+            async for r in cur
+        ]
+
+
+async def mark_sent(conn: Connection, outbox_id: int, at: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+        "last_error = NULL WHERE id = ?",
+        (at, outbox_id),
+    )
+
+
+async def retry_later(conn: Connection, outbox_id: int, next_attempt_at: str, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+        "WHERE id = ?",
+        (next_attempt_at, error, outbox_id),
+    )
+
+
+async def mark_undeliverable(conn: Connection, outbox_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'undeliverable', attempts = attempts + 1, last_error = ? "
+        "WHERE id = ?",
+        (error, outbox_id),
+    )
+
+
+async def counts(conn: Connection) -> dict[str, int]:
+    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
+        return {str(r[0]): int(r[1]) async for r in cur}
+
+
+async def status_of(conn: Connection, ref: str) -> tuple[str, int, str | None] | None:
+    async with conn.execute(
+        "SELECT status, attempts, last_error FROM outbox WHERE ref = ?", (ref,)
+    ) as cur:
+        row = await cur.fetchone()
+    return (str(row[0]), int(row[1]), row[2]) if row else None

@@ -1,0 +1,96 @@
+"""Photo consent per child and purpose, with two parents who disagree."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.cases import Actor
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import linked_parent
+from tests.e2e.test_requests import _teacher
+
+
+async def _effective(h: Harness, user_id: int, child_id: int) -> dict[str, bool]:
+    profile = await h.s.accounts.profile(user_id)
+    assert profile is not None
+    states = await h.s.consents.states(Actor(user_id, profile.guardian_ids), child_id)
+    return {s.key: s.effective for s in states}
+
+
+async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
+    teacher = await _teacher(harness, 7001, ["3"])
+    marieke = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    james = await linked_parent(harness, 5002, "James Whitfield", "en")
+    zoe = (await harness.s.accounts.profile(marieke.id)).children[0].id  # type: ignore[union-attr]
+
+    seen = await marieke.tap("Fototoestemming")
+    assert "Fototoestemming voor Zoë" in seen.text
+    assert "niet beantwoord" in seen.text
+    website = next(b for b in seen.buttons if "Website" in b)
+    seen = await marieke.tap(website)
+    assert any(b.startswith("✅") and "Website" in b for b in seen.buttons)
+    assert await _effective(harness, marieke.id, zoe) == dict.fromkeys(
+        ["website", "newsletter", "school_guide", "social_media", "class_app"], False
+    )  # nothing changes before confirming
+    seen = await marieke.tap("Mijn wijzigingen bekijken")
+    assert "toestemming geven" in seen.text
+    seen = await marieke.tap("Bevestigen")
+    assert "Opgeslagen" in seen.text
+    assert (await _effective(harness, marieke.id, zoe))["website"] is True
+
+    await harness.deliver_outbox()
+    assert "changed the photo consent" in james.messages[-1].text
+    assert "School website: given" in james.messages[-1].text
+    assert "Toestemming gegeven voor: Website van de school" in teacher.messages[-1].text
+
+    # James refuses: with one refusal the school may not use photos on the website.
+    await james.send("/menu")
+    seen = await james.tap("Photo consent")
+    assert "Another parent has given consent" in seen.text
+    website = next(b for b in seen.buttons if "School website" in b)
+    await james.tap(website)
+    seen = await james.tap(
+        next(b for b in james.last_with_buttons().button_texts if "School website" in b)
+    )
+    assert any(b.startswith("❌") and "School website" in b for b in seen.buttons)
+    await james.tap("Review my changes")
+    seen = await james.tap("Confirm")
+    assert "School website: no photos" in seen.text
+    assert (await _effective(harness, marieke.id, zoe))["website"] is False
+
+    await harness.deliver_outbox()
+    assert "heeft de fototoestemming gewijzigd" in marieke.messages[-1].text
+    assert "Toestemming ingetrokken voor: Website van de school" in teacher.messages[-1].text
+
+    await marieke.send("/menu")
+    seen = await marieke.tap("Fototoestemming")
+    assert "Een andere ouder heeft geen toestemming gegeven" in seen.text
+
+    # Both consent changes are requests the parents can see; they cannot be withdrawn.
+    seen = await marieke.send("/menu")
+    seen = await marieke.tap("Mijn verzoeken")
+    assert "fototoestemming" in seen.text
+    seen = await marieke.tap(marieke.last_with_buttons().button_texts[0])
+    assert "Dit verzoek intrekken" not in seen.buttons
+
+
+async def test_reviewing_without_changes_and_the_ledger_is_append_only(
+    harness: Harness,
+) -> None:
+    anouk = await linked_parent(harness, 5003, "Anouk Smit", "en")
+    await anouk.tap("Photo consent")
+    seen = await anouk.tap("Review my changes")
+    assert "You have not changed anything" in seen.text
+    await anouk.tap("« Back to photo consent")
+    await anouk.tap(next(b for b in anouk.last_with_buttons().button_texts if "Newsletter" in b))
+    await anouk.tap("Review my changes")
+    seen = await anouk.tap("Confirm")
+    assert "Newsletter: photos allowed" in seen.text
+
+    with sqlite3.connect(harness.s.db.path) as raw:
+        try:
+            raw.execute("DELETE FROM consent_ledger")
+        except sqlite3.IntegrityError as exc:
+            assert "append-only" in str(exc)
+        else:
+            raise AssertionError("the ledger allowed a deletion")

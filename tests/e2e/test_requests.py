@@ -1,0 +1,106 @@
+"""Parents file access, correction and deletion requests; staff get the alert."""
+
+from __future__ import annotations
+
+from storage import cases
+from tests.e2e.conftest import staff_code
+from tests.e2e.harness import Harness, Person
+from tests.e2e.helpers import linked_parent
+
+
+async def _teacher(h: Harness, user_id: int, groups: list[str], language: str = "nl") -> Person:
+    teacher = h.person(user_id, "Anna", language)
+    await teacher.send(f"/start {await staff_code(h, 'Anna de Wit', 'teacher', groups)}")
+    return teacher
+
+
+async def _director(h: Harness, user_id: int, language: str = "nl") -> Person:
+    director = h.person(user_id, "Jolanda", language)
+    await director.send(f"/start {await staff_code(h, 'J. de Vries', 'director', [])}")
+    return director
+
+
+async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Harness) -> None:
+    teacher = await _teacher(harness, 7001, ["3"], "en")
+    james = await linked_parent(harness, 5001, "James Whitfield", "en")
+    seen = await james.tap("See my child's data")
+    text = seen.text
+    assert "Data about Zoë at cbs Klimop" in text
+    for expected in (
+        "Why:",
+        "From:",
+        "Kept:",
+        "Shared with:",
+        "Autoriteit Persoonsgegevens",
+        "restrict",
+        "object",
+        "What Privacyloket itself holds",
+        "language: English",
+    ):
+        assert expected in text, expected
+    seen = await james.tap("Request a copy of the dossier")
+    assert "has one month" in seen.text
+    seen = await james.tap("Send request")
+    assert "Request number: 2026-0001" in seen.text
+    assert "Wednesday, 2 December 2026" in seen.text
+    await harness.deliver_outbox()
+    alert = teacher.messages[-1].text
+    assert "New request 2026-0001" in alert and "Zoë de Jong" in alert
+    assert "Wednesday, 2 December 2026" in alert
+
+
+async def test_a_correction_in_dutch_with_too_long_text_then_a_good_one(
+    harness: Harness,
+) -> None:
+    teacher = await _teacher(harness, 7002, ["1"])
+    inge = await linked_parent(harness, 5002, "Inge Mulder", "nl")
+    await inge.tap("Gegevens corrigeren")
+    seen = await inge.tap(inge.last_with_buttons().button_texts[0])
+    assert "1.000" in seen.text or "1,000" in seen.text
+    seen = await inge.send("x" * 1001)
+    assert "1.001" in seen.text and "Er is nog niets verstuurd" in seen.text
+    seen = await inge.send("Het adres is <b>Dorpsstraat 1</b> & niet 2 😀")
+    assert "Het adres is <b>Dorpsstraat 1</b> & niet 2 😀" in seen.text
+    seen = await inge.tap("Verzoek versturen")
+    assert "2026-0001" in seen.text
+    await harness.deliver_outbox()
+    assert "Het adres is <b>Dorpsstraat 1</b> & niet 2 😀" in teacher.messages[-1].text
+    stored = await cases.get(harness.s.db.reader, 1)
+    assert stored is not None and stored.kind == "rectification"
+
+
+async def test_a_deletion_goes_to_the_director(harness: Harness) -> None:
+    director = await _director(harness, 7003)
+    anouk = await linked_parent(harness, 5003, "Anouk Smit", "nl")
+    seen = await anouk.tap("Gegevens verwijderen")
+    assert "Leerlingdossier" in seen.text or "leerlingdossier" in seen.text
+    religion = next(b for b in seen.buttons if "Geloofsovertuiging" in b)
+    seen = await anouk.tap(religion)
+    assert any(b.startswith("☑ Geloofsovertuiging") for b in seen.buttons)
+    seen = await anouk.tap("Volgende")
+    seen = await anouk.send("Wij willen dit niet meer vastgelegd hebben.")
+    seen = await anouk.tap("Verzoek versturen")
+    assert "2026-0001" in seen.text
+    await harness.deliver_outbox()
+    assert "Geloofsovertuiging" in director.messages[-1].text
+
+
+async def test_two_children_pick_the_child_first_and_withdraw_a_request(
+    harness: Harness,
+) -> None:
+    priya = await linked_parent(harness, 5004, "Priya Sharma", "en")
+    seen = await priya.tap("See my child's data")
+    assert "About which child?" in seen.text
+    assert seen.buttons[:2] == ["Arjun (group 3)", "Meera (group 7)"]
+    seen = await priya.tap("Meera (group 7)")
+    assert "Data about Meera" in seen.text
+    await priya.tap("Request a copy of the dossier")
+    await priya.tap("Send request")
+    await priya.tap("My requests")
+    seen = await priya.tap(priya.last_with_buttons().button_texts[0])
+    assert "Request 2026-0001" in seen.text and "request received" in seen.text
+    await priya.tap("Withdraw this request")
+    seen = await priya.tap("Yes, withdraw it")
+    assert "has been withdrawn" in seen.text
+    seen = await priya.tap("« My requests")
+    assert "withdrawn" in seen.text
