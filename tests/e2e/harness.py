@@ -101,6 +101,13 @@ class Harness:
         dispatcher: Dispatcher = self.app.bot_data["dispatcher"]
         return await dispatcher.run_once()
 
+    def manual_outbox(self) -> None:
+        """From now on the outbox runs only when the test calls deliver_outbox()."""
+        assert self.app is not None and self.app.job_queue is not None
+        for job in self.app.job_queue.get_jobs_by_name("outbox"):
+            job.schedule_removal()
+        self.s.cases.kick = lambda: None
+
     def times_processed(self, update_id: int) -> int:
         return self._done[update_id]
 
