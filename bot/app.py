@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from collections.abc import Callable
 
@@ -62,9 +61,6 @@ def build_application(
     settings = services.settings
     if settings.bot_token is None:
         raise ValueError("no bot token")
-    # Opt in to PTB's coming behaviour (RetryAfter.retry_after as a timedelta) instead of
-    # a deprecation warning on every 429; handlers.outbox_sender reads both forms.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
     async def claim(update_id: int) -> bool:
         async with services.db.transaction() as conn:
