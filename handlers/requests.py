@@ -24,6 +24,7 @@ from handlers.context import BotContext
 from handlers.menu import send_menu
 from handlers.messages import send, show
 from handlers.render import esc
+from storage.people import Student
 
 # --- correction -------------------------------------------------------------------------
 
@@ -70,7 +71,7 @@ async def correction_text(update: Update, context: BotContext, cb: Callback) -> 
     _start_draft(
         context, {"kind": Kind.RECTIFICATION.value, "student": child.id, "category": category.key}
     )
-    await _ask_text(update, context)
+    await _ask_text(update, context, child)
 
 
 # --- deletion ---------------------------------------------------------------------------
@@ -94,17 +95,10 @@ async def deletion_categories(update: Update, context: BotContext, cb: Callback)
     rows: list[list[InlineKeyboardButton]] = []
     for index, category in enumerate(categories):
         mark = "☑" if mask >> index & 1 else "☐"
-        rows.append(
-            [
-                context.button(
-                    user,
-                    f"{mark} {category.label.get(language)}",
-                    "del",
-                    child.id,
-                    mask ^ (1 << index),
-                )
-            ]
-        )
+        label = f"{mark} {category.label.get(language)}"
+        if category.voluntary:
+            label += " " + _("(voluntary)")
+        rows.append([context.button(user, label, "del", child.id, mask ^ (1 << index))])
     if mask:
         rows.append([context.button(user, _("Next"), "delnext", child.id, mask)])
     rows.append([context.button(user, _("« Back to the menu"), "menu")])
@@ -142,7 +136,7 @@ async def deletion_reason(update: Update, context: BotContext, cb: Callback) -> 
         await deletion_categories(update, context, Callback("del", (str(child.id), "0")))
         return
     _start_draft(context, {"kind": Kind.ERASURE.value, "student": child.id, "categories": keys})
-    await _ask_text(update, context)
+    await _ask_text(update, context, child)
 
 
 # --- the free text and the summary --------------------------------------------------------
@@ -165,15 +159,31 @@ def _question(draft: dict[str, Any]) -> str:
     return _("Please type why you would like this deleted.")
 
 
-async def _ask_text(update: Update, context: BotContext) -> None:
+def _about(context: BotContext, draft: dict[str, Any], child: Student) -> str:
+    school = context.services.school_by_id[child.school_id]
+    language = current_language()
+    keys = [draft["category"]] if "category" in draft else draft.get("categories", [])
+    labels = [c.label.get(language) for k in keys if (c := school.category(k)) is not None]
+    return _("About: {categories}").format(categories=esc(", ".join(labels)))
+
+
+async def _ask_text(update: Update, context: BotContext, child: Student) -> None:
     draft = _draft(context)
     assert draft is not None and update.effective_user is not None
+    heading = _("<b>{kind} for {child}</b>").format(
+        kind=kind_label(draft["kind"]).capitalize(), child=esc(child.first_name)
+    )
+    lines = [
+        heading,
+        _about(context, draft, child),
+        "",
+        _question(draft),
+        _("At most {limit} characters.").format(limit=format_number(MAX_TEXT)),
+    ]
     await show(
         update,
         context,
-        _question(draft)
-        + "\n"
-        + _("At most {limit} characters.").format(limit=format_number(MAX_TEXT)),
+        "\n".join(lines),
         [[context.button(update.effective_user.id, _("Cancel"), "drop")]],
     )
 
@@ -220,17 +230,13 @@ async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -
         clear_draft(context)
         await send(update, context, _("That is not possible from this account."))
         return
-    school = context.services.school_by_id[child.school_id]
-    language = current_language()
-    keys = [draft["category"]] if "category" in draft else draft.get("categories", [])
-    labels = [c.label.get(language) for k in keys if (c := school.category(k)) is not None]
     user = profile.telegram_user_id
     lines = [
         _("<b>Please check your request</b>"),
         "",
         _("Request: {kind}").format(kind=kind_label(draft["kind"])),
         _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}")),
-        _("About: {categories}").format(categories=esc(", ".join(labels))),
+        _about(context, draft, child),
         _("Your text:"),
         f"<blockquote>{esc(draft['text'])}</blockquote>",
         "",
@@ -253,9 +259,13 @@ async def edit_text(update: Update, context: BotContext, cb: Callback) -> None:
     if draft is None:
         await _gone(update, context)
         return
+    found = await child_of(update, context, draft.get("student"))
+    if found is None:
+        clear_draft(context)
+        return
     assert context.user_data is not None
     context.user_data[AWAITING] = True
-    await _ask_text(update, context)
+    await _ask_text(update, context, found[1])
 
 
 async def drop(update: Update, context: BotContext, cb: Callback) -> None:
