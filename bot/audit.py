@@ -7,7 +7,7 @@ Actors and subjects are pseudonymous ids, never names.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -59,23 +59,9 @@ async def record(
         prev_mac=last_mac,
         mac="",
     )
-    row = _with_mac(key, row)
+    row = replace(row, mac=_mac(key, row))
     await audit_events.insert(conn, row)
     return row.id
-
-
-def _with_mac(key: bytes, row: AuditRow) -> AuditRow:
-    return AuditRow(
-        row.id,
-        row.school_id,
-        row.at,
-        row.actor,
-        row.action,
-        row.subject,
-        row.details,
-        row.prev_mac,
-        _mac(key, row),
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ BIRTH_DATES = {
     "Marieke de Jong": "14-02-2020",
     "James Whitfield": "14-02-2020",
     "Anouk Smit": "05-08-2016",
+    "Jelle Hoekstra": "02-12-2014",
 }
 
 

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
+from tests.domain_helpers import BIRTH_DATES
 from tests.e2e.conftest import guardian_code
 from tests.e2e.harness import Harness, Person
-
-BIRTH_DATES = {
-    "Inge Mulder": "09-03-2022",
-    "Priya Sharma": "21-04-2016",
-    "Marieke de Jong": "14-02-2020",
-    "James Whitfield": "14-02-2020",
-    "Anouk Smit": "05-08-2016",
-    "Jelle Hoekstra": "02-12-2014",
-}
 
 
 async def linked_parent(h: Harness, user_id: int, guardian: str, language: str = "nl") -> Person:
