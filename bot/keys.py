@@ -38,14 +38,22 @@ class Keys:
 
     @classmethod
     def derive(cls, secret: bytes, previous: tuple[bytes, ...] = ()) -> Keys:
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise ValueError(f"the secret key must be at least {MIN_SECRET_LENGTH} characters")
+        """Keys from the current secret and earlier ones (oldest last).
+
+        Encryption moves to the current secret at once; the stored MACs (codes, dates of
+        birth, audit chain, pseudonyms) cannot be recomputed without the values behind them,
+        so they stay keyed by the first secret the deployment had, the oldest one given.
+        """
+        for value in (secret, *previous):
+            if len(value) < MIN_SECRET_LENGTH:
+                raise ValueError(f"the secret key must be at least {MIN_SECRET_LENGTH} characters")
+        first = previous[-1] if previous else secret
         return cls(
-            codes=_derive(secret, "invitation-codes"),
-            birth_dates=_derive(secret, "birth-dates"),
-            audit=_derive(secret, "audit-chain"),
-            callbacks=_derive(secret, "callback-data"),
-            pseudonyms=_derive(secret, "pseudonyms"),
+            codes=_derive(first, "invitation-codes"),
+            birth_dates=_derive(first, "birth-dates"),
+            audit=_derive(first, "audit-chain"),
+            callbacks=_derive(first, "callback-data"),
+            pseudonyms=_derive(first, "pseudonyms"),
             encryption=tuple(_derive(s, "free-text") for s in (secret, *previous)),
         )
 

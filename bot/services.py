@@ -36,10 +36,7 @@ class Services:
     async def start(cls, settings: Settings, clock: Clock | None = None) -> Services:
         """Load the school configs and the key, open (and migrate) the database."""
         configs = load_schools(settings.schools)
-        try:
-            keys = settings.keys()
-        except ValueError as exc:
-            raise ConfigError(f"PRIVACYLOKET_PREVIOUS_SECRET_KEYS: {exc}") from None
+        keys = settings.keys()
         clock = clock or SystemClock()
         db = Database(settings.database)
         await db.open()

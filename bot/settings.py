@@ -67,7 +67,10 @@ class Settings(BaseSettings):
 
     def keys(self) -> Keys:
         previous = tuple(k.get_secret_value().strip().encode() for k in self.previous_secret_keys)
-        return Keys.derive(self.secret(), previous)
+        try:
+            return Keys.derive(self.secret(), previous)
+        except ValueError as exc:
+            raise ConfigError(f"PRIVACYLOKET_PREVIOUS_SECRET_KEYS: {exc}") from None
 
     def ensure_key_file(self) -> bool:
         """Create the key file with a fresh secret when none is configured. True if created."""

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
+from bot import audit
 from bot.cases import Actor, Kind, NotAllowed, NotPossibleNow, Status
+from bot.errors import ConfigError
+from bot.roster import import_roster, parse_roster
 from bot.services import Services
 from storage import audit_events
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
-from tests.support import FakeClock
+from tests.support import ROSTER_CSV, SECRET, FakeClock, make_settings
 
 
 async def test_a_correction_goes_to_the_teacher_of_the_childs_group(
@@ -157,3 +161,47 @@ async def test_a_ciphertext_moved_to_another_case_is_detected(
 
     with pytest.raises(DecryptionError):
         await s.cases.get(marieke, second.id)
+
+
+async def test_rotating_the_secret_keeps_text_codes_and_logins_working(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    old = make_settings(tmp_path)
+    s = await Services.start(old, clock)
+    school = s.school("cbs-klimop")
+    await import_roster(
+        s.db, s.keys, clock, school, parse_roster(ROSTER_CSV.read_bytes(), clock.now().date())
+    )
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    zoe = await student_id(s.db.reader, "L1001")
+    before = await s.cases.submit(
+        marieke,
+        student_id=zoe,
+        kind=Kind.RECTIFICATION,
+        details={"category": "identity"},
+        text="voor de wissel",
+    )
+    await s.close()
+
+    rotated = make_settings(
+        tmp_path, secret_key="the-new-secret-" + "n" * 40, previous_secret_keys=[SECRET]
+    )
+    s = await Services.start(rotated, clock)
+    try:
+        assert (await s.cases.get(marieke, before.id)).text == "voor de wissel"
+        after = await s.cases.submit(
+            marieke,
+            student_id=zoe,
+            kind=Kind.RECTIFICATION,
+            details={"category": "identity"},
+            text="na de wissel",
+        )
+        assert (await s.cases.get(marieke, after.id)).text == "na de wissel"
+        # Codes and dates of birth are still recognised: a new parent can link.
+        await link_guardian(s, clock, "Anouk Smit", 5002)
+        assert (await audit.verify(s.db.reader, s.keys.audit)).ok
+    finally:
+        await s.close()
+    # Without the old secret, the database refuses to start instead of misreading.
+    with pytest.raises(ConfigError):
+        await Services.start(make_settings(tmp_path, secret_key="the-new-secret-" + "n" * 40))
