@@ -72,10 +72,16 @@ class Case:
     guardian_id: int
     received_at: datetime
     due_on: date
+    extended_due_on: date | None
     assignee_role: str
     assignee_staff_id: int | None
     details: dict[str, Any]
     text: str | None
+
+    @property
+    def due(self) -> date:
+        """The date the school must answer by: the extended one when it was extended."""
+        return self.extended_due_on or self.due_on
 
     @property
     def is_open(self) -> bool:
@@ -133,6 +139,9 @@ class Cases:
             guardian_id=row.guardian_id,
             received_at=from_db(row.received_at),
             due_on=date.fromisoformat(row.due_on),
+            extended_due_on=(
+                date.fromisoformat(row.extended_due_on) if row.extended_due_on else None
+            ),
             assignee_role=row.assignee_role,
             assignee_staff_id=row.assignee_staff_id,
             details=json.loads(row.details),

@@ -68,7 +68,7 @@ def new_case_alert(case: Case, student: Student, school: SchoolConfig) -> str:
         _("For: {child}").format(child=_child(student)),
         _("Received on {received}; please handle it by {due} at the latest.").format(
             received=format_date(case.received_at.astimezone(school.tz).date()),
-            due=format_date(case.due_on, "full"),
+            due=format_date(case.due, "full"),
         ),
         "",
         *_what(case, school),

@@ -72,7 +72,7 @@ def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[s
         )
         + "\n"
         + _("The school will answer by {due} at the latest.").format(
-            due=format_date(case.due_on, "full")
+            due=format_date(case.due, "full")
         )
         + "\n"
         + _("You can follow it under My requests.")

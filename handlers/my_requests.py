@@ -32,7 +32,7 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
             f"• {esc(case.number)} · {kind_label(case.kind)} · {esc(child)} · "
             f"{status_label(case.status)}"
             + (
-                " · " + _("answer by {due}").format(due=format_date(case.due_on))
+                " · " + _("answer by {due}").format(due=format_date(case.due))
                 if case.is_open
                 else ""
             )
@@ -96,7 +96,7 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
     if case.is_open:
         lines.append(
             _("The school will answer by {due} at the latest.").format(
-                due=format_date(case.due_on, "full")
+                due=format_date(case.due, "full")
             )
         )
     lines += _details(case, context)

@@ -21,6 +21,7 @@ class CaseRow:
     guardian_id: int
     received_at: str
     due_on: str
+    extended_due_on: str | None
     assignee_role: str
     assignee_staff_id: int | None
     details: str
@@ -37,13 +38,14 @@ class CaseEvent:
 
 _SELECT = (
     "SELECT id, school_id, year, seq, kind, status, student_id, guardian_id, received_at, "
-    "due_on, assignee_role, assignee_staff_id, details, free_text, closed_at FROM cases "
+    "due_on, extended_due_on, assignee_role, assignee_staff_id, details, free_text, closed_at "
+    "FROM cases "
 )
 
 
 def _row(r: aiosqlite.Row) -> CaseRow:
     fields = list(r)
-    fields[13] = bytes(fields[13]) if fields[13] is not None else None
+    fields[14] = bytes(fields[14]) if fields[14] is not None else None
     return CaseRow(*fields)
 
 

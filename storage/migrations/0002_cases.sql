@@ -12,6 +12,8 @@ CREATE TABLE cases (
     guardian_id INTEGER NOT NULL REFERENCES guardians(id),
     received_at TEXT NOT NULL,
     due_on TEXT NOT NULL,
+    extended_due_on TEXT,
+    extension_reason BLOB,
     assignee_role TEXT NOT NULL CHECK (assignee_role IN ('teacher', 'director')),
     assignee_staff_id INTEGER REFERENCES staff(id),
     details TEXT NOT NULL DEFAULT '{}',

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage import cases
+from storage import bot_state, cases
 from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person
 from tests.e2e.helpers import linked_parent
@@ -67,6 +67,22 @@ async def test_a_correction_in_dutch_with_too_long_text_then_a_good_one(
     assert "Het adres is <b>Dorpsstraat 1</b> & niet 2 😀" in teacher.messages[-1].text
     stored = await cases.get(harness.s.db.reader, 1)
     assert stored is not None and stored.kind == "rectification"
+
+    # A second draft waits in the conversation state; with it, the case and the outbox
+    # written to disk, the typed text is nowhere in the database files in plain form.
+    await inge.send("/menu")
+    await inge.tap("Gegevens corrigeren")
+    await inge.tap(inge.last_with_buttons().button_texts[0])
+    await inge.send("Concept met Dorpsstraat 1 erin")
+    assert harness.app is not None
+    await harness.app.update_persistence()
+    saved = await bot_state.load(harness.s.db.reader, "user")
+    assert str(inge.id) in saved  # the draft is on disk, so the check below means something
+    for path in harness.s.db.path.parent.glob("test.db*"):
+        content = path.read_bytes()
+        for secret in ("Dorpsstraat", "Concept met"):
+            assert secret.encode() not in content, path.name
+            assert secret.encode("utf-16-le") not in content, path.name
 
 
 async def test_a_deletion_goes_to_the_director(harness: Harness) -> None:
