@@ -21,11 +21,12 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.i18n import N_, gettext, use_language
+from bot.i18n import gettext, use_language
 from bot.outbox import Dispatcher
 from bot.services import Services
 from handlers import account, fallback, gate, menu, onboarding, requests, router
 from handlers.callbacks import CallbackCodec
+from handlers.commands import COMMANDS
 from handlers.context import BotApplication, BotContext
 from handlers.errors import on_error
 from handlers.outbox_sender import TelegramSender
@@ -40,15 +41,6 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 OUTBOX_INTERVAL = 5
-
-COMMANDS = (
-    ("menu", N_("Main menu")),
-    ("privacy", N_("How the school handles personal data")),
-    ("language", N_("Nederlands / English")),
-    ("help", N_("What I can do")),
-    ("forgetme", N_("Unlink this Telegram account")),
-    ("cancel", N_("Stop what you are doing")),
-)
 
 
 def build_application(

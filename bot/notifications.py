@@ -35,9 +35,24 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
             ).format(system=esc(school.administration_system))
         )
     keys = [details["category"]] if "category" in details else details.get("categories", [])
-    labels = [c.label.get(language) for k in keys if (c := school.category(k)) is not None]
-    if labels:
-        lines.append(_("About: {categories}").format(categories=esc(", ".join(labels))))
+    categories = [c for k in keys if (c := school.category(k)) is not None]
+    if categories:
+        lines.append(
+            _("About: {categories}").format(
+                categories=esc(", ".join(c.label.get(language) for c in categories))
+            )
+        )
+    voluntary = [c.label.get(language) for c in categories if c.voluntary]
+    if case.kind == "erasure" and voluntary:
+        lines.append(
+            _("Given voluntarily, so always deleted on request: {categories}.").format(
+                categories=esc(", ".join(voluntary))
+            )
+        )
+    if case.kind == "erasure" and len(voluntary) < len(categories):
+        lines.append(
+            _("Data the school must keep by law may be kept; a refusal names the legal ground.")
+        )
     for key, granted in sorted(details.get("changes", {}).items()):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)

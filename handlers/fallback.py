@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _
+from handlers.commands import command_of
 from handlers.context import BotContext
 from handlers.menu import not_linked_text, send_menu
 from handlers.messages import send
@@ -22,7 +23,7 @@ async def unexpected(update: Update, context: BotContext) -> None:
         return
     if message is None:
         return
-    if message.text is not None and message.text.startswith("/"):
+    if command_of(update) is not None:
         await send(update, context, _("I do not know that command. /help shows what I can do."))
         return
     if message.text is None:

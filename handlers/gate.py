@@ -6,6 +6,7 @@ from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _, set_language, suggest_language
+from handlers.commands import KNOWN, command_of
 from handlers.common import AWAITING
 from handlers.context import BotContext
 from handlers.menu import send_menu
@@ -23,11 +24,10 @@ async def set_locale(update: Update, context: BotContext) -> None:
 async def check_button(update: Update, context: BotContext) -> None:
     """Every callback query is answered here, so none is left spinning on the phone.
 
-    A tapped button or a typed command also ends waiting for a request's text: only the
-    screen that asks for text starts waiting again.
+    A tapped button or one of our commands also ends waiting for a request's text: only
+    the screen that asks for text starts waiting again.
     """
-    typed = update.message.text if update.message is not None else None
-    if (typed or "").startswith("/") and context.user_data:
+    if command_of(update) in KNOWN and context.user_data:
         context.user_data.pop(AWAITING, None)
     query = update.callback_query
     if query is None:

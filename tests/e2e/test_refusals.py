@@ -3,7 +3,7 @@ recorded, and nothing changes."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.cases import Actor
@@ -92,6 +92,19 @@ async def test_a_draft_survives_a_restart(harness: Harness) -> None:
     assert "Request number: 2026-0001" in seen.text
 
 
+async def test_an_unknown_command_does_not_lose_the_question(harness: Harness) -> None:
+    inge = await linked_parent(harness, 5007, "Inge Mulder", "en")
+    await inge.tap("Correct data")
+    await inge.tap(inge.last_with_buttons().button_texts[0])
+    seen = await inge.send("/frobnicate")
+    assert "I do not know that command" in seen.text
+    seen = await inge.send("Our house number is 12, not 21.")
+    assert "Please check your request" in seen.text
+    seen = await inge.send("/help")
+    seen = await inge.send("More text after help")
+    assert "Please use the buttons" in seen.text
+
+
 async def test_cancel_and_buttons_end_the_text_question(harness: Harness) -> None:
     inge = await linked_parent(harness, 5005, "Inge Mulder", "nl")
     await inge.tap("Gegevens corrigeren")
@@ -121,11 +134,16 @@ _TEXTS = st.one_of(
             "a\n\n\nb",
             " ",
             "\t\n",
+            "/",
+            "/ niet een opdracht",
+            "//",
+            "a /help b",
         ]
     ),
 )
 
 
+@example(text="/", step="Correct data")
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=_TEXTS, step=st.sampled_from(["Correct data", "Delete data"]))
 async def test_any_free_text_is_stored_echoed_escaped_and_never_breaks_a_message(

@@ -98,7 +98,9 @@ async def test_a_deletion_goes_to_the_director(harness: Harness) -> None:
     seen = await anouk.tap("Verzoek versturen")
     assert "2026-0001" in seen.text
     await harness.deliver_outbox()
-    assert "Geloofsovertuiging" in director.messages[-1].text
+    alert = director.messages[-1].text
+    assert "Nieuw verzoek 2026-0001: verwijdering" in alert
+    assert "altijd verwijderen op verzoek: Geloofsovertuiging" in alert
 
 
 async def test_two_children_pick_the_child_first_and_withdraw_a_request(
