@@ -61,6 +61,10 @@ class NotPossibleNow(Exception):
     """The case is no longer in a state where this can be done."""
 
 
+class InvalidText(ValueError):
+    """Free text that is empty once cleaned, or longer than MAX_TEXT."""
+
+
 @dataclass(frozen=True, slots=True)
 class Case:
     id: int
@@ -87,6 +91,11 @@ class Case:
     def is_open(self) -> bool:
         return self.status in (Status.SUBMITTED, Status.IN_PROGRESS)
 
+    @property
+    def can_withdraw(self) -> bool:
+        """Only before anyone picked it up; a consent change took effect when it was made."""
+        return self.status == Status.SUBMITTED and self.kind != Kind.CONSENT
+
 
 def case_number(year: int, seq: int) -> str:
     return f"{year}-{seq:04d}"
@@ -96,6 +105,14 @@ def clean_text(text: str) -> str:
     """What a parent typed, without control characters (newlines and tabs stay)."""
     kept = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
     return kept.strip()
+
+
+def valid_text(text: str) -> str:
+    """The cleaned text, or InvalidText: a request's text is never silently cut."""
+    cleaned = clean_text(text)
+    if not cleaned or len(cleaned) > MAX_TEXT:
+        raise InvalidText(f"text of {len(cleaned)} characters")
+    return cleaned
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +219,7 @@ class Cases:
             details=json.dumps(details, sort_keys=True),
         )
         if text is not None:
-            blob = self._cipher.encrypt_text(text, self._text_context(case_id))
+            blob = self._cipher.encrypt_text(valid_text(text), self._text_context(case_id))
             await cases.set_free_text(conn, case_id, blob)
         await cases.add_event(conn, case_id, to_db(now), "guardian", Status.SUBMITTED.value)
         row = await cases.get(conn, case_id)
@@ -285,15 +302,10 @@ class Cases:
             row = await cases.get(conn, case_id)
             if row is None or row.guardian_id not in actor.guardian_ids:
                 raise NotAllowed(f"case {case_id} is not visible to this account")
-            # A consent change took effect when it was made; only a new change undoes it.
-            if (
-                row.kind == Kind.CONSENT
-                or row.status != Status.SUBMITTED
-                or not await cases.set_status(
-                    conn, case_id, Status.WITHDRAWN, Status.SUBMITTED, to_db(now)
-                )
+            if not self._case(row).can_withdraw or not await cases.set_status(
+                conn, case_id, Status.WITHDRAWN, Status.SUBMITTED, to_db(now)
             ):
-                raise NotPossibleNow(f"case {case_id} is {row.status}")
+                raise NotPossibleNow(f"case {case_id} is {row.kind}, {row.status}")
             await cases.add_event(conn, case_id, to_db(now), "guardian", Status.WITHDRAWN.value)
             updated = await cases.get(conn, case_id)
             assert updated is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.case_texts import event_label, kind_label, status_label
-from bot.cases import Case, NotAllowed, NotPossibleNow, Status
+from bot.cases import Case, NotAllowed, NotPossibleNow
 from bot.i18n import _, current_language, format_date
 from handlers.callbacks import Callback
 from handlers.common import actor, parent, refuse
@@ -107,7 +107,7 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
     ]
     user = profile.telegram_user_id
     rows: list[list[InlineKeyboardButton]] = []
-    if case.status == Status.SUBMITTED and case.kind != "consent":
+    if case.can_withdraw:
         rows.append([context.button(user, _("Withdraw this request"), "wd", case.id)])
     rows.append([context.button(user, _("« My requests"), "my")])
     await show(update, context, "\n".join(lines), rows)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot import audit
-from bot.cases import Actor, Kind, NotAllowed, NotPossibleNow, Status
+from bot.cases import Actor, InvalidText, Kind, NotAllowed, NotPossibleNow, Status
 from bot.errors import ConfigError
 from bot.roster import import_roster, parse_roster
 from bot.services import Services
@@ -205,3 +205,41 @@ async def test_rotating_the_secret_keeps_text_codes_and_logins_working(
     # Without the old secret, the database refuses to start instead of misreading.
     with pytest.raises(ConfigError):
         await Services.start(make_settings(tmp_path, secret_key="the-new-secret-" + "n" * 40))
+
+
+async def test_request_text_is_never_cut_or_empty(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    zoe = await student_id(s.db.reader, "L1001")
+    for text in ("x" * 1001, "  \x00\n ", ""):
+        with pytest.raises(InvalidText):
+            await s.cases.submit(
+                marieke,
+                student_id=zoe,
+                kind=Kind.RECTIFICATION,
+                details={"category": "identity"},
+                text=text,
+            )
+    assert await s.cases.visible_to(marieke) == []
+    case = await s.cases.submit(
+        marieke,
+        student_id=zoe,
+        kind=Kind.RECTIFICATION,
+        details={"category": "identity"},
+        text="\x07 " + "y" * 1000 + " \n",
+    )
+    assert case.text == "y" * 1000
+
+
+async def test_a_consent_case_cannot_be_withdrawn(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    zoe = await student_id(s.db.reader, "L1001")
+    change = await s.consents.change(marieke, zoe, {"website": True})
+    assert change.case is not None and not change.case.can_withdraw
+    with pytest.raises(NotPossibleNow):
+        await s.cases.withdraw(marieke, change.case.id)

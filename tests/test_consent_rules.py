@@ -1,0 +1,59 @@
+"""Photo consent rules without Telegram."""
+
+from __future__ import annotations
+
+from bot.consent import effective
+from bot.services import Services
+from storage import consents
+from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
+from tests.support import FakeClock
+
+
+def test_silence_is_not_consent_and_one_refusal_is_enough() -> None:
+    assert effective([]) is False
+    assert effective([True]) is True
+    assert effective([False]) is False
+    assert effective([True, True]) is True
+    assert effective([True, False]) is False
+
+
+async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await link_staff(s, clock, "Anna de Wit", "teacher", ["3"], 7001)
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    james = await link_guardian(s, clock, "James Whitfield", 5002)
+    zoe = await student_id(s.db.reader, "L1001")
+
+    states = {st.key: st for st in await s.consents.states(marieke, zoe)}
+    assert all(st.own is None and not st.effective for st in states.values())
+
+    change = await s.consents.change(marieke, zoe, {"website": True, "newsletter": False})
+    assert change.changes == {"website": True, "newsletter": False}
+    assert change.case is not None and change.case.kind == "consent"
+    states = {st.key: st for st in await s.consents.states(james, zoe)}
+    assert states["website"].effective and states["website"].own is None
+    assert states["newsletter"].refused_by_other
+
+    told = await queued_for(s, 5002)
+    assert len(told) == 1 and "heeft de fototoestemming gewijzigd" in told[0]
+    assert await queued_for(s, 5001) == []  # the parent who changed it is not told
+    teacher = await queued_for(s, 7001)
+    assert "Toestemming gegeven voor: Website van de school" in teacher[0]
+    assert "Toestemming ingetrokken voor: Nieuwsbrief" in teacher[0]
+
+    await s.consents.change(james, zoe, {"website": False})
+    assert not {st.key: st for st in await s.consents.states(marieke, zoe)}["website"].effective
+
+    # Choosing what one already chose changes nothing and opens no case.
+    again = await s.consents.change(marieke, zoe, {"website": True})
+    assert again == type(again)({}, None)
+    ledger = await consents.latest(s.db.reader, zoe)
+    assert sorted((c.guardian_id, c.purpose, c.granted) for c in ledger) == sorted(
+        [
+            (marieke.guardian_ids[0], "website", True),
+            (marieke.guardian_ids[0], "newsletter", False),
+            (james.guardian_ids[0], "website", False),
+        ]
+    )
