@@ -83,6 +83,7 @@ def update() -> None:
         )
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.fuzzy = False  # the header: every entry is checked on its own
         if language == "en":
             for message in catalog:
                 if not message.id:
@@ -107,6 +108,8 @@ def problems() -> list[str]:
             found.append(f"{path.relative_to(ROOT)} is missing")
             continue
         catalog = _read(path, language)
+        if catalog.fuzzy:
+            found.append(f"{path.relative_to(ROOT)}: the header is marked fuzzy")
         for wanted in template:
             if not wanted.id:
                 continue
