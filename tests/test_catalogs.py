@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot import catalogs
+from bot.i18n import LOCALES_DIR
 
 
 def test_the_shipped_catalogs_are_complete() -> None:
@@ -20,9 +21,9 @@ def test_a_missing_fuzzy_or_wrong_translation_is_reported(
     for language in ("nl", "en"):
         folder = locales / language / "LC_MESSAGES"
         folder.mkdir(parents=True)
-        source = catalogs.LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+        source = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
         (folder / "messages.po").write_bytes(source.read_bytes())
-    (locales / "messages.pot").write_bytes((catalogs.LOCALES_DIR / "messages.pot").read_bytes())
+    (locales / "messages.pot").write_bytes((LOCALES_DIR / "messages.pot").read_bytes())
     nl = locales / "nl" / "LC_MESSAGES" / "messages.po"
     text = nl.read_text(encoding="utf-8")
     text = text.replace('msgstr "Hoofdmenu"', 'msgstr ""')
