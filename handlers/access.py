@@ -128,8 +128,8 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
     lines += [
         "",
         _(
-            "Would you also like a copy of the data itself (the dossier from {system})? "
-            "Then the school sends it to you here."
+            "Would you also like a copy of the data itself (the dossier from {system})? You "
+            "can ask for it here; the school has one month to send it to you."
         ).format(system=esc(school.administration_system)),
     ]
     user = profile.telegram_user_id
@@ -158,7 +158,7 @@ async def confirm_request(update: Update, context: BotContext, cb: Callback) -> 
         + "\n\n"
         + _(
             "You ask {school} for a copy of the data about {child} in {system}. The school "
-            "has one month to send it; you will receive it here."
+            "has one month to send it to you."
         ).format(
             school=esc(school.name),
             child=esc(child.first_name),
