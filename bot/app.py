@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable
+from datetime import timedelta
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -21,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import housekeeping
 from bot.i18n import gettext, use_language
 from bot.outbox import Dispatcher
 from bot.services import Services
@@ -95,6 +97,11 @@ def build_application(
     # The outbox table says what is due; the job queue only wakes the dispatcher, every few
     # seconds for retries and at once when a change has queued something.
     job_queue.run_repeating(deliver, interval=OUTBOX_INTERVAL, first=1, name="outbox")
+
+    async def tidy(_context: BotContext) -> None:
+        await housekeeping.prune(services.db, services.clock)
+
+    job_queue.run_repeating(tidy, interval=timedelta(hours=6), first=10, name="housekeeping")
 
     def kick() -> None:
         job_queue.run_once(deliver, 0, name="outbox-now")

@@ -25,3 +25,9 @@ async def put(conn: Connection, account: str, failures: int, blocked_until: str)
 
 async def clear(conn: Connection, account: str) -> None:
     await conn.execute("DELETE FROM login_backoff WHERE account = ?", (account,))
+
+
+async def prune(conn: Connection, before: str) -> int:
+    """Forget accounts whose last block ended before ``before``."""
+    cursor = await conn.execute("DELETE FROM login_backoff WHERE blocked_until < ?", (before,))
+    return cursor.rowcount
