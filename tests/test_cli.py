@@ -182,3 +182,21 @@ async def test_run_with_a_refused_token(
         code = await asyncio.to_thread(main, ["run"])
     assert code == 1
     assert "the bot token was refused" in capsys.readouterr().err
+
+
+def test_debug_logging_never_reaches_message_texts_or_tokens() -> None:
+    import logging
+
+    from bot.cli import _configure_logging
+
+    names = ("", "telegram", "httpx", "httpcore", "apscheduler")
+    saved = {name: logging.getLogger(name).level for name in names}
+    try:
+        _configure_logging("DEBUG")
+        assert logging.getLogger("telegram.ext").getEffectiveLevel() >= logging.INFO
+        assert logging.getLogger("telegram.Bot").getEffectiveLevel() >= logging.INFO
+        assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+        assert logging.getLogger("bot.outbox").getEffectiveLevel() == logging.DEBUG
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
