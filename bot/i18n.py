@@ -10,7 +10,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, tzinfo
+from datetime import date
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -100,18 +100,6 @@ def suggest_language(telegram_code: str | None, fallback: Language = DEFAULT_LAN
 
 def format_date(value: date, fmt: Literal["short", "medium", "long", "full"] = "long") -> str:
     return babel_dates.format_date(value, fmt, locale=BABEL_LOCALES[_language.get()])
-
-
-def format_datetime(value: datetime, tz: tzinfo, fmt: str = "d MMMM y, HH:mm") -> str:
-    return babel_dates.format_datetime(
-        value, fmt, tzinfo=tz, locale=BABEL_LOCALES[_language.get()]
-    )
-
-
-def format_time(value: datetime, tz: tzinfo) -> str:
-    return babel_dates.format_time(
-        value, "HH:mm", tzinfo=tz, locale=BABEL_LOCALES[_language.get()]
-    )
 
 
 def format_number(value: int) -> str:

@@ -7,7 +7,6 @@ from telegram import Update
 from bot.i18n import _, current_language
 from bot.school_config import SchoolConfig
 from handlers.context import BotContext
-from handlers.menu import not_linked_text
 from handlers.messages import send, show
 from handlers.onboarding import language_keyboard
 from handlers.render import esc
@@ -139,7 +138,3 @@ async def forget_button(update: Update, context: BotContext) -> None:
             "held about it. Thank you for using Privacyloket."
         ),
     )
-
-
-async def not_linked(update: Update, context: BotContext) -> None:
-    await send(update, context, not_linked_text())

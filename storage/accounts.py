@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +25,12 @@ class Link:
 
 
 async def get(conn: Connection, telegram_user_id: int) -> Account | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT telegram_user_id, chat_id, language, created_at FROM accounts "
         "WHERE telegram_user_id = ?",
         (telegram_user_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return Account(*tuple(row)) if row else None
 
 
@@ -73,12 +73,15 @@ async def add_link(
 
 
 async def links(conn: Connection, telegram_user_id: int) -> list[Link]:
-    async with conn.execute(
-        "SELECT school_id, guardian_id, staff_id, linked_at FROM account_links "
-        "WHERE telegram_user_id = ? ORDER BY id",
-        (telegram_user_id,),
-    ) as cur:
-        return [Link(*tuple(r)) async for r in cur]
+    return [
+        Link(*tuple(r))
+        for r in await fetch_all(
+            conn,
+            "SELECT school_id, guardian_id, staff_id, linked_at FROM account_links "
+            "WHERE telegram_user_id = ? ORDER BY id",
+            (telegram_user_id,),
+        )
+    ]
 
 
 async def delete(conn: Connection, telegram_user_id: int) -> bool:
@@ -101,11 +104,11 @@ async def recipients(
     ids = [("staff_id", i) for i in staff_ids] + [("guardian_id", i) for i in guardian_ids]
     found: dict[int, Recipient] = {}
     for column, value in ids:
-        async with conn.execute(
+        for r in await fetch_all(
+            conn,
             f"SELECT a.chat_id, a.language FROM account_links l JOIN accounts a "
             f"ON a.telegram_user_id = l.telegram_user_id WHERE l.{column} = ? ORDER BY l.id",
             (value,),
-        ) as cur:
-            async for r in cur:
-                found.setdefault(int(r[0]), Recipient(int(r[0]), str(r[1])))
+        ):
+            found.setdefault(int(r[0]), Recipient(int(r[0]), str(r[1])))
     return list(found.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 GENESIS = "0" * 64
 
@@ -25,8 +25,7 @@ class AuditRow:
 
 async def last(conn: Connection) -> tuple[int, str]:
     """The id and MAC of the newest event, or (0, GENESIS)."""
-    async with conn.execute("SELECT id, mac FROM audit_events ORDER BY id DESC LIMIT 1") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT id, mac FROM audit_events ORDER BY id DESC LIMIT 1")
     return (int(row["id"]), str(row["mac"])) if row else (0, GENESIS)
 
 
@@ -48,26 +47,33 @@ async def insert(conn: Connection, row: AuditRow) -> None:
     )
 
 
-async def iterate(conn: Connection) -> AsyncIterator[AuditRow]:
-    async with conn.execute(
+async def iterate(conn: Connection, page: int = 1000) -> AsyncIterator[AuditRow]:
+    """Every event in order, read a page at a time."""
+    after = 0
+    while rows := await fetch_all(
+        conn,
         "SELECT id, school_id, at, actor, action, subject, details, prev_mac, mac "
-        "FROM audit_events ORDER BY id"
-    ) as cur:
-        async for r in cur:
+        "FROM audit_events WHERE id > ? ORDER BY id LIMIT ?",
+        (after, page),
+    ):
+        for r in rows:
             yield AuditRow(*tuple(r))
+        after = int(rows[-1]["id"])
 
 
 async def highest_issued_id(conn: Connection) -> int:
     """The highest id SQLite ever handed out, so a deleted newest row is noticed too."""
-    async with conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'")
     return int(row[0]) if row else 0
 
 
 async def for_subject(conn: Connection, subject: str) -> list[AuditRow]:
-    async with conn.execute(
-        "SELECT id, school_id, at, actor, action, subject, details, prev_mac, mac "
-        "FROM audit_events WHERE subject = ? ORDER BY id",
-        (subject,),
-    ) as cur:
-        return [AuditRow(*tuple(r)) async for r in cur]
+    return [
+        AuditRow(*tuple(r))
+        for r in await fetch_all(
+            conn,
+            "SELECT id, school_id, at, actor, action, subject, details, prev_mac, mac "
+            "FROM audit_events WHERE subject = ? ORDER BY id",
+            (subject,),
+        )
+    ]

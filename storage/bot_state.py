@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all
 
 
 async def load(conn: Connection, kind: str) -> dict[str, bytes]:
-    async with conn.execute("SELECT key, data FROM bot_state WHERE kind = ?", (kind,)) as cur:
-        return {str(r[0]): bytes(r[1]) async for r in cur}
+    return {
+        str(r[0]): bytes(r[1])
+        for r in await fetch_all(conn, "SELECT key, data FROM bot_state WHERE kind = ?", (kind,))
+    }
 
 
 async def save(conn: Connection, kind: str, key: str, data: bytes | None) -> None:

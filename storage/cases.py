@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +50,11 @@ def _row(r: aiosqlite.Row) -> CaseRow:
 
 
 async def next_seq(conn: Connection, school_id: int, year: int) -> int:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM cases WHERE school_id = ? AND year = ?",
         (school_id, year),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     assert row is not None
     return int(row[0])
 
@@ -101,8 +101,7 @@ async def set_free_text(conn: Connection, case_id: int, blob: bytes | None) -> N
 
 
 async def get(conn: Connection, case_id: int) -> CaseRow | None:
-    async with conn.execute(_SELECT + "WHERE id = ?", (case_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, _SELECT + "WHERE id = ?", (case_id,))
     return _row(row) if row else None
 
 
@@ -110,11 +109,14 @@ async def for_guardians(conn: Connection, guardian_ids: list[int]) -> list[CaseR
     if not guardian_ids:
         return []
     marks = ",".join("?" * len(guardian_ids))
-    async with conn.execute(
-        _SELECT + f"WHERE guardian_id IN ({marks}) ORDER BY received_at DESC, id DESC",
-        guardian_ids,
-    ) as cur:
-        return [_row(r) async for r in cur]
+    return [
+        _row(r)
+        for r in await fetch_all(
+            conn,
+            _SELECT + f"WHERE guardian_id IN ({marks}) ORDER BY received_at DESC, id DESC",
+            guardian_ids,
+        )
+    ]
 
 
 async def set_status(
@@ -136,8 +138,11 @@ async def add_event(conn: Connection, case_id: int, at: str, actor_role: str, ev
 
 
 async def events(conn: Connection, case_id: int) -> list[CaseEvent]:
-    async with conn.execute(
-        "SELECT at, actor_role, event FROM case_events WHERE case_id = ? ORDER BY id",
-        (case_id,),
-    ) as cur:
-        return [CaseEvent(str(r[0]), str(r[1]), str(r[2])) async for r in cur]
+    return [
+        CaseEvent(str(r[0]), str(r[1]), str(r[2]))
+        for r in await fetch_all(
+            conn,
+            "SELECT at, actor_role, event FROM case_events WHERE case_id = ? ORDER BY id",
+            (case_id,),
+        )
+    ]

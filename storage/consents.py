@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +35,13 @@ async def append(
 
 async def latest(conn: Connection, student_id: int) -> list[Choice]:
     """Each guardian's newest choice per purpose for this student."""
-    async with conn.execute(
-        "SELECT guardian_id, purpose, granted, at FROM consent_ledger l WHERE student_id = ? "
-        "AND id = (SELECT MAX(id) FROM consent_ledger WHERE student_id = l.student_id "
-        "AND guardian_id = l.guardian_id AND purpose = l.purpose)",
-        (student_id,),
-    ) as cur:
-        return [Choice(int(r[0]), str(r[1]), bool(r[2]), str(r[3])) async for r in cur]
+    return [
+        Choice(int(r[0]), str(r[1]), bool(r[2]), str(r[3]))
+        for r in await fetch_all(
+            conn,
+            "SELECT guardian_id, purpose, granted, at FROM consent_ledger l WHERE student_id = ? "
+            "AND id = (SELECT MAX(id) FROM consent_ledger WHERE student_id = l.student_id "
+            "AND guardian_id = l.guardian_id AND purpose = l.purpose)",
+            (student_id,),
+        )
+    ]

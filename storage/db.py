@@ -8,7 +8,7 @@ writer writes).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +25,22 @@ _PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+
+
+async def fetch_one(
+    conn: Connection, sql: str, params: Iterable[object] = ()
+) -> aiosqlite.Row | None:
+    """One row, read in a single step: no statement stays open while other tasks run
+    (an open statement would hold every read on the shared connection to an old snapshot)."""
+    rows = await conn.execute_fetchall(sql, tuple(params))
+    return next(iter(rows), None)
+
+
+async def fetch_all(
+    conn: Connection, sql: str, params: Iterable[object] = ()
+) -> list[aiosqlite.Row]:
+    """All rows, read in a single step (see fetch_one)."""
+    return list(await conn.execute_fetchall(sql, tuple(params)))
 
 
 def to_db(moment: datetime) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from storage.db import Connection
+from storage.db import Connection, fetch_one
 
 
 async def key_check(conn: Connection) -> str | None:
-    async with conn.execute("SELECT key_check FROM deployment WHERE id = 1") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT key_check FROM deployment WHERE id = 1")
     return str(row[0]) if row else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +45,17 @@ async def create(
 
 
 async def find_usable(conn: Connection, code_mac: str, now: str) -> Invitation | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         _SELECT + "WHERE code_mac = ? AND used_at IS NULL AND revoked_at IS NULL "
         "AND expires_at > ?",
         (code_mac, now),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return Invitation(*tuple(row)) if row else None
 
 
 async def get(conn: Connection, invitation_id: int) -> Invitation | None:
-    async with conn.execute(_SELECT + "WHERE id = ?", (invitation_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, _SELECT + "WHERE id = ?", (invitation_id,))
     return Invitation(*tuple(row)) if row else None
 
 
@@ -97,9 +96,12 @@ async def revoke_open_for_guardian(conn: Connection, guardian_id: int, now: str)
 
 
 async def guardians_with_open_code(conn: Connection, school_id: int, now: str) -> set[int]:
-    async with conn.execute(
-        "SELECT guardian_id FROM invitations WHERE school_id = ? AND guardian_id IS NOT NULL "
-        "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
-        (school_id, now),
-    ) as cur:
-        return {int(r[0]) async for r in cur}
+    return {
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT guardian_id FROM invitations WHERE school_id = ? AND guardian_id IS NOT NULL "
+            "AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?",
+            (school_id, now),
+        )
+    }

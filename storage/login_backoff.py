@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from storage.db import Connection
+from storage.db import Connection, fetch_one
 
 
 async def get(conn: Connection, account: str) -> tuple[int, str] | None:
     """(failures, blocked_until) for the account, or None."""
-    async with conn.execute(
-        "SELECT failures, blocked_until FROM login_backoff WHERE account = ?", (account,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT failures, blocked_until FROM login_backoff WHERE account = ?", (account,)
+    )
     return (int(row[0]), str(row[1])) if row else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +35,15 @@ async def add(
 
 
 async def due(conn: Connection, now: str, limit: int) -> list[OutboxRow]:
-    async with conn.execute(
-        "SELECT id, ref, chat_id, case_id, body, attempts FROM outbox "
-        "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        (now, limit),
-    ) as cur:
-        return [
-            OutboxRow(int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]))
-            async for r in cur
-        ]
+    return [
+        OutboxRow(int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]))
+        for r in await fetch_all(
+            conn,
+            "SELECT id, ref, chat_id, case_id, body, attempts FROM outbox "
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (now, limit),
+        )
+    ]
 
 
 async def mark_sent(conn: Connection, outbox_id: int, at: str) -> None:
@@ -71,13 +71,7 @@ async def mark_undeliverable(conn: Connection, outbox_id: int, error: str) -> No
 
 
 async def counts(conn: Connection) -> dict[str, int]:
-    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
-        return {str(r[0]): int(r[1]) async for r in cur}
-
-
-async def status_of(conn: Connection, ref: str) -> tuple[str, int, str | None] | None:
-    async with conn.execute(
-        "SELECT status, attempts, last_error FROM outbox WHERE ref = ?", (ref,)
-    ) as cur:
-        row = await cur.fetchone()
-    return (str(row[0]), int(row[1]), row[2]) if row else None
+    return {
+        str(r[0]): int(r[1])
+        for r in await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +39,17 @@ _GUARDIAN_SELECT = "SELECT id, school_id, external_id, name, email, language FRO
 
 
 async def students_by_external_id(conn: Connection, school_id: int) -> dict[str, Student]:
-    async with conn.execute(_STUDENT_SELECT + "WHERE s.school_id = ?", (school_id,)) as cur:
-        return {str(r["external_id"]): Student(*tuple(r)) async for r in cur}
+    return {
+        str(r["external_id"]): Student(*tuple(r))
+        for r in await fetch_all(conn, _STUDENT_SELECT + "WHERE s.school_id = ?", (school_id,))
+    }
 
 
 async def guardians_by_external_id(conn: Connection, school_id: int) -> dict[str, Guardian]:
-    async with conn.execute(_GUARDIAN_SELECT + "WHERE school_id = ?", (school_id,)) as cur:
-        return {str(r["external_id"]): Guardian(*tuple(r)) async for r in cur}
+    return {
+        str(r["external_id"]): Guardian(*tuple(r))
+        for r in await fetch_all(conn, _GUARDIAN_SELECT + "WHERE school_id = ?", (school_id,))
+    }
 
 
 async def upsert_student(
@@ -82,12 +86,15 @@ async def upsert_guardian(
 
 
 async def links(conn: Connection, school_id: int) -> set[tuple[int, int]]:
-    async with conn.execute(
-        "SELECT gs.guardian_id, gs.student_id FROM guardian_students gs "
-        "JOIN students s ON s.id = gs.student_id WHERE s.school_id = ?",
-        (school_id,),
-    ) as cur:
-        return {(int(r[0]), int(r[1])) async for r in cur}
+    return {
+        (int(r[0]), int(r[1]))
+        for r in await fetch_all(
+            conn,
+            "SELECT gs.guardian_id, gs.student_id FROM guardian_students gs "
+            "JOIN students s ON s.id = gs.student_id WHERE s.school_id = ?",
+            (school_id,),
+        )
+    }
 
 
 async def set_links(
@@ -103,8 +110,7 @@ async def set_links(
 
 
 async def guardian(conn: Connection, guardian_id: int) -> Guardian | None:
-    async with conn.execute(_GUARDIAN_SELECT + "WHERE id = ?", (guardian_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, _GUARDIAN_SELECT + "WHERE id = ?", (guardian_id,))
     return Guardian(*tuple(row)) if row else None
 
 
@@ -112,12 +118,15 @@ async def children_of(conn: Connection, guardian_ids: list[int]) -> list[Student
     if not guardian_ids:
         return []
     marks = ",".join("?" * len(guardian_ids))
-    async with conn.execute(
-        _STUDENT_SELECT + "WHERE s.id IN (SELECT student_id FROM guardian_students "
-        f"WHERE guardian_id IN ({marks})) ORDER BY s.first_name, s.id",
-        guardian_ids,
-    ) as cur:
-        return [Student(*tuple(r)) async for r in cur]
+    return [
+        Student(*tuple(r))
+        for r in await fetch_all(
+            conn,
+            _STUDENT_SELECT + "WHERE s.id IN (SELECT student_id FROM guardian_students "
+            f"WHERE guardian_id IN ({marks})) ORDER BY s.first_name, s.id",
+            guardian_ids,
+        )
+    ]
 
 
 async def guardians_for_school(
@@ -133,19 +142,22 @@ async def guardians_for_school(
     if group is not None:
         sql += " AND g.name = ?"
         params.append(group)
-    async with conn.execute(sql + ") ORDER BY name, id", params) as cur:
-        return [Guardian(*tuple(r)) async for r in cur]
+    return [
+        Guardian(*tuple(r)) for r in await fetch_all(conn, sql + ") ORDER BY name, id", params)
+    ]
 
 
 async def student(conn: Connection, student_id: int) -> Student | None:
-    async with conn.execute(_STUDENT_SELECT + "WHERE s.id = ?", (student_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, _STUDENT_SELECT + "WHERE s.id = ?", (student_id,))
     return Student(*tuple(row)) if row else None
 
 
 async def guardians_of(conn: Connection, student_id: int) -> list[int]:
-    async with conn.execute(
-        "SELECT guardian_id FROM guardian_students WHERE student_id = ? ORDER BY guardian_id",
-        (student_id,),
-    ) as cur:
-        return [int(r[0]) async for r in cur]
+    return [
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT guardian_id FROM guardian_students WHERE student_id = ? ORDER BY guardian_id",
+            (student_id,),
+        )
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 async def ensure(conn: Connection, slug: str, name: str) -> int:
@@ -18,14 +18,12 @@ async def ensure(conn: Connection, slug: str, name: str) -> int:
 
 
 async def find_id(conn: Connection, slug: str) -> int | None:
-    async with conn.execute("SELECT id FROM schools WHERE slug = ?", (slug,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT id FROM schools WHERE slug = ?", (slug,))
     return int(row["id"]) if row else None
 
 
 async def slug_of(conn: Connection, school_id: int) -> str:
-    async with conn.execute("SELECT slug FROM schools WHERE id = ?", (school_id,)) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT slug FROM schools WHERE id = ?", (school_id,))
     if row is None:
         raise LookupError(school_id)
     return str(row["slug"])
@@ -35,18 +33,19 @@ async def ensure_group(conn: Connection, school_id: int, name: str) -> int:
     await conn.execute(
         "INSERT OR IGNORE INTO school_groups (school_id, name) VALUES (?, ?)", (school_id, name)
     )
-    async with conn.execute(
-        "SELECT id FROM school_groups WHERE school_id = ? AND name = ?", (school_id, name)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT id FROM school_groups WHERE school_id = ? AND name = ?", (school_id, name)
+    )
     assert row is not None
     return int(row["id"])
 
 
 async def group_ids(conn: Connection, school_id: int, names: list[str]) -> dict[str, int]:
     """Existing groups by name; names that are not a group of this school are left out."""
-    async with conn.execute(
-        "SELECT id, name FROM school_groups WHERE school_id = ?", (school_id,)
-    ) as cur:
-        found = {str(r["name"]): int(r["id"]) async for r in cur}
+    found = {
+        str(r["name"]): int(r["id"])
+        for r in await fetch_all(
+            conn, "SELECT id, name FROM school_groups WHERE school_id = ?", (school_id,)
+        )
+    }
     return {name: found[name] for name in names if name in found}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,33 +33,43 @@ async def create(
 
 
 async def get(conn: Connection, staff_id: int) -> StaffMember | None:
-    async with conn.execute(
-        "SELECT id, school_id, name, role FROM staff WHERE id = ?", (staff_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT id, school_id, name, role FROM staff WHERE id = ?", (staff_id,)
+    )
     if row is None:
         return None
-    async with conn.execute(
-        "SELECT g.name FROM staff_groups sg JOIN school_groups g ON g.id = sg.group_id "
-        "WHERE sg.staff_id = ? ORDER BY g.name",
-        (staff_id,),
-    ) as cur:
-        groups = tuple([str(r[0]) async for r in cur])
+    groups = tuple(
+        [
+            str(r[0])
+            for r in await fetch_all(
+                conn,
+                "SELECT g.name FROM staff_groups sg JOIN school_groups g ON g.id = sg.group_id "
+                "WHERE sg.staff_id = ? ORDER BY g.name",
+                (staff_id,),
+            )
+        ]
+    )
     return StaffMember(int(row[0]), int(row[1]), str(row[2]), str(row[3]), groups)
 
 
 async def teachers_of_group(conn: Connection, group_id: int) -> list[int]:
-    async with conn.execute(
-        "SELECT s.id FROM staff s JOIN staff_groups sg ON sg.staff_id = s.id "
-        "WHERE sg.group_id = ? AND s.role = 'teacher' ORDER BY s.id",
-        (group_id,),
-    ) as cur:
-        return [int(r[0]) async for r in cur]
+    return [
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT s.id FROM staff s JOIN staff_groups sg ON sg.staff_id = s.id "
+            "WHERE sg.group_id = ? AND s.role = 'teacher' ORDER BY s.id",
+            (group_id,),
+        )
+    ]
 
 
 async def directors(conn: Connection, school_id: int) -> list[int]:
-    async with conn.execute(
-        "SELECT id FROM staff WHERE school_id = ? AND role = 'director' ORDER BY id",
-        (school_id,),
-    ) as cur:
-        return [int(r[0]) async for r in cur]
+    return [
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT id FROM staff WHERE school_id = ? AND role = 'director' ORDER BY id",
+            (school_id,),
+        )
+    ]

@@ -4,6 +4,7 @@ import sqlite3
 
 from bot import audit
 from bot.services import Services
+from storage import audit_events
 from tests.support import FakeClock
 
 
@@ -81,3 +82,10 @@ async def test_a_forged_event_without_the_key_is_found(
     )
     result = await audit.verify(services.db.reader, services.keys.audit)
     assert (result.first_bad, result.problem) == (4, "content was changed")
+
+
+async def test_verify_reads_page_by_page(services: Services, clock: FakeClock) -> None:
+    await _three_events(services, clock)
+    await _three_events(services, clock)
+    pages = [e.id async for e in audit_events.iterate(services.db.reader, page=4)]
+    assert pages == [1, 2, 3, 4, 5, 6]

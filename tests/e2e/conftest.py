@@ -46,12 +46,9 @@ async def harness(
     assert fake.unanswered_callback_queries() == []
 
 
-_CODES: dict[int, dict[str, str]] = {}
-
-
 async def guardian_code(h: Harness, guardian_name: str) -> str:
     """The open code of a guardian (codes are issued once per test, as for letters)."""
-    codes = _CODES.setdefault(id(h), {})
+    codes = h.guardian_codes
     if not codes:
         issued = await issue_guardian_codes(
             h.s.db, h.s.keys, h.clock, h.s.school("cbs-klimop"), days=30
