@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.i18n import _
+from collections.abc import Mapping
+from typing import Any
+
+from bot.case_details import category_keys
+from bot.i18n import _, current_language
+from bot.markup import esc
+from bot.school_config import SchoolConfig
 
 
 def kind_label(kind: str) -> str:
@@ -40,3 +46,12 @@ def event_label(event: str) -> str:
         case "withdrawn":
             return _("withdrawn by the parent")
     return event
+
+
+def about_line(school: SchoolConfig, details: Mapping[str, Any]) -> str | None:
+    """'About: Absence, Religion' for a correction or deletion; None for other requests."""
+    language = current_language()
+    labels = [c.label.get(language) for k in category_keys(details) if (c := school.category(k))]
+    if not labels:
+        return None
+    return _("About: {categories}").format(categories=esc(", ".join(labels)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -167,11 +167,32 @@ class Cases:
 
     async def guardian_for(self, conn: Connection, actor: Actor, student_id: int) -> int:
         """The actor's guardian record linked to this student, or NotAllowed."""
-        for guardian_id in actor.guardian_ids:
-            children = await people.children_of(conn, [guardian_id])
-            if any(c.id == student_id for c in children):
-                return guardian_id
-        raise NotAllowed(f"student {student_id} is not linked to this account")
+        linked = set(await people.guardians_of(conn, student_id)) & set(actor.guardian_ids)
+        if not linked:
+            raise NotAllowed(f"student {student_id} is not linked to this account")
+        return min(linked)
+
+    async def record(
+        self,
+        conn: Connection,
+        actor: Actor,
+        action: str,
+        *,
+        school_id: int,
+        subject: str,
+        details: dict[str, Any],
+    ) -> None:
+        """An audit event for something a parent did, under their pseudonym."""
+        await audit.record(
+            conn,
+            self._keys.audit,
+            self._clock.now(),
+            actor=self._keys.pseudonym("tg", actor.telegram_user_id),
+            action=action,
+            school_id=school_id,
+            subject=subject,
+            details=details,
+        )
 
     async def _route(
         self, conn: Connection, kind: Kind, student: Student
@@ -196,9 +217,8 @@ class Cases:
     ) -> Case:
         """Submit a case inside the caller's unit of work (consent changes use this)."""
         guardian_id = await self.guardian_for(conn, actor, student_id)
-        student = next(
-            c for c in await people.children_of(conn, [guardian_id]) if c.id == student_id
-        )
+        student = await people.student(conn, student_id)
+        assert student is not None
         school = self._schools[student.school_id]
         now = self._clock.now()
         year = now.astimezone(school.tz).year
@@ -225,12 +245,10 @@ class Cases:
         row = await cases.get(conn, case_id)
         assert row is not None
         case = self._case(row)
-        await audit.record(
+        await self.record(
             conn,
-            self._keys.audit,
-            now,
-            actor=self._keys.pseudonym("tg", actor.telegram_user_id),
-            action="case.submitted",
+            actor,
+            "case.submitted",
             school_id=student.school_id,
             subject=f"case:{case_id}",
             details={"kind": kind.value, "number": case.number, "assignee_role": role},
@@ -302,20 +320,17 @@ class Cases:
             row = await cases.get(conn, case_id)
             if row is None or row.guardian_id not in actor.guardian_ids:
                 raise NotAllowed(f"case {case_id} is not visible to this account")
-            if not self._case(row).can_withdraw or not await cases.set_status(
+            case = self._case(row)
+            if not case.can_withdraw or not await cases.set_status(
                 conn, case_id, Status.WITHDRAWN, Status.SUBMITTED, to_db(now)
             ):
                 raise NotPossibleNow(f"case {case_id} is {row.kind}, {row.status}")
+            case = replace(case, status=Status.WITHDRAWN)
             await cases.add_event(conn, case_id, to_db(now), "guardian", Status.WITHDRAWN.value)
-            updated = await cases.get(conn, case_id)
-            assert updated is not None
-            case = self._case(updated)
-            await audit.record(
+            await self.record(
                 conn,
-                self._keys.audit,
-                now,
-                actor=self._keys.pseudonym("tg", actor.telegram_user_id),
-                action="case.withdrawn",
+                actor,
+                "case.withdrawn",
                 school_id=case.school_id,
                 subject=f"case:{case_id}",
                 details={"number": case.number},

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import audit, outbox
+from bot import outbox
 from bot.cases import Actor, Case, Cases, Kind
 from bot.clock import Clock
 from bot.crypto import Cipher
 from bot.i18n import use_language
-from bot.keys import Keys
 from bot.notifications import consent_changed_notice
 from bot.school_config import SchoolConfig
 from storage import accounts, consents, people
@@ -46,13 +45,12 @@ class Consents:
     def __init__(
         self,
         db: Database,
-        keys: Keys,
         cipher: Cipher,
         clock: Clock,
         schools: dict[int, SchoolConfig],
         cases: Cases,
     ) -> None:
-        self._db, self._keys, self._cipher, self._clock = db, keys, cipher, clock
+        self._db, self._cipher, self._clock = db, cipher, clock
         self._schools = schools
         self._cases = cases
 
@@ -125,12 +123,10 @@ class Consents:
                     at=to_db(now),
                     case_id=case.id,
                 )
-            await audit.record(
+            await self._cases.record(
                 conn,
-                self._keys.audit,
-                now,
-                actor=self._keys.pseudonym("tg", actor.telegram_user_id),
-                action="consent.changed",
+                actor,
+                "consent.changed",
                 school_id=student.school_id,
                 subject=f"student:{student_id}",
                 details={"changes": changes, "case": case.number},

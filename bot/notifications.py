@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.case_texts import kind_label
+from bot.case_details import category_keys
+from bot.case_texts import about_line, kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
 from bot.school_config import SchoolConfig
@@ -34,14 +35,9 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
                 "(the dossier from {system})."
             ).format(system=esc(school.administration_system))
         )
-    keys = [details["category"]] if "category" in details else details.get("categories", [])
-    categories = [c for k in keys if (c := school.category(k)) is not None]
-    if categories:
-        lines.append(
-            _("About: {categories}").format(
-                categories=esc(", ".join(c.label.get(language) for c in categories))
-            )
-        )
+    categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
+    if about := about_line(school, details):
+        lines.append(about)
     voluntary = [c.label.get(language) for c in categories if c.voluntary]
     if case.kind == "erasure" and voluntary:
         lines.append(

@@ -70,7 +70,7 @@ class Services:
             onboarding=Onboarding(db, keys, clock),
             accounts=Accounts(db, keys, clock),
             cases=cases,
-            consents=Consents(db, keys, cipher, clock, by_id, cases),
+            consents=Consents(db, cipher, clock, by_id, cases),
         )
 
     def school(self, slug: str) -> SchoolConfig:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.case_texts import event_label, kind_label, status_label
+from bot.case_texts import about_line, event_label, kind_label, status_label
 from bot.cases import Case, NotAllowed, NotPossibleNow
 from bot.i18n import _, current_language, format_date
 from handlers.callbacks import Callback
@@ -51,15 +51,8 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
 def _details(case: Case, context: BotContext) -> list[str]:
     school = context.services.school_by_id[case.school_id]
     language = current_language()
-    keys = (
-        [case.details["category"]]
-        if "category" in case.details
-        else case.details.get("categories", [])
-    )
-    labels = [c.label.get(language) for k in keys if (c := school.category(k)) is not None]
-    lines = []
-    if labels:
-        lines.append(_("About: {categories}").format(categories=esc(", ".join(labels))))
+    about = about_line(school, case.details)
+    lines = [about] if about else []
     for key, granted in sorted(case.details.get("changes", {}).items()):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)

@@ -6,7 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.case_texts import kind_label
+from bot.case_texts import about_line, kind_label
 from bot.cases import MAX_TEXT, Kind, clean_text
 from bot.i18n import _, current_language, format_number
 from handlers import fallback
@@ -69,7 +69,12 @@ async def correction_text(update: Update, context: BotContext, cb: Callback) -> 
         await correction_categories(update, context, cb)
         return
     _start_draft(
-        context, {"kind": Kind.RECTIFICATION.value, "student": child.id, "category": category.key}
+        context,
+        {
+            "kind": Kind.RECTIFICATION.value,
+            "student": child.id,
+            "details": {"category": category.key},
+        },
     )
     await _ask_text(update, context, child)
 
@@ -135,7 +140,9 @@ async def deletion_reason(update: Update, context: BotContext, cb: Callback) -> 
     if not keys:
         await deletion_categories(update, context, Callback("del", (str(child.id), "0")))
         return
-    _start_draft(context, {"kind": Kind.ERASURE.value, "student": child.id, "categories": keys})
+    _start_draft(
+        context, {"kind": Kind.ERASURE.value, "student": child.id, "details": {"categories": keys}}
+    )
     await _ask_text(update, context, child)
 
 
@@ -161,10 +168,7 @@ def _question(draft: dict[str, Any]) -> str:
 
 def _about(context: BotContext, draft: dict[str, Any], child: Student) -> str:
     school = context.services.school_by_id[child.school_id]
-    language = current_language()
-    keys = [draft["category"]] if "category" in draft else draft.get("categories", [])
-    labels = [c.label.get(language) for k in keys if (c := school.category(k)) is not None]
-    return _("About: {categories}").format(categories=esc(", ".join(labels)))
+    return about_line(school, draft["details"]) or ""
 
 
 async def _ask_text(update: Update, context: BotContext, child: Student) -> None:
@@ -294,16 +298,11 @@ async def submit(update: Update, context: BotContext, cb: Callback) -> None:
         clear_draft(context)
         return
     profile, child = found
-    details = (
-        {"category": draft["category"]}
-        if "category" in draft
-        else {"categories": list(draft.get("categories", []))}
-    )
     case = await context.services.cases.submit(
         actor(profile),
         student_id=child.id,
         kind=Kind(draft["kind"]),
-        details=details,
+        details=draft["details"],
         text=draft["text"],
     )
     clear_draft(context)
