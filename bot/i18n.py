@@ -26,6 +26,8 @@ Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
 DEFAULT_LANGUAGE: Language = "nl"
 BABEL_LOCALES: dict[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
+LANGUAGE_NAMES: dict[Language, str] = {"nl": "Nederlands", "en": "English"}
+"""Each language in its own words, so anyone can find theirs."""
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 

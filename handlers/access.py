@@ -7,18 +7,16 @@ from telegram import Update
 from bot.accounts import Profile
 from bot.case_texts import kind_label, status_label
 from bot.cases import Kind
-from bot.i18n import _, current_language, format_date
+from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.school_config import SchoolConfig
 from handlers.callbacks import Callback
-from handlers.common import actor, child_of, submitted_text
+from handlers.common import actor, for_child, submitted_text
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.render import esc
 from storage import accounts
 from storage.db import from_db
 from storage.people import Student
-
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
 def register_overview(school: SchoolConfig, child: Student) -> list[str]:
@@ -117,11 +115,10 @@ async def bot_holdings(
     return lines
 
 
-async def overview(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    profile, child = found
+@for_child
+async def overview(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
     school = context.services.school_by_id[child.school_id]
     lines = register_overview(school, child)
     lines += await bot_holdings(context, profile, child, school)
@@ -144,11 +141,10 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
     )
 
 
-async def confirm_request(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    profile, child = found
+@for_child
+async def confirm_request(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
     school = context.services.school_by_id[child.school_id]
     user = profile.telegram_user_id
     await show(
@@ -171,11 +167,10 @@ async def confirm_request(update: Update, context: BotContext, cb: Callback) -> 
     )
 
 
-async def submit_request(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    profile, child = found
+@for_child
+async def submit_request(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
     case = await context.services.cases.submit(
         actor(profile), student_id=child.id, kind=Kind.ACCESS, details={"dossier_copy": True}
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+
 from telegram import Update
 
 from bot.accounts import Profile
 from bot.case_texts import kind_label
 from bot.cases import Actor, Case
 from bot.i18n import _, format_date
+from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.menu import send_menu
 from handlers.messages import Keyboard, send
@@ -53,6 +57,22 @@ async def child_of(
         await refuse(update, context, "not_their_child")
         return None
     return profile, child
+
+
+ChildScreen = Callable[[Update, BotContext, Callback, Profile, Student], Awaitable[None]]
+Screen = Callable[[Update, BotContext, Callback], Awaitable[None]]
+
+
+def for_child(screen: ChildScreen) -> Screen:
+    """A screen about the child the button names first; another family's child is refused."""
+
+    @functools.wraps(screen)
+    async def opened(update: Update, context: BotContext, cb: Callback) -> None:
+        found = await child_of(update, context, cb.int_arg(0))
+        if found is not None:
+            await screen(update, context, cb, *found)
+
+    return opened
 
 
 def clear_draft(context: BotContext) -> None:

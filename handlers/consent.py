@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
 
+from bot.accounts import Profile
 from bot.consent import PurposeState
 from bot.i18n import _, current_language
 from bot.school_config import SchoolConfig
 from handlers.callbacks import Callback
-from handlers.common import actor, child_of
+from handlers.common import actor, for_child
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.render import esc
+from storage.people import Student
 
 # One letter per purpose, in config order: y = give, n = not give, u = not answered.
 _GIVEN, _REFUSED, _UNKNOWN = "y", "n", "u"
@@ -41,23 +43,19 @@ def _mark(letter: str) -> str:
 
 
 async def _load(
-    update: Update, context: BotContext, cb: Callback
-) -> tuple[int, str, list[PurposeState], SchoolConfig, str] | None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return None
-    profile, child = found
+    context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> tuple[int, str, list[PurposeState], SchoolConfig, str]:
     states = await context.services.consents.states(actor(profile), child.id)
     wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)
     school = context.services.school_by_id[child.school_id]
     return child.id, child.first_name, states, school, wanted
 
 
-async def form(update: Update, context: BotContext, cb: Callback) -> None:
-    loaded = await _load(update, context, cb)
-    if loaded is None:
-        return
-    child_id, name, states, school, wanted = loaded
+@for_child
+async def form(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
+    child_id, name, states, school, wanted = await _load(context, cb, profile, child)
     assert update.effective_user is not None
     user = update.effective_user.id
     language = current_language()
@@ -100,11 +98,11 @@ def _changes(wanted: str, states: list[PurposeState]) -> dict[str, bool]:
     }
 
 
-async def review(update: Update, context: BotContext, cb: Callback) -> None:
-    loaded = await _load(update, context, cb)
-    if loaded is None:
-        return
-    child_id, name, states, school, wanted = loaded
+@for_child
+async def review(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
+    child_id, name, states, school, wanted = await _load(context, cb, profile, child)
     assert update.effective_user is not None
     user = update.effective_user.id
     changes = _changes(wanted, states)
@@ -144,11 +142,10 @@ async def review(update: Update, context: BotContext, cb: Callback) -> None:
     )
 
 
-async def confirm(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    profile, child = found
+@for_child
+async def confirm(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
     services = context.services
     states = await services.consents.states(actor(profile), child.id)
     wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)

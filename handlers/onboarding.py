@@ -16,6 +16,9 @@ from telegram.ext import (
 
 from bot import onboarding as rules
 from bot.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Language,
     _,
     current_language,
     is_language,
@@ -38,7 +41,6 @@ END: Final = ConversationHandler.END
 
 PENDING_INVITATION = "pending_invitation"
 SUGGESTED_LANGUAGE = "suggested_language"
-LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -241,7 +243,7 @@ def _language_question() -> str:
 
 
 def language_keyboard(context: BotContext, user_id: int, suggested: str) -> Keyboard:
-    order = ["nl", "en"] if suggested == "nl" else ["en", "nl"]
+    order: tuple[Language, ...] = LANGUAGES if suggested == "nl" else LANGUAGES[::-1]
     return [[context.button(user_id, LANGUAGE_NAMES[code], "lang", code)] for code in order]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
+from bot.accounts import Profile
 from bot.case_texts import about_line, kind_label
 from bot.cases import MAX_TEXT, Kind, clean_text
 from bot.i18n import _, current_language, format_number
@@ -17,6 +18,7 @@ from handlers.common import (
     actor,
     child_of,
     clear_draft,
+    for_child,
     parent,
     submitted_text,
 )
@@ -29,11 +31,10 @@ from storage.people import Student
 # --- correction -------------------------------------------------------------------------
 
 
-async def correction_categories(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    profile, child = found
+@for_child
+async def correction_categories(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
     school = context.services.school_by_id[child.school_id]
     language = current_language()
     user = profile.telegram_user_id
@@ -58,11 +59,10 @@ async def correction_categories(update: Update, context: BotContext, cb: Callbac
     )
 
 
-async def correction_text(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    _profile, child = found
+@for_child
+async def correction_text(
+    update: Update, context: BotContext, cb: Callback, _profile: Profile, child: Student
+) -> None:
     school = context.services.school_by_id[child.school_id]
     category = school.category(cb.args[1]) if len(cb.args) > 1 else None
     if category is None:
@@ -86,11 +86,10 @@ def _selected(mask: int, count: int) -> list[int]:
     return [i for i in range(count) if mask >> i & 1]
 
 
-async def deletion_categories(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    profile, child = found
+@for_child
+async def deletion_categories(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
     school = context.services.school_by_id[child.school_id]
     mask = cb.int_arg(1) or 0
     categories = school.categories
@@ -129,11 +128,10 @@ async def deletion_categories(update: Update, context: BotContext, cb: Callback)
     await show(update, context, "\n".join(lines), rows)
 
 
-async def deletion_reason(update: Update, context: BotContext, cb: Callback) -> None:
-    found = await child_of(update, context, cb.int_arg(0))
-    if found is None:
-        return
-    _profile, child = found
+@for_child
+async def deletion_reason(
+    update: Update, context: BotContext, cb: Callback, _profile: Profile, child: Student
+) -> None:
     school = context.services.school_by_id[child.school_id]
     chosen = _selected(cb.int_arg(1) or 0, len(school.categories))
     keys = [school.categories[i].key for i in chosen]
