@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import Update
 
 from bot.i18n import _
 from handlers import access, account, consent, fallback, menu, my_requests, onboarding, requests
 from handlers.callbacks import Callback
-from handlers.common import parent
+from handlers.common import Screen, parent
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.texts import group_label
 
-Screen = Callable[[Update, BotContext, Callback], Awaitable[None]]
-
-# The first screen of each flow, for one child.
-FLOWS: dict[str, Callable[[int], Callback]] = {
-    "access": lambda child: Callback("acc", (str(child),)),
-    "correct": lambda child: Callback("cor", (str(child),)),
-    "delete": lambda child: Callback("del", (str(child), "0")),
-    "consent": lambda child: Callback("con", (str(child),)),
+# The first screen of each flow: its action and the arguments after the child's id.
+FLOWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "access": ("acc", ()),
+    "correct": ("cor", ()),
+    "delete": ("del", ("0",)),
+    "consent": ("con", ()),
 }
 
 
@@ -31,18 +27,17 @@ async def pick_child(update: Update, context: BotContext, cb: Callback) -> None:
     profile = await parent(update, context)
     if profile is None or flow not in FLOWS:
         return
+    action, extra = FLOWS[flow]
     if len(profile.children) == 1:
-        first = FLOWS[flow](profile.children[0].id)
-        await ROUTES[first.action](update, context, first)
+        await ROUTES[action](
+            update, context, Callback(action, (str(profile.children[0].id), *extra))
+        )
         return
     user = profile.telegram_user_id
     rows = [
         [
             context.button(
-                user,
-                f"{c.first_name} ({group_label(c.group_name)})",
-                FLOWS[flow](c.id).action,
-                *FLOWS[flow](c.id).args,
+                user, f"{c.first_name} ({group_label(c.group_name)})", action, c.id, *extra
             )
         ]
         for c in profile.children
