@@ -13,13 +13,13 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import audit
 from bot.app import build_application, publish_commands
-from bot.codes import display
 from bot.errors import UserFacingError
-from bot.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
-from bot.letters import Letter, write_letters_csv, write_letters_pdf
-from bot.roster import RosterError, import_roster, parse_roster
+from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
+from bot.schools.letters import Letter, write_letters_csv, write_letters_pdf
+from bot.schools.roster import RosterError, import_roster, parse_roster
+from bot.security import audit
+from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from storage.migrations import schema_version

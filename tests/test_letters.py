@@ -13,7 +13,7 @@ import pytest
 
 from bot import i18n
 from bot.i18n import use_language
-from bot.letters import (
+from bot.schools.letters import (
     CSV_FIELDS,
     PDF_TITLE,
     Letter,

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot import audit
 from bot.clock import Clock
-from bot.codes import birth_date_mac
 from bot.errors import UserFacingError
-from bot.keys import Keys
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
+from bot.security import audit
+from bot.security.codes import birth_date_mac
+from bot.security.keys import Keys
 from storage import people, schools
 from storage.db import Database, to_db
 
