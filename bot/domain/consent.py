@@ -105,12 +105,22 @@ class Consents:
             }
             if not changes:
                 return ConsentChange({}, None)
+            current = set(await people.guardians_of(conn, student_id))
+            others_choices = [
+                c
+                for c in await consents.latest(conn, student_id)
+                if c.guardian_id in current and c.guardian_id != guardian_id
+            ]
+            effective_now = {
+                key: effective([c.granted for c in others_choices if c.purpose == key] + [granted])
+                for key, granted in changes.items()
+            }
             case = await self._cases.create_in(
                 conn,
                 actor,
                 student_id=student_id,
                 kind=Kind.CONSENT,
-                details={"changes": changes},
+                details={"changes": changes, "effective": effective_now},
             )
             for key, granted in sorted(changes.items()):
                 await consents.append(

@@ -49,29 +49,66 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
         lines.append(
             _("Data the school must keep by law may be kept; a refusal names the legal ground.")
         )
-    for key, granted in sorted(details.get("changes", {}).items()):
-        purpose = school.purpose(key)
-        label = esc(purpose.label.get(language) if purpose else key)
-        if granted:
-            lines.append(
-                _(
-                    "Consent given for: {purpose}. Please record this in the school's "
-                    "administration."
-                ).format(purpose=label)
-            )
-        else:
-            lines.append(
-                _(
-                    "Consent withdrawn for: {purpose}. Please stop using photos and video of "
-                    "this child for it, and take down what was already published."
-                ).format(purpose=label)
-            )
     if case.text:
         lines += ["", _("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
 
 
+def consent_task_lines(case: Case, student: Student, school: SchoolConfig) -> list[str]:
+    """Per purpose a parent changed: what the teacher must do, by what now applies."""
+    language = current_language()
+    child = esc(student.first_name)
+    effective = case.details.get("effective", {})
+    lines: list[str] = []
+    for key, granted in sorted(case.details.get("changes", {}).items()):
+        purpose = school.purpose(key)
+        label = f"<b>{esc(purpose.label.get(language) if purpose else key)}</b>"
+        if not granted:
+            lines.append(
+                _(
+                    "• {purpose}: consent withdrawn. Stop using photos and video of {child} "
+                    "for this, and take down what was already published."
+                ).format(purpose=label, child=child)
+            )
+        elif effective.get(key, True):
+            lines.append(
+                _(
+                    "• {purpose}: consent given. Record the new consent: {child} may now "
+                    "appear in photos and video for this."
+                ).format(purpose=label, child=child)
+            )
+        else:
+            lines.append(
+                _(
+                    "• {purpose}: consent given by this parent, but another parent has not "
+                    "given it, so {child} still may not appear for this. Record the new "
+                    "choice."
+                ).format(purpose=label, child=child)
+            )
+    return lines
+
+
+def _consent_task_alert(case: Case, student: Student, school: SchoolConfig) -> str:
+    return "\n".join(
+        [
+            _("<b>Photo consent task {number}</b>").format(number=esc(case.number)),
+            _("For: {child}").format(child=_child(student)),
+            _(
+                "A parent changed the photo consent on {received}; it applies from that "
+                "moment. Please act on it by {due}."
+            ).format(
+                received=format_date(case.received_at.astimezone(school.tz).date()),
+                due=format_date(case.due, "full"),
+            ),
+            "",
+            *consent_task_lines(case, student, school),
+        ]
+    )
+
+
 def new_case_alert(case: Case, student: Student, school: SchoolConfig) -> str:
+    if case.kind == "consent":
+        return _consent_task_alert(case, student, school)
     lines = [
         _("<b>New request {number}</b>: {kind}").format(
             number=esc(case.number), kind=kind_label(case.kind)

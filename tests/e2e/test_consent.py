@@ -41,7 +41,10 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     await harness.deliver_outbox()
     assert "changed the photo consent" in james.messages[-1].text
     assert "School website: given" in james.messages[-1].text
-    assert "Toestemming gegeven voor: Website van de school" in teacher.messages[-1].text
+    alert = teacher.messages[-1].text
+    assert "Taak fototoestemming 2026-0001" in alert
+    assert "Website van de school: toestemming gegeven. Leg de nieuwe toestemming vast" in alert
+    assert "uiterlijk maandag 9 november 2026" in alert  # five school days, not a month
 
     # James refuses: with one refusal the school may not use photos on the website.
     await james.send("/menu")
@@ -60,7 +63,9 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
 
     await harness.deliver_outbox()
     assert "heeft de fototoestemming gewijzigd" in marieke.messages[-1].text
-    assert "Toestemming ingetrokken voor: Website van de school" in teacher.messages[-1].text
+    alert = teacher.messages[-1].text
+    assert "Website van de school: toestemming ingetrokken. Gebruik hiervoor geen foto's" in alert
+    assert "haal weg wat al gepubliceerd is" in alert
 
     await marieke.send("/menu")
     seen = await marieke.tap("Fototoestemming")
@@ -69,9 +74,12 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     # Both consent changes are requests the parents can see; they cannot be withdrawn.
     seen = await marieke.send("/menu")
     seen = await marieke.tap("Mijn verzoeken")
-    assert "fototoestemming" in seen.text
+    assert "fototoestemming · Zoë · geldt" in seen.text
+    assert "antwoord uiterlijk" not in seen.text  # a consent change has no answer date
     seen = await marieke.tap(marieke.last_with_buttons().button_texts[0])
     assert "Dit verzoek intrekken" not in seen.buttons
+    assert "Uw wijziging geldt sinds 2 november 2026" in seen.text
+    assert "uiterlijk" not in seen.text and "december" not in seen.text
 
 
 async def test_reviewing_without_changes_and_the_ledger_is_append_only(
