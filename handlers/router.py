@@ -11,6 +11,7 @@ from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent import access, consent, menu, my_requests, onboarding, requests
 from handlers.parent.common import Screen, parent
+from handlers.staff import consents as staff_consents
 from handlers.texts import group_label
 
 # The first screen of each flow: its action and the arguments after the child's id.
@@ -71,6 +72,10 @@ ROUTES: dict[str, Screen] = {
     "case": my_requests.detail,
     "wd": my_requests.confirm_withdraw,
     "wdok": my_requests.withdraw,
+    # Staff: consent lists (the staff menu's "Consent lists" button is stcons).
+    "stcons": lambda u, c, _cb: staff_consents.consents_menu(u, c),
+    "stc": staff_consents.list_button,
+    "stcsv": staff_consents.csv_button,
 }
 
 

@@ -49,3 +49,24 @@ async def group_ids(conn: Connection, school_id: int, names: list[str]) -> dict[
         )
     }
     return {name: found[name] for name in names if name in found}
+
+
+async def groups(conn: Connection, school_id: int) -> list[tuple[int, str]]:
+    """(id, name) of every group of the school that has current pupils."""
+    return [
+        (int(r["id"]), str(r["name"]))
+        for r in await fetch_all(
+            conn,
+            "SELECT g.id, g.name FROM school_groups g WHERE g.school_id = ? AND EXISTS "
+            "(SELECT 1 FROM students s WHERE s.group_id = g.id AND s.left_at IS NULL)",
+            (school_id,),
+        )
+    ]
+
+
+async def group(conn: Connection, group_id: int) -> tuple[int, str] | None:
+    """(school id, name) of a group."""
+    row = await fetch_one(
+        conn, "SELECT school_id, name FROM school_groups WHERE id = ?", (group_id,)
+    )
+    return (int(row["school_id"]), str(row["name"])) if row else None

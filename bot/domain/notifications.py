@@ -60,9 +60,12 @@ def consent_task_lines(case: Case, student: Student, school: SchoolConfig) -> li
     child = esc(student.first_name)
     effective = case.details.get("effective", {})
     lines: list[str] = []
-    for key, granted in sorted(case.details.get("changes", {}).items()):
-        purpose = school.purpose(key)
-        label = f"<b>{esc(purpose.label.get(language) if purpose else key)}</b>"
+    changes = case.details.get("changes", {})
+    for purpose in school.photo_purposes:
+        if purpose.key not in changes:
+            continue
+        key, granted = purpose.key, changes[purpose.key]
+        label = f"<b>{esc(purpose.label.get(language))}</b>"
         if not granted:
             lines.append(
                 _(
@@ -102,6 +105,8 @@ def _consent_task_alert(case: Case, student: Student, school: SchoolConfig) -> s
             ),
             "",
             *consent_task_lines(case, student, school),
+            "",
+            _("Before you post photos: /consents shows who may not appear, per purpose."),
         ]
     )
 
