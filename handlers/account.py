@@ -55,8 +55,9 @@ def privacy_summary(school: SchoolConfig) -> str:
         _("<b>Your rights</b>"),
         _(
             "You may see the data about your child, have wrong data corrected, have data that "
-            "is no longer relevant deleted, object to or restrict its use, and give or "
-            "withdraw consent for photos and video at any time."
+            "is no longer relevant deleted, restrict its use (AVG art. 18) or object to it "
+            "(art. 21), and give or withdraw consent for photos and video at any time. Once "
+            "your account is linked, each of these is a button in /menu."
         ),
         _(
             "If you are not satisfied with how the school handles your request, you can "

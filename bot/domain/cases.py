@@ -36,6 +36,8 @@ class Kind(StrEnum):
     RECTIFICATION = "rectification"
     ERASURE = "erasure"
     CONSENT = "consent"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
 
 
 class Status(StrEnum):
@@ -51,6 +53,8 @@ ROUTES: dict[Kind, str] = {
     Kind.RECTIFICATION: "teacher",
     Kind.ERASURE: "director",
     Kind.CONSENT: "teacher",
+    Kind.RESTRICTION: "director",
+    Kind.OBJECTION: "director",
 }
 
 

@@ -35,6 +35,21 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
                 "(the dossier from {system})."
             ).format(system=esc(school.administration_system))
         )
+    if case.kind == "restriction":
+        lines.append(
+            _(
+                "The parent asks the school to restrict the use of this data (AVG art. 18): "
+                "keep it, but do not use it otherwise while the request is handled."
+            )
+        )
+    if case.kind == "objection":
+        lines.append(
+            _(
+                "The parent objects to the use of this data (AVG art. 21). The school stops "
+                "unless it has compelling grounds that outweigh the parent's interests, or "
+                "must process the data by law; a refusal names the ground."
+            )
+        )
     categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
     if about := about_line(school, details):
         lines.append(about)

@@ -53,10 +53,19 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
         "",
         _("<b>Your rights</b>"),
         _(
-            "You may have wrong data corrected, have data deleted that is no longer needed, "
-            "ask the school to restrict its use while something is being checked, and object "
-            "to its use. If you disagree with how the school handles this, you can complain to "
-            "the Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
+            "You may have wrong data corrected ({correct}), have data deleted that is no "
+            "longer needed ({delete}), ask the school to restrict its use, for example while "
+            "something is being checked ({restrict}), and object to its use because of your "
+            "situation ({object}). Each is a button in /menu."
+        ).format(
+            correct=_("Correct data"),
+            delete=_("Delete data"),
+            restrict=_("Restrict use"),
+            object=_("Object"),
+        ),
+        _(
+            "If you disagree with how the school handles this, you can complain to the "
+            "Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
         ),
     ]
     return lines
