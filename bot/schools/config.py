@@ -91,6 +91,8 @@ class DataCategory(_Model):
     recipients: list[Key] = Field(default_factory=list)
     voluntary: bool = False
     special: bool = False
+    photo_consent: bool = False
+    """Used only for the photo purposes parents consent to (some are public)."""
 
 
 def _unique(items: list[_Model], what: str) -> None:

@@ -285,7 +285,7 @@ def _draw_half(pdf: FPDF, letter: Letter, school_name: str, bot: str, size: floa
         pdf,
         _(
             "No Telegram, or do you have questions? "
-            "You can always ask the teacher or the director."
+            "You can always ask the teacher or the head teacher."
         ),
         line,
     )

@@ -19,6 +19,20 @@ from storage.db import from_db
 from storage.people import Student
 
 
+def _shared_with(school: SchoolConfig, recipients: list[str]) -> str:
+    return ", ".join(recipients) if recipients else _("nobody outside the school")
+
+
+def _photos_shared(school: SchoolConfig) -> str:
+    """Photos go where parents consented, some of it public: never 'nobody'."""
+    language = current_language()
+    purposes = ", ".join(esc(p.label.get(language)) for p in school.photo_purposes)
+    return _(
+        "only with your consent, for the purposes you chose under Photo consent: "
+        "{purposes}. Some of these are public: anyone can see those photos."
+    ).format(purposes=purposes)
+
+
 def register_overview(school: SchoolConfig, child: Student) -> list[str]:
     language = current_language()
     lines = [
@@ -44,7 +58,9 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
             _("From: {source}").format(source=esc(category.source.get(language))),
             _("Kept: {retention}").format(retention=esc(category.retention.get(language))),
             _("Shared with: {recipients}").format(
-                recipients=", ".join(recipients) if recipients else _("nobody outside the school")
+                recipients=_photos_shared(school)
+                if category.photo_consent
+                else _shared_with(school, recipients)
             ),
         ]
         if category.voluntary:

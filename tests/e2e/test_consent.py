@@ -49,7 +49,13 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     # James refuses: with one refusal the school may not use photos on the website.
     await james.send("/menu")
     seen = await james.tap("Photo consent")
-    assert "Another parent has given consent" in seen.text
+    website_part = seen.text.split("School website")[1].split("\n\n")[0]
+    assert "Your answer: not answered\n" in website_part
+    assert (
+        "Now: photos of Zoë allowed, because another parent gave consent and nobody refused."
+        in website_part
+    )
+    assert "counts as" not in website_part  # one coherent truth, no "counts as no" beside it
     website = next(b for b in seen.buttons if "School website" in b)
     await james.tap(website)
     seen = await james.tap(
@@ -69,7 +75,9 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
 
     await marieke.send("/menu")
     seen = await marieke.tap("Fototoestemming")
-    assert "Een andere ouder heeft geen toestemming gegeven" in seen.text
+    website_part = seen.text.split("Website van de school")[1].split("\n\n")[0]
+    assert "Uw antwoord: gegeven\n" in website_part
+    assert "Nu: geen foto's van Zoë, omdat een andere ouder weigerde." in website_part
 
     # Both consent changes are requests the parents can see; they cannot be withdrawn.
     seen = await marieke.send("/menu")
