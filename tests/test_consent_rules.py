@@ -41,19 +41,27 @@ async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
     assert states["newsletter"].refused_by_other
 
     told = await queued_for(s, 5002)
-    assert len(told) == 1 and "heeft de fototoestemming gewijzigd" in told[0]
+    assert len(told) == 1 and "heeft zijn of haar fototoestemming gewijzigd" in told[0]
     assert await queued_for(s, 5001) == []  # the parent who changed it is not told
     teacher = await queued_for(s, 7001)
     assert "Taak fototoestemming 2026-0001" in teacher[0]
     assert "uiterlijk maandag 9 november 2026" in teacher[0]
     assert "Website van de school</b>: toestemming gegeven. Leg de nieuwe" in teacher[0]
-    assert "Nieuwsbrief</b>: toestemming ingetrokken. Gebruik hiervoor geen" in teacher[0]
+    assert "Nieuwsbrief</b>: toestemming geweigerd. Zoë mag hiervoor niet" in teacher[0]
     assert "Zoë" in teacher[0] and "december" not in teacher[0]
 
     await s.consents.change(james, zoe, {"website": False})
+    # Marieke's website consent applied: James's refusal is a withdrawal to act on.
+    teacher = await queued_for(s, 7001)
+    assert "Website van de school</b>: toestemming ingetrokken. Gebruik hiervoor" in teacher[-1]
+    assert "haal weg wat al gepubliceerd is" in teacher[-1]
     # Marieke gives newsletter consent while James refused it: the teacher hears that Zoë
     # still may not appear, not that the new consent applies.
     await s.consents.change(james, zoe, {"newsletter": False})
+    # Nobody had given newsletter consent: a refusal is recorded, nothing to take down.
+    teacher = await queued_for(s, 7001)
+    assert "Nieuwsbrief</b>: toestemming geweigerd. Zoë mag hiervoor niet" in teacher[-1]
+    assert "haal weg" not in teacher[-1]
     await s.consents.change(marieke, zoe, {"newsletter": True})
     teacher = await queued_for(s, 7001)
     assert "een andere ouder niet, dus Zoë mag hiervoor nog steeds niet" in teacher[-1]

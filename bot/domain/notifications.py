@@ -74,6 +74,7 @@ def consent_task_lines(case: Case, student: Student, school: SchoolConfig) -> li
     language = current_language()
     child = esc(student.first_name)
     effective = case.details.get("effective", {})
+    effective_before = case.details.get("effective_before", {})
     lines: list[str] = []
     changes = case.details.get("changes", {})
     for purpose in school.photo_purposes:
@@ -81,11 +82,18 @@ def consent_task_lines(case: Case, student: Student, school: SchoolConfig) -> li
             continue
         key, granted = purpose.key, changes[purpose.key]
         label = f"<b>{esc(purpose.label.get(language))}</b>"
-        if not granted:
+        if not granted and effective_before.get(key, True):
             lines.append(
                 _(
                     "• {purpose}: consent withdrawn. Stop using photos and video of {child} "
                     "for this, and take down what was already published."
+                ).format(purpose=label, child=child)
+            )
+        elif not granted:
+            lines.append(
+                _(
+                    "• {purpose}: consent refused. {child} may not appear in photos and video "
+                    "for this; record the refusal."
                 ).format(purpose=label, child=child)
             )
         elif effective.get(key, True):
@@ -157,15 +165,14 @@ def consent_changed_notice(
     """To the child's other parents: what changed, and what now applies."""
     language = current_language()
     lines = [
-        _("Another parent or guardian of {child} has changed the photo consent.").format(
+        _("Another parent or guardian of {child} has changed their photo consent:").format(
             child=esc(student.first_name)
         ),
-        "",
     ]
     for purpose in school.photo_purposes:
         if purpose.key not in changes:
             continue
-        state = _("given") if changes[purpose.key] else _("withdrawn")
+        state = _("consent given") if changes[purpose.key] else _("no consent")
         lines.append(f"• {esc(purpose.label.get(language))}: {state}")
     lines += [
         "",

@@ -131,7 +131,9 @@ async def bot_holdings(
     if cases:
         lines.append(_("Your requests about {child}:").format(child=esc(child.first_name)))
         lines += [
-            f"• {esc(c.number)}: {kind_label(c.kind)}, {status_label(c.status)}" for c in cases
+            f"• {esc(c.number)}: {kind_label(c.kind)}, "
+            + (_("in effect") if c.kind == Kind.CONSENT else status_label(c.status))
+            for c in cases
         ]
     else:
         lines.append(

@@ -52,9 +52,7 @@ def _now_line(state: PurposeState, child: str) -> str:
         return _("Now: no photos of {child}, because another parent refused.").format(child=child)
     if state.own is False:
         return _("Now: no photos of {child} (you refused).").format(child=child)
-    return _(
-        "Now: no photos of {child}: nobody has given consent yet, and no answer counts as no."
-    ).format(child=child)
+    return _("Now: no photos of {child} (nobody has given consent).").format(child=child)
 
 
 def _mark(letter: str) -> str:
@@ -82,7 +80,8 @@ async def form(
         _("<b>Photo consent for {child}</b>").format(child=esc(name)),
         _(
             "Here you decide whether the school may use photos and video of {child}, for each "
-            "purpose. Tap a purpose to change your choice; nothing changes until you confirm."
+            "purpose. No answer counts as no. Tap a purpose to change your choice; nothing "
+            "changes until you confirm."
         ).format(child=esc(name)),
     ]
     rows: list[list[InlineKeyboardButton]] = []

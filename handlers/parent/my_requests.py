@@ -67,7 +67,7 @@ def _details(case: Case, context: BotContext) -> list[str]:
     for key, granted in sorted(case.details.get("changes", {}).items()):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
-        what = _("give consent") if granted else _("withdraw consent")
+        what = _("consent given") if granted else _("no consent")
         lines.append(f"• {label}: {what}")
     if case.text:
         lines += [_("Your text:"), f"<blockquote>{esc(case.text)}</blockquote>"]

@@ -39,8 +39,8 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     assert (await _effective(harness, marieke.id, zoe))["website"] is True
 
     await harness.deliver_outbox()
-    assert "changed the photo consent" in james.messages[-1].text
-    assert "School website: given" in james.messages[-1].text
+    assert "changed their photo consent:" in james.messages[-1].text
+    assert "School website: consent given" in james.messages[-1].text
     alert = teacher.messages[-1].text
     assert "Taak fototoestemming 2026-0001" in alert
     assert "Website van de school: toestemming gegeven. Leg de nieuwe toestemming vast" in alert
@@ -68,7 +68,7 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     assert (await _effective(harness, marieke.id, zoe))["website"] is False
 
     await harness.deliver_outbox()
-    assert "heeft de fototoestemming gewijzigd" in marieke.messages[-1].text
+    assert "heeft zijn of haar fototoestemming gewijzigd" in marieke.messages[-1].text
     alert = teacher.messages[-1].text
     assert "Website van de school: toestemming ingetrokken. Gebruik hiervoor geen foto's" in alert
     assert "haal weg wat al gepubliceerd is" in alert

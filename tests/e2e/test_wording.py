@@ -35,7 +35,7 @@ async def test_one_parent_consent_form_in_dutch(harness: Harness) -> None:
     seen = await inge.tap("Fototoestemming")
     website = seen.text.split("Website van de school")[1].split("\n\n")[0]
     assert "Uw antwoord: niet beantwoord\n" in website
-    assert "Nu: geen foto's van Sem: nog niemand gaf toestemming" in website
+    assert "Nu: geen foto's van Sem (nog niemand gaf toestemming)." in website
     seen = await inge.tap(next(b for b in seen.buttons if "Website" in b))
     website = seen.text.split("Website van de school")[1].split("\n\n")[0]
     assert "Uw antwoord: niet beantwoord → gegeven zodra u bevestigt" in website
