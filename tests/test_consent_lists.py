@@ -10,12 +10,24 @@ import pytest
 
 from bot.domain.cases import NotAllowed
 from bot.domain.consent_csv import consent_csv
-from bot.domain.consent_lists import Appearance, ConsentLists, appearance
+from bot.domain.consent_lists import (
+    Appearance,
+    ConsentLists,
+    GroupRef,
+    GroupTable,
+    PupilRow,
+    appearance,
+)
 from bot.i18n import use_language
+from bot.schools.config import load_school
 from bot.services import Services
+from handlers.render import TELEGRAM_LIMIT, split_html
+from handlers.staff.consents import list_lines
 from storage import audit_events, people, staff
+from storage.people import Student
 from tests.domain_helpers import link_guardian, link_staff, student_id
-from tests.support import FakeClock
+from tests.fakeapi import parse_html, utf16_len
+from tests.support import SCHOOL_TOML, FakeClock
 
 
 def test_the_list_rule_is_the_parents_rule() -> None:
@@ -157,3 +169,22 @@ async def test_the_csv_opens_in_dutch_excel_and_holds_no_birth_dates(
     with use_language("en"):
         rows = list(csv.reader(io.StringIO(consent_csv(evil).decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Pupil" and rows[1][0].startswith("'=HYPERLINK")
+
+
+def test_a_long_list_is_split_under_telegrams_limit_without_losing_a_name() -> None:
+    school = load_school(SCHOOL_TOML)
+    pupils = [
+        PupilRow(
+            Student(i, 1, f"L{i}", f"Émilie-<{i}>", "van der Heijden-Ğ" * 3, "x", 1, "3", None),
+            dict.fromkeys((p.key for p in school.photo_purposes), Appearance.UNKNOWN),
+        )
+        for i in range(60)
+    ]
+    table = GroupTable(GroupRef(1, 1, "3"), school, pupils)
+    with use_language("nl"):
+        parts = split_html("\n".join(list_lines(table, None)))
+    assert len(parts) > 1
+    assert all(utf16_len(parse_html(p).text) <= TELEGRAM_LIMIT for p in parts)
+    joined = "".join(parts)
+    for i in range(60):
+        assert joined.count(f"Émilie-&lt;{i}&gt;") == 5  # once per purpose, escaped

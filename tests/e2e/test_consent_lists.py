@@ -6,6 +6,7 @@ import csv
 import io
 
 from bot.domain.cases import Actor
+from storage import schools
 from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person
 from tests.e2e.helpers import linked_parent
@@ -135,3 +136,30 @@ async def test_parents_unlinked_accounts_and_the_privacy_officer(harness: Harnes
     assert "School website: allowed for 1 of 12" in seen.text
     for name in ("Zoë", "Arjun", "de Jong", "Sharma"):
         assert name not in seen.text
+
+
+async def test_the_staff_menu_entry_opens_the_lists(harness: Harness) -> None:
+    """The staff menu's "Consent lists" button carries the action stcons."""
+    teacher = await _teacher(harness, 7001, ["3", "5"], "en")
+    await _group_3_with_disagreeing_parents(harness)
+    assert harness.app is not None
+    codec = harness.app.bot_data["codec"]
+    menu = teacher.last_with_buttons()
+    seen = await teacher.tap_data(codec.encode(teacher.id, "stcons"), menu)
+    assert "Consent lists\nWhich group?" in seen.text
+    assert seen.buttons == ["group 3", "group 5", "« Back to the menu"]
+    seen = await teacher.tap("group 5")
+    assert "Photo consent · group 5 (2 pupils)" in seen.text
+    assert "group 3" in seen.buttons
+    # Another teacher's group by a signed but hand-made button: refused, nothing shown.
+    reader = harness.s.db.reader
+    school_id = await schools.find_id(reader, "cbs-klimop")
+    assert school_id is not None
+    group_7 = (await schools.group_ids(reader, school_id, ["7"]))["7"]
+    seen = await teacher.tap_data(codec.encode(teacher.id, "stc", group_7, ""), seen.last)
+    assert "You can only see the consent lists of your own groups." in seen.text
+    assert "Lotte" not in seen.text and "Thijs" not in seen.text
+    seen = await teacher.tap_data(
+        codec.encode(teacher.id, "stcsv", group_7), teacher.last_with_buttons()
+    )
+    assert not any(m.document for m in seen.messages)
