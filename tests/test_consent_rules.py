@@ -47,7 +47,7 @@ async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
     assert "Taak fototoestemming 2026-0001" in teacher[0]
     assert "uiterlijk maandag 9 november 2026" in teacher[0]
     assert "Website van de school</b>: toestemming gegeven. Leg de nieuwe" in teacher[0]
-    assert "Nieuwsbrief</b>: toestemming geweigerd. Zoë mag hiervoor niet" in teacher[0]
+    assert "Nieuwsbrief</b>: toestemming geweigerd, dus Zoë mag hiervoor niet" in teacher[0]
     assert "Zoë" in teacher[0] and "december" not in teacher[0]
 
     await s.consents.change(james, zoe, {"website": False})
@@ -60,7 +60,7 @@ async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
     await s.consents.change(james, zoe, {"newsletter": False})
     # Nobody had given newsletter consent: a refusal is recorded, nothing to take down.
     teacher = await queued_for(s, 7001)
-    assert "Nieuwsbrief</b>: toestemming geweigerd. Zoë mag hiervoor niet" in teacher[-1]
+    assert "Nieuwsbrief</b>: toestemming geweigerd, dus Zoë mag hiervoor niet" in teacher[-1]
     assert "haal weg" not in teacher[-1]
     await s.consents.change(marieke, zoe, {"newsletter": True})
     teacher = await queued_for(s, 7001)

@@ -35,6 +35,9 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
                 "(the dossier from {system})."
             ).format(system=esc(school.administration_system))
         )
+    categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
+    if about := about_line(school, details):
+        lines.append(about)
     if case.kind == "restriction":
         lines.append(
             _(
@@ -50,9 +53,6 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
                 "must process the data by law; a refusal names the ground."
             )
         )
-    categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
-    if about := about_line(school, details):
-        lines.append(about)
     voluntary = [c.label.get(language) for c in categories if c.voluntary]
     if case.kind == "erasure" and voluntary:
         lines.append(
@@ -64,15 +64,19 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
         lines.append(
             _("Data the school must keep by law may be kept; a refusal names the legal ground.")
         )
+    if case.kind == "consent":
+        lines += consent_task_lines(case, school, _("this child"))
     if case.text:
         lines += ["", _("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
 
 
-def consent_task_lines(case: Case, student: Student, school: SchoolConfig) -> list[str]:
-    """Per purpose a parent changed: what the teacher must do, by what now applies."""
+def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str]:
+    """Per purpose a parent changed: what the teacher must do, by what now applies.
+
+    ``child`` is HTML: the escaped first name, or "this child".
+    """
     language = current_language()
-    child = esc(student.first_name)
     effective = case.details.get("effective", {})
     effective_before = case.details.get("effective_before", {})
     lines: list[str] = []
@@ -92,8 +96,8 @@ def consent_task_lines(case: Case, student: Student, school: SchoolConfig) -> li
         elif not granted:
             lines.append(
                 _(
-                    "• {purpose}: consent refused. {child} may not appear in photos and video "
-                    "for this; record the refusal."
+                    "• {purpose}: consent refused, so {child} may not appear in photos and "
+                    "video for this. Record the refusal."
                 ).format(purpose=label, child=child)
             )
         elif effective.get(key, True):
@@ -127,7 +131,7 @@ def _consent_task_alert(case: Case, student: Student, school: SchoolConfig) -> s
                 due=format_date(case.due, "full"),
             ),
             "",
-            *consent_task_lines(case, student, school),
+            *consent_task_lines(case, school, esc(student.first_name)),
             "",
             _("Before you post photos: /consents shows who may not appear, per purpose."),
         ]
