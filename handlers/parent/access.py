@@ -19,7 +19,7 @@ from storage.db import from_db
 from storage.people import Student
 
 
-def _shared_with(school: SchoolConfig, recipients: list[str]) -> str:
+def _shared_with(recipients: list[str]) -> str:
     return ", ".join(recipients) if recipients else _("nobody outside the school")
 
 
@@ -60,7 +60,7 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
             _("Shared with: {recipients}").format(
                 recipients=_photos_shared(school)
                 if category.photo_consent
-                else _shared_with(school, recipients)
+                else _shared_with(recipients)
             ),
         ]
         if category.voluntary:
