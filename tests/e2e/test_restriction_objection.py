@@ -69,6 +69,12 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     assert "Objection for Meera" in seen.text
     assert "At most 1,000 characters." in seen.text
     seen = await priya.send("   ")
+    assert "Please type why you object" in seen.text
+    seen = await priya.do(harness.fake.send_sticker)
+    assert "Please type your answer as text." in seen.text
+    seen = await priya.send("🙂" * 5000)
+    assert "5,000 characters long; the limit is 1,000" in seen.text
+    stale = priya.last_with_buttons()
     seen = await priya.send("We object to test results being shared with the new school.")
     assert "Request: objection" in seen.text
     seen = await priya.tap("Change the text")
@@ -76,6 +82,7 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     assert "<script>alert(1)</script>" in seen.text
     seen = await priya.tap("Send request")
     assert "Request number: 2026-0001 (objection)" in seen.text
+
     assert "Wednesday, 2 December 2026" in seen.text
     await priya.tap("My requests")
     seen = await priya.tap(priya.last_with_buttons().button_texts[0])
@@ -87,6 +94,15 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     assert "New request 2026-0001: objection" in alert
     assert "Meera Sharma (group 7)" in alert and "AVG art. 21" in alert
     assert "<script>alert(1)</script>" in alert
+
+    # The text question's Cancel button, tapped after sending: refused, the request stays.
+    seen = await priya.tap("Cancel", stale)
+    assert "Cancelled" not in seen.text and seen.text.startswith("Privacyloket")
+    assert harness.fake.calls_to("answerCallbackQuery")[-1].params.get("text") == (
+        "This button no longer works."
+    )
+    stored = await cases.get(harness.s.db.reader, 1)
+    assert stored is not None and stored.kind == "objection" and stored.status == "submitted"
 
 
 async def test_the_access_overview_points_to_the_new_buttons(harness: Harness) -> None:
