@@ -23,7 +23,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import gettext, use_language
-from bot.jobs import housekeeping
+from bot.jobs import housekeeping, scheduled
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
 from handlers import account, fallback, gate, router
@@ -34,7 +34,7 @@ from handlers.errors import on_error
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
-from handlers.staff import consents
+from handlers.staff import consents, digest
 from handlers.update_processor import ChatOrderedProcessor
 from storage import processed_updates
 from storage.db import to_db
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 OUTBOX_INTERVAL = 5
+SCHEDULE_INTERVAL = 60
 
 
 def build_application(
@@ -53,6 +54,7 @@ def build_application(
     persistence_interval: float = 2,
     on_update_done: Callable[[int], None] | None = None,
     rate_limit: bool = True,
+    schedule: bool = True,
 ) -> BotApplication:
     settings = services.settings
     if settings.bot_token is None:
@@ -105,6 +107,20 @@ def build_application(
 
     job_queue.run_repeating(tidy, interval=timedelta(hours=6), first=10, name="housekeeping")
 
+    async def scheduled_work(_context: BotContext) -> None:
+        queued = await scheduled.run_due(
+            services.db, services.keys, services.cipher, services.clock, services.school_by_id
+        )
+        if queued:
+            await dispatcher.run_once()
+
+    # Reminders, digests, reports and retention: due times are read from the database and
+    # the clock, so this wake-up (also right after start) makes up anything missed.
+    if schedule:
+        job_queue.run_repeating(
+            scheduled_work, interval=SCHEDULE_INTERVAL, first=3, name="scheduled"
+        )
+
     def kick() -> None:
         job_queue.run_once(deliver, 0, name="outbox-now")
 
@@ -125,8 +141,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
     app.add_handler(CommandHandler("cancel", requests.cancel))
-    # Staff: who may not appear in photos, per group and purpose.
+    # Staff: who may not appear in photos, per group and purpose; the head teacher's digest.
     app.add_handler(CommandHandler("consents", consents.consents_command))
+    app.add_handler(CommandHandler("digest", digest.digest_command))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
     # Typed answers to a request's question; anything else gets a short hint.
