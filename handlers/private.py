@@ -39,18 +39,14 @@ async def only_private_chats(update: Update, context: BotContext) -> None:
     with use_language(suggest_language(user.language_code if user else None)):
         line = private_only_text(context.bot.username)
     told: set[int] = context.application.bot_data.setdefault(_TOLD, set())
+    first = chat is not None and chat.id not in told and not _removed(update)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(line, show_alert=True)
-        elif (
-            chat is not None
-            and chat.type in (Chat.GROUP, Chat.SUPERGROUP)
-            and chat.id not in told
-            and not _removed(update)
-        ):
+        if chat is not None and first:
             told.add(chat.id)
-            await context.bot.send_message(chat.id, line)
-        if chat is not None and not _removed(update):
+            if update.callback_query is None and chat.type in (Chat.GROUP, Chat.SUPERGROUP):
+                await context.bot.send_message(chat.id, line)
             await context.bot.leave_chat(chat.id)
     except TelegramError as exc:
         log.warning("could not answer or leave a non-private chat: %s", type(exc).__name__)
