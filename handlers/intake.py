@@ -17,7 +17,6 @@ import contextlib
 import json
 import logging
 import warnings
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -31,6 +30,7 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.clock import Clock
 from bot.security.crypto import Cipher
 from handlers.persistence import SqlitePersistence
+from handlers.scheduler import PerKeyScheduler
 from storage import inbox
 from storage.db import Database, to_db
 
@@ -80,14 +80,10 @@ class Intake:
         self._app = application
         self._db, self._cipher, self._clock = db, cipher, clock
         self._persistence = persistence
-        self.concurrency = concurrency
         self.on_done = on_done
-        self._queues: dict[int, deque[_Item]] = {}
-        self._ready: asyncio.Queue[int | None] = asyncio.Queue()
-        self._workers: list[asyncio.Task[None]] = []
+        self._scheduler = PerKeyScheduler(self._handle, concurrency)
         self._poller: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
-        self._closing = False
         self._offset: int | None = None
         self.failed = asyncio.Event()
         """Set when polling cannot go on (the token was refused)."""
@@ -103,12 +99,8 @@ class Intake:
     ) -> None:
         """Drain what an earlier process left in the inbox, then poll for more."""
         self._stop.clear()
-        self._closing = False
         self._schedule(await self._drain())
-        self._workers = [
-            asyncio.create_task(self._work(), name=f"intake-worker-{n}")
-            for n in range(self.concurrency)
-        ]
+        self._scheduler.start()
         self._poller = asyncio.create_task(
             self._poll(poll_timeout, poll_interval, list(allowed_updates)), name="intake-poller"
         )
@@ -119,13 +111,7 @@ class Intake:
         if self._poller is not None:
             await self._poller
             self._poller = None
-        self._closing = True
-        for _ in self._workers:
-            self._ready.put_nowait(None)
-        await asyncio.gather(*self._workers)
-        self._workers = []
-        self._queues.clear()
-        self._ready = asyncio.Queue()
+        await self._scheduler.stop()
 
     @property
     def running(self) -> bool:
@@ -235,26 +221,7 @@ class Intake:
 
     def _schedule(self, items: list[_Item]) -> None:
         for item in items:
-            queue = self._queues.get(item.key)
-            if queue is None:
-                queue = self._queues[item.key] = deque()
-                self._ready.put_nowait(item.key)
-            queue.append(item)
-
-    async def _work(self) -> None:
-        while True:
-            key = await self._ready.get()
-            if key is None or self._closing:
-                return
-            queue = self._queues[key]
-            item = queue.popleft()
-            try:
-                await self._handle(item)
-            finally:
-                if queue:
-                    self._ready.put_nowait(key)  # to the back: other people go first
-                else:
-                    del self._queues[key]
+            self._scheduler.add(item.key, item)
 
     async def _handle(self, item: _Item) -> None:
         try:

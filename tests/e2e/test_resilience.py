@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storage import accounts, audit_events
+import pytest
+
+from storage import accounts, audit_events, inbox
 from tests.e2e.conftest import guardian_code
 from tests.e2e.harness import Harness
 
@@ -42,3 +44,25 @@ async def test_a_redelivered_update_does_nothing_twice(harness: Harness) -> None
     seen = await jelle.send("01-01-2015")
     assert "nog 3 pogingen" in seen.text
     assert await accounts.links(harness.s.db.reader, jelle.id) == []
+
+
+async def test_an_update_that_cannot_be_handled_is_recorded_not_dropped(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Something around the handler fails (here: saving the state): the update is marked
+    failed with the error type, and the person's next update is handled as usual."""
+    visitor = harness.person(5303, "Visitor", "nl")
+    persistence = harness.app.persistence  # type: ignore[union-attr]
+    real = persistence.changes_for  # type: ignore[union-attr]
+
+    def broken(*args: object) -> object:
+        monkeypatch.setattr(persistence, "changes_for", real)
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(persistence, "changes_for", broken)
+    update_id = harness.fake.send_text(visitor.user, "/help")
+    await harness.wait_processed(update_id)
+    assert await inbox.failed(harness.s.db.reader) == [(update_id, "RuntimeError")]
+    seen = await visitor.send("/help")
+    assert "/start" in seen.text
+    assert await inbox.pending(harness.s.db.reader) == []
