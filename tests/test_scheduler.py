@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from handlers.scheduler import PerKeyScheduler
 
@@ -28,10 +29,12 @@ class Recorder:
         self.running.discard(item)
 
 
-async def _until(predicate: object) -> None:
-    async with asyncio.timeout(5):
-        while not predicate():  # type: ignore[operator]
-            await asyncio.sleep(0)
+async def _until(predicate: Callable[[], bool]) -> None:
+    for _ in range(10_000):
+        if predicate():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("condition not met")
 
 
 async def test_one_person_strictly_in_order_while_others_go_on() -> None:
