@@ -215,8 +215,17 @@ class Cases:
         kind: Kind,
         details: dict[str, Any],
         text: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Case:
-        """Submit a case inside the caller's unit of work (consent changes use this)."""
+        """Submit a case inside the caller's unit of work (consent changes use this).
+
+        With an idempotency key that a case already carries, that case is returned and
+        nothing is written: a request confirmed twice (a double tap, or again after a
+        crash) is one case."""
+        if idempotency_key is not None:
+            existing = await self.by_key(conn, actor, idempotency_key)
+            if existing is not None:
+                return existing
         guardian_id = await self.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
         assert student is not None
@@ -238,6 +247,7 @@ class Cases:
             assignee_role=role,
             assignee_staff_id=assignee,
             details=json.dumps(details, sort_keys=True),
+            idempotency_key=idempotency_key,
         )
         if text is not None:
             blob = self._cipher.encrypt_text(valid_text(text), self._text_context(case_id))
@@ -292,13 +302,32 @@ class Cases:
         kind: Kind,
         details: dict[str, Any],
         text: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Case:
         async with self._db.transaction() as conn:
             case = await self.create_in(
-                conn, actor, student_id=student_id, kind=kind, details=details, text=text
+                conn,
+                actor,
+                student_id=student_id,
+                kind=kind,
+                details=details,
+                text=text,
+                idempotency_key=idempotency_key,
             )
         self.kick()
         return case
+
+    async def by_key(self, conn: Connection, actor: Actor, key: str) -> Case | None:
+        row = await cases.by_idempotency_key(conn, key)
+        if row is None:
+            return None
+        if row.guardian_id not in actor.guardian_ids:
+            raise NotAllowed("idempotency key of another account")
+        return self._case(row)
+
+    async def submitted_with(self, actor: Actor, idempotency_key: str) -> Case | None:
+        """The case this account submitted under the key, if any."""
+        return await self.by_key(self._db.reader, actor, idempotency_key)
 
     async def visible_to(self, actor: Actor) -> list[Case]:
         rows = await cases.for_guardians(self._db.reader, list(actor.guardian_ids))

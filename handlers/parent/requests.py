@@ -18,9 +18,12 @@ from handlers.parent.common import (
     AWAITING,
     DRAFT,
     actor,
+    already_sent,
+    case_key,
     child_of,
     clear_draft,
     for_child,
+    new_key,
     parent,
     submitted_text,
 )
@@ -149,7 +152,7 @@ async def deletion_reason(
 
 def _start_draft(context: BotContext, draft: dict[str, Any]) -> None:
     assert context.user_data is not None
-    context.user_data[DRAFT] = draft
+    context.user_data[DRAFT] = {**draft, "key": new_key()}
     context.user_data[AWAITING] = True
 
 
@@ -249,7 +252,7 @@ async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Send request"), "sub")],
+            [context.button(user, _("Send request"), "sub", draft.setdefault("key", new_key()))],
             [context.button(user, _("Change the text"), "edit")],
             [context.button(user, _("Cancel"), "drop")],
         ],
@@ -287,9 +290,12 @@ async def _gone(update: Update, context: BotContext) -> None:
 
 
 async def submit(update: Update, context: BotContext, cb: Callback) -> None:
+    key = cb.args[0] if cb.args else None
     draft = _draft(context)
-    if draft is None or "text" not in draft:
-        await _gone(update, context)
+    if draft is None or "text" not in draft or (key and draft.get("key") != key):
+        profile = await parent(update, context)
+        if profile is not None and not await already_sent(update, context, profile, key):
+            await _gone(update, context)
         return
     found = await child_of(update, context, draft.get("student"))
     if found is None:
@@ -302,6 +308,7 @@ async def submit(update: Update, context: BotContext, cb: Callback) -> None:
         kind=Kind(draft["kind"]),
         details=draft["details"],
         text=draft["text"],
+        idempotency_key=case_key(profile, draft.setdefault("key", new_key())),
     )
     clear_draft(context)
     await show(update, context, *submitted_text(context, profile, case))
