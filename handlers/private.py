@@ -12,6 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _, suggest_language, use_language
 from handlers.context import BotContext
+from handlers.gate import answer
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ async def only_private_chats(update: Update, context: BotContext) -> None:
     first = chat is not None and chat.id not in told and not _removed(update)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(line, show_alert=True)
+            await answer(update.callback_query, line, alert=True)
         if chat is not None and first:
             told.add(chat.id)
             if update.callback_query is None and chat.type in (Chat.GROUP, Chat.SUPERGROUP):

@@ -277,6 +277,10 @@ class FakeBotAPI:
         self.latency: float = 0.0
         self.callback_query_timeout: float = 15.0
         self.calls: list[ApiCall] = []
+        self.intercept: Callable[[ApiCall, str], Awaitable[bool]] | None = None
+        """Called with ``(call, "before")`` when a method call arrives and ``(call, "after")``
+        once it took effect, before the answer is sent; returning True before drops the call
+        (no effect, 502). Crash tests kill the bot from here."""
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
@@ -946,11 +950,16 @@ class FakeBotAPI:
             body = _error_body(fault.status, fault.description, fault.parameters)
             return self._complete(call, fault.status, body, "injected")
 
+        if self.intercept is not None and await self.intercept(call, "before"):
+            return self._complete(call, 502, _error_body(502, "Bad Gateway"), "dropped")
         try:
             result = await entry[1](_Request(method, params, files))
         except ApiError as exc:
             body = _error_body(exc.status, exc.description, exc.parameters)
             return self._complete(call, exc.status, body, exc.fault)
+        if self.intercept is not None:
+            call.response = {"ok": True, "result": result}
+            await self.intercept(call, "after")
         return self._complete(call, 200, {"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
