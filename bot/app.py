@@ -26,7 +26,7 @@ from bot.i18n import gettext, use_language
 from bot.jobs import housekeeping
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
-from handlers import account, fallback, gate, private, router
+from handlers import account, gate, private, router
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication, BotContext
@@ -140,10 +140,10 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("cancel", requests.cancel))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
-    # Typed answers to a request's question; anything else gets a short hint.
-    app.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, requests.text_typed))
-    # Whatever is left: a photo, a sticker, an unknown command, text out of place.
-    app.add_handler(MessageHandler(filters.ALL, fallback.unexpected))
+    # Whatever is left: typed answers to a request's question (an unknown command there
+    # keeps the question open); a photo, a sticker, an unknown command or text out of place
+    # gets a short hint (handlers.fallback).
+    app.add_handler(MessageHandler(filters.ALL, requests.text_typed))
 
     app.add_error_handler(on_error)
 

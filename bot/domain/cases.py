@@ -7,6 +7,7 @@ timeline and an audit event, and queues the notifications, all in one unit of wo
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -63,7 +64,7 @@ class NotPossibleNow(Exception):
 
 
 class InvalidText(ValueError):
-    """Free text that is empty once cleaned, or longer than MAX_TEXT."""
+    """Free text that is empty, holds control characters, or is longer than MAX_TEXT."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,18 +103,42 @@ def case_number(year: int, seq: int) -> str:
     return f"{year}-{seq:04d}"
 
 
+class TextProblem(StrEnum):
+    EMPTY = "empty"
+    """Nothing but spaces and invisible characters (such as U+200B or U+FEFF)."""
+    TOO_LONG = "too_long"
+    CONTROL = "control"
+    """Control characters (such as NUL) that cannot be kept: refused, never removed silently."""
+
+
+_KEPT_CONTROLS = frozenset("\n\t")
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
 def clean_text(text: str) -> str:
-    """What a parent typed, without control characters (newlines and tabs stay)."""
-    kept = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
-    return kept.strip()
+    """What a parent typed with its line breaks normalised and the spaces around it
+    removed; nothing inside it is changed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def text_problem(text: str) -> TextProblem | None:
+    """Why a request's text cannot be taken as typed, or None when it can."""
+    cleaned = clean_text(text)
+    if any(unicodedata.category(c) == "Cc" and c not in _KEPT_CONTROLS for c in cleaned):
+        return TextProblem.CONTROL
+    if all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in cleaned):
+        return TextProblem.EMPTY
+    if len(cleaned) > MAX_TEXT:
+        return TextProblem.TOO_LONG
+    return None
 
 
 def valid_text(text: str) -> str:
-    """The cleaned text, or InvalidText: a request's text is never silently cut."""
-    cleaned = clean_text(text)
-    if not cleaned or len(cleaned) > MAX_TEXT:
-        raise InvalidText(f"text of {len(cleaned)} characters")
-    return cleaned
+    """The cleaned text, or InvalidText: a request's text is never silently cut or changed."""
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidText(problem.value)
+    return clean_text(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_texts import about_line, kind_label
-from bot.domain.cases import MAX_TEXT, Kind, clean_text
+from bot.domain.cases import MAX_TEXT, Kind, TextProblem, clean_text, text_problem
 from bot.i18n import _, current_language, format_number
 from handlers import fallback
 from handlers.callbacks import Callback
@@ -207,11 +207,33 @@ async def text_typed(update: Update, context: BotContext) -> None:
     if message.text is None:
         await send(update, context, _("Please type your answer as text."))
         return
+    if message.text.startswith("/"):
+        # Our own commands were taken before this; this one we do not know.
+        await send(
+            update,
+            context,
+            _("That looks like a command I do not know. I am still waiting for your text.")
+            + " "
+            + _question(draft),
+        )
+        return
     text = clean_text(message.text)
-    if not text:
+    problem = text_problem(text)
+    if problem is TextProblem.CONTROL:
+        await send(
+            update,
+            context,
+            _(
+                "Your text contains characters that cannot be stored (control characters, "
+                "for example from copying and pasting). Please type it again without them. "
+                "Nothing has been sent yet."
+            ),
+        )
+        return
+    if problem is TextProblem.EMPTY:
         await send(update, context, _question(draft))
         return
-    if len(text) > MAX_TEXT:
+    if problem is TextProblem.TOO_LONG:
         await send(
             update,
             context,
