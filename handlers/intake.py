@@ -123,13 +123,16 @@ class Intake:
             await inbox.count_attempt(conn)
             rows = await inbox.pending(conn)
             self._offset = await inbox.next_offset(conn)
-            items = []
+            items, given_up = [], []
             for row in rows:
                 if row.attempts > MAX_ATTEMPTS:
                     log.error("update %s given up after %s starts", row.update_id, row.attempts)
                     await inbox.mark_failed(conn, row.update_id, "GaveUp", now)
+                    given_up.append(row.update_id)
                 else:
                     items.append(_Item(row.update_id, row.chat_key, payload=row.payload))
+        for update_id in given_up:
+            self._done(update_id)
         if items:
             log.info("handling %s updates left in the inbox", len(items))
         return items
