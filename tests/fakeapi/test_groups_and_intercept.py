@@ -57,7 +57,6 @@ async def test_group_messages_answers_and_leaving(fake: FakeBotAPI, bot: Bot) ->
         ("/" + "x" * 33, None),
         ("/ x", None),
         ("//", None),
-        ("/x@y", None),
     ],
 )
 async def test_commands_are_marked_as_telegram_marks_them(
