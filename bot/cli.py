@@ -13,7 +13,7 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application, publish_commands
+from bot.app import build_application, intake_of, publish_commands
 from bot.errors import UserFacingError
 from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
 from bot.schools.letters import Letter, write_letters_csv, write_letters_pdf
@@ -219,16 +219,21 @@ async def _run(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        intake = intake_of(application)
         try:
             await publish_commands(application)
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=["message", "callback_query"])
             await application.start()
+            await intake.start()
             log.info("bot is running as @%s", application.bot.username)
-            await stop.wait()
+            waits = [asyncio.create_task(stop.wait()), asyncio.create_task(intake.failed.wait())]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in waits:
+                task.cancel()
             log.info("stopping")
-            await application.updater.stop()
+            await intake.stop()
             await application.stop()
+            if intake.failed.is_set():
+                raise UserFacingError("the bot token was refused by the Bot API")
         finally:
             await application.shutdown()
     finally:

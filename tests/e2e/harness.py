@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import build_application, publish_commands
+from bot.app import build_application, intake_of, publish_commands
 from bot.jobs import scheduled
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
@@ -61,15 +61,14 @@ class Harness:
         )
         await self.app.initialize()
         await publish_commands(self.app)
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0, timeout=1)
         await self.app.start()
+        await intake_of(self.app).start(poll_timeout=1)
 
     async def stop(self) -> None:
         if self.app is not None:
-            assert self.app.updater is not None
-            if self.app.updater.running:
-                await self.app.updater.stop()
+            intake = intake_of(self.app)
+            if intake.running:
+                await intake.stop()
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()
