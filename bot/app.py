@@ -10,7 +10,6 @@ from datetime import timedelta
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -22,8 +21,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.undeliverable import UndeliverableNotices
 from bot.i18n import gettext, use_language
 from bot.jobs import housekeeping
+from bot.jobs.audit_anchor import anchor
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
 from handlers import account, fallback, gate, router
@@ -34,6 +35,7 @@ from handlers.errors import on_error
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
+from handlers.rate_limiter import PriorityRateLimiter
 from handlers.update_processor import ChatOrderedProcessor
 from storage import processed_updates
 from storage.db import to_db
@@ -79,14 +81,19 @@ def build_application(
         .concurrent_updates(ChatOrderedProcessor(claim, on_done=on_update_done))
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+        # Replies go before outbox notices, together within Telegram's ~30 messages a second.
+        builder = builder.rate_limiter(PriorityRateLimiter())  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
     register_handlers(application)
 
     dispatcher = Dispatcher(
-        services.db, services.cipher, services.clock, TelegramSender(application.bot)
+        services.db,
+        services.cipher,
+        services.clock,
+        TelegramSender(application.bot),
+        on_undeliverable=UndeliverableNotices(services.cipher),
     )
     application.bot_data["dispatcher"] = dispatcher
     job_queue = application.job_queue
@@ -103,6 +110,12 @@ def build_application(
         await housekeeping.prune(services.db, services.clock)
 
     job_queue.run_repeating(tidy, interval=timedelta(hours=6), first=10, name="housekeeping")
+
+    async def anchor_audit(_context: BotContext) -> None:
+        await anchor(services.db, settings.anchor_file, services.clock)
+
+    # The audit chain's head goes to the anchor file at start and daily (and at shutdown, cli).
+    job_queue.run_repeating(anchor_audit, interval=timedelta(days=1), first=0, name="anchor")
 
     def kick() -> None:
         job_queue.run_once(deliver, 0, name="outbox-now")
