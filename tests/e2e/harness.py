@@ -37,8 +37,11 @@ class Seen:
 
 
 class Harness:
-    def __init__(self, fake: FakeBotAPI, settings: Settings, clock: FakeClock) -> None:
+    def __init__(
+        self, fake: FakeBotAPI, settings: Settings, clock: FakeClock, *, rate_limit: bool = False
+    ) -> None:
         self.fake = fake
+        self.rate_limit = rate_limit
         self.settings = settings
         self.clock = clock
         self.services: Services | None = None
@@ -54,7 +57,9 @@ class Harness:
 
     async def start(self) -> None:
         self.services = await Services.start(self.settings, self.clock)
-        self.app = build_application(self.services, on_update_done=self._on_done, rate_limit=False)
+        self.app = build_application(
+            self.services, on_update_done=self._on_done, rate_limit=self.rate_limit
+        )
         await self.app.initialize()
         await publish_commands(self.app)
         assert self.app.updater is not None
