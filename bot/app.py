@@ -100,11 +100,19 @@ def build_application(
     assert job_queue is not None
 
     async def deliver(_context: BotContext) -> None:
-        await dispatcher.run_once()
+        if not dispatcher.busy:  # a run that is still draining the outbox sends this too
+            await dispatcher.run_until_idle()
 
     # The outbox table says what is due; the job queue only wakes the dispatcher, every few
-    # seconds for retries and at once when a change has queued something.
-    job_queue.run_repeating(deliver, interval=OUTBOX_INTERVAL, first=1, name="outbox")
+    # seconds for retries and at once when a change has queued something. A run may take a
+    # while (1,000 notices at Telegram's pace): the next wake-up then returns at once.
+    job_queue.run_repeating(
+        deliver,
+        interval=OUTBOX_INTERVAL,
+        first=1,
+        name="outbox",
+        job_kwargs={"max_instances": 2},
+    )
 
     async def tidy(_context: BotContext) -> None:
         await housekeeping.prune(services.db, services.clock)

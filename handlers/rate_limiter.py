@@ -1,6 +1,7 @@
 """Telegram's flood limits, with direct replies before bulk notices.
 
-All calls share one budget of about 30 messages a second with small bursts. Outbox notices
+All calls share one budget of 28 messages a second with bursts of 2, so that no second sees
+more than 30. Outbox notices
 are marked ``BULK``: they go only when no reply is waiting and a token is left over for the
 next reply, and at most ``bulk_rate`` a second, so a parent's answer never queues behind a
 thousand notices. A 429 pauses every call for ``retry_after``; a reply is then tried again
@@ -29,7 +30,11 @@ log = logging.getLogger(__name__)
 BULK = "bulk"
 """``rate_limit_args`` of an outbox send."""
 
-UNLIMITED = frozenset({"getUpdates", "getMe", "setMyCommands", "deleteWebhook", "getMyCommands"})
+# Not messages: Telegram's ~30 a second is about what reaches people's chats. A callback query
+# is answered at once, so that no button keeps spinning.
+UNLIMITED = frozenset(
+    {"getUpdates", "getMe", "setMyCommands", "deleteWebhook", "answerCallbackQuery"}
+)
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -43,8 +48,8 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
     def __init__(
         self,
         *,
-        rate: float = 30,
-        burst: float = 3,
+        rate: float = 28,
+        burst: float = 2,
         bulk_rate: float = 25,
         reply_retries: int = 2,
         now: Callable[[], float] = time.monotonic,

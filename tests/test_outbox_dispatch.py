@@ -95,6 +95,7 @@ async def test_a_time_out_is_maybe_sent_and_tried_again_only_after_the_delay(
     await _queue(services, 100, "notice 1")
     await _queue(services, 100, "notice 2")
     await _queue(services, 200, "other chat")
+    assert await dispatcher.run_once() == 0  # no answer: the rest of the batch waits
     assert await dispatcher.run_once() == 1  # the other chat is not held up
     for _ in range(3):
         clock.advance(minutes=3)  # 9 minutes: still within the delay
@@ -139,3 +140,14 @@ async def test_a_lease_of_a_dispatcher_that_died_expires(
     assert await dispatcher.run_once() == 0
     clock.advance(minutes=5)
     assert await dispatcher.run_once() == 1
+
+
+async def test_a_run_drains_batch_after_batch(services: Services, clock: FakeClock) -> None:
+    for n in range(23):
+        await _queue(services, 100 + n, f"notice {n}")
+    sent: list[tuple[int, str]] = []
+    dispatcher = Dispatcher(
+        services.db, services.cipher, clock, RecordingSender(sent, random.Random(4)), batch=5
+    )
+    assert await dispatcher.run_until_idle() == 23
+    assert await dispatcher.run_until_idle() == 0

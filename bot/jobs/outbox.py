@@ -127,6 +127,7 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
         self._on_undeliverable = on_undeliverable
+        self._claimed = 0
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
 
     def _backoff(self, attempts: int) -> timedelta:
@@ -147,12 +148,27 @@ class Dispatcher:
             if self._on_undeliverable is not None:
                 await self._on_undeliverable(conn, row, self._clock.now())
 
+    @property
+    def busy(self) -> bool:
+        return self._lock.locked()
+
+    async def run_until_idle(self, max_batches: int = 1000) -> int:
+        """Deliver batch after batch while full batches were due; returns how many went out."""
+        sent = 0
+        for _ in range(max_batches):
+            sent += await self.run_once()
+            if self._claimed < self._batch:
+                break
+        return sent
+
     async def run_once(self) -> int:
-        """Deliver what is due; returns how many messages went out."""
+        """Deliver one batch of what is due; returns how many messages went out."""
         async with self._lock:
+            self._claimed = 0
             if self._paused_until is not None and self._clock.now() < self._paused_until:
                 return 0
             rows = await self._claim()
+            self._claimed = len(rows)
             untried = {row.id for row in rows}
             try:
                 return await self._deliver(rows, untried)
@@ -208,4 +224,6 @@ class Dispatcher:
                 log.warning("rate limited; outbox pauses for %.0f s", outcome.seconds)
                 self._paused_until = now + timedelta(seconds=outcome.seconds)
                 break
+            if isinstance(outcome, MaybeSent):
+                break  # Telegram is not answering: the rest of the batch waits for next time
         return sent
