@@ -111,6 +111,11 @@ async def _run(size: Size, folder: Path, table: Table) -> None:
             rss, peak = bot.memory_kib()
         finally:
             await bot.stop()
+    log = (folder / "bot.log").read_text(errors="replace").splitlines()
+    errors = [line for line in log if " ERROR " in line or "Traceback" in line]
+    warnings = [line for line in log if " WARNING " in line]
+    table.require(not errors, f"the bot logged errors: {errors[:3]}")
+    table.add("bot log: warnings / errors", f"{len(warnings)} / {len(errors)}", "", "", "0 errors")
     table.add(
         f"bot memory with {size.guardians:,} guardians (RSS, peak)",
         f"{rss / 1024:.0f} MB, peak {peak / 1024:.0f} MB",

@@ -100,8 +100,7 @@ def build_application(
     assert job_queue is not None
 
     async def deliver(_context: BotContext) -> None:
-        if not dispatcher.busy:  # a run that is still draining the outbox sends this too
-            await dispatcher.run_until_idle()
+        await dispatcher.wake()
 
     # The outbox table says what is due; the job queue only wakes the dispatcher, every few
     # seconds for retries and at once when a change has queued something. A run may take a

@@ -151,3 +151,25 @@ async def test_a_run_drains_batch_after_batch(services: Services, clock: FakeClo
     )
     assert await dispatcher.run_until_idle() == 23
     assert await dispatcher.run_until_idle() == 0
+
+
+async def test_a_wake_during_a_run_makes_that_run_look_again(
+    services: Services, clock: FakeClock
+) -> None:
+    sent: list[tuple[int, str]] = []
+    woken: list[int] = []
+
+    class QueueingSender(RecordingSender):
+        async def __call__(self, chat_id: int, text: str) -> SendOutcome:
+            if text == "first":  # a change queues a notice and wakes the dispatcher meanwhile
+                await _queue(services, 101, "queued meanwhile")
+                woken.append(await dispatcher.wake())
+            return await super().__call__(chat_id, text)
+
+    dispatcher = Dispatcher(
+        services.db, services.cipher, clock, QueueingSender(sent, random.Random(5)), batch=5
+    )
+    await _queue(services, 100, "first")
+    assert await dispatcher.wake() == 2
+    assert woken == [0]
+    assert [text for _, text in sent] == ["first", "queued meanwhile"]

@@ -128,6 +128,7 @@ class Dispatcher:
         self._paused_until: datetime | None = None
         self._on_undeliverable = on_undeliverable
         self._claimed = 0
+        self._again = False
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
 
     def _backoff(self, attempts: int) -> timedelta:
@@ -148,16 +149,21 @@ class Dispatcher:
             if self._on_undeliverable is not None:
                 await self._on_undeliverable(conn, row, self._clock.now())
 
-    @property
-    def busy(self) -> bool:
-        return self._lock.locked()
+    async def wake(self) -> int:
+        """Deliver what is due, unless a run is under way: that one then looks again."""
+        if self._lock.locked():
+            self._again = True
+            return 0
+        return await self.run_until_idle()
 
     async def run_until_idle(self, max_batches: int = 1000) -> int:
-        """Deliver batch after batch while full batches were due; returns how many went out."""
+        """Deliver batch after batch while full batches were due (or someone woke us meanwhile);
+        returns how many went out."""
         sent = 0
         for _ in range(max_batches):
+            self._again = False
             sent += await self.run_once()
-            if self._claimed < self._batch:
+            if self._claimed < self._batch and not self._again:
                 break
         return sent
 
