@@ -1,11 +1,12 @@
 """Telegram's flood limits, with direct replies before bulk notices.
 
-All calls share one budget of 28 messages a second with bursts of 2, so that no second sees
-more than 30. Outbox notices
-are marked ``BULK``: they go only when no reply is waiting and a token is left over for the
-next reply, and at most ``bulk_rate`` a second, so a parent's answer never queues behind a
-thousand notices. A 429 pauses every call for ``retry_after``; a reply is then tried again
-(one WARNING line), a bulk notice is handed back to the outbox, which waits and logs itself.
+All calls share one budget of 28 messages a second without bursts, so that no second sees
+more than 30 even when requests bunch up on the way. Outbox notices are marked ``BULK``: they
+go only when no reply is waiting (and, with a larger burst, a token is left over for the next
+reply), and at most ``bulk_rate`` a second, leaving room for replies, so a parent's answer
+never queues behind a thousand notices. A 429 pauses every call for ``retry_after``; a reply
+is then tried again (one WARNING line), a bulk notice is handed back to the outbox, which
+waits and logs itself.
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         self,
         *,
         rate: float = 28,
-        burst: float = 2,
+        burst: float = 1,
         bulk_rate: float = 25,
         reply_retries: int = 2,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self._all = TokenBucket(rate, burst, now)
+        self._bulk_needs = min(2.0, burst)  # tokens in hand before a notice may take one
         self._bulk = TokenBucket(bulk_rate, 1, now)
         self._replies_waiting = 0
         self._reply_retries = reply_retries
@@ -84,8 +86,8 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         await asyncio.sleep(self._bulk.take())
         while True:
             await self._pause()
-            # Leave one token for a reply that may come next; let waiting replies go first.
-            wait = self._all.wait_for(2)
+            # Let waiting replies go first; leave a token for the next one where there is room.
+            wait = self._all.wait_for(self._bulk_needs)
             if wait == 0 and self._replies_waiting == 0:
                 break
             await asyncio.sleep(max(wait, 1 / self._all.rate))
