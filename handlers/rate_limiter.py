@@ -59,6 +59,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         self._bulk_needs = min(2.0, burst)  # tokens in hand before a notice may take one
         self._bulk = TokenBucket(bulk_rate, 1, now)
         self._replies_waiting = 0
+        self._replies = asyncio.Lock()
         self._reply_retries = reply_retries
         self._now = now
         self._paused_until = 0.0
@@ -75,10 +76,18 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             await asyncio.sleep(wait)
 
     async def _reply_turn(self) -> None:
+        # Replies in order of arrival; the token is checked at the moment a reply goes, not
+        # reserved ahead, so a stalled event loop cannot release a bunch of them at once.
         self._replies_waiting += 1
         try:
-            await self._pause()
-            await asyncio.sleep(self._all.take())
+            async with self._replies:
+                while True:
+                    await self._pause()
+                    wait = self._all.wait_for(1)
+                    if wait == 0:
+                        break
+                    await asyncio.sleep(wait)
+                self._all.take()
         finally:
             self._replies_waiting -= 1
 

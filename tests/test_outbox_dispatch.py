@@ -173,3 +173,15 @@ async def test_a_wake_during_a_run_makes_that_run_look_again(
     assert await dispatcher.wake() == 2
     assert woken == [0]
     assert [text for _, text in sent] == ["first", "queued meanwhile"]
+
+
+async def test_a_time_out_ends_the_run(services: Services, clock: FakeClock) -> None:
+    sent: list[tuple[int, str]] = []
+    sender = RecordingSender(sent, random.Random(7))
+    sender.outcomes["notice 0"] = [MaybeSent("TimedOut")]
+    for n in range(12):
+        await _queue(services, 100 + n, f"notice {n}")
+    dispatcher = Dispatcher(services.db, services.cipher, clock, sender, batch=4)
+    assert await dispatcher.run_until_idle() == 0  # Telegram did not answer: try again later
+    assert len(sent) == 1
+    assert await dispatcher.run_until_idle() == 11

@@ -127,7 +127,7 @@ class Dispatcher:
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
         self._on_undeliverable = on_undeliverable
-        self._claimed = 0
+        self._more = False  # the last run claimed a full batch and Telegram was answering
         self._again = False
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
 
@@ -163,18 +163,18 @@ class Dispatcher:
         for _ in range(max_batches):
             self._again = False
             sent += await self.run_once()
-            if self._claimed < self._batch and not self._again:
+            if not (self._more or self._again):
                 break
         return sent
 
     async def run_once(self) -> int:
         """Deliver one batch of what is due; returns how many messages went out."""
         async with self._lock:
-            self._claimed = 0
+            self._more = False
             if self._paused_until is not None and self._clock.now() < self._paused_until:
                 return 0
             rows = await self._claim()
-            self._claimed = len(rows)
+            self._more = len(rows) == self._batch
             untried = {row.id for row in rows}
             try:
                 return await self._deliver(rows, untried)
@@ -229,7 +229,9 @@ class Dispatcher:
             if isinstance(outcome, WaitAndRetry):
                 log.warning("rate limited; outbox pauses for %.0f s", outcome.seconds)
                 self._paused_until = now + timedelta(seconds=outcome.seconds)
+                self._more = False
                 break
             if isinstance(outcome, MaybeSent):
-                break  # Telegram is not answering: the rest of the batch waits for next time
+                self._more = False  # Telegram is not answering: the rest waits for next time
+                break
         return sent
