@@ -10,7 +10,6 @@ from datetime import timedelta
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -22,8 +21,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.domain.undeliverable import UndeliverableNotices
 from bot.i18n import gettext, use_language
 from bot.jobs import housekeeping, scheduled
+from bot.jobs.audit_anchor import anchor
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
 from handlers import account, gate, private, router
@@ -35,6 +36,7 @@ from handlers.intake import Intake
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
+from handlers.rate_limiter import PriorityRateLimiter
 from handlers.staff import consents, digest
 
 log = logging.getLogger(__name__)
@@ -79,7 +81,8 @@ def build_application(
         .persistence(persistence)
     )
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
+        # Replies go before outbox notices, together within Telegram's ~30 messages a second.
+        builder = builder.rate_limiter(PriorityRateLimiter())  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
@@ -95,18 +98,29 @@ def build_application(
     )
 
     dispatcher = Dispatcher(
-        services.db, services.cipher, services.clock, TelegramSender(application.bot)
+        services.db,
+        services.cipher,
+        services.clock,
+        TelegramSender(application.bot),
+        on_undeliverable=UndeliverableNotices(services.cipher),
     )
     application.bot_data["dispatcher"] = dispatcher
     job_queue = application.job_queue
     assert job_queue is not None
 
     async def deliver(_context: BotContext) -> None:
-        await dispatcher.run_once()
+        await dispatcher.wake()
 
     # The outbox table says what is due; the job queue only wakes the dispatcher, every few
-    # seconds for retries and at once when a change has queued something.
-    job_queue.run_repeating(deliver, interval=OUTBOX_INTERVAL, first=1, name="outbox")
+    # seconds for retries and at once when a change has queued something. A run may take a
+    # while (1,000 notices at Telegram's pace): the next wake-up then returns at once.
+    job_queue.run_repeating(
+        deliver,
+        interval=OUTBOX_INTERVAL,
+        first=1,
+        name="outbox",
+        job_kwargs={"max_instances": 2},
+    )
 
     async def tidy(_context: BotContext) -> None:
         await housekeeping.prune(services.db, services.clock)
@@ -118,7 +132,7 @@ def build_application(
             services.db, services.keys, services.cipher, services.clock, services.school_by_id
         )
         if queued:
-            await dispatcher.run_once()
+            await dispatcher.wake()
 
     # Reminders, digests, reports and retention: due times are read from the database and
     # the clock, so this wake-up (also right after start) makes up anything missed.
@@ -126,6 +140,12 @@ def build_application(
         job_queue.run_repeating(
             scheduled_work, interval=SCHEDULE_INTERVAL, first=3, name="scheduled"
         )
+
+    async def anchor_audit(_context: BotContext) -> None:
+        await anchor(services.db, settings.anchor_file, services.clock)
+
+    # The audit chain's head goes to the anchor file at start and daily (and at shutdown, cli).
+    job_queue.run_repeating(anchor_audit, interval=timedelta(days=1), first=0, name="anchor")
 
     def kick() -> None:
         job_queue.run_once(deliver, 0, name="outbox-now")

@@ -15,13 +15,16 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.app import build_application, intake_of, publish_commands
 from bot.errors import UserFacingError
+from bot.jobs.audit_anchor import anchor
 from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
 from bot.schools.letters import Letter, write_letters_csv, write_letters_pdf
 from bot.schools.roster import RosterError, import_roster, parse_roster
 from bot.security import audit
+from bot.security.anchor import AnchorFileError, read_anchors
 from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings, load_settings
+from bot.single_process import hold_lock
 from storage.migrations import schema_version
 
 log = logging.getLogger("privacyloket")
@@ -185,13 +188,22 @@ async def _staff_invite(settings: Settings, args: argparse.Namespace) -> None:
 
 
 async def _audit_verify(settings: Settings) -> int:
+    try:
+        anchors = read_anchors(settings.anchor_file)
+    except AnchorFileError as exc:
+        raise UserFacingError(str(exc)) from None
     services = await Services.start(settings)
     try:
-        result = await audit.verify(services.db.reader, services.keys.audit)
+        result = await audit.verify(services.db.reader, services.keys.audit, anchors)
     finally:
         await services.close()
     if result.ok:
-        print(f"Audit trail intact: {result.checked} events verified.")
+        vouched = (
+            f"; the anchor file vouches for events up to {result.anchored}"
+            if result.anchored
+            else f"; no anchor in {settings.anchor_file} yet"
+        )
+        print(f"Audit trail intact: {result.checked} events verified{vouched}.")
         return 0
     print(
         f"Audit trail broken at event {result.first_bad}: {result.problem} "
@@ -204,6 +216,11 @@ async def _audit_verify(settings: Settings) -> int:
 async def _run(settings: Settings) -> None:
     if settings.bot_token is None:
         raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
+    with hold_lock(settings.lock_file, settings.database):
+        await _run_locked(settings)
+
+
+async def _run_locked(settings: Settings) -> None:
     services = await Services.start(settings)
     try:
         application = build_application(services)
@@ -220,6 +237,8 @@ async def _run(settings: Settings) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         intake = intake_of(application)
+        # This process holds the database's lock, so any outbox claim left is a dead one's.
+        await application.bot_data["dispatcher"].recover()
         try:
             await publish_commands(application)
             await application.start()
@@ -232,6 +251,7 @@ async def _run(settings: Settings) -> None:
             log.info("stopping")
             await intake.stop()
             await application.stop()
+            await anchor(services.db, settings.anchor_file, services.clock)
             if intake.failed.is_set():
                 raise UserFacingError("the bot token was refused by the Bot API")
         finally:

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     previous_secret_keys: list[SecretStr] = Field(default_factory=list)
     key_file: Path = Path("privacyloket.key")
+    audit_anchor_file: Path | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     guardian_code_days: int = Field(default=30, ge=1, le=365)
     staff_code_days: int = Field(default=7, ge=1, le=90)
@@ -64,6 +65,18 @@ class Settings(BaseSettings):
         if len(value) < MIN_SECRET_LENGTH:
             raise ConfigError(f"{self.key_file}: the key file is too short or damaged")
         return value.encode()
+
+    @property
+    def anchor_file(self) -> Path:
+        """Where the audit chain's head is anchored: the setting, else beside the key file."""
+        if self.audit_anchor_file is not None:
+            return self.audit_anchor_file
+        return self.key_file.with_name(self.key_file.name + ".anchor")
+
+    @property
+    def lock_file(self) -> Path:
+        """Held by the running bot, so that a second one on the same database refuses."""
+        return self.database.with_name(self.database.name + ".lock")
 
     def keys(self) -> Keys:
         previous = tuple(k.get_secret_value().strip().encode() for k in self.previous_secret_keys)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from storage.db import Connection, fetch_all, fetch_one
@@ -27,6 +28,11 @@ async def last(conn: Connection) -> tuple[int, str]:
     """The id and MAC of the newest event, or (0, GENESIS)."""
     row = await fetch_one(conn, "SELECT id, mac FROM audit_events ORDER BY id DESC LIMIT 1")
     return (int(row["id"]), str(row["mac"])) if row else (0, GENESIS)
+
+
+async def mac_of(conn: Connection, event_id: int) -> str | None:
+    row = await fetch_one(conn, "SELECT mac FROM audit_events WHERE id = ?", (event_id,))
+    return str(row[0]) if row else None
 
 
 async def insert(conn: Connection, row: AuditRow) -> None:
@@ -59,6 +65,19 @@ async def iterate(conn: Connection, page: int = 1000) -> AsyncIterator[AuditRow]
         for r in rows:
             yield AuditRow(*tuple(r))
         after = int(rows[-1]["id"])
+
+
+@asynccontextmanager
+async def read_snapshot(conn: Connection) -> AsyncIterator[Connection]:
+    """Every read inside the block sees one snapshot of the database (one read transaction),
+    so events written meanwhile neither appear half-way nor look like gaps.
+
+    Use a connection of its own: other tasks reading on it would share the old snapshot."""
+    await conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        await conn.execute("ROLLBACK")
 
 
 async def highest_issued_id(conn: Connection) -> int:

@@ -1,10 +1,18 @@
-"""Queued messages and their delivery state."""
+"""Queued messages and their delivery state.
+
+A dispatcher claims due rows with a lease (``claimed_by``, ``lease_until``) in one statement,
+so two dispatchers never hold the same row; every outcome releases the lease.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiosqlite
+
 from storage.db import Connection, fetch_all
+
+_COLUMNS = "id, ref, chat_id, case_id, body, attempts, school_id, key, uncertain_since"
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,6 +23,15 @@ class OutboxRow:
     case_id: int | None
     body: bytes
     attempts: int
+    school_id: int | None = None
+    key: str | None = None
+    uncertain_since: str | None = None
+
+
+def _row(r: aiosqlite.Row) -> OutboxRow:
+    return OutboxRow(
+        int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]), r[6], r[7], r[8]
+    )
 
 
 async def add(
@@ -26,48 +43,121 @@ async def add(
     case_id: int | None,
     body: bytes,
     at: str,
-) -> None:
-    await conn.execute(
+    key: str | None = None,
+) -> bool:
+    """Queue a row; False (and nothing queued) when a row with this ``key`` exists already."""
+    values = (ref, school_id, chat_id, case_id, body, at, at)
+    if key is None:
+        await conn.execute(
+            "INSERT INTO outbox (ref, school_id, chat_id, case_id, body, created_at, "
+            "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        return True
+    cursor = await conn.execute(
         "INSERT INTO outbox (ref, school_id, chat_id, case_id, body, created_at, "
-        "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (ref, school_id, chat_id, case_id, body, at, at),
+        "next_attempt_at, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING",
+        (*values, key),
     )
+    return cursor.rowcount == 1
 
 
 async def due(conn: Connection, now: str, limit: int) -> list[OutboxRow]:
+    """Pending rows whose time has come, oldest first (a read: nothing is claimed)."""
     return [
-        OutboxRow(int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]))
+        _row(r)
         for r in await fetch_all(
             conn,
-            "SELECT id, ref, chat_id, case_id, body, attempts FROM outbox "
-            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+            "ORDER BY id LIMIT ?",
             (now, limit),
         )
     ]
 
 
+async def claim(
+    conn: Connection, owner: str, now: str, lease_until: str, limit: int
+) -> list[OutboxRow]:
+    """Lease up to ``limit`` due rows to ``owner``, oldest first (call inside BEGIN IMMEDIATE).
+
+    A row is due when its time has come and nobody holds a live lease on it; it is held back
+    while an earlier pending row of the same chat is waiting or leased, so each chat gets its
+    messages in order.
+    """
+    rows = await fetch_all(
+        conn,
+        "UPDATE outbox SET claimed_by = ?1, lease_until = ?2 WHERE id IN ("
+        "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?3 "
+        "AND (o.lease_until IS NULL OR o.lease_until <= ?3) "
+        "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id "
+        "AND p.status = 'pending' AND p.id < o.id "
+        "AND (p.next_attempt_at > ?3 OR p.lease_until > ?3)) "
+        f"ORDER BY o.id LIMIT ?4) RETURNING {_COLUMNS}",
+        (owner, lease_until, now, limit),
+    )
+    return sorted((_row(r) for r in rows), key=lambda row: row.id)
+
+
+async def release(conn: Connection, owner: str, ids: list[int]) -> None:
+    """Give back claimed rows that were not tried (they are due again at once)."""
+    await conn.executemany(
+        "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
+        "WHERE id = ? AND claimed_by = ? AND status = 'pending'",
+        [(i, owner) for i in ids],
+    )
+
+
+async def release_abandoned(conn: Connection, owner: str) -> int:
+    """Give back every claim not held by ``owner``: called by the one running process at
+    start, when every other claim belongs to a process that died."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
+        "WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by != ?",
+        (owner,),
+    )
+    return cursor.rowcount
+
+
 async def mark_sent(conn: Connection, outbox_id: int, at: str) -> None:
     await conn.execute(
         "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
-        "last_error = NULL WHERE id = ?",
+        "last_error = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?",
         (at, outbox_id),
     )
 
 
 async def retry_later(conn: Connection, outbox_id: int, next_attempt_at: str, error: str) -> None:
     await conn.execute(
-        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
-        "WHERE id = ?",
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
+        "claimed_by = NULL, lease_until = NULL WHERE id = ?",
         (next_attempt_at, error, outbox_id),
+    )
+
+
+async def mark_uncertain(
+    conn: Connection, outbox_id: int, at: str, next_attempt_at: str, error: str
+) -> None:
+    """The send timed out: Telegram may have it. Try again only at ``next_attempt_at``."""
+    await conn.execute(
+        "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, "
+        "uncertain_since = COALESCE(uncertain_since, ?), claimed_by = NULL, "
+        "lease_until = NULL WHERE id = ?",
+        (next_attempt_at, error, at, outbox_id),
     )
 
 
 async def mark_undeliverable(conn: Connection, outbox_id: int, error: str) -> None:
     await conn.execute(
-        "UPDATE outbox SET status = 'undeliverable', attempts = attempts + 1, last_error = ? "
-        "WHERE id = ?",
+        "UPDATE outbox SET status = 'undeliverable', attempts = attempts + 1, last_error = ?, "
+        "claimed_by = NULL, lease_until = NULL WHERE id = ?",
         (error, outbox_id),
     )
+
+
+async def pending_count(conn: Connection) -> int:
+    rows = await fetch_all(conn, "SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+    return int(rows[0][0])
 
 
 async def counts(conn: Connection) -> dict[str, int]:

@@ -1,14 +1,19 @@
 """The outbox: messages written in the same transaction as the change that caused them,
 delivered afterwards by the dispatcher, retried until Telegram has them.
 
-Network errors and 5xx are retried with backoff and jitter, 429 waits ``retry_after``,
-403 and "chat not found" mark the message undeliverable (reported in the digest).
+A dispatcher claims due rows with a lease in the database, so two dispatchers (two job runs,
+or a second process by mistake) never send one row. Network errors and 5xx are retried with
+backoff and jitter, 429 waits ``retry_after``, a time-out is "maybe sent" (tried again only
+after a long delay: every text names its case number, so a rare duplicate is recognisable),
+and 403 / "chat not found" mark the message undeliverable, which a person is told of through
+the ``on_undeliverable`` hook in the same transaction.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import secrets
 from collections.abc import Awaitable, Callable
@@ -20,11 +25,16 @@ from bot.markup import split_html
 from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
 from storage.db import Connection, Database, to_db
+from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = timedelta(seconds=5)
 MAX_RETRY = timedelta(minutes=10)
+UNCERTAIN_RETRY = timedelta(minutes=10)
+"""After a time-out Telegram may have the message: wait this long before sending it again."""
+LEASE = timedelta(minutes=5)
+"""How long a claim holds; a dispatcher that died with rows claimed frees them after this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +57,23 @@ class TryAgain:
 
 
 @dataclass(frozen=True, slots=True)
+class MaybeSent:
+    """The answer never came (time-out): Telegram may have delivered the message."""
+
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
 class Undeliverable:
     """Blocked, chat gone, or refused: retrying will not help."""
 
     error: str
 
 
-SendOutcome = Sent | WaitAndRetry | TryAgain | Undeliverable
+SendOutcome = Sent | WaitAndRetry | TryAgain | MaybeSent | Undeliverable
 Sender = Callable[[int, str], Awaitable[SendOutcome]]
+UndeliverableHook = Callable[[Connection, OutboxRow, datetime], Awaitable[None]]
+"""Called in the transaction that marks a row undeliverable, to tell someone."""
 
 
 def _context(ref: str) -> str:
@@ -70,14 +89,18 @@ async def enqueue(
     text: str,
     school_id: int | None,
     case_id: int | None = None,
+    key: str | None = None,
 ) -> str:
     """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
     longer than Telegram allows becomes several messages, split at line breaks, in order.
-    Returns the reference of the first."""
-    refs = []
-    for part in split_html(text):
+
+    A message that must go out once carries a deterministic ``key`` (for example a reminder's
+    case and day): queueing the same key again is a no-op. Returns the first part's reference.
+    """
+    first = ""
+    for n, part in enumerate(split_html(text)):
         ref = secrets.token_hex(8)
-        await outbox.add(
+        added = await outbox.add(
             conn,
             ref=ref,
             school_id=school_id,
@@ -85,9 +108,13 @@ async def enqueue(
             case_id=case_id,
             body=cipher.encrypt_text(part, _context(ref)),
             at=to_db(now),
+            key=key if key is None or n == 0 else f"{key}#{n}",
         )
-        refs.append(ref)
-    return refs[0]
+        if n == 0:
+            first = ref
+            if not added:
+                break
+    return first
 
 
 class Dispatcher:
@@ -100,56 +127,131 @@ class Dispatcher:
         *,
         batch: int = 50,
         rng: random.Random | None = None,
+        on_undeliverable: UndeliverableHook | None = None,
     ) -> None:
         self._db, self._cipher, self._clock, self._send = db, cipher, clock, sender
         self._batch = batch
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
+        self._on_undeliverable = on_undeliverable
+        self._more = False  # the last run claimed a full batch and Telegram was answering
+        self._again = False
+        self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
 
     def _backoff(self, attempts: int) -> timedelta:
         base = min(FIRST_RETRY * (1 << min(attempts, 10)), MAX_RETRY)
         return base * self._rng.uniform(0.5, 1.5)
 
+    async def _claim(self) -> list[OutboxRow]:
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            return await outbox.claim(
+                conn, self.owner, to_db(now), to_db(now + LEASE), self._batch
+            )
+
+    async def _undeliverable(self, row: OutboxRow, error: str) -> None:
+        log.warning("outbox message %s undeliverable: %s", row.id, error)
+        async with self._db.transaction() as conn:
+            await outbox.mark_undeliverable(conn, row.id, error)
+            if self._on_undeliverable is not None:
+                await self._on_undeliverable(conn, row, self._clock.now())
+
+    async def recover(self) -> int:
+        """Take back the claims of a process that died (only the process holding the
+        one-process lock may call this). A message that was in flight when it died may then
+        go out twice; every message names its request number, so that is recognisable."""
+        async with self._db.transaction() as conn:
+            released = await outbox.release_abandoned(conn, self.owner)
+        if released:
+            log.warning(
+                "outbox: %d message(s) claimed by a stopped process are due again", released
+            )
+        return released
+
+    async def wake(self) -> int:
+        """Deliver what is due, unless a run is under way: that one then looks again."""
+        if self._lock.locked():
+            self._again = True
+            return 0
+        return await self.run_until_idle()
+
+    async def run_until_idle(self, max_batches: int = 1000) -> int:
+        """Deliver batch after batch while full batches were due (or someone woke us meanwhile);
+        returns how many went out."""
+        sent = 0
+        for _ in range(max_batches):
+            self._again = False
+            sent += await self.run_once()
+            if not (self._more or self._again):
+                break
+        return sent
+
     async def run_once(self) -> int:
-        """Deliver what is due; returns how many messages went out."""
+        """Deliver one batch of what is due; returns how many messages went out."""
         async with self._lock:
+            self._more = False
             if self._paused_until is not None and self._clock.now() < self._paused_until:
                 return 0
-            rows = await outbox.due(self._db.reader, to_db(self._clock.now()), self._batch)
-            held_back: set[int] = set()  # a chat whose earlier message failed: keep order
-            sent = 0
-            for row in rows:
-                if row.chat_id in held_back:
-                    continue
-                try:
-                    text = self._cipher.decrypt_text(row.body, _context(row.ref))
-                except DecryptionError:
-                    log.error("outbox message %s cannot be decrypted", row.id)
+            rows = await self._claim()
+            self._more = len(rows) == self._batch
+            untried = {row.id for row in rows}
+            try:
+                return await self._deliver(rows, untried)
+            finally:
+                if untried:
                     async with self._db.transaction() as conn:
-                        await outbox.mark_undeliverable(conn, row.id, "cannot be decrypted")
-                    continue
-                outcome = await self._send(row.chat_id, text)
-                now = self._clock.now()
-                async with self._db.transaction() as conn:
-                    match outcome:
-                        case Sent():
-                            await outbox.mark_sent(conn, row.id, to_db(now))
-                            sent += 1
-                        case WaitAndRetry(seconds):
-                            await outbox.retry_later(
-                                conn, row.id, to_db(now + timedelta(seconds=seconds)), "429"
-                            )
-                        case TryAgain(error):
-                            held_back.add(row.chat_id)
-                            await outbox.retry_later(
-                                conn, row.id, to_db(now + self._backoff(row.attempts)), error
-                            )
-                        case Undeliverable(error):
-                            log.warning("outbox message %s undeliverable: %s", row.id, error)
-                            await outbox.mark_undeliverable(conn, row.id, error)
-                if isinstance(outcome, WaitAndRetry):
-                    log.warning("rate limited; outbox pauses for %.0f s", outcome.seconds)
-                    self._paused_until = now + timedelta(seconds=outcome.seconds)
-                    break
-            return sent
+                        await outbox.release(conn, self.owner, sorted(untried))
+
+    async def _deliver(self, rows: list[OutboxRow], untried: set[int]) -> int:
+        held_back: set[int] = set()  # a chat whose earlier message is not out: keep order
+        sent = 0
+        for row in rows:
+            if row.chat_id in held_back:
+                continue
+            untried.discard(row.id)
+            try:
+                text = self._cipher.decrypt_text(row.body, _context(row.ref))
+            except DecryptionError:
+                log.error("outbox message %s cannot be decrypted", row.id)
+                await self._undeliverable(row, "cannot be decrypted")
+                continue
+            outcome = await self._send(row.chat_id, text)
+            now = self._clock.now()
+            if isinstance(outcome, Undeliverable):
+                await self._undeliverable(row, outcome.error)
+                continue
+            async with self._db.transaction() as conn:
+                match outcome:
+                    case Sent():
+                        await outbox.mark_sent(conn, row.id, to_db(now))
+                        sent += 1
+                    case WaitAndRetry(seconds):
+                        await outbox.retry_later(
+                            conn, row.id, to_db(now + timedelta(seconds=seconds)), "429"
+                        )
+                    case TryAgain(error):
+                        held_back.add(row.chat_id)
+                        await outbox.retry_later(
+                            conn, row.id, to_db(now + self._backoff(row.attempts)), error
+                        )
+                    case MaybeSent(error):
+                        held_back.add(row.chat_id)
+                        log.warning(
+                            "outbox message %s may have been sent (%s); tried again in %d min",
+                            row.id,
+                            error,
+                            UNCERTAIN_RETRY.total_seconds() // 60,
+                        )
+                        await outbox.mark_uncertain(
+                            conn, row.id, to_db(now), to_db(now + UNCERTAIN_RETRY), error
+                        )
+            if isinstance(outcome, WaitAndRetry):
+                log.warning("rate limited; outbox pauses for %.0f s", outcome.seconds)
+                self._paused_until = now + timedelta(seconds=outcome.seconds)
+                self._more = False
+                break
+            if isinstance(outcome, MaybeSent):
+                self._more = False  # Telegram is not answering: the rest waits for next time
+                break
+        return sent

@@ -1,16 +1,21 @@
 """The audit trail: append-only events, each MAC'd over its content and its predecessor.
 
-Editing, inserting or deleting a row breaks the chain, which ``verify`` reports.
+Editing, inserting or deleting a row breaks the chain, which ``verify`` reports. Cutting off
+the newest events (and lowering ``sqlite_sequence``) leaves a shorter chain that is intact in
+itself: that is caught by comparing with the head anchored outside the database
+(bot.security.anchor).
 Actors and subjects are pseudonymous ids, never names.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from bot.security.anchor import Anchor
 from bot.security.keys import mac_hex
 from storage import audit_events
 from storage.audit_events import GENESIS, AuditRow
@@ -69,22 +74,44 @@ class VerifyResult:
     checked: int
     first_bad: int | None = None
     problem: str = ""
+    anchored: int = 0
+    """The newest event id the anchor file vouches for (0: no anchor)."""
 
     @property
     def ok(self) -> bool:
         return self.first_bad is None
 
 
-async def verify(conn: Connection, key: bytes) -> VerifyResult:
+async def verify(conn: Connection, key: bytes, anchors: Sequence[Anchor] = ()) -> VerifyResult:
+    """Check the whole chain, and every anchor against it, in one read snapshot.
+
+    ``conn`` should be a connection of the caller's own (see audit_events.read_snapshot).
+    """
+    async with audit_events.read_snapshot(conn):
+        return await _verify(conn, key, anchors)
+
+
+async def _verify(conn: Connection, key: bytes, anchors: Sequence[Anchor]) -> VerifyResult:
+    anchored = {a.id: a.mac for a in anchors}
+    newest = max(anchored, default=0)
     expected_id, expected_prev, checked = 1, GENESIS, 0
     async for row in audit_events.iterate(conn):
         if row.id != expected_id:
-            return VerifyResult(checked, expected_id, "event is missing (deleted)")
+            return VerifyResult(checked, expected_id, "event is missing (deleted)", newest)
         if row.prev_mac != expected_prev:
-            return VerifyResult(checked, row.id, "does not follow the previous event")
+            return VerifyResult(checked, row.id, "does not follow the previous event", newest)
         if row.mac != _mac(key, row):
-            return VerifyResult(checked, row.id, "content was changed")
+            return VerifyResult(checked, row.id, "content was changed", newest)
+        if anchored.get(row.id, row.mac) != row.mac:
+            return VerifyResult(checked, row.id, "differs from the anchored event", newest)
         expected_id, expected_prev, checked = row.id + 1, row.mac, checked + 1
     if await audit_events.highest_issued_id(conn) >= expected_id:
-        return VerifyResult(checked, expected_id, "event is missing (deleted)")
-    return VerifyResult(checked)
+        return VerifyResult(checked, expected_id, "event is missing (deleted)", newest)
+    if newest >= expected_id:
+        return VerifyResult(
+            checked,
+            expected_id,
+            f"event is missing (deleted): the anchor file vouches for events up to {newest}",
+            newest,
+        )
+    return VerifyResult(checked, anchored=newest)

@@ -38,8 +38,11 @@ class Seen:
 
 
 class Harness:
-    def __init__(self, fake: FakeBotAPI, settings: Settings, clock: FakeClock) -> None:
+    def __init__(
+        self, fake: FakeBotAPI, settings: Settings, clock: FakeClock, *, rate_limit: bool = False
+    ) -> None:
         self.fake = fake
+        self.rate_limit = rate_limit
         self.settings = settings
         self.clock = clock
         self.services: Services | None = None
@@ -57,7 +60,10 @@ class Harness:
         self.services = await Services.start(self.settings, self.clock)
         # Scheduled work runs when a test says so (run_scheduled), at the moment it chose.
         self.app = build_application(
-            self.services, on_update_done=self._on_done, rate_limit=False, schedule=False
+            self.services,
+            on_update_done=self._on_done,
+            rate_limit=self.rate_limit,
+            schedule=False,
         )
         await self.app.initialize()
         await publish_commands(self.app)

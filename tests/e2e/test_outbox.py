@@ -39,15 +39,27 @@ async def test_server_errors_and_timeouts_are_retried_with_backoff(harness: Harn
     assert "Nieuw verzoek 2026-0001" in teacher.messages[-1].text
     assert await _states(harness) == {"sent": 1}
 
+
+async def test_a_send_that_timed_out_is_not_repeated_until_the_delay_has_passed(
+    harness: Harness,
+) -> None:
+    teacher = await _teacher(harness, 7004, ["1"])
+    inge = await linked_parent(harness, 5004, "Inge Mulder", "nl")
     await _request(harness, inge)
     harness.fake.hang_next("sendMessage", 30)
-    # PTB gives up on the hung request after its write/read timeout and the row stays queued.
-    for _ in range(10):
-        harness.clock.advance(minutes=10)
-        if await harness.deliver_outbox():
-            break
-    assert "Nieuw verzoek 2026-0002" in teacher.messages[-1].text
-    assert await _states(harness) == {"sent": 2}
+    # PTB gives up on the hung request after its read timeout: Telegram may have the message.
+    assert await harness.deliver_outbox() == 0
+    tries = len(harness.fake.calls_to("sendMessage"))
+    for _ in range(9):
+        harness.clock.advance(minutes=1)
+        assert await harness.deliver_outbox() == 0
+    assert len(harness.fake.calls_to("sendMessage")) == tries  # no blind resend
+    harness.clock.advance(minutes=1, seconds=1)
+    assert await harness.deliver_outbox() == 1
+    assert len(harness.fake.calls_to("sendMessage")) == tries + 1
+    alerts = [m for m in teacher.messages if "Nieuw verzoek 2026-0001" in m.text]
+    assert len(alerts) == 1
+    assert await _states(harness) == {"sent": 1}
 
 
 async def test_429_waits_retry_after(harness: Harness) -> None:

@@ -1,0 +1,94 @@
+"""When a message cannot be delivered, a person is told: never only a log line.
+
+The case's assignee hears that a message to the parent (or to a colleague) did not arrive;
+the director hears it when the assignee is the one who cannot be reached, or when the
+message belonged to no case. A notice that itself cannot be delivered is not reported again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.domain.cases import case_number
+from bot.i18n import _, use_language
+from bot.jobs import outbox
+from bot.markup import esc
+from bot.security.crypto import Cipher
+from storage import accounts, cases, chat_links, staff
+from storage.accounts import Recipient
+from storage.chat_links import ChatOwner
+from storage.db import Connection
+from storage.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "undeliverable:"
+
+
+def _who(owner: ChatOwner) -> str:
+    if owner.guardian_ids:
+        return _("the parent or guardian")
+    if owner.staff_ids:
+        return _("a staff member")
+    return _("a former user of the bot")
+
+
+def notice(number: str | None, owner: ChatOwner) -> str:
+    """The notice in the current language."""
+    if number is None:
+        return _(
+            "A message from the bot to {who} could not be delivered: they have blocked "
+            "the bot or their Telegram account no longer exists."
+        ).format(who=_who(owner))
+    return _(
+        "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
+        "blocked the bot or their Telegram account no longer exists. Please contact them "
+        "another way."
+    ).format(number=esc(number), who=_who(owner))
+
+
+class UndeliverableNotices:
+    """The dispatcher's ``on_undeliverable`` hook."""
+
+    def __init__(self, cipher: Cipher) -> None:
+        self._cipher = cipher
+
+    async def _recipients(
+        self, conn: Connection, row: OutboxRow, owner: ChatOwner, case: cases.CaseRow | None
+    ) -> list[Recipient]:
+        school_id = case.school_id if case else row.school_id
+        assignee = case.assignee_staff_id if case else None
+        found: list[Recipient] = []
+        if assignee is not None and assignee not in owner.staff_ids:
+            found = await accounts.recipients(conn, staff_ids=[assignee])
+        if not found and school_id is not None:
+            directors = [
+                d for d in await staff.directors(conn, school_id) if d not in owner.staff_ids
+            ]
+            found = await accounts.recipients(conn, staff_ids=directors)
+        return [r for r in found if r.chat_id != row.chat_id]
+
+    async def __call__(self, conn: Connection, row: OutboxRow, now: datetime) -> None:
+        if row.key is not None and row.key.startswith(KEY_PREFIX):
+            log.warning("undeliverable notice %s not reported again", row.id)
+            return
+        owner = await chat_links.owner_of_chat(conn, row.chat_id)
+        case = await cases.get(conn, row.case_id) if row.case_id is not None else None
+        number = case_number(case.year, case.seq) if case else None
+        recipients = await self._recipients(conn, row, owner, case)
+        if not recipients:
+            log.warning("nobody to tell that outbox message %s was undeliverable", row.id)
+        for recipient in recipients:
+            with use_language("en" if recipient.language == "en" else "nl"):
+                text = notice(number, owner)
+            await outbox.enqueue(
+                conn,
+                self._cipher,
+                now,
+                chat_id=recipient.chat_id,
+                text=text,
+                school_id=case.school_id if case else row.school_id,
+                case_id=row.case_id,
+                key=f"{KEY_PREFIX}{row.ref}:{recipient.chat_id}",
+            )

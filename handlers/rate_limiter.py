@@ -1,0 +1,128 @@
+"""Telegram's flood limits, with direct replies before bulk notices.
+
+All calls share one budget of 28 messages a second without bursts, so that no second sees
+more than 30 even when requests bunch up on the way. Outbox notices are marked ``BULK``: they
+go only when no reply is waiting (and, with a larger burst, a token is left over for the next
+reply), and at most ``bulk_rate`` a second, leaving room for replies, so a parent's answer
+never queues behind a thousand notices. A 429 pauses every call for ``retry_after``; a reply
+is then tried again (one WARNING line), a bulk notice is handed back to the outbox, which
+waits and logs itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import warnings
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram._utils.types import JSONDict
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.jobs.pacing import TokenBucket
+
+log = logging.getLogger(__name__)
+
+BULK = "bulk"
+"""``rate_limit_args`` of an outbox send."""
+
+# Not messages: Telegram's ~30 a second is about what reaches people's chats. A callback query
+# is answered at once, so that no button keeps spinning.
+UNLIMITED = frozenset(
+    {"getUpdates", "getMe", "setMyCommands", "deleteWebhook", "answerCallbackQuery"}
+)
+
+
+def _seconds(exc: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class PriorityRateLimiter(BaseRateLimiter[str]):
+    def __init__(
+        self,
+        *,
+        rate: float = 28,
+        burst: float = 1,
+        bulk_rate: float = 25,
+        reply_retries: int = 2,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._all = TokenBucket(rate, burst, now)
+        self._bulk_needs = min(2.0, burst)  # tokens in hand before a notice may take one
+        self._bulk = TokenBucket(bulk_rate, 1, now)
+        self._replies_waiting = 0
+        self._replies = asyncio.Lock()
+        self._reply_retries = reply_retries
+        self._now = now
+        self._paused_until = 0.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def _pause(self) -> None:
+        wait = self._paused_until - self._now()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def _reply_turn(self) -> None:
+        # Replies in order of arrival; the token is checked at the moment a reply goes, not
+        # reserved ahead, so a stalled event loop cannot release a bunch of them at once.
+        self._replies_waiting += 1
+        try:
+            async with self._replies:
+                while True:
+                    await self._pause()
+                    wait = self._all.wait_for(1)
+                    if wait == 0:
+                        break
+                    await asyncio.sleep(wait)
+                self._all.take()
+        finally:
+            self._replies_waiting -= 1
+
+    async def _bulk_turn(self) -> None:
+        await asyncio.sleep(self._bulk.take())
+        while True:
+            await self._pause()
+            # Let waiting replies go first; leave a token for the next one where there is room.
+            wait = self._all.wait_for(self._bulk_needs)
+            if wait == 0 and self._replies_waiting == 0:
+                break
+            await asyncio.sleep(max(wait, 1 / self._all.rate))
+        self._all.take()
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: str | None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        if endpoint in UNLIMITED:
+            return await callback(*args, **kwargs)
+        bulk = rate_limit_args == BULK
+        attempt = 0
+        while True:
+            await (self._bulk_turn() if bulk else self._reply_turn())
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                seconds = _seconds(exc)
+                self._paused_until = max(self._paused_until, self._now() + seconds)
+                if bulk or attempt >= self._reply_retries:
+                    raise
+                attempt += 1
+                log.warning("rate limited on %s; trying again after %.0f s", endpoint, seconds)
