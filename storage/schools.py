@@ -49,3 +49,15 @@ async def group_ids(conn: Connection, school_id: int, names: list[str]) -> dict[
         )
     }
     return {name: found[name] for name in names if name in found}
+
+
+async def group_names(conn: Connection, school_id: int) -> list[str]:
+    """The school's groups with at least one current pupil, in natural order (2 before 10)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT DISTINCT g.name FROM school_groups g JOIN students s ON s.group_id = g.id "
+        "WHERE g.school_id = ? AND s.left_at IS NULL",
+        (school_id,),
+    )
+    names = [str(r["name"]) for r in rows]
+    return sorted(names, key=lambda n: (0, int(n), n) if n.isdigit() else (1, 0, n))
