@@ -14,19 +14,13 @@ import time
 from collections.abc import Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
-
-import httpx
-from telegram.error import NetworkError, TelegramError
-from telegram.ext import Application
+from typing import TYPE_CHECKING, Any
 
 from bot import audit
-from bot.app import build_application, publish_commands
 from bot.check import run_check
 from bot.codes import display
 from bot.errors import UserFacingError
 from bot.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
-from bot.letters import Letter, LetterSchool, write_letters_csv, write_letters_pdf
 from bot.progress import Progress
 from bot.roster import import_roster, parse_roster
 from bot.school_config import load_schools
@@ -35,6 +29,12 @@ from bot.settings import Settings, load_settings
 from storage import bot_state
 from storage.db import DatabaseUnavailable, describe_error
 from storage.migrations import schema_version
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
+
+# The Telegram, HTTP and PDF libraries are imported by the commands that use them, so
+# that every other command (and every error) answers at once.
 
 log = logging.getLogger("privacyloket")
 
@@ -332,6 +332,8 @@ def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
 
 
 async def _invites(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.letters import Letter, LetterSchool, write_letters_csv, write_letters_pdf
+
     username = _bot_username(args, settings)
     pdf, csv_file = _outputs(args)
     services = await Services.start(settings)
@@ -424,26 +426,27 @@ async def _audit_verify(settings: Settings) -> int:
     return 1
 
 
-async def _bot_api_problem(base_url: str, token: str) -> str | None:
-    """Why ``base_url`` is not a Bot API, or None when it answers like one.
+async def _bot_api_problem(base_url: str, token: str) -> tuple[bool, str | None]:
+    """(whether ``base_url`` answered at all, why it is not a Bot API or None if it is one).
 
-    Asked only after getMe failed, to tell a refused token from a wrong URL.
+    Asked only after getMe failed, to tell a refused token or an unreachable server from
+    a URL that points at something else (a web server, a 404).
     """
-    answer: object = None
+    import httpx
+
     try:
         async with httpx.AsyncClient(timeout=10) as client:
             response = await client.get(f"{base_url}/bot{token}/getMe")
-    except httpx.HTTPError as exc:
-        status = type(exc).__name__
-    else:
-        status = f"HTTP {response.status_code}"
-        with contextlib.suppress(ValueError):
-            answer = response.json()
+    except httpx.HTTPError:
+        return False, None
+    answer: object = None
+    with contextlib.suppress(ValueError):
+        answer = response.json()
     if isinstance(answer, dict) and isinstance(answer.get("ok"), bool):
-        return None
-    return (
-        f"{base_url} does not answer like a Telegram Bot API ({status}): check "
-        "PRIVACYLOKET_API_BASE_URL (default https://api.telegram.org)"
+        return True, None
+    return True, (
+        f"{base_url} does not answer like a Telegram Bot API (HTTP {response.status_code}): "
+        "check PRIVACYLOKET_API_BASE_URL (default https://api.telegram.org)"
     )
 
 
@@ -467,6 +470,10 @@ async def _heartbeat(
 
 
 async def _run(settings: Settings) -> None:
+    from telegram.error import NetworkError, TelegramError
+
+    from bot.app import build_application, publish_commands
+
     if settings.bot_token is None:
         raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
     token = settings.bot_token.get_secret_value()
@@ -477,13 +484,16 @@ async def _run(settings: Settings) -> None:
             # PTB logs a server's non-JSON answer with a traceback; we say it in one line.
             with _quiet("telegram.request"):
                 await application.initialize()
-        except NetworkError as exc:
-            raise UserFacingError(
-                f"cannot reach the Bot API at {settings.api_base_url} ({exc.message})"
-            ) from None
-        except TelegramError:
-            problem = await _bot_api_problem(settings.api_base_url, token)
-            raise UserFacingError(problem or "the bot token was refused by the Bot API") from None
+        except TelegramError as exc:
+            answered, problem = await _bot_api_problem(settings.api_base_url, token)
+            if problem:
+                raise UserFacingError(problem) from None
+            if isinstance(exc, NetworkError) or not answered:
+                reason = exc.message.splitlines()[0][:120]
+                raise UserFacingError(
+                    f"cannot reach the Bot API at {settings.api_base_url} ({reason})"
+                ) from None
+            raise UserFacingError("the bot token was refused by the Bot API") from None
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -542,6 +552,7 @@ def _configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting, per glyph
 
 
 def main(argv: Sequence[str] | None = None) -> int:

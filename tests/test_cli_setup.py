@@ -192,6 +192,10 @@ async def web_server() -> AsyncIterator[str]:
     """A web server that is not a Bot API: an HTML page at /, 404 elsewhere."""
 
     async def page(request: web.Request) -> web.Response:
+        if request.path.startswith("/proxy/"):  # a reverse proxy with nothing behind it
+            return web.Response(
+                status=502, text="<html>Bad Gateway</html>", content_type="text/html"
+            )
         if request.path == "/":
             return web.Response(text="<html>It works!</html>", content_type="text/html")
         return web.Response(status=404, text="<html>Not Found</html>", content_type="text/html")
@@ -219,7 +223,11 @@ async def test_an_api_url_that_is_not_a_bot_api(
     monkeypatch.setenv("PRIVACYLOKET_BOT_TOKEN", "123456:TEST")
     await asyncio.to_thread(main, ["init"])
     capsys.readouterr()
-    for url in (web_server, web_server + "/some/path"):
+    for url, status in (
+        (web_server, 404),
+        (web_server + "/some/path", 404),
+        (web_server + "/proxy", 502),
+    ):
         monkeypatch.setenv("PRIVACYLOKET_API_BASE_URL", url)
         with caplog.at_level(logging.DEBUG):
             code = await asyncio.to_thread(main, ["run"])
@@ -227,7 +235,7 @@ async def test_an_api_url_that_is_not_a_bot_api(
         err = _one_line(capsys.readouterr().err)
         assert code == 1
         assert err.startswith(
-            f"privacyloket: error: {url} does not answer like a Telegram Bot API (HTTP 404)"
+            f"privacyloket: error: {url} does not answer like a Telegram Bot API (HTTP {status})"
         )
 
 
