@@ -368,19 +368,32 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
         print("No new codes: every guardian already has an open one (use --renew to replace).")
         return
     written: list[str] = []
-    if csv_file is not None:
-        write_letters_csv(letters, csv_file)
-        written.append(str(csv_file))
-    if pdf is not None:
-        with Progress("Writing letters") as progress:
-            write_letters_pdf(
-                letters,
-                school=LetterSchool.from_config(school, services.clock.now()),
-                bot_username=username,
-                out=pdf,
-                progress=progress,
-            )
-        written.append(str(pdf))
+    target = csv_file or pdf
+    try:
+        if csv_file is not None:
+            target = csv_file
+            write_letters_csv(letters, csv_file)
+            written.append(str(csv_file))
+        if pdf is not None:
+            target = pdf
+            with Progress("Writing letters") as progress:
+                write_letters_pdf(
+                    letters,
+                    school=LetterSchool.from_config(school, services.clock.now()),
+                    bot_username=username,
+                    out=pdf,
+                    progress=progress,
+                )
+            written.append(str(pdf))
+    except OSError as exc:
+        # The codes exist only in these files: without them, they must be issued again.
+        for path in (csv_file, pdf):
+            if path is not None and str(path) not in written:
+                path.unlink(missing_ok=True)
+        raise UserFacingError(
+            f"{target}: cannot write ({exc.strerror or exc}); the {len(letters)} codes just "
+            "issued are in no file: free the space, then run again with --renew"
+        ) from None
     print(f"{len(letters)} codes issued; written to {' and '.join(written)}.")
 
 
@@ -459,6 +472,7 @@ async def _heartbeat(
         try:
             polling = application.updater is not None and application.updater.running
             if polling:
+                # A real write (a timestamp, nothing personal) proves the disk takes one.
                 async with services.db.transaction() as conn:
                     await bot_state.save(
                         conn, "health", "heartbeat", services.clock.now().isoformat().encode()

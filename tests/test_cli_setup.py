@@ -389,3 +389,24 @@ async def test_health_follows_the_running_bot(
         assert main(["health", "--max-age", "-1"]) == 1
     finally:
         del os.environ["PRIVACYLOKET_DATABASE"]
+
+
+def test_a_full_disk_while_writing_letters_says_what_to_do(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "init")
+    _run(capsys, "import-roster", str(ROSTER_CSV), "--school", "cbs-klimop")
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("bot.letters._write_private", full)
+    code, out, err = _run(
+        capsys, "invites", "--school", "cbs-klimop", "--group", "7", "--out", "letters.pdf"
+    )
+    assert code == 1 and out == ""
+    assert _one_line(err) == (
+        "privacyloket: error: letters.pdf: cannot write (No space left on device); the 4 "
+        "codes just issued are in no file: free the space, then run again with --renew"
+    )
+    assert not (env / "letters.pdf").exists()
