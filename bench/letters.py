@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.codes import display, generate
-from bot.invitations import deep_link
-from bot.letters import Letter, LetterSchool, write_letters_pdf
-from bot.school_config import load_school
+from bot.schools.config import load_school
+from bot.schools.invitations import deep_link
+from bot.schools.letters import Letter, LetterSchool, write_letters_pdf
+from bot.security.codes import display, generate
 
 GOAL_SECONDS_PER_1000 = 10.0
 NAMES = ("Zoë de Jong", "Ayşe Yılmaz", "Łukasz Wiśniewski", "Nguyễn Thị Hương", "Priya Sharma")

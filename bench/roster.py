@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.invitations import issue_guardian_codes
-from bot.letters import Letter, write_letters_csv
-from bot.roster import HEADER, import_roster, parse_roster
+from bot.schools.invitations import issue_guardian_codes
+from bot.schools.letters import Letter, write_letters_csv
+from bot.schools.roster import HEADER, import_roster, parse_roster
 from bot.services import Services
 from bot.settings import Settings
 

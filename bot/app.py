@@ -22,16 +22,17 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import housekeeping
 from bot.i18n import gettext, use_language
-from bot.outbox import Dispatcher
+from bot.jobs import housekeeping
+from bot.jobs.outbox import Dispatcher
 from bot.services import Services
-from handlers import account, fallback, gate, menu, onboarding, requests, router
+from handlers import account, fallback, gate, router
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication, BotContext
 from handlers.errors import on_error
 from handlers.outbox_sender import TelegramSender
+from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
 from handlers.update_processor import ChatOrderedProcessor
 from storage import processed_updates

@@ -11,8 +11,8 @@ from contextlib import closing
 from typing import TextIO
 
 from bot.errors import UserFacingError, count
-from bot.keys import mac_hex
-from bot.school_config import load_schools
+from bot.schools.config import load_schools
+from bot.security.keys import mac_hex
 from bot.settings import Settings, load_settings
 from storage.migrations import migration_files
 

@@ -16,14 +16,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot import audit
 from bot.check import run_check
-from bot.codes import display
 from bot.errors import UserFacingError
-from bot.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
 from bot.progress import Progress
-from bot.roster import import_roster, parse_roster
-from bot.school_config import load_schools
+from bot.schools.config import load_schools
+from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
+from bot.schools.roster import import_roster, parse_roster
+from bot.security import audit
+from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from storage import bot_state
@@ -332,7 +332,7 @@ def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
 
 
 async def _invites(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.letters import Letter, LetterSchool, write_letters_csv, write_letters_pdf
+    from bot.schools.letters import Letter, LetterSchool, write_letters_csv, write_letters_pdf
 
     username = _bot_username(args, settings)
     pdf, csv_file = _outputs(args)

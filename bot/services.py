@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.accounts import Accounts
-from bot.cases import Cases
 from bot.clock import Clock, SystemClock
-from bot.consent import Consents
-from bot.crypto import Cipher
+from bot.domain.accounts import Accounts
+from bot.domain.cases import Cases
+from bot.domain.consent import Consents
+from bot.domain.onboarding import Onboarding
 from bot.errors import ConfigError
-from bot.keys import Keys, mac_hex
-from bot.onboarding import Onboarding
-from bot.school_config import SchoolConfig, load_schools
+from bot.schools.config import SchoolConfig, load_schools
+from bot.security.crypto import Cipher
+from bot.security.keys import Keys, mac_hex
 from bot.settings import Settings
 from storage import deployment, schools
 from storage.db import Database

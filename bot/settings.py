@@ -12,7 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, UserFacingError, count
-from bot.keys import MIN_SECRET_LENGTH, Keys
+from bot.security.keys import MIN_SECRET_LENGTH, Keys
 
 
 class Settings(BaseSettings):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _, current_language
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
 from handlers.context import BotContext
 from handlers.messages import send, show
-from handlers.onboarding import language_keyboard
+from handlers.parent.onboarding import language_keyboard
 from handlers.render import esc
 
 

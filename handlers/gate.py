@@ -7,10 +7,10 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _, set_language, suggest_language
 from handlers.commands import KNOWN, command_of
-from handlers.common import AWAITING
 from handlers.context import BotContext
-from handlers.menu import send_menu
 from handlers.messages import is_live
+from handlers.parent.common import AWAITING
+from handlers.parent.menu import send_menu
 
 
 async def set_locale(update: Update, context: BotContext) -> None:

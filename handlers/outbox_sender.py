@@ -10,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.outbox import SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
+from bot.jobs.outbox import SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
 
 
 class TelegramSender:

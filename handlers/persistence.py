@@ -9,7 +9,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
-from bot.crypto import Cipher, DecryptionError
+from bot.security.crypto import Cipher, DecryptionError
 from storage import bot_state
 from storage.db import Database
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _
-from handlers import access, account, consent, fallback, menu, my_requests, onboarding, requests
+from handlers import account, fallback
 from handlers.callbacks import Callback
-from handlers.common import Screen, parent
 from handlers.context import BotContext
 from handlers.messages import show
+from handlers.parent import access, consent, menu, my_requests, onboarding, requests
+from handlers.parent.common import Screen, parent
 from handlers.texts import group_label
 
 # The first screen of each flow: its action and the arguments after the child's id.

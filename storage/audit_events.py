@@ -1,4 +1,4 @@
-"""Append-only audit rows. The chain MAC is computed in bot.audit."""
+"""Append-only audit rows. The chain MAC is computed in bot.security.audit."""
 
 from __future__ import annotations
 

@@ -38,17 +38,27 @@ async def apply_migrations(conn: aiosqlite.Connection) -> int:
             f"the database schema (version {current}) is newer than this program knows"
         )
     applied = 0
-    for number, path in files:
-        if number <= current:
-            continue
-        script = path.read_text(encoding="utf-8")
-        try:
-            await conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except BaseException:
-            if conn.in_transaction:
-                await conn.rollback()
-            raise
-        applied += 1
+    # Foreign keys are off while a migration runs, so that a table can be rebuilt the way
+    # SQLite documents it (create, copy, drop, rename); they are checked before COMMIT.
+    await conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for number, path in files:
+            if number <= current:
+                continue
+            script = path.read_text(encoding="utf-8")
+            try:
+                await conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};"
+                )
+                broken = list(await conn.execute_fetchall("PRAGMA foreign_key_check"))
+                if broken:
+                    raise RuntimeError(f"migration {path.name} breaks {len(broken)} references")
+                await conn.commit()
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.rollback()
+                raise
+            applied += 1
+    finally:
+        await conn.execute("PRAGMA foreign_keys=ON")
     return applied

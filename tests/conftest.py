@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.roster import import_roster, parse_roster
+from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
 from tests.support import ROSTER_CSV, FakeClock, make_settings
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot import onboarding as rules
-from bot.cases import Actor
-from bot.invitations import issue_guardian_codes, issue_staff_code
+from bot.domain import onboarding as rules
+from bot.domain.cases import Actor
+from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.services import Services
 from storage import outbox, people, schools
 from storage.db import Connection

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot import audit
+from bot.security import audit
 from bot.services import Services
 from storage import audit_events
 from tests.support import FakeClock

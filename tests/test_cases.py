@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import audit
-from bot.cases import Actor, InvalidText, Kind, NotAllowed, NotPossibleNow, Status
+from bot.domain.cases import Actor, InvalidText, Kind, NotAllowed, NotPossibleNow, Status
 from bot.errors import ConfigError
-from bot.roster import import_roster, parse_roster
+from bot.schools.roster import import_roster, parse_roster
+from bot.security import audit
 from bot.services import Services
 from storage import audit_events
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
@@ -157,7 +157,7 @@ async def test_a_ciphertext_moved_to_another_case_is_detected(
             "UPDATE cases SET free_text = (SELECT free_text FROM cases WHERE id = ?) WHERE id = ?",
             (first.id, second.id),
         )
-    from bot.crypto import DecryptionError
+    from bot.security.crypto import DecryptionError
 
     with pytest.raises(DecryptionError):
         await s.cases.get(marieke, second.id)

@@ -400,7 +400,7 @@ def test_a_full_disk_while_writing_letters_says_what_to_do(
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("bot.letters._write_private", full)
+    monkeypatch.setattr("bot.schools.letters._write_private", full)
     code, out, err = _run(
         capsys, "invites", "--school", "cbs-klimop", "--group", "7", "--out", "letters.pdf"
     )

@@ -5,7 +5,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import codes
+from bot.security import codes
 
 
 def test_a_code_carries_128_random_bits_in_crockford_base32() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.school_config import load_school, load_schools
+from bot.schools.config import load_school, load_schools
 from bot.settings import Settings, load_settings
 from tests.support import SCHOOL_TOML
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.consent import effective
+from bot.domain.consent import effective
 from bot.services import Services
 from storage import consents
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.crypto import Cipher, DecryptionError
-from bot.keys import Keys
+from bot.security.crypto import Cipher, DecryptionError
+from bot.security.keys import Keys
 
 SECRET = b"s" * 40
 

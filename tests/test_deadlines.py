@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.deadlines import add_months, due_date
+from bot.domain.deadlines import add_months, due_date
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot import housekeeping
+from bot.jobs import housekeeping
 from bot.services import Services
 from storage import login_backoff, processed_updates
 from storage.db import to_db

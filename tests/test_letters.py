@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from bot import i18n
 from bot.i18n import use_language
-from bot.letters import (
+from bot.schools.letters import (
     CSV_FIELDS,
     PDF_TITLE,
     QR_MASK,

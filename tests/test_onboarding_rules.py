@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import onboarding as rules
-from bot.invitations import issue_guardian_codes, issue_staff_code
+from bot.domain import onboarding as rules
+from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.services import Services
 from storage import accounts, audit_events
 from tests.support import FakeClock

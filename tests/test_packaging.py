@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 from bot.i18n import LOCALES_DIR
-from bot.letters import FONTS_DIR
+from bot.schools.letters import FONTS_DIR
 from storage.migrations import MIGRATIONS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,19 +23,37 @@ def _setuptools() -> dict[str, object]:
     return config
 
 
+def _is_package(name: str) -> bool:
+    """Whether setuptools' namespace discovery, as configured, ships the folder ``name``."""
+    find = _setuptools()["packages"]
+    assert isinstance(find, dict) and find["find"]["namespaces"] is True
+    include, exclude = find["find"]["include"], find["find"].get("exclude", [])
+    return any(fnmatch.fnmatch(name, p) for p in include) and not any(
+        fnmatch.fnmatch(name, p) for p in exclude
+    )
+
+
 def _shipped(path: Path) -> bool:
-    """Whether the file at ``path`` goes into the wheel as package data or a module."""
-    config = _setuptools()
+    """Whether the file at ``path`` goes into the wheel as a module or package data."""
     package = ".".join(path.parent.relative_to(ROOT).parts)
-    packages = config["packages"]
-    assert isinstance(packages, list)
-    if package not in packages:
+    if not _is_package(package):
         return False
     if path.suffix == ".py":
         return True
-    data = config.get("package-data", {})
+    data = _setuptools().get("package-data", {})
     assert isinstance(data, dict)
     return any(fnmatch.fnmatch(path.name, pattern) for pattern in data.get(package, []))
+
+
+def test_every_module_is_in_the_wheel() -> None:
+    modules = [
+        path
+        for folder in ("bot", "handlers", "storage")
+        for path in (ROOT / folder).rglob("*.py")
+        if "__pycache__" not in path.parts
+    ]
+    assert len(modules) > 40
+    assert [str(m.relative_to(ROOT)) for m in modules if not _shipped(m)] == []
 
 
 def test_every_file_the_program_reads_is_in_the_wheel() -> None:

@@ -6,8 +6,8 @@ import io
 from datetime import date
 from pathlib import Path
 
-from bot.letters import Letter, LetterSchool, write_letters_pdf
 from bot.progress import Progress
+from bot.schools.letters import Letter, LetterSchool, write_letters_pdf
 
 
 class Terminal(io.StringIO):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from bot.roster import RosterError, import_roster, parse_roster
+from bot.schools.roster import RosterError, import_roster, parse_roster
 from bot.services import Services
 from storage import people, schools
 from tests.support import ROSTER_CSV, FakeClock

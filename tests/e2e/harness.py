@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.app import build_application, publish_commands
-from bot.outbox import Dispatcher
+from bot.jobs.outbox import Dispatcher
 from bot.services import Services
 from bot.settings import Settings
 from handlers.context import BotApplication

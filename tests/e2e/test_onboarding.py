@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import codes
+from bot.security import codes
 from tests.e2e.conftest import guardian_code, staff_code
 from tests.e2e.harness import Harness
 

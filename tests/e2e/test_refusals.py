@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.cases import Actor
+from bot.domain.cases import Actor
 from handlers.callbacks import CallbackCodec
 from storage import audit_events, cases
 from tests.e2e.harness import Harness

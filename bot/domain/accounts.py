@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import audit
 from bot.clock import Clock
 from bot.i18n import Language, is_language
-from bot.keys import Keys
+from bot.security import audit
+from bot.security.keys import Keys
 from storage import accounts, bot_state, people, staff
 from storage.db import Database
 from storage.people import Student

@@ -7,14 +7,14 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.accounts import Profile
-from bot.case_texts import kind_label
-from bot.cases import Actor, Case
+from bot.domain.accounts import Profile
+from bot.domain.case_texts import kind_label
+from bot.domain.cases import Actor, Case
 from bot.i18n import _, format_date
 from handlers.callbacks import Callback
 from handlers.context import BotContext
-from handlers.menu import send_menu
 from handlers.messages import Keyboard, send
+from handlers.parent.menu import send_menu
 from handlers.render import esc
 from storage.people import Student
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import audit, codes
-from bot.birthdates import parse_birth_date
 from bot.clock import Clock
+from bot.domain.birthdates import parse_birth_date
 from bot.i18n import Language, is_language
-from bot.keys import Keys
+from bot.security import audit, codes
+from bot.security.keys import Keys
 from storage import accounts, invitations, login_backoff, people, schools, staff
 from storage.db import Connection, Database, from_db, to_db
 from storage.invitations import Invitation

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.crypto import Cipher, DecryptionError
+from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
 from storage.db import Connection, Database, to_db
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import outbox
-from bot.cases import Actor, Case, Cases, Kind
 from bot.clock import Clock
-from bot.crypto import Cipher
+from bot.domain.cases import Actor, Case, Cases, Kind
+from bot.domain.notifications import consent_changed_notice
 from bot.i18n import use_language
-from bot.notifications import consent_changed_notice
-from bot.school_config import SchoolConfig
+from bot.jobs import outbox
+from bot.schools.config import SchoolConfig
+from bot.security.crypto import Cipher
 from storage import accounts, consents, people
 from storage.db import Connection, Database, to_db
 

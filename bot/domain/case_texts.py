@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bot.case_details import category_keys
+from bot.domain.case_details import category_keys
 from bot.i18n import _, current_language
 from bot.markup import esc
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
 
 
 def kind_label(kind: str) -> str:

@@ -6,7 +6,7 @@ and, when the config names them, its logo and privacy statement link. A CSV with
 data feeds a mail merge.
 
 Names are printed as they are in the roster: the text is set in DejaVu Sans (shipped in
-``bot/fonts`` with its licence), which covers Latin (Turkish, Polish, Vietnamese, ...),
+``bot/schools/fonts`` with its licence), which covers Latin (Turkish, Polish, Vietnamese, ...),
 Greek, Cyrillic and Arabic; right-to-left and joined scripts are shaped with HarfBuzz.
 The page template (fonts, logo, the texts that are the same on every letter) is measured
 once per run, and the QR code is drawn as vector modules, so a thousand letters take
@@ -39,7 +39,7 @@ from bot.i18n import (
     ngettext,
     use_language,
 )
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from bot.keys import mac_hex
+from bot.security.keys import mac_hex
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 26  # ceil(128 / 5)

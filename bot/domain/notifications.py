@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.case_details import category_keys
-from bot.case_texts import about_line, kind_label
+from bot.domain.case_details import category_keys
+from bot.domain.case_texts import about_line, kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
 from storage.people import Student
 
 if TYPE_CHECKING:
-    from bot.cases import Case
+    from bot.domain.cases import Case
 
 
 def _child(student: Student) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.case_texts import about_line, event_label, kind_label, status_label
-from bot.cases import Case, NotAllowed, NotPossibleNow
+from bot.domain.case_texts import about_line, event_label, kind_label, status_label
+from bot.domain.cases import Case, NotAllowed, NotPossibleNow
 from bot.i18n import _, current_language, format_date
 from handlers.callbacks import Callback
-from handlers.common import actor, parent, refuse
 from handlers.context import BotContext
 from handlers.messages import show
+from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from storage.db import from_db
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.accounts import Profile
-from bot.case_texts import kind_label, status_label
-from bot.cases import Kind
+from bot.domain.accounts import Profile
+from bot.domain.case_texts import kind_label, status_label
+from bot.domain.cases import Kind
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
-from handlers.common import actor, for_child, submitted_text
 from handlers.context import BotContext
 from handlers.messages import show
+from handlers.parent.common import actor, for_child, submitted_text
 from handlers.render import esc
 from storage import accounts
 from storage.db import from_db

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.accounts import Profile
-from bot.consent import PurposeState
+from bot.domain.accounts import Profile
+from bot.domain.consent import PurposeState
 from bot.i18n import _, current_language
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
-from handlers.common import actor, for_child
 from handlers.context import BotContext
 from handlers.messages import show
+from handlers.parent.common import actor, for_child
 from handlers.render import esc
 from storage.people import Student
 

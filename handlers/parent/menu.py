@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.accounts import Profile
+from bot.domain.accounts import Profile
 from bot.i18n import _, ngettext
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show

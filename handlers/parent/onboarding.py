@@ -14,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import onboarding as rules
+from bot.domain import onboarding as rules
 from bot.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -29,8 +29,8 @@ from bot.i18n import (
 )
 from handlers.callbacks import pattern
 from handlers.context import BotContext
-from handlers.menu import menu_content, send_menu
 from handlers.messages import Keyboard, send, show
+from handlers.parent.menu import menu_content, send_menu
 from handlers.render import esc
 from handlers.texts import wait_text
 

@@ -13,14 +13,15 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from bot import audit, outbox
 from bot.clock import Clock
-from bot.crypto import Cipher
-from bot.deadlines import due_date
+from bot.domain.deadlines import due_date
+from bot.domain.notifications import case_withdrawn_notice, new_case_alert
 from bot.i18n import use_language
-from bot.keys import Keys
-from bot.notifications import case_withdrawn_notice, new_case_alert
-from bot.school_config import SchoolConfig
+from bot.jobs import outbox
+from bot.schools.config import SchoolConfig
+from bot.security import audit
+from bot.security.crypto import Cipher
+from bot.security.keys import Keys
 from storage import accounts, cases, people, staff
 from storage.accounts import Recipient
 from storage.cases import CaseEvent, CaseRow

@@ -6,13 +6,15 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.accounts import Profile
-from bot.case_texts import about_line, kind_label
-from bot.cases import MAX_TEXT, Kind, clean_text
+from bot.domain.accounts import Profile
+from bot.domain.case_texts import about_line, kind_label
+from bot.domain.cases import MAX_TEXT, Kind, clean_text
 from bot.i18n import _, current_language, format_number
 from handlers import fallback
 from handlers.callbacks import Callback
-from handlers.common import (
+from handlers.context import BotContext
+from handlers.messages import send, show
+from handlers.parent.common import (
     AWAITING,
     DRAFT,
     actor,
@@ -22,9 +24,7 @@ from handlers.common import (
     parent,
     submitted_text,
 )
-from handlers.context import BotContext
-from handlers.menu import send_menu
-from handlers.messages import send, show
+from handlers.parent.menu import send_menu
 from handlers.render import esc
 from storage.people import Student
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import audit, codes
 from bot.clock import Clock
 from bot.errors import UserFacingError
-from bot.keys import Keys
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
+from bot.security import audit, codes
+from bot.security.keys import Keys
 from storage import invitations, people, schools, staff
 from storage.db import Database, to_db
 

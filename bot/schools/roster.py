@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from bot import audit
-from bot.birthdates import read_date
 from bot.clock import Clock
-from bot.codes import birth_date_mac
+from bot.domain.birthdates import read_date
 from bot.errors import UserFacingError, count
-from bot.keys import Keys
-from bot.school_config import SchoolConfig
+from bot.schools.config import SchoolConfig
+from bot.security import audit
+from bot.security.codes import birth_date_mac
+from bot.security.keys import Keys
 from storage import people, schools
 from storage.db import Database, to_db
 

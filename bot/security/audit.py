@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bot.keys import mac_hex
+from bot.security.keys import mac_hex
 from storage import audit_events
 from storage.audit_events import GENESIS, AuditRow
 from storage.db import Connection, to_db

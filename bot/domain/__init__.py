@@ -1,0 +1,1 @@
+"""Rules stated without Telegram: cases, consent, verification, deadlines."""

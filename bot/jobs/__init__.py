@@ -1,0 +1,1 @@
+"""Work that runs on its own, woken by the job queue and reading the database."""

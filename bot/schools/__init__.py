@@ -1,0 +1,1 @@
+"""A school's config (the register), roster import, invitations and letters."""

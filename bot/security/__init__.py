@@ -1,0 +1,1 @@
+"""Keys, encryption, invitation codes and the audit chain."""

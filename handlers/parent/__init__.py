@@ -1,0 +1,1 @@
+"""What parents see: onboarding, menu, access, requests, consent, my requests."""

@@ -1,0 +1,1 @@
+"""What teachers, the director and the privacy officer see."""
