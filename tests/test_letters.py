@@ -22,6 +22,7 @@ from bot.schools.letters import (
     LetterSchool,
     clean_text,
     join_names,
+    qr_rectangles,
     qr_runs,
     write_letters_csv,
     write_letters_pdf,
@@ -148,7 +149,11 @@ def test_qr_code_is_drawn_as_vector_modules(tmp_path: Path) -> None:
     matrix = segno.make(LETTERS[0].deep_link, error="m", mask=QR_MASK).matrix
     dark = {(r, c) for r, row in enumerate(matrix) for c, v in enumerate(row) if v}
     assert {(r, c + i) for r, c, n in runs for i in range(n)} == dark
-    assert raw.count(b" re f") >= sum(len(qr_runs(letter.deep_link)) for letter in LETTERS)
+    rectangles = qr_rectangles(LETTERS[0].deep_link)
+    covered = [(r + dr, c + dc) for r, c, w, h in rectangles for dr in range(h) for dc in range(w)]
+    assert sorted(covered) == sorted(dark)  # every dark module once, no light one
+    assert len(rectangles) < len(runs)
+    assert raw.count(b" re f") >= sum(len(qr_rectangles(x.deep_link)) for x in LETTERS)
 
 
 def test_the_letter_carries_date_contact_privacy_link_and_logo(tmp_path: Path) -> None:

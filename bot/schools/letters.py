@@ -175,13 +175,14 @@ def write_letters_pdf(
         if shaped:
             pdf.set_text_shaping(True)
         pdf.add_page()
-        size = layout.fitting_size(letter)
+        blocks = layout.blocks(letter)
+        size = layout.fitting_size(blocks)
         if size is None:
             overflowing += 1
             size = _BODY_SIZES[-1]
-        _draw_code_box(pdf, letter)
+        layout.code_box(letter)
         pdf.set_xy(_MARGIN_X, _MARGIN_TOP)
-        layout.draw(letter, size)
+        layout.draw(blocks, size)
         if shaped:
             pdf.set_text_shaping(False)
         if progress is not None:
@@ -252,8 +253,10 @@ class _Layout:
         self.bot = bot
         self.room = _BOX_TOP - _BOX_GAP - _MARGIN_TOP
         self._lines = lru_cache(maxsize=4096)(self._lines_uncached)
+        self._wrap_cache: dict[tuple[str, float, str, float], tuple[str, ...]] = {}
+        self._mono_cache: dict[tuple[str, int, float, float], float] = {}
 
-    def blocks(self, letter: Letter, size: float) -> list[_Block]:
+    def blocks(self, letter: Letter) -> list[_Block]:
         school = self.school
         blocks = [
             _Block("text", school.name, "B", grow=8, line=1.25),
@@ -373,23 +376,23 @@ class _Layout:
             return 0.0
         return len(self._lines(block, size)) * (size + block.grow) * _PT * block.line
 
-    def height(self, letter: Letter, size: float) -> float:
+    def height(self, blocks: list[_Block], size: float) -> float:
         logo = _LOGO_HEIGHT + 2 if self.school.logo else 0.0
-        return logo + sum(self._height(block, size) for block in self.blocks(letter, size))
+        return logo + sum(self._height(block, size) for block in blocks)
 
-    def fitting_size(self, letter: Letter) -> float | None:
+    def fitting_size(self, blocks: list[_Block]) -> float | None:
         """The largest body text size at which the letter's text fits above the code box."""
         for size in _BODY_SIZES:
-            if self.height(letter, size) <= self.room:
+            if self.height(blocks, size) <= self.room:
                 return size
         return None
 
-    def draw(self, letter: Letter, size: float) -> None:
+    def draw(self, blocks: list[_Block], size: float) -> None:
         pdf = self.pdf
         if self.school.logo:
             pdf.image(self.school.logo, x=_MARGIN_X, y=_MARGIN_TOP, h=_LOGO_HEIGHT)
             pdf.set_y(_MARGIN_TOP + _LOGO_HEIGHT + 2)
-        for block in self.blocks(letter, size):
+        for block in blocks:
             if block.kind == "space":
                 pdf.ln(block.grow * size)
                 continue
@@ -415,53 +418,78 @@ class _Layout:
                 )
         pdf.set_text_color(0)
 
+    def _wrapped(self, text: str, width: float) -> tuple[str, ...]:
+        """``text`` broken into lines of ``width`` in the current font (cached per run)."""
+        key = (text, width, self.pdf.font_style, self.pdf.font_size_pt)
+        if key not in self._wrap_cache:
+            lines = self.pdf.multi_cell(width, 10, text, dry_run=True, output="LINES")
+            assert isinstance(lines, list)
+            self._wrap_cache[key] = tuple(str(line) for line in lines)
+        return self._wrap_cache[key]
 
-def _draw_code_box(pdf: FPDF, letter: Letter) -> None:
-    """The code, its QR code and the link, in a framed box at the foot of the page."""
-    auto, margin = pdf.auto_page_break, pdf.b_margin
-    pdf.set_auto_page_break(False)
-    left, top, width = _MARGIN_X, _BOX_TOP, pdf.w - 2 * _MARGIN_X
-    pdf.set_draw_color(150)
-    pdf.set_line_width(0.3)
-    pdf.rect(left, top, width, _BOX_HEIGHT, style="D", round_corners=True, corner_radius=3)
+    def _fit_mono(self, style: str, text: str, width: float, largest: float) -> None:
+        """Set the largest Courier size (down to 6 pt) at which ``text`` fits on one line.
 
-    qr_top = top + (_BOX_HEIGHT - _QR_SIZE) / 2
-    _draw_qr(pdf, letter.deep_link, left + _PADDING, qr_top, _QR_SIZE)
+        Courier is monospaced, so the size depends only on the length: found once per run.
+        """
+        key = (style, len(text), width, largest)
+        if key not in self._mono_cache:
+            _fit_font(self.pdf, "Courier", style, text, width, largest)
+            self._mono_cache[key] = self.pdf.font_size_pt
+        self.pdf.set_font("Courier", style, self._mono_cache[key])
 
-    text_left = left + 2 * _PADDING + _QR_SIZE
-    text_width = left + width - _PADDING - text_left
-    labels: list[str] = []
-    valid: list[str] = []
-    for language in _LANGUAGES:
-        with use_language(language):
-            labels.append(_("Your personal code"))
-            expires = _unbreakable(format_date(letter.expires))
-            valid.append(_("Valid until {date}").format(date=expires))
+    def code_box(self, letter: Letter) -> None:
+        """The code, its QR code and the link, in a framed box at the foot of the page."""
+        pdf = self.pdf
+        auto, margin = pdf.auto_page_break, pdf.b_margin
+        pdf.set_auto_page_break(False)
+        left, top, width = _MARGIN_X, _BOX_TOP, pdf.w - 2 * _MARGIN_X
+        pdf.set_draw_color(150)
+        pdf.set_line_width(0.3)
+        pdf.rect(left, top, width, _BOX_HEIGHT, style="D", round_corners=True, corner_radius=3)
 
-    pdf.set_xy(text_left, qr_top + 1)
-    pdf.set_text_color(90)
-    pdf.set_font(_FONT, "", 8.5)
-    _paragraph(pdf, "  /  ".join(labels), 4.5, x=text_left, width=text_width)
-    pdf.ln(1.5)
+        qr_top = top + (_BOX_HEIGHT - _QR_SIZE) / 2
+        _draw_qr(pdf, letter.deep_link, left + _PADDING, qr_top, _QR_SIZE)
 
-    pdf.set_text_color(0)
-    code = letter.code  # ASCII: Crockford base32 and dashes
-    _fit_font(pdf, "Courier", "B", code, text_width, largest=17)
-    pdf.set_x(text_left)
-    pdf.cell(text_width, pdf.font_size * 1.3, code, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(1.5)
+        text_left = left + 2 * _PADDING + _QR_SIZE
+        text_width = left + width - _PADDING - text_left
+        labels: list[str] = []
+        valid: list[str] = []
+        for language in _LANGUAGES:
+            with use_language(language):
+                labels.append(_("Your personal code"))
+                expires = _unbreakable(format_date(letter.expires))
+                valid.append(_("Valid until {date}").format(date=expires))
 
-    pdf.set_font(_FONT, "", 8.5)
-    _paragraph(pdf, "  /  ".join(valid), 4.5, x=text_left, width=text_width)
-    pdf.ln(3)
+        pdf.set_xy(text_left, qr_top + 1)
+        pdf.set_text_color(90)
+        pdf.set_font(_FONT, "", 8.5)
+        self._box_text("  /  ".join(labels), text_left, text_width)
+        pdf.ln(1.5)
 
-    link = letter.deep_link  # ASCII
-    pdf.set_text_color(60)
-    _fit_font(pdf, "Courier", "", link, text_width, largest=8.5)
-    pdf.set_x(text_left)
-    pdf.cell(text_width, pdf.font_size * 1.4, link, link=letter.deep_link, new_x=XPos.LMARGIN)
-    pdf.set_text_color(0)
-    pdf.set_auto_page_break(auto, margin=margin)
+        pdf.set_text_color(0)
+        code = letter.code  # ASCII: Crockford base32 and dashes
+        self._fit_mono("B", code, text_width, largest=17)
+        pdf.set_x(text_left)
+        pdf.cell(text_width, pdf.font_size * 1.3, code, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1.5)
+
+        pdf.set_font(_FONT, "", 8.5)
+        self._box_text("  /  ".join(valid), text_left, text_width)
+        pdf.ln(3)
+
+        link = letter.deep_link  # ASCII
+        pdf.set_text_color(60)
+        self._fit_mono("", link, text_width, largest=8.5)
+        pdf.set_x(text_left)
+        pdf.cell(text_width, pdf.font_size * 1.4, link, link=link, new_x=XPos.LMARGIN)
+        pdf.set_text_color(0)
+        pdf.set_auto_page_break(auto, margin=margin)
+
+    def _box_text(self, text: str, x: float, width: float) -> None:
+        for line in self._wrapped(clean_text(text), width):
+            self.pdf.set_x(x)
+            self.pdf.cell(width, 4.5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
 
 
 def _unbreakable(text: str) -> str:
@@ -485,18 +513,38 @@ def qr_runs(deep_link: str) -> list[tuple[int, int, int]]:
     return runs
 
 
+def qr_rectangles(deep_link: str) -> list[tuple[int, int, int, int]]:
+    """The dark modules as rectangles ``(row, column, width, height)``: the runs of
+    :func:`qr_runs`, with identical runs on consecutive rows merged into one."""
+    open_: dict[tuple[int, int], list[int]] = {}  # (column, width) -> [first row, height]
+    done: list[tuple[int, int, int, int]] = []
+    for row, column, length in qr_runs(deep_link):
+        key = (column, length)
+        current = open_.get(key)
+        if current is not None and current[0] + current[1] == row:
+            current[1] += 1
+        else:
+            if current is not None:
+                done.append((current[0], column, length, current[1]))
+            open_[key] = [row, 1]
+    done += [
+        (first, column, length, height) for (column, length), (first, height) in open_.items()
+    ]
+    return done
+
+
 def _draw_qr(pdf: FPDF, deep_link: str, x: float, y: float, size: float) -> None:
     """The QR code as filled rectangles (vector: sharp at any print size, no image)."""
-    runs = qr_runs(deep_link)
-    modules = max(row for row, _, _ in runs) + 1 + 2 * _QR_BORDER
+    rectangles = qr_rectangles(deep_link)
+    modules = max(row + height for row, _, _, height in rectangles) + 2 * _QR_BORDER
     unit = size / modules
     pdf.set_fill_color(0)
-    for row, column, length in runs:
+    for row, column, width, height in rectangles:
         pdf.rect(
             x + (column + _QR_BORDER) * unit,
             y + (row + _QR_BORDER) * unit,
-            length * unit,
-            unit,
+            width * unit,
+            height * unit,
             style="F",
         )
 
@@ -508,23 +556,6 @@ def _fit_font(pdf: FPDF, family: str, style: str, text: str, width: float, large
     while size > 6 and pdf.get_string_width(text) > width:
         size -= 0.5
         pdf.set_font(family, style, size)
-
-
-def _paragraph(
-    pdf: FPDF, text: str, line: float, *, x: float | None = None, width: float = 0
-) -> None:
-    if x is not None:
-        pdf.set_x(x)
-    pdf.multi_cell(
-        width,
-        line,
-        clean_text(text),
-        align="L",
-        new_x=XPos.LMARGIN if x is None else XPos.LEFT,
-        new_y=YPos.NEXT,
-    )
-    if x is not None:
-        pdf.set_x(x)
 
 
 def _rule(pdf: FPDF) -> None:
