@@ -390,9 +390,14 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
         for path in (csv_file, pdf):
             if path is not None and str(path) not in written:
                 path.unlink(missing_ok=True)
+        where = (
+            f"are only in {' and '.join(written)}"
+            if written
+            else "are in no file: free the space, then run again with --renew"
+        )
         raise UserFacingError(
             f"{target}: cannot write ({exc.strerror or exc}); the {len(letters)} codes just "
-            "issued are in no file: free the space, then run again with --renew"
+            f"issued {where}"
         ) from None
     print(f"{len(letters)} codes issued; written to {' and '.join(written)}.")
 

@@ -410,3 +410,11 @@ def test_a_full_disk_while_writing_letters_says_what_to_do(
         "codes just issued are in no file: free the space, then run again with --renew"
     )
     assert not (env / "letters.pdf").exists()
+    code, out, err = _run(
+        capsys,
+        *("invites", "--school", "cbs-klimop", "--group", "8", "--renew"),
+        *("--out", "letters.pdf", "--csv", "letters.csv"),
+    )
+    assert code == 1
+    assert _one_line(err).endswith("codes just issued are only in letters.csv")
+    assert (env / "letters.csv").exists() and not (env / "letters.pdf").exists()
