@@ -34,6 +34,7 @@ from handlers.errors import on_error
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
+from handlers.staff import consents
 from handlers.update_processor import ChatOrderedProcessor
 from storage import processed_updates
 from storage.db import to_db
@@ -124,6 +125,8 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
     app.add_handler(CommandHandler("cancel", requests.cancel))
+    # Staff: who may not appear in photos, per group and purpose.
+    app.add_handler(CommandHandler("consents", consents.consents_command))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
     # Typed answers to a request's question; anything else gets a short hint.

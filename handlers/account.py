@@ -55,8 +55,9 @@ def privacy_summary(school: SchoolConfig) -> str:
         _("<b>Your rights</b>"),
         _(
             "You may see the data about your child, have wrong data corrected, have data that "
-            "is no longer relevant deleted, object to or restrict its use, and give or "
-            "withdraw consent for photos and video at any time."
+            "is no longer relevant deleted, restrict its use (AVG art. 18) or object to it "
+            "(art. 21), and give or withdraw consent for photos and video at any time. Once "
+            "your account is linked, each of these is a button in /menu."
         ),
         _(
             "If you are not satisfied with how the school handles your request, you can "
@@ -107,10 +108,18 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
         context,
         _(
             "This unlinks this Telegram account from Privacyloket and deletes what the bot "
-            "holds about the account itself (the link and your language choice). The school "
-            "keeps its record of requests you made, as the law requires. To use Privacyloket "
-            "again you will need a new code from the school."
+            "holds about the account itself (the link and your language choice)."
         )
+        + "\n\n"
+        + _(
+            "What stays: your photo-consent choices remain in force until you or another "
+            "parent change them, and the school keeps the record of your requests (number, "
+            "kind, dates and outcome). The right to erasure (AVG art. 17) makes an exception "
+            "for this record: the school needs it to meet its legal obligations and to show "
+            "how it handled your requests (art. 17(3))."
+        )
+        + "\n\n"
+        + _("To use Privacyloket again you will need a new code from the school.")
         + "\n\n"
         + _("Do you want to unlink this account?"),
         [

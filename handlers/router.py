@@ -9,8 +9,9 @@ from handlers import account, fallback
 from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import show
-from handlers.parent import access, consent, menu, my_requests, onboarding, requests
+from handlers.parent import access, consent, menu, my_requests, onboarding, requests, restriction
 from handlers.parent.common import Screen, parent
+from handlers.staff import consents as staff_consents
 from handlers.texts import group_label
 
 # The first screen of each flow: its action and the arguments after the child's id.
@@ -19,6 +20,8 @@ FLOWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "correct": ("cor", ()),
     "delete": ("del", ("0",)),
     "consent": ("con", ()),
+    "restrict": ("res", ()),
+    "object": ("obj", ()),
 }
 
 
@@ -64,6 +67,10 @@ ROUTES: dict[str, Screen] = {
     "sub": requests.submit,
     "edit": requests.edit_text,
     "drop": requests.drop,
+    "res": restriction.restriction_categories,
+    "rescat": restriction.restriction_text,
+    "obj": restriction.objection_categories,
+    "objcat": restriction.objection_text,
     "con": consent.form,
     "conrev": consent.review,
     "conok": consent.confirm,
@@ -71,6 +78,10 @@ ROUTES: dict[str, Screen] = {
     "case": my_requests.detail,
     "wd": my_requests.confirm_withdraw,
     "wdok": my_requests.withdraw,
+    # Staff: consent lists (the staff menu's "Consent lists" button is stcons).
+    "stcons": lambda u, c, _cb: staff_consents.consents_menu(u, c),
+    "stc": staff_consents.list_button,
+    "stcsv": staff_consents.csv_button,
 }
 
 

@@ -45,3 +45,24 @@ async def latest(conn: Connection, student_id: int) -> list[Choice]:
             (student_id,),
         )
     ]
+
+
+async def latest_for_group(conn: Connection, group_id: int) -> dict[int, list[Choice]]:
+    """For each current pupil of the group, each current guardian's newest choice per purpose.
+
+    A guardian no longer linked to the pupil (the roster removed the link) no longer counts.
+    """
+    found: dict[int, list[Choice]] = {}
+    for r in await fetch_all(
+        conn,
+        "SELECT l.student_id, l.guardian_id, l.purpose, l.granted, l.at FROM consent_ledger l "
+        "JOIN students s ON s.id = l.student_id "
+        "JOIN guardian_students gs ON gs.student_id = l.student_id "
+        "AND gs.guardian_id = l.guardian_id "
+        "WHERE s.group_id = ? AND s.left_at IS NULL "
+        "AND l.id = (SELECT MAX(id) FROM consent_ledger WHERE student_id = l.student_id "
+        "AND guardian_id = l.guardian_id AND purpose = l.purpose)",
+        (group_id,),
+    ):
+        found.setdefault(int(r[0]), []).append(Choice(int(r[1]), str(r[2]), bool(r[3]), str(r[4])))
+    return found

@@ -161,3 +161,16 @@ async def guardians_of(conn: Connection, student_id: int) -> list[int]:
             (student_id,),
         )
     ]
+
+
+async def current_students_of_group(conn: Connection, group_id: int) -> list[Student]:
+    """The pupils in the group now (pupils who left are not), by name."""
+    return [
+        Student(*tuple(r))
+        for r in await fetch_all(
+            conn,
+            _STUDENT_SELECT + "WHERE s.group_id = ? AND s.left_at IS NULL "
+            "ORDER BY s.first_name, s.last_name, s.id",
+            (group_id,),
+        )
+    ]

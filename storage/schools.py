@@ -51,13 +51,28 @@ async def group_ids(conn: Connection, school_id: int, names: list[str]) -> dict[
     return {name: found[name] for name in names if name in found}
 
 
-async def group_names(conn: Connection, school_id: int) -> list[str]:
-    """The school's groups with at least one current pupil, in natural order (2 before 10)."""
-    rows = await fetch_all(
-        conn,
-        "SELECT DISTINCT g.name FROM school_groups g JOIN students s ON s.group_id = g.id "
-        "WHERE g.school_id = ? AND s.left_at IS NULL",
-        (school_id,),
+async def groups(conn: Connection, school_id: int) -> list[tuple[int, str]]:
+    """(id, name) of every group of the school that has current pupils."""
+    return [
+        (int(r["id"]), str(r["name"]))
+        for r in await fetch_all(
+            conn,
+            "SELECT g.id, g.name FROM school_groups g WHERE g.school_id = ? AND EXISTS "
+            "(SELECT 1 FROM students s WHERE s.group_id = g.id AND s.left_at IS NULL)",
+            (school_id,),
+        )
+    ]
+
+
+async def group(conn: Connection, group_id: int) -> tuple[int, str] | None:
+    """(school id, name) of a group."""
+    row = await fetch_one(
+        conn, "SELECT school_id, name FROM school_groups WHERE id = ?", (group_id,)
     )
-    names = [str(r["name"]) for r in rows]
+    return (int(row["school_id"]), str(row["name"])) if row else None
+
+
+async def group_names(conn: Connection, school_id: int) -> list[str]:
+    """The names of the school's groups with current pupils, in natural order (2 before 10)."""
+    names = [name for _, name in await groups(conn, school_id)]
     return sorted(names, key=lambda n: (0, int(n), n) if n.isdigit() else (1, 0, n))

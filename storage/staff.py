@@ -73,3 +73,12 @@ async def directors(conn: Connection, school_id: int) -> list[int]:
             (school_id,),
         )
     ]
+
+
+async def group_ids(conn: Connection, staff_id: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in await fetch_all(
+            conn, "SELECT group_id FROM staff_groups WHERE staff_id = ?", (staff_id,)
+        )
+    ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -132,4 +133,19 @@ def test_letter_details_logo_relative_to_the_config(tmp_path: Path) -> None:
     assert school.contact is not None and "0527 000 000" in school.contact.nl
     (tmp_path / "logo.png").unlink()
     with pytest.raises(ConfigError, match=r"logo: .*logo\.png not found"):
+        load_school(path)
+
+
+def test_holidays_and_the_consent_task_target(tmp_path: Path) -> None:
+    school = load_school(SCHOOL_TOML)
+    assert school.consent_task_school_days == 5
+    assert (date(2026, 12, 19), date(2027, 1, 3)) in school.holiday_periods
+    path = _write_variant(tmp_path, "end = 2026-10-25", "end = 2026-10-01")
+    with pytest.raises(ConfigError, match=r"holidays\.0: .*ends \(2026-10-01\) before it starts"):
+        load_school(path)
+    path = _write_variant(tmp_path, "consent_task_school_days = 5", "consent_task_school_days = 0")
+    with pytest.raises(ConfigError, match=r"consent_task_school_days: .*greater than or equal"):
+        load_school(path)
+    path = _write_variant(tmp_path, "start = 2026-10-17", 'start = "17 oktober"')
+    with pytest.raises(ConfigError, match=r"holidays\.0\.start"):
         load_school(path)

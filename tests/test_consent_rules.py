@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.domain.consent import effective
 from bot.services import Services
 from storage import consents
@@ -32,18 +34,38 @@ async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
     change = await s.consents.change(marieke, zoe, {"website": True, "newsletter": False})
     assert change.changes == {"website": True, "newsletter": False}
     assert change.case is not None and change.case.kind == "consent"
+    # A task of five school days from Monday 2 November, not a one-month request.
+    assert change.case.due == date(2026, 11, 9)
     states = {st.key: st for st in await s.consents.states(james, zoe)}
     assert states["website"].effective and states["website"].own is None
     assert states["newsletter"].refused_by_other
 
     told = await queued_for(s, 5002)
-    assert len(told) == 1 and "heeft de fototoestemming gewijzigd" in told[0]
+    assert len(told) == 1 and "heeft zijn of haar fototoestemming gewijzigd" in told[0]
     assert await queued_for(s, 5001) == []  # the parent who changed it is not told
     teacher = await queued_for(s, 7001)
-    assert "Toestemming gegeven voor: Website van de school" in teacher[0]
-    assert "Toestemming ingetrokken voor: Nieuwsbrief" in teacher[0]
+    assert "Taak fototoestemming 2026-0001" in teacher[0]
+    assert "uiterlijk maandag 9 november 2026" in teacher[0]
+    assert "Website van de school</b>: toestemming gegeven. Leg de nieuwe" in teacher[0]
+    assert "Nieuwsbrief</b>: toestemming geweigerd, dus Zoë mag hiervoor niet" in teacher[0]
+    assert "Zoë" in teacher[0] and "december" not in teacher[0]
 
     await s.consents.change(james, zoe, {"website": False})
+    # Marieke's website consent applied: James's refusal is a withdrawal to act on.
+    teacher = await queued_for(s, 7001)
+    assert "Website van de school</b>: toestemming ingetrokken. Gebruik hiervoor" in teacher[-1]
+    assert "haal weg wat al gepubliceerd is" in teacher[-1]
+    # Marieke gives newsletter consent while James refused it: the teacher hears that Zoë
+    # still may not appear, not that the new consent applies.
+    await s.consents.change(james, zoe, {"newsletter": False})
+    # Nobody had given newsletter consent: a refusal is recorded, nothing to take down.
+    teacher = await queued_for(s, 7001)
+    assert "Nieuwsbrief</b>: toestemming geweigerd, dus Zoë mag hiervoor niet" in teacher[-1]
+    assert "haal weg" not in teacher[-1]
+    await s.consents.change(marieke, zoe, {"newsletter": True})
+    teacher = await queued_for(s, 7001)
+    assert "een andere ouder niet, dus Zoë mag hiervoor nog steeds niet" in teacher[-1]
+    await s.consents.change(marieke, zoe, {"newsletter": False})
     assert not {st.key: st for st in await s.consents.states(marieke, zoe)}["website"].effective
 
     # Choosing what one already chose changes nothing and opens no case.
@@ -55,5 +77,6 @@ async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
             (marieke.guardian_ids[0], "website", True),
             (marieke.guardian_ids[0], "newsletter", False),
             (james.guardian_ids[0], "website", False),
+            (james.guardian_ids[0], "newsletter", False),
         ]
     )

@@ -21,6 +21,10 @@ def kind_label(kind: str) -> str:
             return _("deletion")
         case "consent":
             return _("photo consent")
+        case "restriction":
+            return _("restriction of use")
+        case "objection":
+            return _("objection")
     return kind
 
 

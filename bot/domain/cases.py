@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
-from bot.domain.deadlines import due_date
+from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert
 from bot.i18n import use_language
 from bot.jobs import outbox
@@ -36,6 +36,8 @@ class Kind(StrEnum):
     RECTIFICATION = "rectification"
     ERASURE = "erasure"
     CONSENT = "consent"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
 
 
 class Status(StrEnum):
@@ -51,6 +53,8 @@ ROUTES: dict[Kind, str] = {
     Kind.RECTIFICATION: "teacher",
     Kind.ERASURE: "director",
     Kind.CONSENT: "teacher",
+    Kind.RESTRICTION: "director",
+    Kind.OBJECTION: "director",
 }
 
 
@@ -96,6 +100,16 @@ class Case:
     def can_withdraw(self) -> bool:
         """Only before anyone picked it up; a consent change took effect when it was made."""
         return self.status == Status.SUBMITTED and self.kind != Kind.CONSENT
+
+
+def _due_on(kind: Kind, received_at: datetime, school: SchoolConfig) -> date:
+    """A request: one calendar month (AVG art. 12(3)). A photo-consent change took effect
+    when the parent confirmed it; acting on it is a task of a few school days."""
+    if kind == Kind.CONSENT:
+        return school_days_after(
+            received_at, school.tz, school.consent_task_school_days, school.holiday_periods
+        )
+    return due_date(received_at, school.tz)
 
 
 def case_number(year: int, seq: int) -> str:
@@ -234,7 +248,7 @@ class Cases:
             student_id=student_id,
             guardian_id=guardian_id,
             received_at=to_db(now),
-            due_on=due_date(now, school.tz).isoformat(),
+            due_on=_due_on(kind, now, school).isoformat(),
             assignee_role=role,
             assignee_staff_id=assignee,
             details=json.dumps(details, sort_keys=True),

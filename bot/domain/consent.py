@@ -105,12 +105,29 @@ class Consents:
             }
             if not changes:
                 return ConsentChange({}, None)
+            current = set(await people.guardians_of(conn, student_id))
+            others_choices = [
+                c
+                for c in await consents.latest(conn, student_id)
+                if c.guardian_id in current and c.guardian_id != guardian_id
+            ]
+
+            def applies(key: str, own: bool | None) -> bool:
+                others = [c.granted for c in others_choices if c.purpose == key]
+                return effective(others + ([] if own is None else [own]))
+
+            effective_before = {key: applies(key, before[key]) for key in changes}
+            effective_now = {key: applies(key, granted) for key, granted in changes.items()}
             case = await self._cases.create_in(
                 conn,
                 actor,
                 student_id=student_id,
                 kind=Kind.CONSENT,
-                details={"changes": changes},
+                details={
+                    "changes": changes,
+                    "effective": effective_now,
+                    "effective_before": effective_before,
+                },
             )
             for key, granted in sorted(changes.items()):
                 await consents.append(

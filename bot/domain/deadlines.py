@@ -1,9 +1,11 @@
-"""Legal deadlines (AVG art. 12(3)): one calendar month after receipt, in the school's zone."""
+"""Deadlines in the school's zone: one calendar month after receipt for a request (AVG art.
+12(3)), a few school days for a photo-consent task."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -17,3 +19,29 @@ def add_months(day: date, months: int) -> date:
 def due_date(received_at: datetime, tz: ZoneInfo) -> date:
     """Received on 31 January (local time) is due on the last day of February."""
     return add_months(received_at.astimezone(tz).date(), 1)
+
+
+def is_school_day(day: date, holidays: Sequence[tuple[date, date]] = ()) -> bool:
+    """Monday to Friday, outside every holiday period (first and last day included)."""
+    return day.weekday() < 5 and not any(start <= day <= end for start, end in holidays)
+
+
+def school_days_after(
+    received_at: datetime,
+    tz: ZoneInfo,
+    days: int,
+    holidays: Sequence[tuple[date, date]] = (),
+) -> date:
+    """The ``days``-th school day after the local date of receipt (that day not counted).
+
+    Only calendar dates are counted, so a change of clocks cannot shift the result.
+    """
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    day = received_at.astimezone(tz).date()
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_school_day(day, holidays):
+            counted += 1
+    return day

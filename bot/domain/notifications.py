@@ -38,6 +38,21 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
     categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
     if about := about_line(school, details):
         lines.append(about)
+    if case.kind == "restriction":
+        lines.append(
+            _(
+                "The parent asks the school to restrict the use of this data (AVG art. 18): "
+                "keep it, but do not use it otherwise while the request is handled."
+            )
+        )
+    if case.kind == "objection":
+        lines.append(
+            _(
+                "The parent objects to the use of this data (AVG art. 21). The school stops "
+                "unless it has compelling grounds that outweigh the parent's interests, or "
+                "must process the data by law; a refusal names the ground."
+            )
+        )
     voluntary = [c.label.get(language) for c in categories if c.voluntary]
     if case.kind == "erasure" and voluntary:
         lines.append(
@@ -49,29 +64,83 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
         lines.append(
             _("Data the school must keep by law may be kept; a refusal names the legal ground.")
         )
-    for key, granted in sorted(details.get("changes", {}).items()):
-        purpose = school.purpose(key)
-        label = esc(purpose.label.get(language) if purpose else key)
-        if granted:
-            lines.append(
-                _(
-                    "Consent given for: {purpose}. Please record this in the school's "
-                    "administration."
-                ).format(purpose=label)
-            )
-        else:
-            lines.append(
-                _(
-                    "Consent withdrawn for: {purpose}. Please stop using photos and video of "
-                    "this child for it, and take down what was already published."
-                ).format(purpose=label)
-            )
+    if case.kind == "consent":
+        lines += consent_task_lines(case, school, _("this child"))
     if case.text:
         lines += ["", _("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
 
 
+def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str]:
+    """Per purpose a parent changed: what the teacher must do, by what now applies.
+
+    ``child`` is HTML: the escaped first name, or "this child".
+    """
+    language = current_language()
+    effective = case.details.get("effective", {})
+    effective_before = case.details.get("effective_before", {})
+    lines: list[str] = []
+    changes = case.details.get("changes", {})
+    for purpose in school.photo_purposes:
+        if purpose.key not in changes:
+            continue
+        key, granted = purpose.key, changes[purpose.key]
+        label = f"<b>{esc(purpose.label.get(language))}</b>"
+        if not granted and effective_before.get(key, True):
+            lines.append(
+                _(
+                    "• {purpose}: consent withdrawn. Stop using photos and video of {child} "
+                    "for this, and take down what was already published."
+                ).format(purpose=label, child=child)
+            )
+        elif not granted:
+            lines.append(
+                _(
+                    "• {purpose}: consent refused, so {child} may not appear in photos and "
+                    "video for this. Record the refusal."
+                ).format(purpose=label, child=child)
+            )
+        elif effective.get(key, True):
+            lines.append(
+                _(
+                    "• {purpose}: consent given. Record the new consent: {child} may now "
+                    "appear in photos and video for this."
+                ).format(purpose=label, child=child)
+            )
+        else:
+            lines.append(
+                _(
+                    "• {purpose}: consent given by this parent, but another parent has not "
+                    "given it, so {child} still may not appear for this. Record the new "
+                    "choice."
+                ).format(purpose=label, child=child)
+            )
+    return lines
+
+
+def _consent_task_alert(case: Case, student: Student, school: SchoolConfig) -> str:
+    return "\n".join(
+        [
+            _("<b>Photo consent task {number}</b>").format(number=esc(case.number)),
+            _("For: {child}").format(child=_child(student)),
+            _(
+                "A parent changed the photo consent on {received}; it applies from that "
+                "moment. Please act on it by {due}."
+            ).format(
+                received=format_date(case.received_at.astimezone(school.tz).date()),
+                due=format_date(case.due, "full"),
+            ),
+            "",
+            *consent_task_lines(case, school, esc(student.first_name)),
+            "",
+            _("Before you post photos: /consents shows who may not appear, per purpose."),
+        ]
+    )
+
+
 def new_case_alert(case: Case, student: Student, school: SchoolConfig) -> str:
+    if case.kind == "consent":
+        return _consent_task_alert(case, student, school)
     lines = [
         _("<b>New request {number}</b>: {kind}").format(
             number=esc(case.number), kind=kind_label(case.kind)
@@ -100,15 +169,14 @@ def consent_changed_notice(
     """To the child's other parents: what changed, and what now applies."""
     language = current_language()
     lines = [
-        _("Another parent or guardian of {child} has changed the photo consent.").format(
+        _("Another parent or guardian of {child} has changed their photo consent:").format(
             child=esc(student.first_name)
         ),
-        "",
     ]
     for purpose in school.photo_purposes:
         if purpose.key not in changes:
             continue
-        state = _("given") if changes[purpose.key] else _("withdrawn")
+        state = _("consent given") if changes[purpose.key] else _("no consent")
         lines.append(f"• {esc(purpose.label.get(language))}: {state}")
     lines += [
         "",

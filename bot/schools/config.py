@@ -7,6 +7,7 @@ message that names the file and the field.
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -63,6 +64,22 @@ class RetentionGround(_Model):
     label: LocalizedText
 
 
+class Holiday(_Model):
+    """A school holiday: no school days from ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+    name: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Self:
+        if self.end < self.start:
+            raise ValueError(f"holiday ends ({self.end}) before it starts ({self.start})")
+        if (self.end - self.start).days > 120:
+            raise ValueError(f"holiday from {self.start} to {self.end} is longer than 120 days")
+        return self
+
+
 class DataCategory(_Model):
     key: Key
     label: LocalizedText
@@ -74,6 +91,8 @@ class DataCategory(_Model):
     recipients: list[Key] = Field(default_factory=list)
     voluntary: bool = False
     special: bool = False
+    photo_consent: bool = False
+    """Used only for the photo purposes parents consent to (some are public)."""
 
 
 def _unique(items: list[_Model], field: str, what: str) -> list[str]:
@@ -92,6 +111,9 @@ class SchoolConfig(_Model):
     name: Text
     foundation: Text | None = None
     timezone: str = "Europe/Amsterdam"
+    consent_task_school_days: int = Field(default=5, ge=1, le=30)
+    """How many school days staff have to act on a photo-consent change."""
+    holidays: list[Holiday] = Field(default_factory=list)
     administration_system: Text
     contacts: Contacts
     photo_purposes: list[PhotoPurpose] = Field(min_length=1)
@@ -148,6 +170,10 @@ class SchoolConfig(_Model):
 
     def retention_ground(self, key: str) -> RetentionGround | None:
         return next((g for g in self.retention_grounds if g.key == key), None)
+
+    @property
+    def holiday_periods(self) -> list[tuple[date, date]]:
+        return [(h.start, h.end) for h in self.holidays]
 
     def purpose(self, key: str) -> PhotoPurpose | None:
         return next((p for p in self.photo_purposes if p.key == key), None)

@@ -338,7 +338,7 @@ class _Layout:
                 "text",
                 _(
                     "No Telegram, or do you have questions? "
-                    "You can always ask the teacher or the director."
+                    "You can always ask the teacher or the head teacher."
                 ),
             ),
         ]

@@ -19,6 +19,20 @@ from storage.db import from_db
 from storage.people import Student
 
 
+def _shared_with(recipients: list[str]) -> str:
+    return ", ".join(recipients) if recipients else _("nobody outside the school")
+
+
+def _photos_shared(school: SchoolConfig) -> str:
+    """Photos go where parents consented, some of it public: never 'nobody'."""
+    language = current_language()
+    purposes = ", ".join(esc(p.label.get(language)) for p in school.photo_purposes)
+    return _(
+        "only with your consent, for the purposes you chose under Photo consent: "
+        "{purposes}. Some of these are public: anyone can see those photos."
+    ).format(purposes=purposes)
+
+
 def register_overview(school: SchoolConfig, child: Student) -> list[str]:
     language = current_language()
     lines = [
@@ -44,7 +58,9 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
             _("From: {source}").format(source=esc(category.source.get(language))),
             _("Kept: {retention}").format(retention=esc(category.retention.get(language))),
             _("Shared with: {recipients}").format(
-                recipients=", ".join(recipients) if recipients else _("nobody outside the school")
+                recipients=_photos_shared(school)
+                if category.photo_consent
+                else _shared_with(recipients)
             ),
         ]
         if category.voluntary:
@@ -53,10 +69,19 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
         "",
         _("<b>Your rights</b>"),
         _(
-            "You may have wrong data corrected, have data deleted that is no longer needed, "
-            "ask the school to restrict its use while something is being checked, and object "
-            "to its use. If you disagree with how the school handles this, you can complain to "
-            "the Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
+            "You may have wrong data corrected ({correct}), have data deleted that is no "
+            "longer needed ({delete}), ask the school to restrict its use, for example while "
+            "something is being checked ({restrict}), and object to its use because of your "
+            "situation ({object}). Each is a button in /menu."
+        ).format(
+            correct=_("Correct data"),
+            delete=_("Delete data"),
+            restrict=_("Restrict use"),
+            object=_("Object"),
+        ),
+        _(
+            "If you disagree with how the school handles this, you can complain to the "
+            "Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
         ),
     ]
     return lines
@@ -106,7 +131,9 @@ async def bot_holdings(
     if cases:
         lines.append(_("Your requests about {child}:").format(child=esc(child.first_name)))
         lines += [
-            f"• {esc(c.number)}: {kind_label(c.kind)}, {status_label(c.status)}" for c in cases
+            f"• {esc(c.number)}: {kind_label(c.kind)}, "
+            + (_("in effect") if c.kind == Kind.CONSENT else status_label(c.status))
+            for c in cases
         ]
     else:
         lines.append(

@@ -35,7 +35,24 @@ def _choice_label(letter: str) -> str:
         return _("given")
     if letter == _REFUSED:
         return _("not given")
-    return _("not answered (counts as not given)")
+    return _("not answered")
+
+
+def _now_line(state: PurposeState, child: str) -> str:
+    """What applies to this child now, and why; it never contradicts the parent's answer."""
+    child = esc(child)
+    if state.effective and state.own:
+        return _("Now: photos of {child} allowed (you gave consent).").format(child=child)
+    if state.effective:
+        return _(
+            "Now: photos of {child} allowed, because another parent gave consent and nobody "
+            "refused."
+        ).format(child=child)
+    if state.refused_by_other:
+        return _("Now: no photos of {child}, because another parent refused.").format(child=child)
+    if state.own is False:
+        return _("Now: no photos of {child} (you refused).").format(child=child)
+    return _("Now: no photos of {child} (nobody has given consent).").format(child=child)
 
 
 def _mark(letter: str) -> str:
@@ -63,24 +80,26 @@ async def form(
         _("<b>Photo consent for {child}</b>").format(child=esc(name)),
         _(
             "Here you decide whether the school may use photos and video of {child}, for each "
-            "purpose. Tap a purpose to change your choice; nothing changes until you confirm."
+            "purpose. No answer counts as no. Tap a purpose to change your choice; nothing "
+            "changes until you confirm."
         ).format(child=esc(name)),
     ]
     rows: list[list[InlineKeyboardButton]] = []
     for index, (purpose, state) in enumerate(zip(school.photo_purposes, states, strict=True)):
         letter = wanted[index]
         label = purpose.label.get(language)
+        saved = _encode([state])
+        choice = _choice_label(saved)
+        if letter != saved:
+            choice = _("{before} → {after} once you confirm").format(
+                before=choice, after=_choice_label(letter)
+            )
         lines += [
             "",
             f"{_mark(letter)} <b>{esc(label)}</b>: {esc(purpose.explanation.get(language))}",
-            _("Your choice: {choice}").format(choice=_choice_label(letter)),
+            _("Your answer: {choice}").format(choice=choice),
+            _now_line(state, name),
         ]
-        if state.refused_by_other:
-            lines.append(
-                _("Another parent has not given consent, so the school uses no photos for this.")
-            )
-        elif state.effective and state.own is not True:
-            lines.append(_("Another parent has given consent, so the school may use photos."))
         flipped = _REFUSED if letter == _GIVEN else _GIVEN
         toggled = wanted[:index] + flipped + wanted[index + 1 :]
         rows.append([context.button(user, f"{_mark(letter)} {label}", "con", child_id, toggled)])

@@ -65,6 +65,10 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
             [context.button(user, _("See my child's data"), "flow", "access")],
             [context.button(user, _("Correct data"), "flow", "correct")],
             [context.button(user, _("Delete data"), "flow", "delete")],
+            [
+                context.button(user, _("Restrict use"), "flow", "restrict"),
+                context.button(user, _("Object"), "flow", "object"),
+            ],
             [context.button(user, _("Photo consent"), "flow", "consent")],
             [context.button(user, _("My requests"), "my")],
         ]

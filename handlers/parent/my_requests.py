@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.case_texts import about_line, event_label, kind_label, status_label
-from bot.domain.cases import Case, NotAllowed, NotPossibleNow
+from bot.domain.cases import Case, Kind, NotAllowed, NotPossibleNow
 from bot.i18n import _, current_language, format_date
 from handlers.callbacks import Callback
 from handlers.context import BotContext
@@ -13,6 +13,17 @@ from handlers.messages import show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from storage.db import from_db
+
+
+def _status(case: Case) -> str:
+    """A photo-consent change took effect when it was confirmed: it has no answer date."""
+    if case.kind == Kind.CONSENT:
+        return _("in effect")
+    return status_label(case.status)
+
+
+def _answer_by(case: Case) -> bool:
+    return case.is_open and case.kind != Kind.CONSENT
 
 
 async def overview(update: Update, context: BotContext, cb: Callback) -> None:
@@ -30,10 +41,10 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
         child = names.get(case.student_id, "")
         lines.append(
             f"• {esc(case.number)} · {kind_label(case.kind)} · {esc(child)} · "
-            f"{status_label(case.status)}"
+            f"{_status(case)}"
             + (
                 " · " + _("answer by {due}").format(due=format_date(case.due))
-                if case.is_open
+                if _answer_by(case)
                 else ""
             )
         )
@@ -56,7 +67,7 @@ def _details(case: Case, context: BotContext) -> list[str]:
     for key, granted in sorted(case.details.get("changes", {}).items()):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
-        what = _("give consent") if granted else _("withdraw consent")
+        what = _("consent given") if granted else _("no consent")
         lines.append(f"• {label}: {what}")
     if case.text:
         lines += [_("Your text:"), f"<blockquote>{esc(case.text)}</blockquote>"]
@@ -85,8 +96,15 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
         lines.append(
             _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}"))
         )
-    lines.append(_("Status: {status}").format(status=status_label(case.status)))
-    if case.is_open:
+    lines.append(_("Status: {status}").format(status=_status(case)))
+    if case.kind == Kind.CONSENT:
+        lines.append(
+            _(
+                "Your change took effect on {date}, when you confirmed it. The teacher has "
+                "been asked to act on it."
+            ).format(date=format_date(case.received_at.astimezone(school.tz).date()))
+        )
+    if _answer_by(case):
         lines.append(
             _("The school will answer by {due} at the latest.").format(
                 due=format_date(case.due, "full")

@@ -161,6 +161,10 @@ def _draft(context: BotContext) -> dict[str, Any] | None:
 def _question(draft: dict[str, Any]) -> str:
     if draft["kind"] == Kind.RECTIFICATION.value:
         return _("Please type what is wrong and what it should be.")
+    if draft["kind"] == Kind.RESTRICTION.value:
+        return _("Please type why the school should restrict the use of this data.")
+    if draft["kind"] == Kind.OBJECTION.value:
+        return _("Please type why you object to this use, given your situation.")
     return _("Please type why you would like this deleted.")
 
 

@@ -39,14 +39,23 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     assert (await _effective(harness, marieke.id, zoe))["website"] is True
 
     await harness.deliver_outbox()
-    assert "changed the photo consent" in james.messages[-1].text
-    assert "School website: given" in james.messages[-1].text
-    assert "Toestemming gegeven voor: Website van de school" in teacher.messages[-1].text
+    assert "changed their photo consent:" in james.messages[-1].text
+    assert "School website: consent given" in james.messages[-1].text
+    alert = teacher.messages[-1].text
+    assert "Taak fototoestemming 2026-0001" in alert
+    assert "Website van de school: toestemming gegeven. Leg de nieuwe toestemming vast" in alert
+    assert "uiterlijk maandag 9 november 2026" in alert  # five school days, not a month
 
     # James refuses: with one refusal the school may not use photos on the website.
     await james.send("/menu")
     seen = await james.tap("Photo consent")
-    assert "Another parent has given consent" in seen.text
+    website_part = seen.text.split("School website")[1].split("\n\n")[0]
+    assert "Your answer: not answered\n" in website_part
+    assert (
+        "Now: photos of Zoë allowed, because another parent gave consent and nobody refused."
+        in website_part
+    )
+    assert "counts as" not in website_part  # one coherent truth, no "counts as no" beside it
     website = next(b for b in seen.buttons if "School website" in b)
     await james.tap(website)
     seen = await james.tap(
@@ -59,19 +68,26 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
     assert (await _effective(harness, marieke.id, zoe))["website"] is False
 
     await harness.deliver_outbox()
-    assert "heeft de fototoestemming gewijzigd" in marieke.messages[-1].text
-    assert "Toestemming ingetrokken voor: Website van de school" in teacher.messages[-1].text
+    assert "heeft zijn of haar fototoestemming gewijzigd" in marieke.messages[-1].text
+    alert = teacher.messages[-1].text
+    assert "Website van de school: toestemming ingetrokken. Gebruik hiervoor geen foto's" in alert
+    assert "haal weg wat al gepubliceerd is" in alert
 
     await marieke.send("/menu")
     seen = await marieke.tap("Fototoestemming")
-    assert "Een andere ouder heeft geen toestemming gegeven" in seen.text
+    website_part = seen.text.split("Website van de school")[1].split("\n\n")[0]
+    assert "Uw antwoord: gegeven\n" in website_part
+    assert "Nu: geen foto's van Zoë, omdat een andere ouder weigerde." in website_part
 
     # Both consent changes are requests the parents can see; they cannot be withdrawn.
     seen = await marieke.send("/menu")
     seen = await marieke.tap("Mijn verzoeken")
-    assert "fototoestemming" in seen.text
+    assert "fototoestemming · Zoë · geldt" in seen.text
+    assert "antwoord uiterlijk" not in seen.text  # a consent change has no answer date
     seen = await marieke.tap(marieke.last_with_buttons().button_texts[0])
     assert "Dit verzoek intrekken" not in seen.buttons
+    assert "Uw wijziging geldt sinds 2 november 2026" in seen.text
+    assert "uiterlijk" not in seen.text and "december" not in seen.text
 
 
 async def test_reviewing_without_changes_and_the_ledger_is_append_only(

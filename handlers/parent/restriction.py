@@ -1,0 +1,109 @@
+"""Restricting the use of data (AVG art. 18) and objecting to it (art. 21).
+
+Both work like a correction: pick the child, the kind of data from the school's register,
+write the reason, check the summary and send. The request goes to the director and has
+the usual one-month deadline.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, Update
+
+from bot.domain.accounts import Profile
+from bot.domain.cases import Kind
+from bot.i18n import _, current_language
+from handlers.callbacks import Callback
+from handlers.context import BotContext
+from handlers.messages import show
+from handlers.parent.common import for_child
+from handlers.parent.requests import _ask_text, _start_draft
+from handlers.render import esc
+from storage.people import Student
+
+
+def _explanation(kind: Kind) -> str:
+    if kind == Kind.RESTRICTION:
+        return _(
+            "You can ask the school to restrict the use of data (AVG art. 18): the school "
+            "keeps it but does not otherwise use it. This applies while the school checks "
+            "data you say is wrong or decides on your objection, when the use is unlawful "
+            "but you want the data kept, or when the school no longer needs it but you do, "
+            "for a legal claim."
+        )
+    return _(
+        "You can object to the school's use of data because of your particular situation "
+        "(AVG art. 21). The school then stops, unless it has compelling grounds that "
+        "outweigh your interests. Data the school must process by law, such as reporting "
+        "absence to the school attendance officer, is not covered."
+    )
+
+
+async def _categories(
+    update: Update, context: BotContext, profile: Profile, child: Student, kind: Kind
+) -> None:
+    school = context.services.school_by_id[child.school_id]
+    language = current_language()
+    user = profile.telegram_user_id
+    action = "rescat" if kind == Kind.RESTRICTION else "objcat"
+    rows: list[list[InlineKeyboardButton]] = [
+        [context.button(user, c.label.get(language), action, child.id, c.key)]
+        for c in school.categories
+    ]
+    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    heading = (
+        _("<b>Restrict the use of data about {child}</b>")
+        if kind == Kind.RESTRICTION
+        else _("<b>Object to the use of data about {child}</b>")
+    )
+    await show(
+        update,
+        context,
+        heading.format(child=esc(child.first_name))
+        + "\n\n"
+        + _explanation(kind)
+        + "\n\n"
+        + _("Which data is it about?"),
+        rows,
+    )
+
+
+async def _text(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student, kind: Kind
+) -> None:
+    school = context.services.school_by_id[child.school_id]
+    category = school.category(cb.args[1]) if len(cb.args) > 1 else None
+    if category is None:
+        await _categories(update, context, profile, child, kind)
+        return
+    _start_draft(
+        context, {"kind": kind.value, "student": child.id, "details": {"category": category.key}}
+    )
+    await _ask_text(update, context, child)
+
+
+@for_child
+async def restriction_categories(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
+    await _categories(update, context, profile, child, Kind.RESTRICTION)
+
+
+@for_child
+async def restriction_text(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
+    await _text(update, context, cb, profile, child, Kind.RESTRICTION)
+
+
+@for_child
+async def objection_categories(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
+    await _categories(update, context, profile, child, Kind.OBJECTION)
+
+
+@for_child
+async def objection_text(
+    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+) -> None:
+    await _text(update, context, cb, profile, child, Kind.OBJECTION)

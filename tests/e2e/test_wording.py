@@ -1,0 +1,50 @@
+"""What parents read says one coherent thing and names the law it relies on."""
+
+from __future__ import annotations
+
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import linked_parent
+
+
+async def test_photos_are_not_shared_with_nobody_and_forgetme_names_the_law(
+    harness: Harness,
+) -> None:
+    anouk = await linked_parent(harness, 5003, "Anouk Smit", "en")
+    seen = await anouk.tap("See my child's data")
+    photos = seen.text.split("Photos and videos\n")[1].split("\n\n")[0]
+    assert "nobody outside the school" not in photos
+    assert "Shared with: only with your consent, for the purposes you chose" in photos
+    assert "School website, Newsletter, School guide, Social media" in photos
+    assert "Some of these are public" in photos
+    # Other data the school keeps to itself still says so.
+    assert "Shared with: nobody outside the school" in seen.text
+
+    seen = await anouk.send("/forgetme")
+    assert "AVG art. 17" in seen.text and "art. 17(3)" in seen.text
+    assert "photo-consent choices remain in force" in seen.text
+    assert "as the law requires" not in seen.text
+
+    seen = await anouk.send("/privacy")
+    assert "Privacy officer (data protection officer, DPO)" in seen.text
+    assert "Head teacher:" in seen.text
+    assert "(AVG art. 18)" in seen.text and "(art. 21)" in seen.text
+
+
+async def test_one_parent_consent_form_in_dutch(harness: Harness) -> None:
+    inge = await linked_parent(harness, 5002, "Inge Mulder", "nl")
+    seen = await inge.tap("Fototoestemming")
+    website = seen.text.split("Website van de school")[1].split("\n\n")[0]
+    assert "Uw antwoord: niet beantwoord\n" in website
+    assert "Nu: geen foto's van Sem (nog niemand gaf toestemming)." in website
+    seen = await inge.tap(next(b for b in seen.buttons if "Website" in b))
+    website = seen.text.split("Website van de school")[1].split("\n\n")[0]
+    assert "Uw antwoord: niet beantwoord → gegeven zodra u bevestigt" in website
+    await inge.tap("Mijn wijzigingen bekijken")
+    await inge.tap("Bevestigen")
+    await inge.send("/menu")
+    seen = await inge.tap("Fototoestemming")
+    website = seen.text.split("Website van de school")[1].split("\n\n")[0]
+    assert "Uw antwoord: gegeven\nNu: foto's van Sem toegestaan (u gaf toestemming)." in website
+    seen = await inge.send("/privacy")
+    assert "Privacyfunctionaris (functionaris gegevensbescherming, FG)" in seen.text
+    assert "leraar" not in seen.text.lower()
