@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.check import run_check
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, count
 from bot.progress import Progress
 from bot.schools.config import load_schools
 from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
@@ -298,7 +298,7 @@ async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
     print(
         f"Roster imported for {school.slug}: {summary.added} added, {summary.updated} updated, "
         f"{summary.left} marked as left, {summary.unchanged} unchanged; "
-        f"{summary.guardians} guardians."
+        f"{count(summary.guardians, 'guardian')}."
     )
 
 
@@ -399,7 +399,7 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
             f"{target}: cannot write ({exc.strerror or exc}); the {len(letters)} codes just "
             f"issued {where}"
         ) from None
-    print(f"{len(letters)} codes issued; written to {' and '.join(written)}.")
+    print(f"{count(len(letters), 'code')} issued; written to {' and '.join(written)}.")
 
 
 async def _staff_invite(settings: Settings, args: argparse.Namespace) -> None:

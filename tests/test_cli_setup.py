@@ -418,3 +418,15 @@ def test_a_full_disk_while_writing_letters_says_what_to_do(
     assert code == 1
     assert _one_line(err).endswith("codes just issued are only in letters.csv")
     assert (env / "letters.csv").exists() and not (env / "letters.pdf").exists()
+
+
+def test_one_is_singular(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (env / "one.csv").write_text(
+        "student_id,first_name,last_name,birth_date,group,guardian_id,guardian_name,"
+        "guardian_email,guardian_language\nL1,Ayşe,Yılmaz,14-2-2020,3,O1,Fatma Yılmaz,,nl\n"
+    )
+    _run(capsys, "init")
+    code, out, _ = _run(capsys, "import-roster", "one.csv", "--school", "cbs-klimop")
+    assert code == 0 and out.rstrip().endswith("; 1 guardian.")
+    code, out, _ = _run(capsys, "invites", "--school", "cbs-klimop", "--out", "letters.pdf")
+    assert code == 0 and out == "1 code issued; written to letters.pdf.\n"
