@@ -23,21 +23,19 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.i18n import gettext, use_language
-from bot.jobs import housekeeping
+from bot.jobs import housekeeping, scheduled
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
-from handlers import account, fallback, gate, router
+from handlers import account, gate, private, router
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication, BotContext
 from handlers.errors import on_error
+from handlers.intake import Intake
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
-from handlers.staff import consents
-from handlers.update_processor import ChatOrderedProcessor
-from storage import processed_updates
-from storage.db import to_db
+from handlers.staff import consents, digest
 
 log = logging.getLogger(__name__)
 
@@ -45,30 +43,32 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 OUTBOX_INTERVAL = 5
+SCHEDULE_INTERVAL = 60
+CONCURRENT_UPDATES = 64
+# Handlers, the outbox and jobs share the connection pool; long polling has its own.
+SPARE_CONNECTIONS = 16
 
 
 def build_application(
     services: Services,
     *,
-    persistence_interval: float = 2,
     on_update_done: Callable[[int], None] | None = None,
     rate_limit: bool = True,
+    schedule: bool = True,
+    concurrency: int = CONCURRENT_UPDATES,
 ) -> BotApplication:
     settings = services.settings
     if settings.bot_token is None:
         raise ValueError("no bot token")
-
-    async def claim(update_id: int) -> bool:
-        async with services.db.transaction() as conn:
-            return await processed_updates.claim(conn, update_id, to_db(services.clock.now()))
-
+    persistence = SqlitePersistence(services.db, services.cipher)
     builder = (
         ApplicationBuilder()
         .token(settings.bot_token.get_secret_value())
         .base_url(f"{settings.api_base_url}/bot")
         .base_file_url(f"{settings.api_base_url}/file/bot")
-        # Updates run concurrently across chats; they should not queue for one connection.
-        .connection_pool_size(16)
+        # Updates come through our own intake (handlers.intake), not PTB's Updater.
+        .updater(None)
+        .connection_pool_size(concurrency + SPARE_CONNECTIONS)
         .context_types(ContextTypes(context=BotContext))
         .defaults(
             Defaults(
@@ -76,8 +76,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .persistence(SqlitePersistence(services.db, services.cipher, persistence_interval))
-        .concurrent_updates(ChatOrderedProcessor(claim, on_done=on_update_done))
+        .persistence(persistence)
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=0))  # type: ignore[arg-type]
@@ -85,6 +84,15 @@ def build_application(
     application.bot_data["services"] = services
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
     register_handlers(application)
+    application.bot_data["intake"] = Intake(
+        application,
+        services.db,
+        services.cipher,
+        services.clock,
+        persistence,
+        concurrency=concurrency,
+        on_done=on_update_done,
+    )
 
     dispatcher = Dispatcher(
         services.db, services.cipher, services.clock, TelegramSender(application.bot)
@@ -105,6 +113,20 @@ def build_application(
 
     job_queue.run_repeating(tidy, interval=timedelta(hours=6), first=10, name="housekeeping")
 
+    async def scheduled_work(_context: BotContext) -> None:
+        queued = await scheduled.run_due(
+            services.db, services.keys, services.cipher, services.clock, services.school_by_id
+        )
+        if queued:
+            await dispatcher.run_once()
+
+    # Reminders, digests, reports and retention: due times are read from the database and
+    # the clock, so this wake-up (also right after start) makes up anything missed.
+    if schedule:
+        job_queue.run_repeating(
+            scheduled_work, interval=SCHEDULE_INTERVAL, first=3, name="scheduled"
+        )
+
     def kick() -> None:
         job_queue.run_once(deliver, 0, name="outbox-now")
 
@@ -112,8 +134,16 @@ def build_application(
     return application
 
 
+def intake_of(app: BotApplication) -> Intake:
+    """The intake that fetches and hands out this application's updates."""
+    intake: Intake = app.bot_data["intake"]
+    return intake
+
+
 def register_handlers(app: BotApplication) -> None:
-    # Before anything else: the reader's language (group -2), then the button check (-1).
+    # First of all: only private chats (group -3); nothing of a group is handled or stored.
+    app.add_handler(TypeHandler(Update, private.only_private_chats), group=-3)
+    # Then the reader's language (group -2), then the button check (-1).
     app.add_handler(TypeHandler(Update, gate.set_locale), group=-2)
     app.add_handler(TypeHandler(Update, gate.check_button), group=-1)
 
@@ -125,14 +155,15 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
     app.add_handler(CommandHandler("cancel", requests.cancel))
-    # Staff: who may not appear in photos, per group and purpose.
+    # Staff: who may not appear in photos, per group and purpose; the head teacher's digest.
     app.add_handler(CommandHandler("consents", consents.consents_command))
+    app.add_handler(CommandHandler("digest", digest.digest_command))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
-    # Typed answers to a request's question; anything else gets a short hint.
-    app.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, requests.text_typed))
-    # Whatever is left: a photo, a sticker, an unknown command, text out of place.
-    app.add_handler(MessageHandler(filters.ALL, fallback.unexpected))
+    # Whatever is left: typed answers to a request's question (an unknown command there
+    # keeps the question open); a photo, a sticker, an unknown command or text out of place
+    # gets a short hint (handlers.fallback).
+    app.add_handler(MessageHandler(filters.ALL, requests.text_typed))
 
     app.add_error_handler(on_error)
 

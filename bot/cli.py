@@ -11,10 +11,9 @@ import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from bot.check import run_check
 from bot.errors import UserFacingError, count
@@ -29,9 +28,6 @@ from bot.settings import Settings, load_settings
 from storage import bot_state
 from storage.db import DatabaseUnavailable, describe_error
 from storage.migrations import schema_version
-
-if TYPE_CHECKING:
-    from telegram.ext import Application
 
 # The Telegram, HTTP and PDF libraries are imported by the commands that use them, so
 # that every other command (and every error) answers at once.
@@ -468,15 +464,12 @@ async def _bot_api_problem(base_url: str, token: str) -> tuple[bool, str | None]
     )
 
 
-async def _heartbeat(
-    services: Services, application: Application[Any, Any, Any, Any, Any, Any]
-) -> None:
+async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
     """While the bot polls and its database takes a write, touch the health file."""
     path = services.settings.health_file
     while True:
         try:
-            polling = application.updater is not None and application.updater.running
-            if polling:
+            if polling():
                 # A real write (a timestamp, nothing personal) proves the disk takes one.
                 async with services.db.transaction() as conn:
                     await bot_state.save(
@@ -491,7 +484,7 @@ async def _heartbeat(
 async def _run(settings: Settings) -> None:
     from telegram.error import NetworkError, TelegramError
 
-    from bot.app import build_application, publish_commands
+    from bot.app import build_application, intake_of, publish_commands
 
     if settings.bot_token is None:
         raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
@@ -517,18 +510,25 @@ async def _run(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+        intake = intake_of(application)
         heartbeat: asyncio.Task[None] | None = None
         try:
             await publish_commands(application)
-            assert application.updater is not None
-            await application.updater.start_polling(allowed_updates=["message", "callback_query"])
             await application.start()
-            heartbeat = asyncio.create_task(_heartbeat(services, application))
+            await intake.start()
+            heartbeat = asyncio.create_task(
+                _heartbeat(services, lambda: intake.running and not intake.failed.is_set())
+            )
             log.info("bot is running as @%s", application.bot.username)
-            await stop.wait()
+            waits = [asyncio.create_task(stop.wait()), asyncio.create_task(intake.failed.wait())]
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            for task in waits:
+                task.cancel()
             log.info("stopping")
-            await application.updater.stop()
+            await intake.stop()
             await application.stop()
+            if intake.failed.is_set():
+                raise UserFacingError("the bot token was refused by the Bot API")
         finally:
             if heartbeat is not None:
                 heartbeat.cancel()

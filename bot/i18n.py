@@ -10,7 +10,7 @@ import gettext as _gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -102,6 +102,13 @@ def suggest_language(telegram_code: str | None, fallback: Language = DEFAULT_LAN
 
 def format_date(value: date, fmt: Literal["short", "medium", "long", "full"] = "long") -> str:
     return babel_dates.format_date(value, fmt, locale=BABEL_LOCALES[_language.get()])
+
+
+def format_time(value: datetime, tz: tzinfo) -> str:
+    """The local time of day: 07:30 in both languages."""
+    return babel_dates.format_time(
+        value, "HH:mm", tzinfo=tz, locale=BABEL_LOCALES[_language.get()]
+    )
 
 
 def format_number(value: int) -> str:

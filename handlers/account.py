@@ -131,14 +131,15 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
 
 async def forget_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    assert query is not None and update.effective_chat is not None
-    decoded = context.codec.decode(query.from_user.id, query.data or "")
+    assert query is not None
+    user_id = query.from_user.id  # also the id of their private chat
+    decoded = context.codec.decode(user_id, query.data or "")
     if decoded is None or decoded.args != ("yes",):
         await show(update, context, _("Nothing was changed. Your account stays linked."))
         return
-    await context.services.accounts.forget(query.from_user.id, update.effective_chat.id)
-    context.application.drop_user_data(query.from_user.id)
-    context.application.drop_chat_data(update.effective_chat.id)
+    await context.services.accounts.forget(user_id, user_id)
+    context.application.drop_user_data(user_id)
+    context.application.drop_chat_data(user_id)
     await show(
         update,
         context,

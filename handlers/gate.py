@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import _, set_language, suggest_language
@@ -12,6 +15,8 @@ from handlers.messages import is_live
 from handlers.parent.common import AWAITING
 from handlers.parent.menu import send_menu
 
+log = logging.getLogger(__name__)
+
 
 async def set_locale(update: Update, context: BotContext) -> None:
     user = update.effective_user
@@ -19,6 +24,18 @@ async def set_locale(update: Update, context: BotContext) -> None:
         return
     stored = await context.services.accounts.language(user.id)
     set_language(stored or suggest_language(user.language_code))
+
+
+async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a tapped button. A query Telegram no longer takes (handled late, after a
+    backlog, or again after a crash) is not a reason to leave the tap itself unhandled."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        message = exc.message.lower()
+        if "query is too old" not in message and "query id is invalid" not in message:
+            raise
+        log.info("callback query could no longer be answered")
 
 
 async def check_button(update: Update, context: BotContext) -> None:
@@ -39,11 +56,11 @@ async def check_button(update: Update, context: BotContext) -> None:
     elif not isinstance(message, Message) or not is_live(context, message.message_id):
         reason = "stale"
     else:
-        await query.answer()
+        await answer(query)
         if context.user_data:
             context.user_data.pop(AWAITING, None)
         return
-    await query.answer(_("This button no longer works."))
+    await answer(query, _("This button no longer works."))
     await context.services.accounts.note_refused_button(query.from_user.id, reason)
     await send_menu(update, context)
     raise ApplicationHandlerStop

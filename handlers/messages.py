@@ -3,6 +3,8 @@ message carrying the newest keyboard remembered so older keyboards can be refuse
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -13,12 +15,42 @@ from handlers.context import BotContext
 from handlers.render import split_html
 
 LIVE_MESSAGE = "live_message"
+LIVE_SHOWS = "live_shows"
+"""A digest of what the live message shows (text and keyboard), to never edit it into
+the same thing: Telegram refuses that ("message is not modified")."""
 
 Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 
 
 def _markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(keyboard) if keyboard else None
+
+
+def _digest(text: str, keyboard: Keyboard | None) -> str:
+    markup = _markup(keyboard)
+    shown = json.dumps([text, markup.to_dict() if markup else None], sort_keys=True)
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def _remember(context: BotContext, message_id: int, text: str, keyboard: Keyboard | None) -> None:
+    if context.chat_data is None:
+        return
+    if keyboard:
+        context.chat_data[LIVE_MESSAGE] = message_id
+        context.chat_data[LIVE_SHOWS] = _digest(text, keyboard)
+    elif context.chat_data.get(LIVE_MESSAGE) == message_id:
+        context.chat_data.pop(LIVE_MESSAGE, None)
+        context.chat_data.pop(LIVE_SHOWS, None)
+
+
+def _already_shows(
+    context: BotContext, message: Message, text: str, keyboard: Keyboard | None
+) -> bool:
+    """Whether the message shows this already: as we last drew it, or (for a message we do
+    not track) as the tapped button's message showed it."""
+    if is_live(context, message.message_id) and context.chat_data is not None:
+        return context.chat_data.get(LIVE_SHOWS) == _digest(text, keyboard)
+    return message.text_html == text and message.reply_markup == _markup(keyboard)
 
 
 async def send(
@@ -37,8 +69,8 @@ async def send(
             reply_markup=_markup(keyboard) if last else None,
         )
     assert message is not None
-    if keyboard and context.chat_data is not None:
-        context.chat_data[LIVE_MESSAGE] = message.message_id
+    if keyboard:
+        _remember(context, message.message_id, parts[-1], keyboard)
     return message
 
 
@@ -51,6 +83,8 @@ async def show(
     if not isinstance(message, Message) or len(split_html(text)) > 1:
         await send(update, context, text, keyboard)
         return
+    if _already_shows(context, message, text, keyboard):
+        return  # a double tap: the callback is answered (handlers.gate), nothing to edit
     try:
         await message.edit_text(
             text,
@@ -58,14 +92,11 @@ async def show(
             reply_markup=_markup(keyboard),
         )
     except BadRequest as exc:
+        # Possible only when an update is handled again after a crash, before what it had
+        # drawn was saved.
         if "not modified" not in exc.message:
             raise
-    if keyboard and context.chat_data is not None:
-        context.chat_data[LIVE_MESSAGE] = message.message_id
-    elif (
-        context.chat_data is not None and context.chat_data.get(LIVE_MESSAGE) == message.message_id
-    ):
-        context.chat_data.pop(LIVE_MESSAGE, None)
+    _remember(context, message.message_id, text, keyboard)
 
 
 def is_live(context: BotContext, message_id: int) -> bool:

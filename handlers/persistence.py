@@ -1,48 +1,101 @@
-"""PTB persistence in SQLite: user data, chat data and conversation states, encrypted."""
+"""PTB persistence in SQLite: user data, chat data and conversation states, encrypted.
+
+State is written when the update that changed it is done, in the same transaction that
+removes the update from the inbox (handlers.intake), and only the state of the person that
+update came from: another chat's update still running never has half its changes saved.
+PTB's own interval writes are not used.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot.security.crypto import Cipher, DecryptionError
 from storage import bot_state
-from storage.db import Database
+from storage.db import Connection, Database
 
 log = logging.getLogger(__name__)
 
 Data = dict[str, Any]
 
+# PTB wants an interval; its timer only writes what the intake already wrote.
+_UNUSED_INTERVAL = 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    kind: str
+    key: str
+    value: str | None
+    """The JSON text to store, or None to delete."""
+
 
 class SqlitePersistence(BasePersistence[Data, Data, Data]):
-    def __init__(self, db: Database, cipher: Cipher, update_interval: float = 2) -> None:
+    def __init__(self, db: Database, cipher: Cipher) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
-            update_interval=update_interval,
+            update_interval=_UNUSED_INTERVAL,
         )
         self._db = db
         self._cipher = cipher
+        self._written: dict[tuple[str, str], str] = {}
 
-    def _seal(self, kind: str, key: str, value: object) -> bytes:
-        return self._cipher.encrypt(json.dumps(value).encode(), f"bot_state:{kind}:{key}")
+    def _seal(self, kind: str, key: str, value: str) -> bytes:
+        return self._cipher.encrypt(value.encode(), f"bot_state:{kind}:{key}")
 
     async def _load(self, kind: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for key, blob in (await bot_state.load(self._db.reader, kind)).items():
             try:
-                found[key] = json.loads(self._cipher.decrypt(blob, f"bot_state:{kind}:{key}"))
+                text = self._cipher.decrypt(blob, f"bot_state:{kind}:{key}").decode()
+                found[key] = json.loads(text)
             except (DecryptionError, ValueError):
                 log.warning("dropping unreadable %s state", kind)
+                continue
+            self._written[(kind, key)] = text
         return found
 
-    async def _save(self, kind: str, key: str, value: object | None) -> None:
-        blob = None if value is None or value == {} else self._seal(kind, key, value)
-        async with self._db.transaction() as conn:
-            await bot_state.save(conn, kind, key, blob)
+    # --- written by the intake -----------------------------------------------------------
+
+    def changes_for(
+        self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int
+    ) -> list[StateChange]:
+        """What differs from the stored state of this person (private chat id == user id)."""
+        current: list[tuple[str, str, object]] = [
+            ("user", str(user_id), application.user_data.get(user_id)),
+            ("chat", str(user_id), application.chat_data.get(user_id)),
+        ]
+        key = f"{user_id}:{user_id}"
+        for name, states in application._conversation_handler_conversations.items():
+            current.append((f"conversation:{name}", key, states.get((user_id, user_id))))
+        changes = []
+        for kind, name, value in current:
+            text = None if value is None or value == {} else json.dumps(value, sort_keys=True)
+            if text != self._written.get((kind, name)):
+                changes.append(StateChange(kind, name, text))
+        return changes
+
+    async def write(self, conn: Connection, changes: list[StateChange]) -> None:
+        for change in changes:
+            blob = (
+                None if change.value is None else self._seal(change.kind, change.key, change.value)
+            )
+            await bot_state.save(conn, change.kind, change.key, blob)
+
+    def committed(self, changes: list[StateChange]) -> None:
+        for change in changes:
+            if change.value is None:
+                self._written.pop((change.kind, change.key), None)
+            else:
+                self._written[(change.kind, change.key)] = change.value
+
+    # --- BasePersistence -----------------------------------------------------------------
 
     async def get_user_data(self) -> dict[int, Data]:
         return {int(k): v for k, v in (await self._load("user")).items()}
@@ -63,13 +116,13 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        await self._save(f"conversation:{name}", ":".join(map(str, key)), new_state)
+        pass
 
     async def update_user_data(self, user_id: int, data: Data) -> None:
-        await self._save("user", str(user_id), data)
+        pass
 
     async def update_chat_data(self, chat_id: int, data: Data) -> None:
-        await self._save("chat", str(chat_id), data)
+        pass
 
     async def update_bot_data(self, data: Data) -> None:
         pass
@@ -78,10 +131,10 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         pass
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._save("chat", str(chat_id), None)
+        pass
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._save("user", str(user_id), None)
+        pass
 
     async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
         pass

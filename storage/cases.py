@@ -73,27 +73,36 @@ async def insert(
     assignee_role: str,
     assignee_staff_id: int | None,
     details: str,
+    idempotency_key: str | None = None,
 ) -> int:
+    columns = [
+        ("school_id", school_id),
+        ("year", year),
+        ("seq", seq),
+        ("kind", kind),
+        ("status", "submitted"),
+        ("student_id", student_id),
+        ("guardian_id", guardian_id),
+        ("received_at", received_at),
+        ("due_on", due_on),
+        ("assignee_role", assignee_role),
+        ("assignee_staff_id", assignee_staff_id),
+        ("details", details),
+    ]
+    if idempotency_key is not None:
+        columns.append(("idempotency_key", idempotency_key))
     cursor = await conn.execute(
-        "INSERT INTO cases (school_id, year, seq, kind, status, student_id, guardian_id, "
-        "received_at, due_on, assignee_role, assignee_staff_id, details) "
-        "VALUES (?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?)",
-        (
-            school_id,
-            year,
-            seq,
-            kind,
-            student_id,
-            guardian_id,
-            received_at,
-            due_on,
-            assignee_role,
-            assignee_staff_id,
-            details,
-        ),
+        f"INSERT INTO cases ({', '.join(c for c, _ in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})",
+        [v for _, v in columns],
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+async def by_idempotency_key(conn: Connection, key: str) -> CaseRow | None:
+    row = await fetch_one(conn, _SELECT + "WHERE idempotency_key = ?", (key,))
+    return _row(row) if row else None
 
 
 async def set_free_text(conn: Connection, case_id: int, blob: bytes | None) -> None:

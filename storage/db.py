@@ -25,6 +25,8 @@ _PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # Deleted content is overwritten, not left in free pages of the file.
+    "PRAGMA secure_delete=ON",
 )
 
 
@@ -164,6 +166,14 @@ class Database:
                 raise
             else:
                 await self._writer.commit()
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database and empty it, so erased rows leave no old copies
+        in the -wal file (secure_delete overwrites them in the database file itself)."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._lock:
+            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @property
     def reader(self) -> Connection:

@@ -7,6 +7,7 @@ timeline and an audit event, and queues the notifications, all in one unit of wo
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -67,7 +68,7 @@ class NotPossibleNow(Exception):
 
 
 class InvalidText(ValueError):
-    """Free text that is empty once cleaned, or longer than MAX_TEXT."""
+    """Free text that is empty, holds control characters, or is longer than MAX_TEXT."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +117,42 @@ def case_number(year: int, seq: int) -> str:
     return f"{year}-{seq:04d}"
 
 
+class TextProblem(StrEnum):
+    EMPTY = "empty"
+    """Nothing but spaces and invisible characters (such as U+200B or U+FEFF)."""
+    TOO_LONG = "too_long"
+    CONTROL = "control"
+    """Control characters (such as NUL) that cannot be kept: refused, never removed silently."""
+
+
+_KEPT_CONTROLS = frozenset("\n\t")
+_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
 def clean_text(text: str) -> str:
-    """What a parent typed, without control characters (newlines and tabs stay)."""
-    kept = "".join(ch for ch in text if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127))
-    return kept.strip()
+    """What a parent typed with its line breaks normalised and the spaces around it
+    removed; nothing inside it is changed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def text_problem(text: str) -> TextProblem | None:
+    """Why a request's text cannot be taken as typed, or None when it can."""
+    cleaned = clean_text(text)
+    if any(unicodedata.category(c) == "Cc" and c not in _KEPT_CONTROLS for c in cleaned):
+        return TextProblem.CONTROL
+    if all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in cleaned):
+        return TextProblem.EMPTY
+    if len(cleaned) > MAX_TEXT:
+        return TextProblem.TOO_LONG
+    return None
 
 
 def valid_text(text: str) -> str:
-    """The cleaned text, or InvalidText: a request's text is never silently cut."""
-    cleaned = clean_text(text)
-    if not cleaned or len(cleaned) > MAX_TEXT:
-        raise InvalidText(f"text of {len(cleaned)} characters")
-    return cleaned
+    """The cleaned text, or InvalidText: a request's text is never silently cut or changed."""
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidText(problem.value)
+    return clean_text(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,8 +254,17 @@ class Cases:
         kind: Kind,
         details: dict[str, Any],
         text: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Case:
-        """Submit a case inside the caller's unit of work (consent changes use this)."""
+        """Submit a case inside the caller's unit of work (consent changes use this).
+
+        With an idempotency key that a case already carries, that case is returned and
+        nothing is written: a request confirmed twice (a double tap, or again after a
+        crash) is one case."""
+        if idempotency_key is not None:
+            existing = await self.by_key(conn, actor, idempotency_key)
+            if existing is not None:
+                return existing
         guardian_id = await self.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
         assert student is not None
@@ -252,6 +286,7 @@ class Cases:
             assignee_role=role,
             assignee_staff_id=assignee,
             details=json.dumps(details, sort_keys=True),
+            idempotency_key=idempotency_key,
         )
         if text is not None:
             blob = self._cipher.encrypt_text(valid_text(text), self._text_context(case_id))
@@ -306,13 +341,32 @@ class Cases:
         kind: Kind,
         details: dict[str, Any],
         text: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Case:
         async with self._db.transaction() as conn:
             case = await self.create_in(
-                conn, actor, student_id=student_id, kind=kind, details=details, text=text
+                conn,
+                actor,
+                student_id=student_id,
+                kind=kind,
+                details=details,
+                text=text,
+                idempotency_key=idempotency_key,
             )
         self.kick()
         return case
+
+    async def by_key(self, conn: Connection, actor: Actor, key: str) -> Case | None:
+        row = await cases.by_idempotency_key(conn, key)
+        if row is None:
+            return None
+        if row.guardian_id not in actor.guardian_ids:
+            raise NotAllowed("idempotency key of another account")
+        return self._case(row)
+
+    async def submitted_with(self, actor: Actor, idempotency_key: str) -> Case | None:
+        """The case this account submitted under the key, if any."""
+        return await self.by_key(self._db.reader, actor, idempotency_key)
 
     async def visible_to(self, actor: Actor) -> list[Case]:
         rows = await cases.for_guardians(self._db.reader, list(actor.guardian_ids))

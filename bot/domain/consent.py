@@ -86,11 +86,22 @@ class Consents:
         return await self._states(conn, guardian_id, student_id, self._schools[student.school_id])
 
     async def change(
-        self, actor: Actor, student_id: int, wanted: dict[str, bool]
+        self,
+        actor: Actor,
+        student_id: int,
+        wanted: dict[str, bool],
+        *,
+        idempotency_key: str | None = None,
     ) -> ConsentChange:
-        """Record the parent's choices that differ from what they chose before."""
+        """Record the parent's choices that differ from what they chose before. The same
+        confirmation again (same key: a double tap, or after a crash) records nothing and
+        returns the change it made."""
         now = self._clock.now()
         async with self._db.transaction() as conn:
+            if idempotency_key is not None:
+                earlier = await self._cases.by_key(conn, actor, idempotency_key)
+                if earlier is not None:
+                    return ConsentChange(dict(earlier.details.get("changes", {})), earlier)
             guardian_id = await self._cases.guardian_for(conn, actor, student_id)
             student = await people.student(conn, student_id)
             assert student is not None
@@ -128,6 +139,7 @@ class Consents:
                     "effective": effective_now,
                     "effective_before": effective_before,
                 },
+                idempotency_key=idempotency_key,
             )
             for key, granted in sorted(changes.items()):
                 await consents.append(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.markup import split_html
 from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
 from storage.db import Connection, Database, to_db
@@ -70,18 +71,23 @@ async def enqueue(
     school_id: int | None,
     case_id: int | None = None,
 ) -> str:
-    """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work."""
-    ref = secrets.token_hex(8)
-    await outbox.add(
-        conn,
-        ref=ref,
-        school_id=school_id,
-        chat_id=chat_id,
-        case_id=case_id,
-        body=cipher.encrypt_text(text, _context(ref)),
-        at=to_db(now),
-    )
-    return ref
+    """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
+    longer than Telegram allows becomes several messages, split at line breaks, in order.
+    Returns the reference of the first."""
+    refs = []
+    for part in split_html(text):
+        ref = secrets.token_hex(8)
+        await outbox.add(
+            conn,
+            ref=ref,
+            school_id=school_id,
+            chat_id=chat_id,
+            case_id=case_id,
+            body=cipher.encrypt_text(part, _context(ref)),
+            at=to_db(now),
+        )
+        refs.append(ref)
+    return refs[0]
 
 
 class Dispatcher:

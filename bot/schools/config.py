@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import tomllib
 from datetime import date
+from datetime import time as dt_time
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -95,6 +96,27 @@ class DataCategory(_Model):
     """Used only for the photo purposes parents consent to (some are public)."""
 
 
+class Retention(_Model):
+    """How long the bot keeps its own data; the defaults follow the school's statement."""
+
+    closed_case_text_months: int = Field(default=12, ge=1, le=120)
+    delivered_message_days: int = Field(default=30, ge=1, le=3650)
+    undeliverable_message_days: int = Field(default=90, ge=1, le=3650)
+    ended_invitation_days: int = Field(default=30, ge=1, le=3650)
+    left_pupil_years: int = Field(default=2, ge=1, le=20)
+
+
+class Schedule(_Model):
+    """When scheduled messages go out, in the school's time zone."""
+
+    digest: Literal["school_days", "weekly", "off"] = "school_days"
+    digest_time: dt_time = dt_time(7, 30)
+    report: Literal["weekly", "off"] = "weekly"
+    report_time: dt_time = dt_time(8, 0)
+    reminder_time: dt_time = dt_time(8, 0)
+    retention_time: dt_time = dt_time(3, 15)
+
+
 def _unique(items: list[_Model], field: str, what: str) -> list[str]:
     seen: set[str] = set()
     problems: list[str] = []
@@ -127,6 +149,8 @@ class SchoolConfig(_Model):
     ) = None
     logo: Path | None = None
     """A PNG or JPEG for the letters; a relative path is relative to the config file."""
+    retention: Retention = Field(default_factory=Retention)
+    schedule: Schedule = Field(default_factory=Schedule)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:

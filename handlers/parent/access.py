@@ -12,7 +12,7 @@ from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import show
-from handlers.parent.common import actor, for_child, submitted_text
+from handlers.parent.common import actor, case_key, for_child, new_key, submitted_text
 from handlers.render import esc
 from storage import accounts
 from storage.db import from_db
@@ -188,7 +188,7 @@ async def confirm_request(
             system=esc(school.administration_system),
         ),
         [
-            [context.button(user, _("Send request"), "accok", child.id)],
+            [context.button(user, _("Send request"), "accok", child.id, new_key())],
             [context.button(user, _("Cancel"), "menu")],
         ],
     )
@@ -198,7 +198,12 @@ async def confirm_request(
 async def submit_request(
     update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
 ) -> None:
+    key = cb.args[1] if len(cb.args) > 1 else new_key()
     case = await context.services.cases.submit(
-        actor(profile), student_id=child.id, kind=Kind.ACCESS, details={"dossier_copy": True}
+        actor(profile),
+        student_id=child.id,
+        kind=Kind.ACCESS,
+        details={"dossier_copy": True},
+        idempotency_key=case_key(profile, key),
     )
     await show(update, context, *submitted_text(context, profile, case))

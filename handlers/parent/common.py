@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Awaitable, Callable
 
 from telegram import Update
@@ -13,13 +14,37 @@ from bot.domain.cases import Actor, Case
 from bot.i18n import _, format_date
 from handlers.callbacks import Callback
 from handlers.context import BotContext
-from handlers.messages import Keyboard, send
+from handlers.messages import Keyboard, send, show
 from handlers.parent.menu import send_menu
 from handlers.render import esc
 from storage.people import Student
 
 AWAITING = "awaiting_text"
 DRAFT = "draft"
+
+
+def new_key() -> str:
+    """The idempotency key of a request being written: its confirm button carries it."""
+    return secrets.token_hex(8)
+
+
+def case_key(profile: Profile, key: str) -> str:
+    """The key as the case row carries it (unique per account)."""
+    return f"{profile.telegram_user_id}-{key}"
+
+
+async def already_sent(
+    update: Update, context: BotContext, profile: Profile, key: str | None
+) -> bool:
+    """A confirm tapped again (a double tap, or after a restart): the confirmation of the
+    request it sent, shown again; False when that button sent nothing yet."""
+    if not key:
+        return False
+    case = await context.services.cases.submitted_with(actor(profile), case_key(profile, key))
+    if case is None:
+        return False
+    await show(update, context, *submitted_text(context, profile, case))
+    return True
 
 
 def actor(profile: Profile) -> Actor:

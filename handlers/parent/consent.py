@@ -11,7 +11,7 @@ from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import show
-from handlers.parent.common import actor, for_child
+from handlers.parent.common import actor, case_key, for_child, new_key
 from handlers.render import esc
 from storage.people import Student
 
@@ -154,7 +154,7 @@ async def review(
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Confirm"), "conok", child_id, wanted)],
+            [context.button(user, _("Confirm"), "conok", child_id, wanted, new_key())],
             [context.button(user, _("« Change my choices"), "con", child_id, wanted)],
             [context.button(user, _("Cancel"), "menu")],
         ],
@@ -168,7 +168,13 @@ async def confirm(
     services = context.services
     states = await services.consents.states(actor(profile), child.id)
     wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)
-    result = await services.consents.change(actor(profile), child.id, _changes(wanted, states))
+    key = cb.args[2] if len(cb.args) > 2 else new_key()
+    result = await services.consents.change(
+        actor(profile),
+        child.id,
+        _changes(wanted, states),
+        idempotency_key=case_key(profile, key),
+    )
     school = services.school_by_id[child.school_id]
     after = await services.consents.states(actor(profile), child.id)
     language = current_language()

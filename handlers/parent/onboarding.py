@@ -44,8 +44,10 @@ SUGGESTED_LANGUAGE = "suggested_language"
 
 
 def _ids(update: Update) -> tuple[int, int]:
-    assert update.effective_user is not None and update.effective_chat is not None
-    return update.effective_user.id, update.effective_chat.id
+    """The account and the chat to address it by: always the person's private chat, whose
+    id is theirs (never a group's, even if a group update got this far)."""
+    assert update.effective_user is not None
+    return update.effective_user.id, update.effective_user.id
 
 
 def _code_prompt() -> str:

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_texts import about_line, kind_label
-from bot.domain.cases import MAX_TEXT, Kind, clean_text
+from bot.domain.cases import MAX_TEXT, Kind, TextProblem, clean_text, text_problem
 from bot.i18n import _, current_language, format_number
 from handlers import fallback
 from handlers.callbacks import Callback
@@ -18,9 +18,12 @@ from handlers.parent.common import (
     AWAITING,
     DRAFT,
     actor,
+    already_sent,
+    case_key,
     child_of,
     clear_draft,
     for_child,
+    new_key,
     parent,
     submitted_text,
 )
@@ -149,7 +152,7 @@ async def deletion_reason(
 
 def _start_draft(context: BotContext, draft: dict[str, Any]) -> None:
     assert context.user_data is not None
-    context.user_data[DRAFT] = draft
+    context.user_data[DRAFT] = {**draft, "key": new_key()}
     context.user_data[AWAITING] = True
 
 
@@ -208,11 +211,33 @@ async def text_typed(update: Update, context: BotContext) -> None:
     if message.text is None:
         await send(update, context, _("Please type your answer as text."))
         return
+    if message.text.startswith("/"):
+        # Our own commands were taken before this; this one we do not know.
+        await send(
+            update,
+            context,
+            _("That looks like a command I do not know. I am still waiting for your text.")
+            + " "
+            + _question(draft),
+        )
+        return
     text = clean_text(message.text)
-    if not text:
+    problem = text_problem(text)
+    if problem is TextProblem.CONTROL:
+        await send(
+            update,
+            context,
+            _(
+                "Your text contains characters that cannot be stored (control characters, "
+                "for example from copying and pasting). Please type it again without them. "
+                "Nothing has been sent yet."
+            ),
+        )
+        return
+    if problem is TextProblem.EMPTY:
         await send(update, context, _question(draft))
         return
-    if len(text) > MAX_TEXT:
+    if problem is TextProblem.TOO_LONG:
         await send(
             update,
             context,
@@ -253,7 +278,7 @@ async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Send request"), "sub")],
+            [context.button(user, _("Send request"), "sub", draft.setdefault("key", new_key()))],
             [context.button(user, _("Change the text"), "edit")],
             [context.button(user, _("Cancel"), "drop")],
         ],
@@ -291,9 +316,12 @@ async def _gone(update: Update, context: BotContext) -> None:
 
 
 async def submit(update: Update, context: BotContext, cb: Callback) -> None:
+    key = cb.args[0] if cb.args else None
     draft = _draft(context)
-    if draft is None or "text" not in draft:
-        await _gone(update, context)
+    if draft is None or "text" not in draft or (key and draft.get("key") != key):
+        profile = await parent(update, context)
+        if profile is not None and not await already_sent(update, context, profile, key):
+            await _gone(update, context)
         return
     found = await child_of(update, context, draft.get("student"))
     if found is None:
@@ -306,6 +334,7 @@ async def submit(update: Update, context: BotContext, cb: Callback) -> None:
         kind=Kind(draft["kind"]),
         details=draft["details"],
         text=draft["text"],
+        idempotency_key=case_key(profile, draft.setdefault("key", new_key())),
     )
     clear_draft(context)
     await show(update, context, *submitted_text(context, profile, case))

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import build_application, publish_commands
+from bot.app import build_application, intake_of, publish_commands
+from bot.jobs import scheduled
 from bot.jobs.outbox import Dispatcher
 from bot.services import Services
 from bot.settings import Settings
@@ -54,18 +55,20 @@ class Harness:
 
     async def start(self) -> None:
         self.services = await Services.start(self.settings, self.clock)
-        self.app = build_application(self.services, on_update_done=self._on_done, rate_limit=False)
+        # Scheduled work runs when a test says so (run_scheduled), at the moment it chose.
+        self.app = build_application(
+            self.services, on_update_done=self._on_done, rate_limit=False, schedule=False
+        )
         await self.app.initialize()
         await publish_commands(self.app)
-        assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0, timeout=1)
         await self.app.start()
+        await intake_of(self.app).start(poll_timeout=1)
 
     async def stop(self) -> None:
         if self.app is not None:
-            assert self.app.updater is not None
-            if self.app.updater.running:
-                await self.app.updater.stop()
+            intake = intake_of(self.app)
+            if intake.running:
+                await intake.stop()
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()
@@ -102,6 +105,13 @@ class Harness:
         assert self.app is not None
         dispatcher: Dispatcher = self.app.bot_data["dispatcher"]
         return await dispatcher.run_once()
+
+    async def run_scheduled(self) -> int:
+        """What the scheduled job does when it wakes: queue what is due, then deliver it."""
+        s = self.s
+        queued = await scheduled.run_due(s.db, s.keys, s.cipher, self.clock, s.school_by_id)
+        await self.deliver_outbox()
+        return queued
 
     def manual_outbox(self) -> None:
         """From now on the outbox runs only when the test calls deliver_outbox()."""

@@ -73,9 +73,7 @@ async def test_a_correction_in_dutch_with_too_long_text_then_a_good_one(
     await inge.send("/menu")
     await inge.tap("Gegevens corrigeren")
     await inge.tap(inge.last_with_buttons().button_texts[0])
-    await inge.send("Concept met Dorpsstraat 1 erin")
-    assert harness.app is not None
-    await harness.app.update_persistence()
+    await inge.send("Concept met Dorpsstraat 1 erin")  # saved when this update is done
     saved = await bot_state.load(harness.s.db.reader, "user")
     assert str(inge.id) in saved  # the draft is on disk, so the check below means something
     for path in harness.s.db.path.parent.glob("test.db*"):

@@ -16,7 +16,7 @@ See :class:`FakeBotAPI` for fault injection (``fail_next``, ``hang_next``, ``lat
 ``block_user``) and :mod:`.telegram_html` for the HTML validator.
 """
 
-from .models import ApiCall, FakeUser, SentMessage, UploadedFile
+from .models import ApiCall, FakeGroup, FakeUser, SentMessage, UploadedFile
 from .server import ApiError, FakeBotAPI
 from .telegram_html import HtmlParseError, ParsedText, parse_html, utf16_len
 
@@ -24,6 +24,7 @@ __all__ = [
     "ApiCall",
     "ApiError",
     "FakeBotAPI",
+    "FakeGroup",
     "FakeUser",
     "HtmlParseError",
     "ParsedText",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ApiCall", "FakeUser", "SentMessage", "UploadedFile", "buttons_of"]
+__all__ = ["ApiCall", "FakeGroup", "FakeUser", "SentMessage", "UploadedFile", "buttons_of"]
 
 JSONDict = dict[str, Any]
 
@@ -38,6 +38,23 @@ class FakeUser:
         if self.username is not None:
             data["username"] = self.username
         return data
+
+
+@dataclass
+class FakeGroup:
+    """A group, supergroup or channel the bot was added to (ids are negative)."""
+
+    id: int
+    title: str = "Ouders groep 3"
+    type: str = "group"
+
+    @property
+    def chat_id(self) -> int:
+        return self.id
+
+    def chat_dict(self) -> JSONDict:
+        """The Bot API ``Chat`` object."""
+        return {"id": self.id, "type": self.type, "title": self.title}
 
 
 def buttons_of(reply_markup: JSONDict | None) -> list[list[tuple[str, str | None]]]:

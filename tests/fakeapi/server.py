@@ -42,7 +42,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from .models import ApiCall, FakeUser, JSONDict, SentMessage, UploadedFile, buttons_of
+from .models import ApiCall, FakeGroup, FakeUser, JSONDict, SentMessage, UploadedFile, buttons_of
 from .telegram_html import HtmlParseError, parse_html, utf16_len
 from .transcript import TranscriptEvent, format_bot_text, format_markup, render
 
@@ -136,7 +136,8 @@ _CHAT_ACTIONS = frozenset(
     }
 )
 
-_BOT_COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_])")
+# Telegram marks "/" and 1-32 letters, digits or underscores (optionally @botname) as a command.
+_BOT_COMMAND_RE = re.compile(r"^/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])")
 _COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 
@@ -276,12 +277,18 @@ class FakeBotAPI:
         self.latency: float = 0.0
         self.callback_query_timeout: float = 15.0
         self.calls: list[ApiCall] = []
+        self.intercept: Callable[[ApiCall, str], Awaitable[bool]] | None = None
+        """Called with ``(call, "before")`` when a method call arrives and ``(call, "after")``
+        once it took effect, before the answer is sent; returning True before drops the call
+        (no effect, 502). Crash tests kill the bot from here."""
 
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._closing: asyncio.Event | None = None
 
         self._users: dict[int, FakeUser] = {}
+        self._groups: dict[int, FakeGroup] = {}
+        self._left: set[int] = set()
         self._blocked: set[int] = set()
         self._messages: dict[int, dict[int, SentMessage]] = {}
         self._incoming: dict[int, dict[int, bool]] = {}  # chat -> message id -> deleted
@@ -329,6 +336,7 @@ class FakeBotAPI:
             ("answerCallbackQuery", self._api_answer_callback_query),
             ("sendDocument", self._api_send_document),
             ("sendChatAction", self._api_send_chat_action),
+            ("leaveChat", self._api_leave_chat),
         ):
             self._methods[name.lower()] = (name, handler)
 
@@ -494,34 +502,94 @@ class FakeBotAPI:
         self._notify_updates()
         return update_id
 
-    def _user_message(self, user: FakeUser, **content: Any) -> JSONDict:
+    def _user_message(
+        self, user: FakeUser, group: FakeGroup | None = None, **content: Any
+    ) -> JSONDict:
         self.add_chat(user)
-        message_id = self._alloc_message_id(user.id)
-        self._incoming[user.id][message_id] = False
+        chat: FakeUser | FakeGroup = user
+        if group is not None:
+            self.add_group(group)
+            chat = group
+        message_id = self._alloc_message_id(chat.id)
+        self._incoming[chat.id][message_id] = False
         return {
             "message_id": message_id,
             "from": user.to_dict(),
-            "chat": user.chat_dict(),
+            "chat": chat.chat_dict(),
             "date": int(time.time()),
             **content,
         }
+
+    def add_group(self, group: FakeGroup) -> None:
+        """Make a group (or supergroup, or channel) known, the bot being a member."""
+        self._groups[group.id] = group
+        self._messages.setdefault(group.id, {})
+        self._incoming.setdefault(group.id, {})
+        self._left.discard(group.id)
+
+    def has_left(self, chat_id: int) -> bool:
+        """Whether the bot left the group (leaveChat)."""
+        return chat_id in self._left
+
+    def add_bot_to_group(self, user: FakeUser, group: FakeGroup) -> int:
+        """``user`` adds the bot to ``group``: a ``my_chat_member`` update; returns its id."""
+        self.add_chat(user)
+        self.add_group(group)
+        bot = self.bot_user
+        update = {
+            "my_chat_member": {
+                "chat": group.chat_dict(),
+                "from": user.to_dict(),
+                "date": int(time.time()),
+                "old_chat_member": {"user": bot, "status": "left"},
+                "new_chat_member": {"user": bot, "status": "member"},
+            }
+        }
+        self._add_event(group.id, [f"> {user.first_name} adds the bot to the group"])
+        return self._enqueue(update)
+
+    def bot_message_in_group(
+        self, group: FakeGroup, text: str, buttons: list[list[tuple[str, str]]]
+    ) -> SentMessage:
+        """A message with inline buttons the bot once sent in ``group`` (e.g. by an older
+        version); tap() works on it."""
+        self.add_group(group)
+        markup = {
+            "inline_keyboard": [
+                [{"text": t, "callback_data": d} for t, d in row] for row in buttons
+            ]
+        }
+        msg = SentMessage(
+            chat_id=group.id,
+            message_id=self._alloc_message_id(group.id),
+            date=int(time.time()),
+            text=text,
+            html=html.escape(text, quote=False),
+            reply_markup=markup,
+            sent_at=time.monotonic(),
+        )
+        self._messages[group.id][msg.message_id] = msg
+        return msg
 
     def _add_event(self, chat_id: int, lines: list[str]) -> None:
         self._events.append(
             TranscriptEvent(next(self._event_seq), chat_id, time.monotonic(), lines)
         )
 
-    def send_text(self, user: FakeUser, text: str) -> int:
-        """The user sends ``text``; returns the update_id. A leading ``/command`` gets a
-        ``bot_command`` entity like Telegram gives it."""
+    def send_text(self, user: FakeUser, text: str, *, group: FakeGroup | None = None) -> int:
+        """The user sends ``text`` (in their private chat, or in ``group``); returns the
+        update_id. A leading ``/command`` gets a ``bot_command`` entity like Telegram gives
+        it."""
         content: JSONDict = {"text": text}
         match = _BOT_COMMAND_RE.match(text)
         if match:
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}
             ]
-        message = self._user_message(user, **content)
-        self._add_event(user.id, format_bot_text("> user: ", text))
+        message = self._user_message(user, group, **content)
+        chat_id = group.id if group is not None else user.id
+        who = "user" if group is None else user.first_name
+        self._add_event(chat_id, format_bot_text(f"> {who}: ", text))
         return self._enqueue({"message": message})
 
     def send_command(self, user: FakeUser, command: str, args: str = "") -> int:
@@ -600,9 +668,10 @@ class FakeBotAPI:
         the button does not exist (or the message was deleted).
         """
         message_id = message.message_id if isinstance(message, SentMessage) else message
-        msg = self._messages.get(user.id, {}).get(message_id)
+        chat_id = message.chat_id if isinstance(message, SentMessage) else user.id
+        msg = self._messages.get(chat_id, {}).get(message_id)
         if msg is None or msg.deleted:
-            raise LookupError(f"no message #{message_id} from the bot in chat {user.id}")
+            raise LookupError(f"no message #{message_id} from the bot in chat {chat_id}")
         label: str
         if button_text is not None:
             found = [
@@ -625,7 +694,7 @@ class FakeBotAPI:
         self.add_chat(user)
         query_id = str(next(self._callback_ids))
         self._callback_queries[query_id] = _CallbackQuery(
-            query_id, user.id, message_id, data, time.time()
+            query_id, chat_id, message_id, data, time.time()
         )
         update = {
             "callback_query": {
@@ -636,7 +705,7 @@ class FakeBotAPI:
                 "data": data,
             }
         }
-        self._add_event(user.id, [label])
+        self._add_event(chat_id, [label])
         return self._enqueue(update), query_id
 
     def inject(self, update: JSONDict) -> int:
@@ -881,11 +950,16 @@ class FakeBotAPI:
             body = _error_body(fault.status, fault.description, fault.parameters)
             return self._complete(call, fault.status, body, "injected")
 
+        if self.intercept is not None and await self.intercept(call, "before"):
+            return self._complete(call, 502, _error_body(502, "Bad Gateway"), "dropped")
         try:
             result = await entry[1](_Request(method, params, files))
         except ApiError as exc:
             body = _error_body(exc.status, exc.description, exc.parameters)
             return self._complete(call, exc.status, body, exc.fault)
+        if self.intercept is not None:
+            call.response = {"ok": True, "result": result}
+            await self.intercept(call, "after")
         return self._complete(call, 200, {"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
@@ -894,10 +968,14 @@ class FakeBotAPI:
     # ------------------------------------------------------------------------------------
     # helpers for method handlers
     # ------------------------------------------------------------------------------------
-    def _chat(self, params: JSONDict, *, sending: bool = True) -> FakeUser:
+    def _chat(self, params: JSONDict, *, sending: bool = True) -> FakeUser | FakeGroup:
         if "chat_id" not in params or params["chat_id"] in ("", None):
             raise _bad("Bad Request: chat_id is empty")
         chat_id = _as_int(params["chat_id"])
+        if chat_id is not None and chat_id in self._groups:
+            if chat_id in self._left:
+                raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+            return self._groups[chat_id]
         if chat_id is None or chat_id not in self._users:
             raise _bad(CHAT_NOT_FOUND)
         if sending and chat_id in self._blocked:
@@ -1028,11 +1106,11 @@ class FakeBotAPI:
                 raise _bad("Bad Request: BUTTON_URL_INVALID")
 
     def _message_json(self, msg: SentMessage) -> JSONDict:
-        user = self._users[msg.chat_id]
+        chat = self._groups.get(msg.chat_id) or self._users[msg.chat_id]
         data: JSONDict = {
             "message_id": msg.message_id,
             "from": self.bot_user,
-            "chat": user.chat_dict(),
+            "chat": chat.chat_dict(),
             "date": msg.date,
         }
         if msg.edit_date is not None:
@@ -1063,7 +1141,7 @@ class FakeBotAPI:
             msg.chat_id, format_bot_text("< bot: ", msg.text) + format_markup(msg.reply_markup)
         )
 
-    def _sent(self, chat: FakeUser, message_id: int) -> SentMessage | None:
+    def _sent(self, chat: FakeUser | FakeGroup, message_id: int) -> SentMessage | None:
         msg = self._messages.get(chat.id, {}).get(message_id)
         return None if msg is None or msg.deleted else msg
 
@@ -1360,6 +1438,14 @@ class FakeBotAPI:
         if text:
             kind = "alert" if _as_bool(p.get("show_alert", False)) else "toast"
             self._add_event(query.chat_id, format_bot_text(f"< bot ({kind}): ", text))
+        return True
+
+    async def _api_leave_chat(self, req: _Request) -> Any:
+        chat = self._chat(req.params, sending=False)
+        if chat.id not in self._groups:
+            raise _bad("Bad Request: chat member status can't be changed in private chats")
+        self._left.add(chat.id)
+        self._add_event(chat.id, ["< bot leaves the group"])
         return True
 
     async def _api_send_chat_action(self, req: _Request) -> Any:

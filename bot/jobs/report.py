@@ -1,0 +1,163 @@
+"""The privacy officer's weekly report: per school and per kind of request, numbers only.
+
+No names, no children, no case numbers and no free text: the privacy officer oversees the
+foundation's schools without seeing any family's business.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+from bot.clock import Clock
+from bot.domain.case_texts import kind_label
+from bot.i18n import _, format_date, use_language
+from bot.jobs import outbox
+from bot.jobs.schedule import due_period
+from bot.markup import esc
+from bot.schools.config import SchoolConfig
+from bot.security.crypto import Cipher
+from storage import accounts, job_runs, reports
+from storage.db import Connection, Database, from_db, to_db
+
+KINDS = ("access", "rectification", "erasure", "restriction", "objection", "consent")
+
+
+@dataclass
+class KindCounts:
+    received: int = 0
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    overdue: int = 0
+    extended: int = 0
+    refused: int = 0
+
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+
+@dataclass
+class SchoolCounts:
+    name: str
+    kinds: dict[str, KindCounts] = field(default_factory=dict)
+    undeliverable: int = 0
+
+
+async def count_school(
+    conn: Connection, school_id: int, school: SchoolConfig, start: datetime, end: datetime
+) -> SchoolCounts:
+    """What happened at one school in [start, end), and what is open at ``end``."""
+    tz = school.tz
+    today = end.astimezone(tz).date()
+    counts = SchoolCounts(school.name)
+    rows = await reports.touched_between(conn, school_id, to_db(start), to_db(end))
+    for row in rows:
+        kind = counts.kinds.setdefault(row.kind, KindCounts())
+        due = date.fromisoformat(row.extended_due_on or row.due_on)
+        if to_db(start) <= row.received_at < to_db(end):
+            kind.received += 1
+        if row.status in ("submitted", "in_progress"):
+            kind.open += 1
+            kind.overdue += due < today
+        elif row.closed_at is not None and to_db(start) <= row.closed_at < to_db(end):
+            if row.status == "rejected":
+                kind.refused += 1
+            if row.status in ("resolved", "rejected"):
+                closed_on = from_db(row.closed_at).astimezone(tz).date()
+                if closed_on <= due:
+                    kind.on_time += 1
+                else:
+                    kind.late += 1
+    extended = await reports.events_between(conn, school_id, "extended", to_db(start), to_db(end))
+    kinds_by_case = {row.id: row.kind for row in rows}
+    for case_id, n in Counter(extended).items():
+        if case_id in kinds_by_case:
+            counts.kinds.setdefault(kinds_by_case[case_id], KindCounts()).extended += n
+    counts.undeliverable = len(
+        await reports.undeliverable_between(conn, school_id, to_db(start), to_db(end))
+    )
+    return counts
+
+
+def render(counts: list[SchoolCounts], first_day: date, last_day: date) -> str:
+    """The report in the current language, short enough for a phone."""
+    lines = [
+        "<b>"
+        + _("Privacy report, {start} – {end}").format(
+            start=esc(format_date(first_day, "medium")), end=esc(format_date(last_day, "medium"))
+        )
+        + "</b>",
+        _("Requests from parents at every school of the foundation, as numbers only."),
+    ]
+    for school in counts:
+        lines += ["", f"<b>{esc(school.name)}</b>"]
+        shown = [k for k in KINDS if k in school.kinds and school.kinds[k].any()]
+        if not shown:
+            lines.append(_("No requests."))
+        for key in shown:
+            k = school.kinds[key]
+            lines.append(
+                _(
+                    "{kind}: {received} received, {on_time} closed on time, {late} late, "
+                    "{open} open ({overdue} overdue), {extended} extended, {refused} refused"
+                ).format(
+                    kind=esc(kind_label(key)),
+                    received=k.received,
+                    on_time=k.on_time,
+                    late=k.late,
+                    open=k.open,
+                    overdue=k.overdue,
+                    extended=k.extended,
+                    refused=k.refused,
+                )
+            )
+        if school.undeliverable:
+            lines.append(
+                _("Messages that could not be delivered: {count}").format(
+                    count=school.undeliverable
+                )
+            )
+    return "\n".join(lines)
+
+
+async def send_due(
+    db: Database, cipher: Cipher, clock: Clock, schools: dict[int, SchoolConfig]
+) -> int:
+    """Queue the weekly report for every privacy officer whose report is due; returns how
+    many were queued. Each officer gets it once a week, on Monday at ``report_time``."""
+    now = clock.now()
+    queued = 0
+    for staff_id, school_id in await reports.privacy_officers(db.reader):
+        school = schools.get(school_id)
+        if school is None:
+            continue
+        period = due_period(now, school.tz, school.schedule.report_time, _cadence(school))
+        if period is None:
+            continue
+        monday = now.astimezone(school.tz).date() - timedelta(
+            days=now.astimezone(school.tz).weekday()
+        )
+        start = datetime.combine(monday - timedelta(days=7), time(0), tzinfo=school.tz)
+        end = datetime.combine(monday, time(0), tzinfo=school.tz)
+        async with db.transaction() as conn:
+            if not await job_runs.claim(conn, school_id, f"report:{staff_id}", period, to_db(now)):
+                continue
+            counts = [
+                await count_school(conn, sid, config, start, end)
+                for sid, config in sorted(schools.items())
+            ]
+            for recipient in await accounts.recipients(conn, staff_ids=[staff_id]):
+                with use_language("en" if recipient.language == "en" else "nl"):
+                    text = render(counts, start.date(), (end - timedelta(days=1)).date())
+                await outbox.enqueue(
+                    conn, cipher, now, chat_id=recipient.chat_id, text=text, school_id=school_id
+                )
+                queued += 1
+    return queued
+
+
+def _cadence(school: SchoolConfig) -> Literal["weekly", "off"]:
+    return school.schedule.report

@@ -1,0 +1,155 @@
+"""Reads for digests, reports and reminders: cases by their dates, without free text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from storage.db import Connection, fetch_all
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDates:
+    id: int
+    school_id: int
+    year: int
+    seq: int
+    kind: str
+    status: str
+    student_id: int
+    received_at: str
+    due_on: str
+    extended_due_on: str | None
+    closed_at: str | None
+    assignee_role: str
+    assignee_staff_id: int | None
+
+
+_SELECT = (
+    "SELECT id, school_id, year, seq, kind, status, student_id, received_at, due_on, "
+    "extended_due_on, closed_at, assignee_role, assignee_staff_id FROM cases "
+)
+
+
+async def open_cases(conn: Connection, school_id: int) -> list[CaseDates]:
+    return [
+        CaseDates(*tuple(r))
+        for r in await fetch_all(
+            conn,
+            _SELECT + "WHERE school_id = ? AND status IN ('submitted', 'in_progress') "
+            "ORDER BY COALESCE(extended_due_on, due_on), id",
+            (school_id,),
+        )
+    ]
+
+
+async def touched_between(
+    conn: Connection, school_id: int, start: str, end: str
+) -> list[CaseDates]:
+    """Cases received or closed in [start, end), and every open case."""
+    return [
+        CaseDates(*tuple(r))
+        for r in await fetch_all(
+            conn,
+            _SELECT + "WHERE school_id = ? AND ("
+            "(received_at >= ? AND received_at < ?) OR (closed_at >= ? AND closed_at < ?) "
+            "OR status IN ('submitted', 'in_progress')) ORDER BY year, seq",
+            (school_id, start, end, start, end),
+        )
+    ]
+
+
+async def events_between(
+    conn: Connection, school_id: int, event: str, start: str, end: str
+) -> list[int]:
+    """Ids of the cases that had ``event`` in [start, end)."""
+    return [
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id "
+            "WHERE c.school_id = ? AND e.event = ? AND e.at >= ? AND e.at < ? ORDER BY e.id",
+            (school_id, event, start, end),
+        )
+    ]
+
+
+async def undeliverable_between(
+    conn: Connection, school_id: int, start: str, end: str
+) -> list[tuple[int, int | None]]:
+    """(chat id, case id) of messages found undeliverable in [start, end)."""
+    return [
+        (int(r[0]), r[1])
+        for r in await fetch_all(
+            conn,
+            "SELECT chat_id, case_id FROM outbox WHERE school_id = ? AND status = 'undeliverable' "
+            "AND created_at >= ? AND created_at < ? ORDER BY id",
+            (school_id, start, end),
+        )
+    ]
+
+
+async def privacy_officers(conn: Connection) -> list[tuple[int, int]]:
+    """(staff id, school id) of every privacy officer: the report covers all schools."""
+    return [
+        (int(r[0]), int(r[1]))
+        for r in await fetch_all(
+            conn, "SELECT id, school_id FROM staff WHERE role = 'privacy_officer' ORDER BY id"
+        )
+    ]
+
+
+async def people_of_chat(conn: Connection, chat_id: int) -> list[str]:
+    """Names of the guardians and staff members a chat is linked to (for the digest only)."""
+    return [
+        str(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT COALESCE(g.name, s.name) FROM accounts a "
+            "JOIN account_links l ON l.telegram_user_id = a.telegram_user_id "
+            "LEFT JOIN guardians g ON g.id = l.guardian_id "
+            "LEFT JOIN staff s ON s.id = l.staff_id WHERE a.chat_id = ? ORDER BY l.id",
+            (chat_id,),
+        )
+    ]
+
+
+async def blocked_codes_between(
+    conn: Connection, school_id: int, start: str, end: str, failures: int
+) -> list[str]:
+    """Guardians whose code was blocked after ``failures`` wrong dates of birth in [start, end)."""
+    return [
+        str(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT g.name FROM invitations i JOIN guardians g ON g.id = i.guardian_id "
+            "WHERE i.school_id = ? AND i.revoked_at >= ? AND i.revoked_at < ? "
+            "AND i.birth_date_failures >= ? ORDER BY g.name",
+            (school_id, start, end, failures),
+        )
+    ]
+
+
+async def codes_expiring(conn: Connection, school_id: int, start: str, end: str) -> list[str]:
+    """Guardians whose unused code expires in [start, end)."""
+    return [
+        str(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT g.name FROM invitations i JOIN guardians g ON g.id = i.guardian_id "
+            "WHERE i.school_id = ? AND i.used_at IS NULL AND i.revoked_at IS NULL "
+            "AND i.expires_at >= ? AND i.expires_at < ? ORDER BY g.name",
+            (school_id, start, end),
+        )
+    ]
+
+
+async def consent_withdrawals_between(
+    conn: Connection, school_id: int, start: str, end: str
+) -> int:
+    rows = await fetch_all(
+        conn,
+        "SELECT COUNT(*) FROM consent_ledger WHERE school_id = ? AND granted = 0 "
+        "AND at >= ? AND at < ?",
+        (school_id, start, end),
+    )
+    return int(rows[0][0])

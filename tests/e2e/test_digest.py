@@ -1,0 +1,47 @@
+"""The head teacher's digest and the reminders, as they arrive in Telegram."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.e2e.conftest import staff_code
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import linked_parent
+
+
+async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest(
+    harness: Harness,
+) -> None:
+    h = harness
+    h.manual_outbox()
+    teacher = h.person(7001, "Anna", "nl")
+    await teacher.send(f"/start {await staff_code(h, 'Anna de Wit', 'teacher', ['3'])}")
+    director = h.person(7002, "Jolanda", "en")
+    await director.send(f"/start {await staff_code(h, 'J. de Vries', 'director', [])}")
+    marieke = await linked_parent(h, 5001, "Marieke de Jong")
+    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("Verzoek versturen")
+    await h.deliver_outbox()
+
+    h.clock.moment = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00, 7 days before
+    await h.run_scheduled()
+    reminder = teacher.messages[-1].text
+    assert "Herinnering: verzoek 2026-0001 (kopie van het dossier, Zoë, groep 3)" in reminder
+    assert "moet uiterlijk woensdag 2 december 2026 zijn afgehandeld: nog 7 dagen" in reminder
+    digest = director.messages[-1].text
+    assert "Privacy digest cbs Klimop, Wednesday, 25 November 2026" in digest
+    assert "• Anna de Wit: 1" in digest
+
+    count = len(teacher.messages), len(director.messages)
+    await h.run_scheduled()  # woken again the same morning: nothing new
+    assert (len(teacher.messages), len(director.messages)) == count
+
+    seen = await director.send("/digest")
+    assert (
+        "Privacy digest cbs Klimop" in seen.text
+        and "Open: 1 (1 not picked up yet, 0 being handled)" in seen.text
+    )
+    refused = await marieke.send("/digest")
+    assert refused.text == "Het overzicht is voor de directeur van een school."
+    assert "2026-0001" not in refused.text

@@ -1,0 +1,49 @@
+"""Scheduled work is due at a local time that stays put across the changes of clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.jobs.schedule import due_period
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.mark.parametrize(
+    ("day", "utc_hour"),
+    [
+        # 2027: summer time starts on 28 March and ends on 31 October.
+        ("2027-03-26", 6),  # Friday before: CET, 07:30 local is 06:30 UTC
+        ("2027-03-29", 5),  # Monday after: CEST, 07:30 local is 05:30 UTC
+        ("2027-10-29", 5),  # Friday before the end: still CEST
+        ("2027-11-01", 6),  # Monday after: CET again
+    ],
+)
+def test_a_digest_at_07_30_is_due_at_07_30_local_on_both_sides_of_a_dst_change(
+    day: str, utc_hour: int
+) -> None:
+    y, m, d = (int(p) for p in day.split("-"))
+    just_before = datetime(y, m, d, utc_hour, 29, 59, tzinfo=UTC)
+    at = datetime(y, m, d, utc_hour, 30, tzinfo=UTC)
+    assert due_period(just_before, AMS, time(7, 30), "school_days") is None
+    assert due_period(at, AMS, time(7, 30), "school_days") == day
+    assert at.astimezone(AMS).time() == time(7, 30)
+
+
+def test_school_days_skip_the_weekend_and_weekly_runs_on_monday_per_iso_week() -> None:
+    saturday = datetime(2027, 3, 27, 9, 0, tzinfo=UTC)
+    assert due_period(saturday, AMS, time(7, 30), "school_days") is None
+    assert due_period(saturday, AMS, time(7, 30), "daily") == "2027-03-27"
+    assert due_period(saturday, AMS, time(7, 30), "weekly") is None
+    monday = datetime(2027, 3, 29, 9, 0, tzinfo=UTC)
+    assert due_period(monday, AMS, time(7, 30), "weekly") == "2027-W13"
+    assert due_period(monday, AMS, time(7, 30), "off") is None
+
+
+def test_the_local_day_decides_not_the_utc_day() -> None:
+    # 23:30 UTC on Sunday is 00:30 on Monday in Amsterdam.
+    late = datetime(2027, 1, 3, 23, 30, tzinfo=UTC)
+    assert due_period(late, AMS, time(0, 15), "school_days") == "2027-01-04"
