@@ -4,72 +4,240 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import signal
+import sqlite3
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from telegram.error import InvalidToken, NetworkError
-
-from bot.app import build_application, intake_of, publish_commands
-from bot.errors import UserFacingError
+from bot.check import run_check
+from bot.errors import UserFacingError, count
 from bot.jobs.audit_anchor import anchor
+from bot.progress import Progress
+from bot.schools.config import load_schools
 from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
-from bot.schools.letters import Letter, write_letters_csv, write_letters_pdf
-from bot.schools.roster import RosterError, import_roster, parse_roster
+from bot.schools.roster import import_roster, parse_roster
 from bot.security import audit
 from bot.security.anchor import AnchorFileError, read_anchors
 from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.single_process import hold_lock
+from storage import bot_state
+from storage.db import DatabaseUnavailable, describe_error
 from storage.migrations import schema_version
 
+# The Telegram, HTTP and PDF libraries are imported by the commands that use them, so
+# that every other command (and every error) answers at once.
+
 log = logging.getLogger("privacyloket")
+
+HEARTBEAT_INTERVAL = 30.0
+"""Seconds between two confirmations that the bot polls and can write its database."""
+HEALTH_MAX_AGE = 120
+
+
+def _version() -> str:
+    try:
+        return version("privacyloket")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "unknown"
+
+
+_F = argparse.RawDescriptionHelpFormatter
+
+
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    description: str,
+    example: str,
+) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=f"example:\n  {example}",
+        formatter_class=_F,
+    )
+
+
+def _school_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--school",
+        required=True,
+        metavar="SLUG",
+        help="the school's slug, as in its config file (slug = ...)",
+    )
+
+
+def _bot_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--bot-username",
+        metavar="NAME",
+        help="the bot's username for the links (default: PRIVACYLOKET_BOT_USERNAME)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="privacyloket",
         description="Privacy requests from parents to their child's school, over Telegram. "
-        "Settings come from PRIVACYLOKET_* environment variables or a .env file.",
+        "Settings come from PRIVACYLOKET_* environment variables or a .env file; "
+        "'privacyloket check' shows them.",
+        epilog="example:\n  privacyloket init\n  privacyloket check",
+        formatter_class=_F,
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"privacyloket {_version()}",
+        help="show the version",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser(
-        "init", help="create or migrate the database; create the key file if needed"
+    _command(
+        commands,
+        "init",
+        "create or migrate the database; create the key file if needed",
+        "Check the settings and school configs, then create (or bring up to date) the "
+        "database and, when PRIVACYLOKET_SECRET_KEY is not set and the key file does not exist "
+        "yet, write a fresh secret to the key file (PRIVACYLOKET_KEY_FILE, readable only by "
+        "you). Safe to run again.",
+        "privacyloket init",
     )
 
-    roster = commands.add_parser("import-roster", help="import or update the school's roster")
-    roster.add_argument("file", type=Path, metavar="FILE.csv")
-    roster.add_argument("--school", required=True, metavar="SLUG")
-
-    invites = commands.add_parser(
-        "invites", help="issue codes to guardians without one and write letters or a CSV"
+    _command(
+        commands,
+        "check",
+        "show the settings and school configs, and what is wrong",
+        "Print the effective settings (never the token or the secret), the school configs, "
+        "and the state of the database and key file; name every problem found. Exits 1 when "
+        "something is wrong. Changes nothing.",
+        "privacyloket check",
     )
-    invites.add_argument("--school", required=True, metavar="SLUG")
+
+    roster = _command(
+        commands,
+        "import-roster",
+        "import or update the school's roster",
+        "Import the roster exported from the administration system: one row per pupil and "
+        "guardian (see the README for the columns). Importing again updates changed rows; "
+        "pupils missing from the file are marked as left. A bad row rejects the whole file, "
+        "with every problem listed.",
+        "privacyloket import-roster roster.csv --school cbs-klimop",
+    )
+    roster.add_argument("file", type=Path, metavar="FILE.csv", help="the roster, a UTF-8 CSV")
+    _school_option(roster)
+
+    invites = _command(
+        commands,
+        "invites",
+        "issue codes to guardians without one and write letters and/or a CSV",
+        "Issue a one-time code to every guardian of a current pupil who has no open code, and "
+        "write them as printable letters (PDF, one A4 page per guardian, Dutch and English) "
+        "and/or as a CSV for a mail merge. The codes exist only in these files: write both "
+        "in one run if you need both, print them, then delete the files.",
+        "privacyloket invites --school cbs-klimop --out letters.pdf --csv letters.csv",
+    )
+    _school_option(invites)
     invites.add_argument("--group", metavar="G", help="only guardians of pupils in this group")
-    invites.add_argument("--format", choices=("pdf", "csv"), default="pdf")
-    invites.add_argument("--out", required=True, type=Path, metavar="FILE")
-    invites.add_argument("--renew", action="store_true", help="replace codes that are still open")
-    invites.add_argument("--bot-username", help="default: PRIVACYLOKET_BOT_USERNAME")
-
-    staff = commands.add_parser("staff-invite", help="print a code for a staff member")
-    staff.add_argument("--school", required=True, metavar="SLUG")
-    staff.add_argument("--role", required=True, choices=STAFF_ROLES)
-    staff.add_argument("--name", required=True)
-    staff.add_argument(
-        "--group", action="append", default=[], metavar="G", help="a group they teach (repeat)"
+    invites.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the letters here (PDF, or CSV for .csv)"
     )
-    staff.add_argument("--bot-username", help="default: PRIVACYLOKET_BOT_USERNAME")
+    invites.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        dest="csv_out",
+        help="also (or only) write a CSV for a mail merge: name, e-mail, language, children, "
+        "code, link, expiry",
+    )
+    invites.add_argument(
+        "--format",
+        choices=("pdf", "csv"),
+        help="the format of --out (default: from its extension, else pdf)",
+    )
+    invites.add_argument(
+        "--renew",
+        action="store_true",
+        help="also replace codes that are still open (the old letters stop working)",
+    )
+    _bot_option(invites)
 
-    commands.add_parser("run", help="run the bot (long polling)")
+    staff = _command(
+        commands,
+        "staff-invite",
+        "print a code for a staff member",
+        "Create a staff member and print their one-time code and link. A teacher sees the "
+        "requests of their groups; the director and the privacy officer see the whole school "
+        "(they take no --group).",
+        'privacyloket staff-invite --school cbs-klimop --role teacher --name "Anna de Wit" '
+        "--group 3",
+    )
+    _school_option(staff)
+    staff.add_argument("--role", required=True, choices=STAFF_ROLES, help="their role")
+    staff.add_argument("--name", required=True, help="their name, as staff and parents see it")
+    staff.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="G",
+        help="a group they teach (teachers only; repeat for several)",
+    )
+    _bot_option(staff)
 
-    audit_parser = commands.add_parser("audit", help="check the audit trail")
-    audit_commands = audit_parser.add_subparsers(dest="audit_command", required=True)
-    audit_commands.add_parser("verify", help="verify that no audit event was changed or deleted")
+    _command(
+        commands,
+        "run",
+        "run the bot (long polling)",
+        "Run the bot until stopped (Ctrl-C or SIGTERM): it fetches updates from the Bot API "
+        "at PRIVACYLOKET_API_BASE_URL with the token PRIVACYLOKET_BOT_TOKEN. While it polls and "
+        "can write its database it touches a health file beside the database "
+        "('privacyloket health' reads it).",
+        "PRIVACYLOKET_BOT_TOKEN=123456:your-token privacyloket run",
+    )
+
+    health = _command(
+        commands,
+        "health",
+        "exit 0 when the running bot is polling and can write its database",
+        "For a container health check: succeeds when the running bot has recently confirmed "
+        "that it is polling and that its database is writable.",
+        "privacyloket health",
+    )
+    health.add_argument(
+        "--max-age",
+        type=int,
+        default=HEALTH_MAX_AGE,
+        metavar="SECONDS",
+        help=f"how old the last confirmation may be (default {HEALTH_MAX_AGE})",
+    )
+
+    audit_parser = _command(
+        commands,
+        "audit",
+        "check the audit trail",
+        "Commands for the audit trail, the record of every change.",
+        "privacyloket audit verify",
+    )
+    audit_commands = audit_parser.add_subparsers(
+        dest="audit_command", required=True, metavar="COMMAND"
+    )
+    _command(
+        audit_commands,
+        "verify",
+        "verify that no audit event was changed or deleted",
+        "Check the chain of audit events; exits 1 and names the first event that was changed "
+        "or deleted.",
+        "privacyloket audit verify",
+    )
     return parser
 
 
@@ -84,19 +252,31 @@ def _bot_username(args: argparse.Namespace, settings: Settings) -> str:
 
 
 async def _init(settings: Settings) -> None:
-    if settings.ensure_key_file():
+    # Check everything that can be checked before anything is written.
+    load_schools(settings.schools)
+    if settings.secret_key is not None or settings.key_file.exists():
+        settings.keys()
+    if settings.database.is_dir():
+        raise UserFacingError(f"{settings.database} is a folder, not a database file")
+    created = settings.ensure_key_file()
+    try:
+        services = await Services.start(settings)
+    except BaseException:
+        if created:
+            settings.remove_key_file()  # nothing half-done: no key without its database
+        raise
+    try:
+        version = await schema_version(services.db.reader)
+    finally:
+        await services.close()
+    if created:
         print(
             f"Created the key file {settings.key_file} (readable only by you). Keep a copy "
             "somewhere safe, apart from database backups: without it, codes and stored text "
             "cannot be read."
         )
-    services = await Services.start(settings)
-    try:
-        version = await schema_version(services.db.reader)
-        print(f"Database {settings.database} is ready (schema version {version}).")
-        print(f"Schools: {', '.join(sorted(services.schools))}")
-    finally:
-        await services.close()
+    print(f"Database {settings.database} is ready (schema version {version}).")
+    print(f"Schools: {', '.join(sorted(services.schools))}")
 
 
 async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
@@ -108,13 +288,16 @@ async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
     try:
         school = services.school(args.school)
         rows = parse_roster(data, services.clock.now().astimezone(school.tz).date())
-        summary = await import_roster(services.db, services.keys, services.clock, school, rows)
+        with Progress("Importing pupils") as progress:
+            summary = await import_roster(
+                services.db, services.keys, services.clock, school, rows, progress
+            )
     finally:
         await services.close()
     print(
         f"Roster imported for {school.slug}: {summary.added} added, {summary.updated} updated, "
         f"{summary.left} marked as left, {summary.unchanged} unchanged; "
-        f"{summary.guardians} guardians."
+        f"{count(summary.guardians, 'guardian')}."
     )
 
 
@@ -125,21 +308,47 @@ def _check_writable(path: Path) -> None:
         raise UserFacingError(f"{path}: cannot write there")
 
 
+def _outputs(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    """(PDF file, CSV file) to write, from --out, --format and --csv."""
+    if args.out is None and args.csv_out is None:
+        raise UserFacingError("say where to write the codes: --out FILE.pdf and/or --csv FILE")
+    pdf: Path | None = None
+    csv_file: Path | None = args.csv_out
+    if args.out is not None:
+        kind = args.format or ("csv" if args.out.suffix.lower() == ".csv" else "pdf")
+        if kind == "pdf":
+            pdf = args.out
+        elif csv_file is not None:
+            raise UserFacingError("--out is a CSV and --csv is given too: choose one")
+        else:
+            csv_file = args.out
+    if pdf is not None and csv_file is not None and pdf.resolve() == csv_file.resolve():
+        raise UserFacingError("--out and --csv name the same file")
+    for path in (pdf, csv_file):
+        if path is not None:
+            _check_writable(path)
+    return pdf, csv_file
+
+
 async def _invites(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.schools.letters import Letter, LetterSchool, write_letters_csv, write_letters_pdf
+
     username = _bot_username(args, settings)
-    _check_writable(args.out)
+    pdf, csv_file = _outputs(args)
     services = await Services.start(settings)
     try:
         school = services.school(args.school)
-        issued = await issue_guardian_codes(
-            services.db,
-            services.keys,
-            services.clock,
-            school,
-            days=settings.guardian_code_days,
-            group=args.group,
-            renew=args.renew,
-        )
+        with Progress("Issuing codes") as progress:
+            issued = await issue_guardian_codes(
+                services.db,
+                services.keys,
+                services.clock,
+                school,
+                days=settings.guardian_code_days,
+                group=args.group,
+                renew=args.renew,
+                progress=progress,
+            )
     finally:
         await services.close()
     letters = [
@@ -149,17 +358,47 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
             code=display(item.code),
             deep_link=deep_link(username, item.code),
             expires=item.expires.astimezone(school.tz).date(),
+            guardian_email=item.email,
+            guardian_language=item.language,
         )
         for item in issued
     ]
     if not letters:
         print("No new codes: every guardian already has an open one (use --renew to replace).")
         return
-    if args.format == "pdf":
-        write_letters_pdf(letters, school_name=school.name, bot_username=username, out=args.out)
-    else:
-        write_letters_csv(letters, args.out)
-    print(f"{len(letters)} codes issued; written to {args.out}.")
+    written: list[str] = []
+    target = csv_file or pdf
+    try:
+        if csv_file is not None:
+            target = csv_file
+            write_letters_csv(letters, csv_file)
+            written.append(str(csv_file))
+        if pdf is not None:
+            target = pdf
+            with Progress("Writing letters") as progress:
+                write_letters_pdf(
+                    letters,
+                    school=LetterSchool.from_config(school, services.clock.now()),
+                    bot_username=username,
+                    out=pdf,
+                    progress=progress,
+                )
+            written.append(str(pdf))
+    except OSError as exc:
+        # The codes exist only in these files: without them, they must be issued again.
+        for path in (csv_file, pdf):
+            if path is not None and str(path) not in written:
+                path.unlink(missing_ok=True)
+        where = (
+            f"are only in {' and '.join(written)}"
+            if written
+            else "are in no file: free the space, then run again with --renew"
+        )
+        raise UserFacingError(
+            f"{target}: cannot write ({exc.strerror or exc}); the {len(letters)} codes just "
+            f"issued {where}"
+        ) from None
+    print(f"{count(len(letters), 'code')} issued; written to {' and '.join(written)}.")
 
 
 async def _staff_invite(settings: Settings, args: argparse.Namespace) -> None:
@@ -213,25 +452,76 @@ async def _audit_verify(settings: Settings) -> int:
     return 1
 
 
+async def _bot_api_problem(base_url: str, token: str) -> tuple[bool, str | None]:
+    """(whether ``base_url`` answered at all, why it is not a Bot API or None if it is one).
+
+    Asked only after getMe failed, to tell a refused token or an unreachable server from
+    a URL that points at something else (a web server, a 404).
+    """
+    import httpx
+
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.get(f"{base_url}/bot{token}/getMe")
+    except httpx.HTTPError:
+        return False, None
+    answer: object = None
+    with contextlib.suppress(ValueError):
+        answer = response.json()
+    if isinstance(answer, dict) and isinstance(answer.get("ok"), bool):
+        return True, None
+    return True, (
+        f"{base_url} does not answer like a Telegram Bot API (HTTP {response.status_code}): "
+        "check PRIVACYLOKET_API_BASE_URL (default https://api.telegram.org)"
+    )
+
+
+async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
+    """While the bot polls and its database takes a write, touch the health file."""
+    path = services.settings.health_file
+    while True:
+        try:
+            if polling():
+                # A real write (a timestamp, nothing personal) proves the disk takes one.
+                async with services.db.transaction() as conn:
+                    await bot_state.save(
+                        conn, "health", "heartbeat", services.clock.now().isoformat().encode()
+                    )
+                path.write_text(services.clock.now().isoformat() + "\n", encoding="ascii")
+        except (sqlite3.Error, OSError) as exc:
+            log.warning("health check failed: %s", type(exc).__name__)
+        await asyncio.sleep(HEARTBEAT_INTERVAL)
+
+
 async def _run(settings: Settings) -> None:
     if settings.bot_token is None:
         raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
     with hold_lock(settings.lock_file, settings.database):
-        await _run_locked(settings)
+        await _run_locked(settings, settings.bot_token.get_secret_value())
 
 
-async def _run_locked(settings: Settings) -> None:
+async def _run_locked(settings: Settings, token: str) -> None:
+    from telegram.error import NetworkError, TelegramError
+
+    from bot.app import build_application, intake_of, publish_commands
+
     services = await Services.start(settings)
     try:
         application = build_application(services)
         try:
-            await application.initialize()
-        except InvalidToken:
+            # PTB logs a server's non-JSON answer with a traceback; we say it in one line.
+            with _quiet("telegram.request"):
+                await application.initialize()
+        except TelegramError as exc:
+            answered, problem = await _bot_api_problem(settings.api_base_url, token)
+            if problem:
+                raise UserFacingError(problem) from None
+            if isinstance(exc, NetworkError) or not answered:
+                reason = exc.message.splitlines()[0][:120]
+                raise UserFacingError(
+                    f"cannot reach the Bot API at {settings.api_base_url} ({reason})"
+                ) from None
             raise UserFacingError("the bot token was refused by the Bot API") from None
-        except NetworkError as exc:
-            raise UserFacingError(
-                f"cannot reach the Bot API at {settings.api_base_url} ({exc.message})"
-            ) from None
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -239,10 +529,14 @@ async def _run_locked(settings: Settings) -> None:
         intake = intake_of(application)
         # This process holds the database's lock, so any outbox claim left is a dead one's.
         await application.bot_data["dispatcher"].recover()
+        heartbeat: asyncio.Task[None] | None = None
         try:
             await publish_commands(application)
             await application.start()
             await intake.start()
+            heartbeat = asyncio.create_task(
+                _heartbeat(services, lambda: intake.running and not intake.failed.is_set())
+            )
             log.info("bot is running as @%s", application.bot.username)
             waits = [asyncio.create_task(stop.wait()), asyncio.create_task(intake.failed.wait())]
             await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
@@ -255,9 +549,36 @@ async def _run_locked(settings: Settings) -> None:
             if intake.failed.is_set():
                 raise UserFacingError("the bot token was refused by the Bot API")
         finally:
+            if heartbeat is not None:
+                heartbeat.cancel()
+            settings.health_file.unlink(missing_ok=True)
             await application.shutdown()
     finally:
         await services.close()
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _health(settings: Settings, max_age: int) -> int:
+    try:
+        age = time.time() - settings.health_file.stat().st_mtime
+    except FileNotFoundError:
+        print(f"unhealthy: the bot is not running ({settings.health_file} is missing)")
+        return 1
+    if age > max_age:
+        print(f"unhealthy: no confirmation from the bot for {age:.0f} s")
+        return 1
+    print(f"healthy: polling, database writable ({age:.0f} s ago)")
+    return 0
 
 
 def _configure_logging(level: str) -> None:
@@ -269,11 +590,15 @@ def _configure_logging(level: str) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting, per glyph
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    settings: Settings | None = None
     try:
+        if args.command == "check":
+            return run_check(sys.stdout)
         settings = load_settings()
         _configure_logging(settings.log_level)
         match args.command:
@@ -287,16 +612,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_staff_invite(settings, args))
             case "audit":
                 return asyncio.run(_audit_verify(settings))
+            case "health":
+                return _health(settings, args.max_age)
             case "run":
                 asyncio.run(_run(settings))
-    except RosterError as exc:
-        print(f"privacyloket: error: {exc}", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return exc.exit_code
     except UserFacingError as exc:
-        print(f"privacyloket: error: {exc}", file=sys.stderr)
+        _error(str(exc), exc.problems)
         return exc.exit_code
+    except DatabaseUnavailable as exc:
+        _error(str(exc))
+        return 1
+    except sqlite3.Error as exc:
+        # A unit of work that failed was rolled back: nothing is half-written.
+        database = settings.database if settings is not None else Path("database")
+        _error(describe_error(database, exc))
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror or exc}")
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _error(message: str, problems: Sequence[str] = ()) -> None:
+    print(f"privacyloket: error: {message}", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)

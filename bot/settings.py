@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, UserFacingError, count
 from bot.security.keys import MIN_SECRET_LENGTH, Keys
 
 
@@ -86,20 +87,54 @@ class Settings(BaseSettings):
             raise ConfigError(f"PRIVACYLOKET_PREVIOUS_SECRET_KEYS: {exc}") from None
 
     def ensure_key_file(self) -> bool:
-        """Create the key file with a fresh secret when none is configured. True if created."""
+        """Create the key file with a fresh secret when none is configured. True if created.
+
+        Written in full or not at all: a failed write (read-only folder, full disk) leaves
+        no file behind and stops with one line.
+        """
         if self.secret_key is not None or self.key_file.exists():
             return False
-        self.key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            self.key_file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise UserFacingError(
+                f"{self.key_file}: cannot write the key file ({exc.strerror})"
+            ) from None
+        data = (secrets.token_urlsafe(48) + "\n").encode("ascii")
+        try:
+            try:
+                if os.write(fd, data) != len(data):
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            self.key_file.unlink(missing_ok=True)
+            raise UserFacingError(
+                f"{self.key_file}: cannot write the key file ({exc.strerror}); nothing was written"
+            ) from None
         return True
+
+    def remove_key_file(self) -> None:
+        """Undo :meth:`ensure_key_file` when the rest of ``init`` failed."""
+        self.key_file.unlink(missing_ok=True)
+
+    @property
+    def health_file(self) -> Path:
+        """Touched by a running bot while it polls and can write its database."""
+        return self.database.with_name(self.database.name + ".health")
 
 
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        error = exc.errors()[0]
-        field = str(error["loc"][0]).upper() if error["loc"] else "settings"
-        raise ConfigError(f"PRIVACYLOKET_{field}: {error['msg']}") from None
+        problems = [
+            f"PRIVACYLOKET_{str(error['loc'][0]).upper() if error['loc'] else 'SETTINGS'}: "
+            + error["msg"].removeprefix("Value error, ")
+            for error in exc.errors()
+        ]
+        if len(problems) == 1:
+            raise ConfigError(problems[0]) from None
+        raise ConfigError(f"{count(len(problems), 'problem')} in the settings", problems) from None

@@ -8,6 +8,7 @@ writer writes).
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.migrations import apply_migrations
+from storage.migrations import apply_migrations, schema_version
 
 Connection = aiosqlite.Connection
 
@@ -56,12 +57,49 @@ def from_db(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or written; the message says why, in one line."""
+
+
+def describe_error(path: Path, exc: BaseException) -> str:
+    """One line for the person running the program: what is wrong with the database file."""
+    message = str(exc).lower()
+    if isinstance(exc, sqlite3.DatabaseError) and (
+        "not a database" in message or "malformed" in message or "file is encrypted" in message
+    ):
+        return f"{path} is not a Privacyloket database"
+    if "disk is full" in message or "disk i/o" in message:
+        return f"{path}: the disk is full or failing; nothing was changed"
+    if "readonly" in message or "read-only" in message:
+        return f"{path}: cannot write the database (is it or its folder read-only?)"
+    if "unable to open" in message:
+        return f"{path}: cannot open the database (does the folder exist and is it writable?)"
+    if "locked" in message or "busy" in message:
+        return f"{path}: the database is in use by another process"
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{path}: {exc.strerror}"
+    return f"{path}: database error ({exc})"
+
+
 async def _connect(path: Path) -> Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
-    conn.row_factory = aiosqlite.Row
-    for pragma in _PRAGMAS:
-        await conn.execute(pragma)
+    try:
+        conn.row_factory = aiosqlite.Row
+        for pragma in _PRAGMAS:
+            await conn.execute(pragma)
+    except BaseException:
+        # A connection left open keeps its thread, and the process, alive.
+        await conn.close()
+        raise
     return conn
+
+
+async def _check_is_ours(conn: Connection, path: Path) -> None:
+    """A SQLite file of another program (tables, but no schema version of ours) is refused."""
+    if await schema_version(conn) == 0 and await fetch_one(
+        conn, "SELECT 1 FROM sqlite_master LIMIT 1"
+    ):
+        raise DatabaseUnavailable(f"{path} is not a Privacyloket database")
 
 
 class Database:
@@ -72,12 +110,34 @@ class Database:
         self._lock = asyncio.Lock()
 
     async def open(self, *, migrate: bool = True) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await _connect(self.path)
-        if migrate:
-            await apply_migrations(self._writer)
-        self._reader = await _connect(self.path)
-        await self._reader.execute("PRAGMA query_only=ON")
+        """Open (and migrate) the database; DatabaseUnavailable says in one line what is wrong.
+
+        On any failure every connection opened so far is closed again.
+        """
+        try:
+            if self.path.is_dir():
+                raise DatabaseUnavailable(f"{self.path} is a folder, not a database file")
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"{self.path.parent}: cannot create the folder ({exc.strerror})"
+                ) from None
+            self._writer = await _connect(self.path)
+            await _check_is_ours(self._writer, self.path)
+            if migrate:
+                try:
+                    await apply_migrations(self._writer)
+                except RuntimeError as exc:  # a schema newer than this program
+                    raise DatabaseUnavailable(f"{self.path}: {exc}") from None
+            self._reader = await _connect(self.path)
+            await self._reader.execute("PRAGMA query_only=ON")
+        except (sqlite3.Error, OSError) as exc:
+            await self.close()
+            raise DatabaseUnavailable(describe_error(self.path, exc)) from None
+        except BaseException:
+            await self.close()
+            raise
 
     async def close(self) -> None:
         for conn in (self._reader, self._writer):

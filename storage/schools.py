@@ -70,3 +70,9 @@ async def group(conn: Connection, group_id: int) -> tuple[int, str] | None:
         conn, "SELECT school_id, name FROM school_groups WHERE id = ?", (group_id,)
     )
     return (int(row["school_id"]), str(row["name"])) if row else None
+
+
+async def group_names(conn: Connection, school_id: int) -> list[str]:
+    """The names of the school's groups with current pupils, in natural order (2 before 10)."""
+    names = [name for _, name in await groups(conn, school_id)]
+    return sorted(names, key=lambda n: (0, int(n), n) if n.isdigit() else (1, 0, n))

@@ -31,17 +31,52 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     for command in (
         [],
         ["init"],
+        ["check"],
         ["import-roster"],
         ["invites"],
         ["staff-invite"],
         ["run"],
+        ["health"],
         ["audit"],
         ["audit", "verify"],
     ):
         with pytest.raises(SystemExit) as exited:
             main([*command, "--help"])
         assert exited.value.code == 0
-        assert "usage: privacyloket" in capsys.readouterr().out
+        text = capsys.readouterr().out
+        assert "usage: privacyloket" in text
+        # What it does, and an example to copy.
+        assert "example:\n  privacyloket" in text or "example:\n  PRIVACYLOKET_" in text
+
+
+def test_every_option_says_what_it_means() -> None:
+    import argparse
+
+    from bot.cli import _parser
+
+    def walk(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+        found = [parser]
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    found += walk(sub)
+        return found
+
+    for parser in walk(_parser()):
+        assert parser.description, parser.prog
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                continue
+            assert action.help, f"{parser.prog} {action.option_strings or action.dest}"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.strip() == f"privacyloket {version('privacyloket')}"
 
 
 def test_the_whole_setup_of_a_school(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,8 +95,9 @@ def test_the_whole_setup_of_a_school(env: Path, capsys: pytest.CaptureFixture[st
     assert code == 0 and "15 codes issued" in out
     with (env / "codes.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
-    priya = next(r for r in rows if r["guardian"] == "Priya Sharma")
+    priya = next(r for r in rows if r["guardian_name"] == "Priya Sharma")
     assert priya["children"] == "Arjun, Meera"
+    assert priya["guardian_email"] and priya["guardian_language"] in ("nl", "en")
     assert priya["deep_link"].startswith("https://t.me/KlimopTestBot?start=")
     assert priya["deep_link"].endswith(priya["code"].replace("-", ""))
 

@@ -48,7 +48,7 @@ def test_a_missing_translation_names_the_field(tmp_path: Path) -> None:
     data = tomllib.loads(SCHOOL_TOML.read_text(encoding="utf-8"))
     en = data["photo_purposes"][0]["label"]["en"]
     path = _write_variant(tmp_path, f'label.en = "{en}"', "")
-    with pytest.raises(ConfigError, match=r"photo_purposes\.0\.label\.en: Field required"):
+    with pytest.raises(ConfigError, match=r"photo_purposes\.0\.label\.en: missing"):
         load_school(path)
 
 
@@ -116,6 +116,24 @@ async def test_a_database_refuses_a_different_secret(tmp_path: Path) -> None:
     other = make_settings(tmp_path, secret_key="another-secret-" + "y" * 40)
     with pytest.raises(ConfigError, match="another secret key"):
         await Services.start(other)
+
+
+def test_letter_details_logo_relative_to_the_config(tmp_path: Path) -> None:
+    import segno
+
+    segno.make("logo").save(str(tmp_path / "logo.png"))
+    path = _write_variant(
+        tmp_path,
+        'administration_system = "ParnasSys"',
+        'administration_system = "ParnasSys"\nlogo = "logo.png"',
+    )
+    school = load_school(path)
+    assert school.logo == tmp_path / "logo.png"
+    assert school.privacy_statement_url == "https://www.cbsklimop.example/privacy"
+    assert school.contact is not None and "0527 000 000" in school.contact.nl
+    (tmp_path / "logo.png").unlink()
+    with pytest.raises(ConfigError, match=r"logo: .*logo\.png not found"):
+        load_school(path)
 
 
 def test_holidays_and_the_consent_task_target(tmp_path: Path) -> None:

@@ -35,6 +35,34 @@ def test_bom_semicolons_and_dutch_dates_as_spreadsheets_export_them() -> None:
     assert row.guardian_email == ""
 
 
+@pytest.mark.parametrize(
+    "written", ["14-2-2020", "14-02-2020", "14/2/2020", "14.2.2020", "14-2-20", "2020-02-14"]
+)
+def test_dates_as_dutch_excel_writes_them(written: str) -> None:
+    """The roster reads dates with the same parser the bot uses for parents."""
+    data = (HEADER + f"L1,Zoë,de Jong,{written},3,O1,Marieke de Jong,,nl\n").encode()
+    [row] = parse_roster(data, TODAY)
+    assert row.birth_date == date(2020, 2, 14)
+
+
+def test_a_date_in_the_future_or_before_2000_says_so() -> None:
+    data = (
+        HEADER
+        + "L1,Zoë,de Jong,14-2-2030,3,O1,Marieke,,nl\n"
+        + "L2,Bo,Bakker,14-2-1995,3,O2,Esther,,nl\n"
+        + "L3,Sem,Mulder,31-2-2020,3,O3,Inge,,nl\n"
+    ).encode()
+    with pytest.raises(RosterError) as caught:
+        parse_roster(data, TODAY)
+    assert caught.value.problems == [
+        "line 2: birth_date '14-2-2030' is in the future",
+        "line 3: birth_date '14-2-1995' is before 2000: not a primary school pupil's "
+        "date of birth",
+        "line 4: birth_date '31-2-2020' is not a date (write the day, month and year, "
+        "for example 14-2-2020 or 2020-02-14)",
+    ]
+
+
 def test_every_problem_is_listed_by_line() -> None:
     data = (
         HEADER
@@ -55,7 +83,7 @@ def test_every_problem_is_listed_by_line() -> None:
 
 
 def test_missing_columns_and_non_utf8_are_refused() -> None:
-    with pytest.raises(RosterError, match="problems") as caught:
+    with pytest.raises(RosterError, match=r"\(1 problem\)") as caught:
         parse_roster(b"student_id,first_name\nL1,Zo\n", TODAY)
     assert "missing column(s): last_name" in caught.value.problems[0]
     with pytest.raises(RosterError) as caught:

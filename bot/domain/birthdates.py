@@ -1,4 +1,7 @@
-"""Reading a date of birth the way Dutch parents write it."""
+"""Reading a date of birth the way Dutch parents (and Dutch spreadsheets) write it.
+
+One parser for the bot and the roster import: day-month-year in every unambiguous form.
+"""
 
 from __future__ import annotations
 
@@ -36,17 +39,26 @@ def _full_year(year: str, today: date) -> int:
 
 def _make(year: int, month: int, day: int, today: date) -> date | None:
     try:
-        result = date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         return None
-    return result if result <= today and result.year >= today.year - 120 else None
 
 
 def parse_birth_date(text: str, today: date) -> date | None:
-    """The date in ``text``, or None when it is not a date we can read.
+    """The date of birth in ``text``: a date (see :func:`read_date`) not in the future and
+    not more than 120 years ago; None otherwise."""
+    result = read_date(text, today)
+    if result is None or result > today or result.year < today.year - 120:
+        return None
+    return result
 
-    Accepts 12-03-2018, 12/3/18, 12.03.2018, 12032018, 2018-03-12, 12 maart 2018,
-    12 mrt 2018, 12 March 2018 and March 12, 2018.
+
+def read_date(text: str, today: date) -> date | None:
+    """The calendar date in ``text``, or None when it is not a date we can read.
+
+    Accepts 12-03-2018, 12-3-2018, 12/3/18, 12.03.2018, 12032018, 2018-03-12,
+    12 maart 2018, 12 mrt 2018, 12 March 2018 and March 12, 2018. A two-digit year is the
+    latest year ending in those digits that is not after ``today``.
     """
     cleaned = " ".join(text.strip().lower().split())
     if len(cleaned) > 40:

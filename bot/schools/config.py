@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, count
 from bot.i18n import Language
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
@@ -117,13 +117,15 @@ class Schedule(_Model):
     retention_time: dt_time = dt_time(3, 15)
 
 
-def _unique(items: list[_Model], what: str) -> None:
+def _unique(items: list[_Model], field: str, what: str) -> list[str]:
     seen: set[str] = set()
-    for item in items:
+    problems: list[str] = []
+    for index, item in enumerate(items):
         key = getattr(item, "key")  # noqa: B009 - every keyed model has it
         if key in seen:
-            raise ValueError(f"{what} key {key!r} appears twice")
+            problems.append(f"{field}.{index}.key: {what} key {key!r} appears twice")
         seen.add(key)
+    return problems
 
 
 class SchoolConfig(_Model):
@@ -140,30 +142,44 @@ class SchoolConfig(_Model):
     recipients: list[Recipient] = Field(default_factory=list)
     retention_grounds: list[RetentionGround] = Field(default_factory=list)
     categories: list[DataCategory] = Field(min_length=1)
+    contact: LocalizedText | None = None
+    """One line on the invitation letters (address, phone, e-mail); default: the director."""
+    privacy_statement_url: (
+        Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=200)] | None
+    ) = None
+    logo: Path | None = None
+    """A PNG or JPEG for the letters; a relative path is relative to the config file."""
     retention: Retention = Field(default_factory=Retention)
     schedule: Schedule = Field(default_factory=Schedule)
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
+        """Every cross-reference problem, one per line, each naming its field."""
+        problems: list[str] = []
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone: unknown time zone {self.timezone!r}") from None
-        _unique(list(self.photo_purposes), "photo purpose")
-        _unique(list(self.recipients), "recipient")
-        _unique(list(self.retention_grounds), "retention ground")
-        _unique(list(self.categories), "category")
+            problems.append(f"timezone: unknown time zone {self.timezone!r}")
+        problems += _unique(list(self.photo_purposes), "photo_purposes", "photo purpose")
+        problems += _unique(list(self.recipients), "recipients", "recipient")
+        problems += _unique(list(self.retention_grounds), "retention_grounds", "retention ground")
+        problems += _unique(list(self.categories), "categories", "category")
         recipients = {r.key for r in self.recipients}
         grounds = {g.key for g in self.retention_grounds}
-        for category in self.categories:
+        for index, category in enumerate(self.categories):
             for key in category.recipients:
                 if key not in recipients:
-                    raise ValueError(f"category {category.key!r}: unknown recipient {key!r}")
+                    problems.append(
+                        f"categories.{index}.recipients: category {category.key!r}: "
+                        f"unknown recipient {key!r}"
+                    )
             if category.retention_ground and category.retention_ground not in grounds:
-                raise ValueError(
-                    f"category {category.key!r}: unknown retention ground "
-                    f"{category.retention_ground!r}"
+                problems.append(
+                    f"categories.{index}.retention_ground: category {category.key!r}: "
+                    f"unknown retention ground {category.retention_ground!r}"
                 )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
 
     @property
@@ -187,36 +203,82 @@ class SchoolConfig(_Model):
         return next((p for p in self.photo_purposes if p.key == key), None)
 
 
-def _describe(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    field = ".".join(str(part) for part in error["loc"]) or "(top level)"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{field}: {message}"
+_FRIENDLY = {
+    "missing": "missing (this field is required)",
+    "extra_forbidden": "unknown field (misspelled?)",
+}
 
 
-def load_school(path: Path) -> SchoolConfig:
+def _problems(exc: ValidationError) -> list[str]:
+    """Every problem pydantic found, each as ``field: message``."""
+    found: list[str] = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"])
+        message = _FRIENDLY.get(error["type"]) or error["msg"].removeprefix("Value error, ")
+        for line in message.splitlines():
+            found.append(f"{field}: {line}" if field else line)
+    return found
+
+
+def _read_school(path: Path) -> tuple[SchoolConfig | None, list[str]]:
+    """The school in ``path``, or None and every problem found in it."""
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: school config not found") from None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        return None, ["school config not found"]
+    except IsADirectoryError:
+        return None, ["is a folder, not a school config file"]
+    except OSError as exc:
+        return None, [f"cannot read the school config ({exc.strerror})"]
+    except tomllib.TOMLDecodeError as exc:
+        return None, [f"not valid TOML ({exc})"]
     try:
-        return SchoolConfig.model_validate(data)
+        school = SchoolConfig.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_describe(exc)}") from None
+        return None, _problems(exc)
+    if school.logo is not None:
+        logo = school.logo if school.logo.is_absolute() else path.parent / school.logo
+        if logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            return None, [f"logo: {school.logo} is not a PNG or JPEG file"]
+        if not logo.is_file():
+            return None, [f"logo: {logo} not found"]
+        school = school.model_copy(update={"logo": logo})
+    return school, []
+
+
+def _raise(problems: list[str]) -> None:
+    if len(problems) == 1:
+        raise ConfigError(problems[0])
+    raise ConfigError(f"{count(len(problems), 'problem')} in the school config", problems)
+
+
+def load_school(path: Path) -> SchoolConfig:
+    school, problems = _read_school(path)
+    if school is None:
+        _raise([f"{path}: {problem}" for problem in problems])
+    assert school is not None
+    return school
 
 
 def load_schools(path: Path) -> dict[str, SchoolConfig]:
-    """Every school config: one TOML file, or every *.toml in a folder."""
+    """Every school config: one TOML file, or every *.toml in a folder.
+
+    Every problem in every file is reported at once (ConfigError with ``problems``).
+    """
     files = sorted(path.glob("*.toml")) if path.is_dir() else [path]
     if not files:
         raise ConfigError(f"{path}: no school config (*.toml) in this folder")
     schools: dict[str, SchoolConfig] = {}
+    problems: list[str] = []
     for file in files:
-        school = load_school(file)
+        school, found = _read_school(file)
+        problems += [f"{file}: {problem}" for problem in found]
+        if school is None:
+            continue
         if school.slug in schools:
-            raise ConfigError(f"{file}: slug: {school.slug!r} is used by another school file")
+            problems.append(f"{file}: slug: {school.slug!r} is used by another school file")
         schools[school.slug] = school
+    if problems:
+        _raise(problems)
     return schools

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,6 +24,8 @@ class GuardianCode:
     children: tuple[str, ...]
     code: str
     expires: datetime
+    email: str = ""
+    language: str = "nl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,19 +56,39 @@ async def issue_guardian_codes(
     days: int,
     group: str | None = None,
     renew: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[GuardianCode]:
-    """A code for every guardian of a current student without an open one (or all, renewing)."""
+    """A code for every guardian of a current student without an open one (or all, renewing).
+
+    ``progress(done, total)`` is called as guardians are handled. A school without pupils
+    (no roster imported yet) or an unknown group is refused, naming what to do instead.
+    """
     now = clock.now()
     expires = expiry(now, days, school.tz)
     issued: list[GuardianCode] = []
     async with db.transaction() as conn:
         school_id = await schools.find_id(conn, school.slug)
-        if school_id is None:
-            raise UserFacingError(f"school {school.slug!r} has no roster yet: import one first")
-        if group is not None and not await schools.group_ids(conn, school_id, [group]):
-            raise UserFacingError(f"group {group!r} is not a group of {school.slug}")
+        known = await schools.group_names(conn, school_id) if school_id is not None else []
+        if group is not None and known and group not in known:
+            raise UserFacingError(
+                f"group {group!r} is not a group of {school.slug} (groups: {', '.join(known)})"
+            )
+        guardians = (
+            await people.guardians_for_school(conn, school_id, group)
+            if school_id is not None
+            else []
+        )
+        if not guardians:
+            where = f"in group {group} " if group is not None and known else ""
+            raise UserFacingError(
+                f"no pupils {where}at {school.slug} yet: run "
+                f"'privacyloket import-roster FILE.csv --school {school.slug}' first"
+            )
+        assert school_id is not None
         with_code = await invitations.guardians_with_open_code(conn, school_id, to_db(now))
-        for guardian in await people.guardians_for_school(conn, school_id, group):
+        for done, guardian in enumerate(guardians, start=1):
+            if progress is not None:
+                progress(done, len(guardians))
             if guardian.id in with_code:
                 if not renew:
                     continue
@@ -86,6 +109,8 @@ async def issue_guardian_codes(
                     tuple(c.first_name for c in children if c.left_at is None),
                     code,
                     expires,
+                    email=guardian.email,
+                    language=guardian.language,
                 )
             )
             await audit.record(
@@ -116,6 +141,11 @@ async def issue_staff_code(
         raise UserFacingError(f"role must be one of {', '.join(STAFF_ROLES)}")
     if role == "teacher" and not groups:
         raise UserFacingError("a teacher needs at least one --group")
+    if role != "teacher" and groups:
+        raise UserFacingError(
+            f"groups apply to teachers only: a {role.replace('_', ' ')} sees the whole school; "
+            "leave out --group"
+        )
     if not name.strip():
         raise UserFacingError("--name is empty")
     now = clock.now()
@@ -126,8 +156,14 @@ async def issue_staff_code(
         found = await schools.group_ids(conn, school_id, groups)
         unknown = [g for g in groups if g not in found]
         if unknown:
+            known = await schools.group_names(conn, school_id)
             raise UserFacingError(
-                f"unknown group(s) {', '.join(unknown)} at {school.slug}: import the roster first"
+                f"unknown group(s) {', '.join(unknown)} at {school.slug} "
+                + (
+                    f"(groups: {', '.join(known)})"
+                    if known
+                    else "(no groups yet: run 'privacyloket import-roster' first)"
+                )
             )
         staff_id = await staff.create(
             conn, school_id, name.strip(), role, list(found.values()), to_db(now)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from bot.clock import Clock
-from bot.errors import UserFacingError
+from bot.domain.birthdates import read_date
+from bot.errors import UserFacingError, count
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.codes import birth_date_mac
@@ -31,14 +32,14 @@ HEADER = (
 OPTIONAL = frozenset({"guardian_email"})
 LANGUAGES = frozenset({"nl", "en"})
 MAX_FIELD = 200
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DUTCH_DATE = re.compile(r"^\d{2}-\d{2}-\d{4}$")
+EARLIEST_BIRTH_YEAR = 2000
 
 
 class RosterError(UserFacingError):
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(f"the roster was not imported ({len(problems)} problems)")
-        self.problems = problems
+        super().__init__(
+            f"the roster was not imported ({count(len(problems), 'problem')})", problems
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +65,22 @@ class ImportSummary:
     guardians: int
 
 
-def _parse_date(value: str) -> date | None:
-    try:
-        if _ISO_DATE.match(value):
-            return date.fromisoformat(value)
-        if _DUTCH_DATE.match(value):
-            return datetime.strptime(value, "%d-%m-%Y").date()
-    except ValueError:
-        return None
-    return None
+def birth_date_problem(value: str, today: date) -> tuple[date | None, str | None]:
+    """The pupil's date of birth, or the reason it cannot be one."""
+    born = read_date(value, today)
+    if born is None:
+        return None, (
+            f"birth_date {value!r} is not a date (write the day, month and year, "
+            "for example 14-2-2020 or 2020-02-14)"
+        )
+    if born > today:
+        return None, f"birth_date {value!r} is in the future"
+    if born.year < EARLIEST_BIRTH_YEAR:
+        return None, (
+            f"birth_date {value!r} is before {EARLIEST_BIRTH_YEAR}: not a primary school "
+            "pupil's date of birth"
+        )
+    return born, None
 
 
 def _decode(data: bytes) -> str:
@@ -113,12 +121,11 @@ def parse_roster(data: bytes, today: date) -> list[RosterRow]:
             for name in HEADER
             if len(values[name]) > MAX_FIELD
         ]
-        born = _parse_date(values["birth_date"]) if values["birth_date"] else None
-        if values["birth_date"] and (born is None or born > today):
-            row_problems.append(
-                f"line {line}: birth_date {values['birth_date']!r} is not a valid date "
-                "(use YYYY-MM-DD or DD-MM-YYYY)"
-            )
+        born: date | None = None
+        if values["birth_date"]:
+            born, date_problem = birth_date_problem(values["birth_date"], today)
+            if date_problem:
+                row_problems.append(f"line {line}: {date_problem}")
         language = values["guardian_language"].lower()
         if language and language not in LANGUAGES:
             row_problems.append(
@@ -178,9 +185,17 @@ def _consistency_problems(rows: list[RosterRow]) -> list[str]:
 
 
 async def import_roster(
-    db: Database, keys: Keys, clock: Clock, school: SchoolConfig, rows: list[RosterRow]
+    db: Database,
+    keys: Keys,
+    clock: Clock,
+    school: SchoolConfig,
+    rows: list[RosterRow],
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Apply the roster in one unit of work: all of it or nothing."""
+    """Apply the roster in one unit of work: all of it or nothing.
+
+    ``progress(done, total)`` is called as pupils are written.
+    """
     now = clock.now()
     async with db.transaction() as conn:
         school_id = await schools.ensure(conn, school.slug, school.name)
@@ -189,7 +204,9 @@ async def import_roster(
         seen_students: dict[str, RosterRow] = {}
         for row in rows:
             seen_students.setdefault(row.student_id, row)
-        for external_id, row in seen_students.items():
+        for done, (external_id, row) in enumerate(seen_students.items(), start=1):
+            if progress is not None:
+                progress(done, len(seen_students))
             group_id = await schools.ensure_group(conn, school_id, row.group)
             mac = birth_date_mac(keys.birth_dates, school.slug, external_id, row.birth_date)
             old = before.get(external_id)
