@@ -34,6 +34,9 @@ from handlers.errors import on_error
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
+from handlers.staff import actions as staff_actions
+from handlers.staff import input as staff_input
+from handlers.staff import screens as staff_screens
 from handlers.update_processor import ChatOrderedProcessor
 from storage import processed_updates
 from storage.db import to_db
@@ -85,8 +88,13 @@ def build_application(
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
     register_handlers(application)
 
+    sender = TelegramSender(application.bot)
     dispatcher = Dispatcher(
-        services.db, services.cipher, services.clock, TelegramSender(application.bot)
+        services.db,
+        services.cipher,
+        services.clock,
+        sender,
+        attachment_sender=sender.attachment,
     )
     application.bot_data["dispatcher"] = dispatcher
     job_queue = application.job_queue
@@ -124,10 +132,17 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
     app.add_handler(CommandHandler("cancel", requests.cancel))
+    # Staff: the queue, one case, and an action per command (private chats only).
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("queue", staff_screens.queue_command, filters=private))
+    app.add_handler(CommandHandler("case", staff_screens.case_command, filters=private))
+    for name in staff_actions.BY_CASE:
+        app.add_handler(CommandHandler(name, staff_actions.command(name), filters=private))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
-    # Typed answers to a request's question; anything else gets a short hint.
-    app.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, requests.text_typed))
+    # Typed answers (a staff step's text or documents, a request's question); anything
+    # else gets a short hint.
+    app.add_handler(MessageHandler(filters.ALL & ~filters.COMMAND, staff_input.typed))
     # Whatever is left: a photo, a sticker, an unknown command, text out of place.
     app.add_handler(MessageHandler(filters.ALL, fallback.unexpected))
 

@@ -11,6 +11,7 @@ from handlers.context import BotContext
 from handlers.messages import is_live
 from handlers.parent.common import AWAITING
 from handlers.parent.menu import send_menu
+from handlers.staff import common as staff_common
 
 
 async def set_locale(update: Update, context: BotContext) -> None:
@@ -29,6 +30,7 @@ async def check_button(update: Update, context: BotContext) -> None:
     """
     if command_of(update) in KNOWN and context.user_data:
         context.user_data.pop(AWAITING, None)
+        staff_common.stop_waiting(context.user_data)
     query = update.callback_query
     if query is None:
         return
@@ -42,6 +44,7 @@ async def check_button(update: Update, context: BotContext) -> None:
         await query.answer()
         if context.user_data:
             context.user_data.pop(AWAITING, None)
+            staff_common.stop_waiting(context.user_data)
         return
     await query.answer(_("This button no longer works."))
     await context.services.accounts.note_refused_button(query.from_user.id, reason)

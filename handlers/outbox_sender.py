@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable
 from datetime import timedelta
 
 from telegram import Bot
@@ -10,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.jobs.outbox import SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
+from bot.jobs.outbox import Attachment, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
 
 
 class TelegramSender:
@@ -18,8 +19,25 @@ class TelegramSender:
         self._bot = bot
 
     async def __call__(self, chat_id: int, text: str) -> SendOutcome:
+        return await self._deliver(
+            self._bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        )
+
+    async def attachment(self, chat_id: int, caption: str, attachment: Attachment) -> SendOutcome:
+        """A document or photo by its Telegram file id, with the text as its caption."""
+        if attachment.kind == "photo":
+            sending = self._bot.send_photo(
+                chat_id, attachment.file_id, caption=caption, parse_mode=ParseMode.HTML
+            )
+        else:
+            sending = self._bot.send_document(
+                chat_id, attachment.file_id, caption=caption, parse_mode=ParseMode.HTML
+            )
+        return await self._deliver(sending)
+
+    async def _deliver(self, sending: Awaitable[object]) -> SendOutcome:
         try:
-            await self._bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await sending
         except RetryAfter as exc:
             with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
                 warnings.simplefilter("ignore", PTBDeprecationWarning)

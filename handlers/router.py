@@ -11,6 +11,7 @@ from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent import access, consent, menu, my_requests, onboarding, requests
 from handlers.parent.common import Screen, parent
+from handlers.staff import routes as staff_routes
 from handlers.texts import group_label
 
 # The first screen of each flow: its action and the arguments after the child's id.
@@ -71,6 +72,9 @@ ROUTES: dict[str, Screen] = {
     "case": my_requests.detail,
     "wd": my_requests.confirm_withdraw,
     "wdok": my_requests.withdraw,
+    "rcv": my_requests.confirm_receipt,
+    "docs": my_requests.send_documents,
+    **staff_routes.ROUTES,
 }
 
 

@@ -15,6 +15,7 @@ class OutboxRow:
     case_id: int | None
     body: bytes
     attempts: int
+    attachment: bytes | None = None
 
 
 async def add(
@@ -34,12 +35,24 @@ async def add(
     )
 
 
+async def set_attachment(conn: Connection, ref: str, blob: bytes) -> None:
+    await conn.execute("UPDATE outbox SET attachment = ? WHERE ref = ?", (blob, ref))
+
+
 async def due(conn: Connection, now: str, limit: int) -> list[OutboxRow]:
     return [
-        OutboxRow(int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]))
+        OutboxRow(
+            int(r[0]),
+            str(r[1]),
+            int(r[2]),
+            r[3],
+            bytes(r[4]),
+            int(r[5]),
+            bytes(r[6]) if r[6] is not None else None,
+        )
         for r in await fetch_all(
             conn,
-            "SELECT id, ref, chat_id, case_id, body, attempts FROM outbox "
+            "SELECT id, ref, chat_id, case_id, body, attempts, attachment FROM outbox "
             "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
             (now, limit),
         )

@@ -22,7 +22,7 @@ from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, cases, people, staff
+from storage import accounts, case_work, cases, people, staff
 from storage.accounts import Recipient
 from storage.cases import CaseEvent, CaseRow
 from storage.db import Connection, Database, from_db, to_db
@@ -36,6 +36,8 @@ class Kind(StrEnum):
     RECTIFICATION = "rectification"
     ERASURE = "erasure"
     CONSENT = "consent"
+    RESTRICTION = "restriction"
+    OBJECTION = "objection"
 
 
 class Status(StrEnum):
@@ -51,6 +53,8 @@ ROUTES: dict[Kind, str] = {
     Kind.RECTIFICATION: "teacher",
     Kind.ERASURE: "director",
     Kind.CONSENT: "teacher",
+    Kind.RESTRICTION: "director",
+    Kind.OBJECTION: "director",
 }
 
 
@@ -201,10 +205,13 @@ class Cases:
         """(role, assignee, staff to alert): the group's teacher, else the director."""
         if ROUTES[kind] == "teacher" and student.group_id is not None:
             teachers = await staff.teachers_of_group(conn, student.group_id)
-            if teachers:
-                return "teacher", teachers[0], teachers
+            reachable = [t for t in teachers if await case_work.reachable(conn, t)]
+            if reachable:
+                return "teacher", reachable[0], teachers
         directors = await staff.directors(conn, student.school_id)
-        return "director", (directors[0] if directors else None), directors
+        linked = [d for d in directors if await case_work.reachable(conn, d)]
+        chosen = linked or directors
+        return "director", (chosen[0] if chosen else None), directors
 
     async def create_in(
         self,

@@ -8,6 +8,7 @@ Network errors and 5xx are retried with backoff and jitter, 429 waits ``retry_af
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 import secrets
@@ -52,8 +53,18 @@ class Undeliverable:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document or photo Telegram already has, sent again by its file id."""
+
+    kind: str  # "document" | "photo"
+    file_id: str
+    file_name: str | None = None
+
+
 SendOutcome = Sent | WaitAndRetry | TryAgain | Undeliverable
 Sender = Callable[[int, str], Awaitable[SendOutcome]]
+AttachmentSender = Callable[[int, str, Attachment], Awaitable[SendOutcome]]
 
 
 def _context(ref: str) -> str:
@@ -69,8 +80,10 @@ async def enqueue(
     text: str,
     school_id: int | None,
     case_id: int | None = None,
+    attachment: Attachment | None = None,
 ) -> str:
-    """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work."""
+    """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work;
+    with an attachment, the text is its caption."""
     ref = secrets.token_hex(8)
     await outbox.add(
         conn,
@@ -81,7 +94,20 @@ async def enqueue(
         body=cipher.encrypt_text(text, _context(ref)),
         at=to_db(now),
     )
+    if attachment is not None:
+        data = {"kind": attachment.kind, "file_id": attachment.file_id}
+        if attachment.file_name is not None:
+            data["file_name"] = attachment.file_name
+        blob = cipher.encrypt_text(json.dumps(data), _context(ref) + ":attachment")
+        await outbox.set_attachment(conn, ref, blob)
     return ref
+
+
+def _attachment(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:
+    if blob is None:
+        return None
+    data = json.loads(cipher.decrypt_text(blob, _context(ref) + ":attachment"))
+    return Attachment(str(data["kind"]), str(data["file_id"]), data.get("file_name"))
 
 
 class Dispatcher:
@@ -92,11 +118,13 @@ class Dispatcher:
         clock: Clock,
         sender: Sender,
         *,
+        attachment_sender: AttachmentSender | None = None,
         batch: int = 50,
         rng: random.Random | None = None,
     ) -> None:
         self._db, self._cipher, self._clock, self._send = db, cipher, clock, sender
         self._batch = batch
+        self._send_attachment = attachment_sender
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
@@ -118,12 +146,16 @@ class Dispatcher:
                     continue
                 try:
                     text = self._cipher.decrypt_text(row.body, _context(row.ref))
+                    attachment = _attachment(self._cipher, row.ref, row.attachment)
                 except DecryptionError:
                     log.error("outbox message %s cannot be decrypted", row.id)
                     async with self._db.transaction() as conn:
                         await outbox.mark_undeliverable(conn, row.id, "cannot be decrypted")
                     continue
-                outcome = await self._send(row.chat_id, text)
+                if attachment is not None and self._send_attachment is not None:
+                    outcome = await self._send_attachment(row.chat_id, text, attachment)
+                else:
+                    outcome = await self._send(row.chat_id, text)
                 now = self._clock.now()
                 async with self._db.transaction() as conn:
                     match outcome:

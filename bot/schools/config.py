@@ -43,6 +43,7 @@ class Contacts(_Model):
     teacher: LocalizedText
     director: LocalizedText
     privacy_officer: LocalizedText
+    complaints: LocalizedText | None = None
 
 
 class PhotoPurpose(_Model):
@@ -96,6 +97,8 @@ class SchoolConfig(_Model):
     recipients: list[Recipient] = Field(default_factory=list)
     retention_grounds: list[RetentionGround] = Field(default_factory=list)
     categories: list[DataCategory] = Field(min_length=1)
+    # Parents are told who handles their request by role; True names the staff member.
+    show_staff_names: bool = False
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:

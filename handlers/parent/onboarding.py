@@ -32,6 +32,7 @@ from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.parent.menu import menu_content, send_menu
 from handlers.render import esc
+from handlers.staff.menu import publish_staff_commands
 from handlers.texts import wait_text
 
 CODE: Final = "code"
@@ -62,6 +63,8 @@ async def start(update: Update, context: BotContext) -> object:
         return await _redeem(update, context, typed, welcome=True)
     profile = await context.services.accounts.profile(user_id)
     if profile is not None:
+        if profile.is_staff:
+            await publish_staff_commands(context, profile, _chat_id)
         await send_menu(update, context)
         return END
     await send(
@@ -130,6 +133,7 @@ async def _redeem(
         case rules.StaffLinked(member):
             profile = await services.accounts.profile(user_id)
             assert profile is not None
+            await publish_staff_commands(context, profile, chat_id)
             text, keyboard = menu_content(context, profile)
             greeting = _("Welcome, {name}. Your account is linked.").format(name=esc(member.name))
             await send(update, context, greeting + "\n\n" + text, keyboard)
