@@ -345,8 +345,11 @@ class Cases:
             )
             student = await people.student(conn, case.student_id)
             assert student is not None
-            role, _assignee, alert_staff = await self._route(conn, case.kind, student)
-            recipients = await self._staff_recipients(conn, role, alert_staff, case.school_id)
+            # The stored assignee (after an escalation or assignment), not a fresh route.
+            assigned = [case.assignee_staff_id] if case.assignee_staff_id is not None else []
+            recipients = await self._staff_recipients(
+                conn, case.assignee_role, assigned, case.school_id
+            )
             await self._notify(
                 conn, recipients, case, lambda: case_withdrawn_notice(case, student)
             )

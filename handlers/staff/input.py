@@ -7,12 +7,12 @@ from telegram import Update
 
 from handlers.context import BotContext
 from handlers.parent import requests
-from handlers.staff import actions
+from handlers.staff import answering, documents
 
 
 async def typed(update: Update, context: BotContext) -> None:
-    if await actions.file_sent(update, context):
+    if await documents.file_sent(update, context):
         return
-    if await actions.text_typed(update, context):
+    if await answering.text_typed(update, context):
         return
     await requests.text_typed(update, context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.parent.common import Screen
-from handlers.staff import actions, screens
+from handlers.staff import actions, answering, documents, screens
 
 ROUTES: dict[str, Screen] = {
     "q": screens.queue_button,
@@ -12,20 +12,20 @@ ROUTES: dict[str, Screen] = {
     "st": actions.button("take"),
     "sn": actions.button("note"),
     "se": actions.button("extend"),
-    "sem": actions.extend_months,
+    "sem": answering.extend_months,
     "sesc": actions.button("escalate"),
     "sescok": actions.escalate_confirmed,
     "sa": actions.button("assign"),
     "saok": actions.assign_confirmed,
     "sj": actions.button("reject"),
-    "sjg": actions.reject_ground,
+    "sjg": answering.reject_ground,
     "sr": actions.button("resolve"),
-    "sro": actions.resolve_outcome,
-    "srk": actions.kept_toggled,
-    "srkok": actions.kept_chosen,
-    "srn": actions.no_message,
-    "sok": actions.confirmed,
-    "sx": actions.cancelled,
+    "sro": answering.resolve_outcome,
+    "srk": answering.kept_toggled,
+    "srkok": answering.kept_chosen,
+    "srn": answering.no_message,
+    "sok": answering.confirmed,
+    "sx": answering.cancelled,
     "sat": actions.button("attach"),
-    "sinf": actions.informed,
+    "sinf": documents.informed,
 }
