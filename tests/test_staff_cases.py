@@ -47,8 +47,9 @@ def test_the_table_and_the_permission_check() -> None:
     director = Acting(2, 1, "director", frozenset())
     officer = Acting(3, 1, "privacy_officer", frozenset())
     elsewhere = Acting(4, 2, "director", frozenset())
-    common = {"school_id": 1, "group_id": 3}
-    assert allowed_actions(teacher, Status.SUBMITTED, kind=Kind.ACCESS, **common) == [
+    assert allowed_actions(
+        teacher, Status.SUBMITTED, kind=Kind.ACCESS, school_id=1, group_id=3
+    ) == [
         Action.TAKE,
         Action.NOTE,
         Action.EXTEND,
@@ -58,21 +59,26 @@ def test_the_table_and_the_permission_check() -> None:
         Action.REJECT,
     ]
     assert Action.RESOLVE not in allowed_actions(
-        teacher, Status.IN_PROGRESS, kind=Kind.ERASURE, **common
+        teacher, Status.IN_PROGRESS, kind=Kind.ERASURE, school_id=1, group_id=3
     )
     assert Action.RESOLVE in allowed_actions(
-        director, Status.IN_PROGRESS, kind=Kind.ERASURE, **common
+        director, Status.IN_PROGRESS, kind=Kind.ERASURE, school_id=1, group_id=3
     )
     assert Action.TAKE not in allowed_actions(
-        director, Status.IN_PROGRESS, kind=Kind.ACCESS, **common
+        director, Status.IN_PROGRESS, kind=Kind.ACCESS, school_id=1, group_id=3
     )
     assert (
         allowed_actions(teacher, Status.SUBMITTED, kind=Kind.ACCESS, school_id=1, group_id=7) == []
     )
-    assert allowed_actions(officer, Status.SUBMITTED, kind=Kind.ACCESS, **common) == []
-    assert allowed_actions(elsewhere, Status.SUBMITTED, kind=Kind.ACCESS, **common) == []
+    assert (
+        allowed_actions(officer, Status.SUBMITTED, kind=Kind.ACCESS, school_id=1, group_id=3) == []
+    )
+    assert (
+        allowed_actions(elsewhere, Status.SUBMITTED, kind=Kind.ACCESS, school_id=1, group_id=3)
+        == []
+    )
     for closed in (Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN):
-        assert allowed_actions(director, closed, kind=Kind.ACCESS, **common) == []
+        assert allowed_actions(director, closed, kind=Kind.ACCESS, school_id=1, group_id=3) == []
     assert parse_number("2026-0042") == (2026, 42)
     assert parse_number("42") is None and parse_number("20x6-1") is None
 
@@ -191,3 +197,17 @@ async def test_escalate_assign_and_art19(school_services: Services, clock: FakeC
     with pytest.raises(Refused):
         await s.staff_cases.inform(StaffActor(TEACHER), case_id, "leerplichtambtenaar")
     assert await case_work.informed(s.db.reader, case_id) == ["leerplichtambtenaar"]
+
+
+async def test_voluntary_data_is_never_kept(school_services: Services, clock: FakeClock) -> None:
+    s = school_services
+    await _setup(s, clock)
+    case_id = await _case(s, clock, Kind.ERASURE, categories=["religion", "progress"])
+    director = StaffActor(DIRECTOR)
+    with pytest.raises(Refused) as refused:
+        await s.staff_cases.reject(director, case_id, "Bewaarplicht", "leerlingdossier")
+    assert refused.value.reason == "voluntary"
+    with pytest.raises(Refused):
+        await s.staff_cases.resolve(director, case_id, "partly_erased", kept=["religion"])
+    done = await s.staff_cases.resolve(director, case_id, "partly_erased", kept=["progress"])
+    assert done.status == Status.RESOLVED

@@ -33,11 +33,13 @@ from bot.domain.transitions import (
     OUTCOMES,
     Action,
     may_act,
+    may_extend,
     next_status,
 )
 from bot.i18n import current_language, use_language
 from bot.jobs import outbox
 from bot.jobs.outbox import Attachment
+from bot.schools.config import SchoolConfig
 from bot.security import audit
 from storage import accounts, case_work, cases, staff
 from storage.accounts import Recipient
@@ -196,7 +198,7 @@ class StaffCases(StaffBase):
         async with self._acting(who, case_id, Action.EXTEND) as ctx:
             case = ctx.case
             today = self._clock.now().astimezone(ctx.school.tz).date()
-            if case.extended_due_on is not None or today > case.due_on:
+            if not may_extend(case.due_on, case.extended_due_on, today):
                 raise Refused("not_possible", case=case)
             if months not in range(1, MAX_EXTENSION_MONTHS + 1):
                 raise Refused("invalid", case=case)
@@ -298,6 +300,8 @@ class StaffCases(StaffBase):
             kept_keys = [k for k in kept if k in affected] if outcome == "partly_erased" else []
             if outcome == "partly_erased" and not kept_keys:
                 raise Refused("invalid", case=case)
+            if _voluntary(ctx.school, kept_keys):
+                raise Refused("voluntary", case=case)
             text = self._text(message, required=False)
             resolved = await self._move(ctx, Action.RESOLVE)
             await case_work.set_outcome(
@@ -343,6 +347,8 @@ class StaffCases(StaffBase):
                 ground is None or school.retention_ground(ground) is None
             ):
                 raise Refused("invalid", case=case)
+            if case.kind == Kind.ERASURE and _voluntary(school, category_keys(case.details)):
+                raise Refused("voluntary", case=case)
             text = self._text(reason, required=True)
             assert text is not None
             rejected = await self._move(ctx, Action.REJECT)
@@ -418,3 +424,8 @@ class StaffCases(StaffBase):
                 subject=f"case:{case_id}",
             )
         return True
+
+
+def _voluntary(school: SchoolConfig, keys: Sequence[str]) -> bool:
+    """Data given voluntarily (religion) is always deleted on request, never kept."""
+    return any((c := school.category(k)) is not None and c.voluntary for k in keys)

@@ -19,6 +19,7 @@ from bot.domain.staff_base import (
 )
 from bot.domain.transitions import (
     allowed_actions,
+    may_extend,
     may_see,
 )
 from storage import case_work, cases, people, staff
@@ -99,6 +100,11 @@ class StaffViews(StaffBase):
                 school_id=case.school_id,
                 group_id=ctx.student.group_id,
                 kind=case.kind,
+                extendable=may_extend(
+                    case.due_on,
+                    case.extended_due_on,
+                    self._clock.now().astimezone(school.tz).date(),
+                ),
             ),
             to_inform=[r for r in to_inform if r not in informed],
             informed=informed,

@@ -8,6 +8,7 @@ case checks both inside the unit of work that writes its change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from bot.domain.cases import Kind, Status
@@ -117,14 +118,26 @@ def may_act(
     return True
 
 
+def may_extend(due_on: date, extended_due_on: date | None, today: date) -> bool:
+    """AVG art. 12(3): once, and only before the original answer date has passed."""
+    return extended_due_on is None and today <= due_on
+
+
 def allowed_actions(
-    member: Acting, status: Status, *, school_id: int, group_id: int | None, kind: Kind
+    member: Acting,
+    status: Status,
+    *,
+    school_id: int,
+    group_id: int | None,
+    kind: Kind,
+    extendable: bool = True,
 ) -> list[Action]:
     """Exactly what this member may do to the case now (the buttons they get)."""
     return [
         a
         for a in Action
         if a not in (Action.WITHDRAW, Action.INFORM)
+        and (a != Action.EXTEND or extendable)
         and next_status(status, a) is not None
         and may_act(member, a, school_id=school_id, group_id=group_id, kind=kind)
     ]

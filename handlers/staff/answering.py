@@ -89,7 +89,7 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
         school = context.services.school_by_id[view.case.school_id]
         language = current_language()
         rows: Rows = [
-            [context.button(user, g.label.get(language), "sjg", case_id, i)]
+            [context.button(user, g.label.get(language).split(":")[0], "sjg", case_id, i)]
             for i, g in enumerate(school.retention_grounds)
         ]
         rows.append(cancel_row(context, user, case_id))

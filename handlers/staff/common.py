@@ -93,6 +93,11 @@ def refusal_text(exc: Refused, school: SchoolConfig | None) -> str:
     """What a refused staff action says: nothing changed, and why."""
     if exc.reason == "not_allowed":
         return _("You cannot do this for this request. Nothing was changed.")
+    if exc.reason == "voluntary":
+        return _(
+            "Data given voluntarily (such as religion) is always deleted on request and "
+            "cannot be kept. Nothing was changed."
+        )
     if exc.reason == "invalid":
         return _("That is not possible in this form. Nothing was changed.")
     last, case = exc.last, exc.case

@@ -14,6 +14,7 @@ from bot.domain.transitions import Action, next_status
 from bot.i18n import _, format_number
 from handlers.context import BotContext
 from handlers.messages import send
+from handlers.render import esc
 from handlers.staff import common
 from handlers.staff.common import actor, refusal_text, staff_profile
 from handlers.staff.screens import open_case
@@ -44,6 +45,16 @@ async def checked_view(
     if action not in view.actions:
         await services.staff_views.refusal(actor(update), action.value, case_id, "not_now")
         school = services.school_by_id[view.case.school_id]
+        if action == Action.EXTEND and Action.NOTE in view.actions:
+            await send(
+                update,
+                context,
+                _(
+                    "Request {number} can no longer be extended: that is possible once, "
+                    "before the original answer date. Nothing was changed."
+                ).format(number=esc(view.case.number)),
+            )
+            return None
         if next_status(view.case.status, action) is None:
             moves = [c for c in view.timeline if c.event in MOVES]
             refused = Refused("not_possible", case=view.case, last=moves[-1] if moves else None)

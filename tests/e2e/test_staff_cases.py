@@ -36,7 +36,7 @@ LABELS = {
 }
 
 
-async def _staff(
+async def staff(
     h: Harness, user_id: int, name: str, role: str, groups: list[str], language: str
 ) -> Person:
     person = h.person(user_id, name.split()[0], language)
@@ -46,7 +46,7 @@ async def _staff(
 
 async def _access_case_with_a_document(harness: Harness, language: str, guardian: str) -> None:
     t = LABELS[language]
-    teacher = await _staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     await parent.tap(t["see"])
     await parent.tap(t["copy"])
