@@ -97,4 +97,6 @@ def limit_line() -> str:
 
 
 async def gone(update: Update, context: BotContext) -> None:
+    """A confirmation without the step before it (a double tap, or another account's data)."""
+    await context.services.staff_views.refusal(actor(update), "confirm", None, "no_draft")
     await send(update, context, _("This step was already finished or cancelled."))
