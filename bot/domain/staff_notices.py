@@ -114,9 +114,13 @@ def resolved_notice(
         lines += [_("Message from the school:"), f"<blockquote>{esc(message)}</blockquote>"]
     if documents:
         lines.append(
-            _("The documents follow in the next messages. Please confirm that you received them.")
+            _(
+                "The documents follow in the next messages. Please confirm under My requests "
+                "in /menu that you received them."
+            )
         )
-    lines.append(_("You can see this request at any time under My requests in /menu."))
+    else:
+        lines.append(_("You can see this request at any time under My requests in /menu."))
     return "\n".join(lines)
 
 

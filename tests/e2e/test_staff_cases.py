@@ -109,3 +109,19 @@ async def test_an_access_case_with_a_document_in_english(harness: Harness) -> No
 
 async def test_an_access_case_with_a_document_in_dutch(harness: Harness) -> None:
     await _access_case_with_a_document(harness, "nl", "Marieke de Jong")
+
+
+async def test_a_document_sent_in_reply_to_the_request_is_attached(harness: Harness) -> None:
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
+    parent = await linked_parent(harness, 5001, "James Whitfield", "en")
+    await parent.tap("See my child's data")
+    await parent.tap("Request a copy of the dossier")
+    await parent.tap("Send request")
+    screen = (await teacher.send("/case 2026-0001")).last
+    await teacher.send("/queue")
+    seen = await teacher.do(lambda u: harness.fake.send_document(u, "page-1.pdf", reply_to=screen))
+    assert "page-1.pdf" in seen.text and "1" in seen.text
+    seen = await teacher.do(lambda u: harness.fake.send_sticker(u))
+    assert "page-1.pdf" not in seen.text
+    seen = await teacher.send("/case 2026-0001")
+    assert "page-1.pdf" in seen.text

@@ -547,14 +547,22 @@ class FakeBotAPI:
         self._add_event(user.id, format_bot_text("", line))
         return self._enqueue({"message": message})
 
-    def send_photo(self, user: FakeUser, caption: str | None = None) -> int:
+    def _reply(self, user: FakeUser, reply_to: SentMessage | None) -> JSONDict:
+        return {} if reply_to is None else {"reply_to_message": self._message_json(reply_to)}
+
+    def send_photo(
+        self, user: FakeUser, caption: str | None = None, reply_to: SentMessage | None = None
+    ) -> int:
         sizes = [
             {**self._file("AgAC"), "width": w, "height": h, "file_size": w * h // 10}
             for w, h in ((90, 67), (320, 240), (1280, 960))
         ]
         for size in sizes:
             self._known_files[size["file_id"]] = "photo"
-        return self._send_media(user, "a photo", caption, {"photo": sizes})
+        what = "a photo" + (f" in reply to #{reply_to.message_id}" if reply_to else "")
+        return self._send_media(
+            user, what, caption, {"photo": sizes, **self._reply(user, reply_to)}
+        )
 
     def send_sticker(self, user: FakeUser, emoji: str = "👍") -> int:
         sticker = {
@@ -583,11 +591,18 @@ class FakeBotAPI:
         file_name: str = "document.pdf",
         mime_type: str = "application/pdf",
         caption: str | None = None,
+        reply_to: SentMessage | None = None,
     ) -> int:
         document = {**self._file("BQAC"), "file_name": file_name, "mime_type": mime_type}
         document["file_size"] = 12345
         self._known_files[document["file_id"]] = file_name
-        return self._send_media(user, f"a document {file_name}", caption, {"document": document})
+        return self._send_media(
+            user,
+            f"a document {file_name}"
+            + (f" in reply to #{reply_to.message_id}" if reply_to else ""),
+            caption,
+            {"document": document, **self._reply(user, reply_to)},
+        )
 
     def tap(
         self,
