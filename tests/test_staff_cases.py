@@ -211,3 +211,22 @@ async def test_voluntary_data_is_never_kept(school_services: Services, clock: Fa
         await s.staff_cases.resolve(director, case_id, "partly_erased", kept=["religion"])
     done = await s.staff_cases.resolve(director, case_id, "partly_erased", kept=["progress"])
     assert done.status == Status.RESOLVED
+
+
+async def test_restriction_and_objection_go_to_the_director_who_grants_them(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    ids = await _setup(s, clock)
+    for kind in (Kind.RESTRICTION, Kind.OBJECTION):
+        case_id = await _case(s, clock, kind, categories=["photos"])
+        view = await s.staff_views.view(StaffActor(DIRECTOR), case_id)
+        assert view.case.assignee_staff_id == ids["director"]
+        with pytest.raises(Refused):
+            await s.staff_cases.resolve(StaffActor(TEACHER), case_id, "granted")
+        done = await s.staff_cases.resolve(StaffActor(DIRECTOR), case_id, "granted", "Akkoord")
+        assert done.status == Status.RESOLVED
+        assert (
+            "granted" in (await queued_for(s, PARENT))[-1]
+            or "ingewilligd" in (await queued_for(s, PARENT))[-1]
+        )

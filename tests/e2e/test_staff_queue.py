@@ -31,6 +31,15 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     seen = await teacher.send("/take 12345")
     assert "I do not know request 12345" in seen.text
 
+    officer = await staff(harness, 7004, "F. Gee", "privacy_officer", [], "en")
+    await parent.tap("See my child's data")
+    await parent.tap("Request a copy of the dossier")
+    await parent.tap("Send request")
+    seen = await officer.tap("Requests in numbers")
+    assert "copy of the dossier · received: 1" in seen.text and "Zoë" not in seen.text
+    seen = await officer.send("/case 2026-0001")
+    assert "Zoë" not in seen.text and "cannot" in seen.text
+
 
 async def test_the_director_pages_through_every_open_request(harness: Harness) -> None:
     director = await staff(harness, 7003, "J. de Vries", "director", [], "nl")
