@@ -60,7 +60,7 @@ def event_label(event: str) -> str:
         case "recipient_informed":
             return _("a recipient was informed of the change")
         case "documents_received":
-            return _("documents received by the parent")
+            return _("documents received")
         case "note_added":
             return _("internal note added")
         case "document_added":

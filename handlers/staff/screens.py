@@ -154,7 +154,7 @@ def case_text(context: BotContext, view: CaseView) -> str:
     ]
     if view.assignee_name:
         lines.append(
-            _("Handled by: {role} {name}").format(
+            _("Assigned to: {role} {name}").format(
                 role=role_name(case.assignee_role), name=esc(view.assignee_name)
             )
         )
@@ -186,7 +186,10 @@ def case_text(context: BotContext, view: CaseView) -> str:
     if view.outcome:
         lines.append(_("Outcome: {outcome}").format(outcome=outcome_label(view.outcome)))
         if view.outcome_message:
-            lines.append(f"<blockquote>{esc(view.outcome_message)}</blockquote>")
+            lines += [
+                _("Message to the parent:"),
+                f"<blockquote>{esc(view.outcome_message)}</blockquote>",
+            ]
     if view.documents:
         lines.append(
             ngettext(

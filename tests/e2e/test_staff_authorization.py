@@ -131,7 +131,7 @@ async def test_forged_and_stale_buttons_are_refused(harness: Harness) -> None:
     await _refused(h, owner, owner.tap_data(f"st:{case_id}~AAAAAAAA", screen))
     # Stale: a newer screen replaced this one.
     await owner.send("/queue")
-    await _refused(h, owner, owner.tap("Oppakken", screen))
+    await _refused(h, owner, owner.tap("In behandeling nemen", screen))
 
 
 async def test_two_staff_members_answer_at_the_same_moment(harness: Harness) -> None:

@@ -24,7 +24,7 @@ LABELS = {
         "see": "Gegevens van mijn kind inzien",
         "copy": "Kopie van het dossier aanvragen",
         "send": "Verzoek versturen",
-        "take": "Oppakken",
+        "take": "In behandeling nemen",
         "note": "Interne notitie",
         "attach": "Kopie toevoegen",
         "answer": "Beantwoorden en afsluiten",

@@ -50,7 +50,7 @@ L = {
         "progress": "Vorderingen en cijfers",
         "next": "Volgende",
         "send": "Verzoek versturen",
-        "take": "Oppakken",
+        "take": "In behandeling nemen",
         "answer": "Beantwoorden en afsluiten",
         "corrected": "Gecorrigeerd",
         "statement": "Uw zienswijze toegevoegd",
