@@ -88,7 +88,7 @@ def build_application(
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
     register_handlers(application)
 
-    sender = TelegramSender(application.bot)
+    sender = TelegramSender(application.bot, application.bot_data["codec"])
     dispatcher = Dispatcher(
         services.db,
         services.cipher,

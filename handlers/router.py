@@ -9,6 +9,7 @@ from handlers import account, fallback
 from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import show
+from handlers.outbox_sender import RECEIPT_ACTION
 from handlers.parent import access, consent, menu, my_requests, onboarding, requests
 from handlers.parent.common import Screen, parent
 from handlers.staff import routes as staff_routes
@@ -73,6 +74,7 @@ ROUTES: dict[str, Screen] = {
     "wd": my_requests.confirm_withdraw,
     "wdok": my_requests.withdraw,
     "rcv": my_requests.confirm_receipt,
+    RECEIPT_ACTION: my_requests.receipt_from_delivery,
     "docs": my_requests.send_documents,
     **staff_routes.ROUTES,
 }

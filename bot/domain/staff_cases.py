@@ -36,7 +36,7 @@ from bot.domain.transitions import (
     may_extend,
     next_status,
 )
-from bot.i18n import current_language, use_language
+from bot.i18n import _, current_language, use_language
 from bot.jobs import outbox
 from bot.jobs.outbox import Attachment
 from bot.schools.config import SchoolConfig
@@ -131,10 +131,16 @@ class StaffCases(StaffBase):
         case: Case,
         render: Callable[[], str],
         attachment: Attachment | None = None,
+        *,
+        receipt: bool = False,
     ) -> None:
+        """Queue a notice per recipient, in their language; with ``receipt``, the document
+        carries the button to confirm it arrived."""
         for recipient in recipients:
             with use_language("en" if recipient.language == "en" else "nl"):
                 text = render()
+                if attachment is not None and receipt:
+                    attachment = replace(attachment, receipt_button=_("I received the documents"))
             await outbox.enqueue(
                 conn,
                 self._cipher,
@@ -333,6 +339,7 @@ class StaffCases(StaffBase):
                     resolved,
                     lambda i=index: document_caption(resolved, i, len(documents)),  # type: ignore[misc]
                     Attachment(doc.kind, doc.file_id, name),
+                    receipt=index == len(documents),
                 )
             if documents:
                 await case_work.mark_delivered(ctx.conn, case_id, to_db(self._clock.now()))

@@ -115,8 +115,8 @@ def resolved_notice(
     if documents:
         lines.append(
             _(
-                "The documents follow in the next messages. Please confirm under My requests "
-                "in /menu that you received them."
+                "The documents follow in the next messages. Please tap the button under the "
+                "last one when you have received them."
             )
         )
     else:

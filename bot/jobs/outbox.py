@@ -60,11 +60,13 @@ class Attachment:
     kind: str  # "document" | "photo"
     file_id: str
     file_name: str | None = None
+    receipt_button: str | None = None
+    """With a button of this text the parent confirms receipt of ``case_id``'s documents."""
 
 
 SendOutcome = Sent | WaitAndRetry | TryAgain | Undeliverable
 Sender = Callable[[int, str], Awaitable[SendOutcome]]
-AttachmentSender = Callable[[int, str, Attachment], Awaitable[SendOutcome]]
+AttachmentSender = Callable[[int, str, Attachment, int | None], Awaitable[SendOutcome]]
 
 
 def _context(ref: str) -> str:
@@ -98,6 +100,8 @@ async def enqueue(
         data = {"kind": attachment.kind, "file_id": attachment.file_id}
         if attachment.file_name is not None:
             data["file_name"] = attachment.file_name
+        if attachment.receipt_button is not None:
+            data["receipt_button"] = attachment.receipt_button
         blob = cipher.encrypt_text(json.dumps(data), _context(ref) + ":attachment")
         await outbox.set_attachment(conn, ref, blob)
     return ref
@@ -107,7 +111,12 @@ def _attachment(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | No
     if blob is None:
         return None
     data = json.loads(cipher.decrypt_text(blob, _context(ref) + ":attachment"))
-    return Attachment(str(data["kind"]), str(data["file_id"]), data.get("file_name"))
+    return Attachment(
+        str(data["kind"]),
+        str(data["file_id"]),
+        data.get("file_name"),
+        data.get("receipt_button"),
+    )
 
 
 class Dispatcher:
@@ -153,7 +162,9 @@ class Dispatcher:
                         await outbox.mark_undeliverable(conn, row.id, "cannot be decrypted")
                     continue
                 if attachment is not None and self._send_attachment is not None:
-                    outcome = await self._send_attachment(row.chat_id, text, attachment)
+                    outcome = await self._send_attachment(
+                        row.chat_id, text, attachment, row.case_id
+                    )
                 else:
                     outcome = await self._send(row.chat_id, text)
                 now = self._clock.now()

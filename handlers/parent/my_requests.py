@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.case_texts import (
     PARENT_EVENTS,
@@ -20,7 +20,7 @@ from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
 from handlers.context import BotContext
-from handlers.messages import show
+from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from storage.db import from_db
@@ -236,3 +236,19 @@ async def send_documents(update: Update, context: BotContext, cb: Callback) -> N
             await context.bot.send_photo(chat.id, document.file_id, caption=caption)
         else:
             await context.bot.send_document(chat.id, document.file_id, caption=caption)
+
+
+async def receipt_from_delivery(update: Update, context: BotContext, cb: Callback) -> None:
+    """The button under a delivered document: recorded once, then the button goes."""
+    profile = await parent(update, context)
+    query = update.callback_query
+    if profile is None or query is None:
+        return
+    recorded = await context.services.staff_cases.confirm_receipt(
+        profile.telegram_user_id, profile.guardian_ids, cb.int_arg(0) or 0
+    )
+    message = query.message
+    if isinstance(message, Message):
+        await message.edit_reply_markup(None)
+    if recorded:
+        await send(update, context, _("Thank you. The school can see that you received them."))

@@ -85,13 +85,15 @@ async def _access_case_with_a_document(harness: Harness, language: str, guardian
     assert delivered[1].document is not None and delivered[1].document[0] == "dossier-zoe.pdf"
     assert delivered[2].photo is not None
     assert delivered[1].caption is not None and "2026-0001" in delivered[1].caption
+    assert delivered[1].button_texts == [] and delivered[2].button_texts == [t["received"]]
+    seen = await parent.tap(t["received"], delivered[2])
+    assert delivered[2].button_texts == [] and seen.messages
 
     await parent.send("/menu")
     await parent.tap(t["my"])
     seen = await parent.tap(parent.last_with_buttons().button_texts[0])
     assert "Hierbij het dossier." in seen.text
     assert "Dossier" not in seen.text.replace("Hierbij het dossier", "")  # the note stays internal
-    seen = await parent.tap(t["received"])
     assert t["received"] not in seen.buttons
     before = len(parent.messages)
     await parent.tap(t["again"])
