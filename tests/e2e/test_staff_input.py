@@ -1,0 +1,47 @@
+"""What staff type is limited, never cut, escaped; anything else is refused gently."""
+
+from __future__ import annotations
+
+import time
+
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import linked_parent
+from tests.e2e.test_staff_cases import staff
+
+
+async def test_a_message_to_the_parent_is_limited_escaped_and_confirmed(harness: Harness) -> None:
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
+    parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    await parent.tap("Gegevens van mijn kind inzien")
+    await parent.tap("Kopie van het dossier aanvragen")
+    await parent.tap("Verzoek versturen")
+    await teacher.send("/resolve 2026-0001")
+    seen = await teacher.do(lambda u: harness.fake.send_sticker(u))
+    assert "als tekst" in seen.text
+    seen = await teacher.send("x" * 5000)
+    assert "5.000" in seen.text and "1.000" in seen.text
+    message = "<b>Klaar</b> & tot ziens 😀\nGroet, juf Anna"
+    seen = await teacher.send(message)
+    assert message in seen.text
+    await teacher.tap("Bevestigen")
+    await harness.deliver_outbox()
+    assert message in parent.messages[-1].text
+    seen = await teacher.tap("Bevestigen", teacher.messages[-3])
+    assert "Beantwoorden" not in " ".join(seen.buttons)
+
+
+async def test_staff_commands_in_a_group_chat_are_ignored(harness: Harness) -> None:
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
+    before = len(harness.fake.calls_to("sendMessage"))
+    update = {
+        "message": {
+            "message_id": 1,
+            "date": int(time.time()),
+            "chat": {"id": -100123, "type": "group", "title": "Team"},
+            "from": teacher.user.to_dict(),
+            "text": "/queue",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+        }
+    }
+    await harness.run(teacher.user, lambda: harness.fake.inject(update))
+    assert len(harness.fake.calls_to("sendMessage")) == before
