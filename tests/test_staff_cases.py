@@ -11,6 +11,7 @@ import pytest
 from bot.domain.cases import Kind, Status
 from bot.domain.staff_base import Refused, StaffActor, parse_number
 from bot.domain.transitions import Acting, Action, allowed_actions
+from bot.schools.invitations import issue_staff_code
 from bot.services import Services
 from storage import audit_events, case_work
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
@@ -230,3 +231,23 @@ async def test_restriction_and_objection_go_to_the_director_who_grants_them(
             "granted" in (await queued_for(s, PARENT))[-1]
             or "ingewilligd" in (await queued_for(s, PARENT))[-1]
         )
+
+
+async def test_a_case_goes_to_a_teacher_who_uses_the_bot_else_the_director(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await issue_staff_code(
+        s.db,
+        s.keys,
+        clock,
+        s.school("cbs-klimop"),
+        name="N. Niet",
+        role="teacher",
+        groups=["3"],
+        days=7,
+    )
+    director = await link_staff(s, clock, "J. de Vries", "director", [], DIRECTOR)
+    case_id = await _case(s, clock, Kind.ACCESS)
+    view = await s.staff_views.view(StaffActor(DIRECTOR), case_id)
+    assert (view.case.assignee_role, view.case.assignee_staff_id) == ("director", director)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_parent
 from tests.e2e.test_staff_cases import staff
@@ -45,3 +46,32 @@ async def test_staff_commands_in_a_group_chat_are_ignored(harness: Harness) -> N
     }
     await harness.run(teacher.user, lambda: harness.fake.inject(update))
     assert len(harness.fake.calls_to("sendMessage")) == before
+
+
+async def test_notes_and_messages_are_not_stored_in_plain_text(harness: Harness) -> None:
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
+    parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    await parent.tap("Gegevens van mijn kind inzien")
+    await parent.tap("Kopie van het dossier aanvragen")
+    await parent.tap("Verzoek versturen")
+    await teacher.send("/note 2026-0001")
+    await teacher.send("Notitie over Kerkstraat 12")
+    await teacher.send("/resolve 2026-0001")
+    await teacher.send("Bericht over Molenweg 3")
+    await teacher.tap("Bevestigen")
+    assert harness.app is not None
+    await harness.app.update_persistence()
+    for path in harness.s.db.path.parent.glob("test.db*"):
+        content = path.read_bytes()
+        for secret in ("Kerkstraat", "Molenweg"):
+            assert secret.encode() not in content, path.name
+
+
+async def test_a_parent_who_is_also_staff_sees_both_menus(harness: Harness) -> None:
+    parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    seen = await parent.send(
+        f"/start {await staff_code(harness, 'Marieke de Jong', 'teacher', ['5'])}"
+    )
+    for button in ("Gegevens van mijn kind inzien", "Mijn verzoeken", "Mijn werklijst"):
+        assert button in seen.buttons
+    assert "leerkracht van groep 5" in seen.text
