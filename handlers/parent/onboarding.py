@@ -266,6 +266,8 @@ async def language_chosen(update: Update, context: BotContext) -> object:
         if profile is None:
             await show(update, context, _("Language: {name}.").format(name=LANGUAGE_NAMES[choice]))
             return END
+        if profile.is_staff and query.message is not None:
+            await publish_staff_commands(context, profile, query.message.chat.id)
         text, keyboard = menu_content(context, profile)
         await show(
             update,

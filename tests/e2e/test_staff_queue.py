@@ -20,6 +20,12 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     default = {c["command"] for c in harness.fake.commands()}
     assert "queue" not in default and "menu" in default
     assert harness.fake.commands({"type": "chat", "chat_id": parent.id}) == []
+    await teacher.send("/language")
+    await teacher.tap("Nederlands")
+    scoped = harness.fake.commands({"type": "chat", "chat_id": teacher.id})
+    assert any(c["description"] == "Mijn openstaande verzoeken" for c in scoped)
+    await teacher.send("/language")
+    await teacher.tap("English")
     seen = await teacher.send("/menu")
     assert "My queue" in seen.buttons and "See my child's data" not in seen.buttons
     seen = await teacher.send("/help")
