@@ -266,6 +266,8 @@ async def text_typed(update: Update, context: BotContext) -> bool:
     if found is None or message is None:
         common.clear(context)
         return False
+    if message.text is not None and message.text.startswith("/"):
+        return False  # an unknown command: the general hint, and the step keeps waiting
     if message.text is None:
         await send(update, context, _("Please type your answer as text."))
         return True
