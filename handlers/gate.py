@@ -8,6 +8,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
+from bot.domain.notifications import OPEN_CASE
 from bot.i18n import _, set_language, suggest_language
 from handlers.commands import KNOWN, command_of
 from handlers.context import BotContext
@@ -18,8 +19,9 @@ from handlers.parent.menu import send_menu
 from handlers.staff import common as staff_common
 
 # Buttons under outbox messages (not the newest screen): still signed for this user, and
-# their action is idempotent.
-LASTING = frozenset({RECEIPT_ACTION})
+# their action is idempotent (confirming receipt) or only shows something (opening a
+# request, whose permission is checked again).
+LASTING = frozenset({RECEIPT_ACTION, OPEN_CASE})
 
 log = logging.getLogger(__name__)
 

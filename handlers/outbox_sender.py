@@ -16,6 +16,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.jobs.outbox import (
     Attachment,
+    Button,
     MaybeSent,
     SendOutcome,
     Sent,
@@ -52,6 +53,21 @@ class TelegramSender:
         return await self._deliver(
             lambda: self._bot.send_message(
                 chat_id, text, parse_mode=ParseMode.HTML, **self._bulk()
+            )
+        )
+
+    async def with_button(self, chat_id: int, text: str, button: Button) -> SendOutcome:
+        """A notice with one button, signed for the recipient (a private chat's id is the
+        user's id); without the codec the notice goes without it."""
+        markup = None
+        if self._codec is not None:
+            data = self._codec.encode(chat_id, button.action, *button.args)
+            markup = InlineKeyboardMarkup(
+                [[InlineKeyboardButton(button.label, callback_data=data)]]
+            )
+        return await self._deliver(
+            lambda: self._bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, **self._bulk()
             )
         )
 

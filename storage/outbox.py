@@ -12,7 +12,10 @@ import aiosqlite
 
 from storage.db import Connection, fetch_all
 
-_COLUMNS = "id, ref, chat_id, case_id, body, attempts, school_id, key, uncertain_since, attachment"
+_COLUMNS = (
+    "id, ref, chat_id, case_id, body, attempts, school_id, key, uncertain_since, attachment, "
+    "button"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +31,8 @@ class OutboxRow:
     uncertain_since: str | None = None
     attachment: bytes | None = None
     """A document or photo to send by its file id (encrypted JSON), with the body as caption."""
+    button: str | None = None
+    """JSON: the label, action and arguments of one button under the message."""
 
 
 def _row(r: aiosqlite.Row) -> OutboxRow:
@@ -42,6 +47,7 @@ def _row(r: aiosqlite.Row) -> OutboxRow:
         r[7],
         r[8],
         bytes(r[9]) if r[9] is not None else None,
+        r[10],
     )
 
 
@@ -76,6 +82,10 @@ async def add(
 
 async def set_attachment(conn: Connection, ref: str, blob: bytes) -> None:
     await conn.execute("UPDATE outbox SET attachment = ? WHERE ref = ?", (blob, ref))
+
+
+async def set_button(conn: Connection, ref: str, button: str) -> None:
+    await conn.execute("UPDATE outbox SET button = ? WHERE ref = ?", (button, ref))
 
 
 async def due(conn: Connection, now: str, limit: int) -> list[OutboxRow]:

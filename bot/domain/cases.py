@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.deadlines import due_date, school_days_after
-from bot.domain.notifications import case_withdrawn_notice, new_case_alert
+from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.i18n import use_language
 from bot.jobs import outbox
 from bot.schools.config import SchoolConfig
@@ -323,9 +323,11 @@ class Cases:
     async def _notify(
         self, conn: Connection, recipients: list[Recipient], case: Case, render: Callable[[], str]
     ) -> None:
+        """A notice about ``case`` to staff, with the button that opens it."""
         for recipient in recipients:
             with use_language("en" if recipient.language == "en" else "nl"):
                 text = render()
+                button = open_case_button(case.id, case.number)
             await outbox.enqueue(
                 conn,
                 self._cipher,
@@ -334,6 +336,7 @@ class Cases:
                 text=text,
                 school_id=case.school_id,
                 case_id=case.id,
+                button=button,
             )
 
     async def submit(

@@ -18,6 +18,7 @@ from typing import Any
 from bot.domain.case_details import category_keys
 from bot.domain.cases import Case, InvalidText, Kind, Status, valid_text
 from bot.domain.deadlines import add_months
+from bot.domain.notifications import open_case_button
 from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
 from bot.domain.staff_notices import (
     assigned_notice,
@@ -133,14 +134,19 @@ class StaffCases(StaffBase):
         attachment: Attachment | None = None,
         *,
         receipt: bool = False,
+        to_staff: bool = False,
     ) -> None:
         """Queue a notice per recipient, in their language; with ``receipt``, the document
-        carries the button to confirm it arrived."""
+        carries the button to confirm it arrived; a notice ``to_staff`` the button that
+        opens the request."""
         for recipient in recipients:
+            button = None
             with use_language("en" if recipient.language == "en" else "nl"):
                 text = render()
                 if attachment is not None and receipt:
                     attachment = replace(attachment, receipt_button=_("I received the documents"))
+                if to_staff:
+                    button = open_case_button(case.id, case.number)
             await outbox.enqueue(
                 conn,
                 self._cipher,
@@ -150,6 +156,7 @@ class StaffCases(StaffBase):
                 school_id=case.school_id,
                 case_id=case.id,
                 attachment=attachment,
+                button=button,
             )
 
     async def _parent(self, ctx: Ctx) -> list[Recipient]:
@@ -267,6 +274,7 @@ class StaffCases(StaffBase):
             await accounts.recipients(ctx.conn, staff_ids=[target.id]),
             case,
             lambda: assigned_notice(case, by, child),
+            to_staff=True,
         )
         return case
 

@@ -82,9 +82,20 @@ class Attachment:
     """With a button of this text the parent confirms receipt of ``case_id``'s documents."""
 
 
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button under a notice: its label (in the recipient's language), and the action
+    and arguments its callback data carries (signed for the recipient when sent)."""
+
+    label: str
+    action: str
+    args: tuple[int, ...] = ()
+
+
 SendOutcome = Sent | WaitAndRetry | TryAgain | MaybeSent | Undeliverable
 Sender = Callable[[int, str], Awaitable[SendOutcome]]
 AttachmentSender = Callable[[int, str, Attachment, int | None], Awaitable[SendOutcome]]
+ButtonSender = Callable[[int, str, Button], Awaitable[SendOutcome]]
 UndeliverableHook = Callable[[Connection, OutboxRow, datetime], Awaitable[None]]
 """Called in the transaction that marks a row undeliverable, to tell someone."""
 
@@ -104,6 +115,7 @@ async def enqueue(
     case_id: int | None = None,
     key: str | None = None,
     attachment: Attachment | None = None,
+    button: Button | None = None,
 ) -> str:
     """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
     longer than Telegram allows becomes several messages, split at line breaks, in order. With
@@ -112,7 +124,7 @@ async def enqueue(
     A message that must go out once carries a deterministic ``key`` (for example a reminder's
     case and day): queueing the same key again is a no-op. Returns the first part's reference.
     """
-    first = ""
+    first = last = ""
     for n, part in enumerate([text] if attachment is not None else split_html(text)):
         ref = secrets.token_hex(8)
         added = await outbox.add(
@@ -125,10 +137,11 @@ async def enqueue(
             at=to_db(now),
             key=key if key is None or n == 0 else f"{key}#{n}",
         )
+        last = ref
         if n == 0:
             first = ref
             if not added:
-                break
+                return first
     if attachment is not None and first:
         data = {"kind": attachment.kind, "file_id": attachment.file_id}
         if attachment.file_name is not None:
@@ -137,7 +150,17 @@ async def enqueue(
             data["receipt_button"] = attachment.receipt_button
         blob = cipher.encrypt_text(json.dumps(data), _context(first) + ":attachment")
         await outbox.set_attachment(conn, first, blob)
+    if button is not None:  # under the last part, like a keyboard under a long reply
+        spec = {"label": button.label, "action": button.action, "args": list(button.args)}
+        await outbox.set_button(conn, last, json.dumps(spec))
     return first
+
+
+def _button(raw: str | None) -> Button | None:
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return Button(str(data["label"]), str(data["action"]), tuple(int(a) for a in data["args"]))
 
 
 def _attachment(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:
@@ -161,6 +184,7 @@ class Dispatcher:
         sender: Sender,
         *,
         attachment_sender: AttachmentSender | None = None,
+        button_sender: ButtonSender | None = None,
         batch: int = 50,
         rng: random.Random | None = None,
         on_undeliverable: UndeliverableHook | None = None,
@@ -168,6 +192,7 @@ class Dispatcher:
         self._db, self._cipher, self._clock, self._send = db, cipher, clock, sender
         self._batch = batch
         self._send_attachment = attachment_sender
+        self._send_button = button_sender
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
@@ -254,8 +279,11 @@ class Dispatcher:
                 log.error("outbox message %s cannot be decrypted", row.id)
                 await self._undeliverable(row, "cannot be decrypted")
                 continue
+            button = _button(row.button)
             if attachment is not None and self._send_attachment is not None:
                 outcome = await self._send_attachment(row.chat_id, text, attachment, row.case_id)
+            elif button is not None and self._send_button is not None:
+                outcome = await self._send_button(row.chat_id, text, button)
             else:
                 outcome = await self._send(row.chat_id, text)
             now = self._clock.now()

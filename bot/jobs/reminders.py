@@ -14,6 +14,7 @@ from datetime import date, datetime
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.domain.deadlines import is_school_day
+from bot.domain.notifications import open_case_button
 from bot.i18n import _, format_date, ngettext, use_language
 from bot.jobs import outbox
 from bot.markup import esc
@@ -139,6 +140,7 @@ async def _queue(
 ) -> int:
     with use_language("en" if recipient.language == "en" else "nl"):
         text = await _render(conn, row, kind, today)
+        button = open_case_button(row.id, _number(row))
     await outbox.enqueue(
         conn,
         cipher,
@@ -147,6 +149,7 @@ async def _queue(
         text=text,
         school_id=row.school_id,
         case_id=row.id,
+        button=button,
     )
     return 1
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.domain.notifications import OPEN_CASE
 from handlers.parent.common import Screen
 from handlers.staff import actions, answering, documents, screens
 
@@ -9,6 +10,7 @@ ROUTES: dict[str, Screen] = {
     "q": screens.queue_button,
     "cnt": screens.counts_button,
     "sc": screens.case_button,
+    OPEN_CASE: screens.case_from_notice,
     "st": actions.button("take"),
     "sn": actions.button("note"),
     "se": actions.button("extend"),

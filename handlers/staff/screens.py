@@ -287,6 +287,14 @@ async def case_button(update: Update, context: BotContext, cb: Callback) -> None
     await open_case(update, context, cb.int_arg(0) or 0, edit=True)
 
 
+async def case_from_notice(update: Update, context: BotContext, cb: Callback) -> None:
+    """The button under an alert or reminder: the request as a new message, the notice
+    stays as it was."""
+    if await staff_profile(update, context) is None:
+        return
+    await open_case(update, context, cb.int_arg(0) or 0, edit=False)
+
+
 async def case_id_from_args(update: Update, context: BotContext, command: str) -> int | None:
     """The case a command names ('/take 2026-0042'), or None after explaining the use."""
     if await staff_profile(update, context) is None:

@@ -26,7 +26,9 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
 
     h.clock.moment = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)  # 09:00, 7 days before
     await h.run_scheduled()
-    reminder = teacher.messages[-1].text
+    reminder_message = teacher.messages[-1]
+    reminder = reminder_message.text
+    assert reminder_message.button_texts == ["Verzoek 2026-0001 openen"]
     assert "Herinnering: verzoek 2026-0001 (kopie van het dossier, Zoë, groep 3)" in reminder
     assert "moet uiterlijk woensdag 2 december 2026 zijn afgehandeld: nog 7 dagen" in reminder
     digest = director.messages[-1].text
@@ -36,6 +38,14 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
     count = len(teacher.messages), len(director.messages)
     await h.run_scheduled()  # woken again the same morning: nothing new
     assert (len(teacher.messages), len(director.messages)) == count
+
+    # The reminder's button opens the request as a new message, also later.
+    await teacher.send("/menu")
+    opened = await teacher.tap("Verzoek 2026-0001 openen", reminder_message)
+    assert opened.last.message_id != reminder_message.message_id
+    assert "Verzoek 2026-0001: kopie van het dossier" in opened.last.text
+    still = next(m for m in teacher.messages if m.message_id == reminder_message.message_id)
+    assert still.text == reminder  # the reminder itself stays as it was
 
     seen = await director.send("/digest")
     assert (
