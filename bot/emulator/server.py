@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server (real HTTP on 127.0.0.1, aiohttp.web).
+"""The Telegram Bot API emulator (real HTTP on 127.0.0.1, aiohttp.web).
 
 The real python-telegram-bot ``Bot``/``Application`` talks to it through ``base_url``; tests
 inject user input (messages, button taps) that the bot receives through ``getUpdates`` and
@@ -34,7 +34,7 @@ import re
 import socket
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -264,7 +264,7 @@ class FakeBotAPI:
 
     def __init__(
         self,
-        token: str = "123456:TEST-TOKEN",
+        token: str = "123456:TEST-TOKEN",  # noqa: S107 - the emulator's own, not a secret
         *,
         bot_username: str = "PrivacyloketTestBot",
         bot_id: int = 123456,
@@ -310,6 +310,8 @@ class FakeBotAPI:
         self._hangs: dict[str, deque[float]] = {}
 
         self._events: list[TranscriptEvent] = []
+        self._changes = 0
+        self._changed = asyncio.Event()
         self._event_seq = itertools.count()
 
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
@@ -343,13 +345,15 @@ class FakeBotAPI:
     # ------------------------------------------------------------------------------------
     # lifecycle
     # ------------------------------------------------------------------------------------
-    async def start(self) -> None:
-        """Start serving on 127.0.0.1 on a random free port."""
+    async def start(self, *, port: int = 0, routes: Sequence[web.RouteDef] = ()) -> None:
+        """Start serving on 127.0.0.1, on ``port`` or a random free one; ``routes`` are
+        served beside the Bot API (the demo's page, bot.emulator.page)."""
         if self._runner is not None:
             raise RuntimeError("FakeBotAPI is already running")
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
+        app.router.add_routes(routes)
         runner = web.AppRunner(
             app,
             access_log=None,
@@ -359,7 +363,7 @@ class FakeBotAPI:
         await runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         site = web.SockSite(runner, sock)
         await site.start()
         self._port = int(sock.getsockname()[1])
@@ -575,6 +579,26 @@ class FakeBotAPI:
         self._events.append(
             TranscriptEvent(next(self._event_seq), chat_id, time.monotonic(), lines)
         )
+        self.notify_change()
+
+    @property
+    def changes(self) -> int:
+        """Grows with everything a person would see change: messages, edits, answers."""
+        return self._changes
+
+    def notify_change(self) -> None:
+        """Count a change and wake whoever waits in :meth:`next_change`."""
+        self._changes += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def next_change(self) -> asyncio.Event:
+        """An event set at the next change (messages, edits, answers, notify_change)."""
+        return self._changed
+
+    def user_message_deleted(self, chat_id: int, message_id: int) -> bool:
+        """Whether the bot deleted this message the user sent."""
+        return self._incoming.get(chat_id, {}).get(message_id, False)
 
     def send_text(self, user: FakeUser, text: str, *, group: FakeGroup | None = None) -> int:
         """The user sends ``text`` (in their private chat, or in ``group``); returns the
