@@ -37,7 +37,10 @@ from handlers.outbox_sender import TelegramSender
 from handlers.parent import menu, onboarding, requests
 from handlers.persistence import SqlitePersistence
 from handlers.rate_limiter import PriorityRateLimiter
+from handlers.staff import actions as staff_actions
 from handlers.staff import consents, digest
+from handlers.staff import input as staff_input
+from handlers.staff import screens as staff_screens
 
 log = logging.getLogger(__name__)
 
@@ -97,11 +100,13 @@ def build_application(
         on_done=on_update_done,
     )
 
+    sender = TelegramSender(application.bot, application.bot_data["codec"])
     dispatcher = Dispatcher(
         services.db,
         services.cipher,
         services.clock,
-        TelegramSender(application.bot),
+        sender,
+        attachment_sender=sender.attachment,
         on_undeliverable=UndeliverableNotices(services.cipher),
     )
     application.bot_data["dispatcher"] = dispatcher
@@ -175,15 +180,20 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
     app.add_handler(CommandHandler("cancel", requests.cancel))
-    # Staff: who may not appear in photos, per group and purpose; the head teacher's digest.
+    # Staff: the queue, one case, and an action per command; who may not appear in photos,
+    # per group and purpose; the head teacher's digest.
+    app.add_handler(CommandHandler("queue", staff_screens.queue_command))
+    app.add_handler(CommandHandler("case", staff_screens.case_command))
+    for name in staff_actions.BY_CASE:
+        app.add_handler(CommandHandler(name, staff_actions.command(name)))
     app.add_handler(CommandHandler("consents", consents.consents_command))
     app.add_handler(CommandHandler("digest", digest.digest_command))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
-    # Whatever is left: typed answers to a request's question (an unknown command there
-    # keeps the question open); a photo, a sticker, an unknown command or text out of place
-    # gets a short hint (handlers.fallback).
-    app.add_handler(MessageHandler(filters.ALL, requests.text_typed))
+    # Whatever is left: a staff step's text or documents, typed answers to a request's
+    # question (an unknown command there keeps the question open); a photo, a sticker, an
+    # unknown command or text out of place gets a short hint (handlers.fallback).
+    app.add_handler(MessageHandler(filters.ALL, staff_input.typed))
 
     app.add_error_handler(on_error)
 

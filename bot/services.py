@@ -9,6 +9,8 @@ from bot.domain.accounts import Accounts
 from bot.domain.cases import Cases
 from bot.domain.consent import Consents
 from bot.domain.onboarding import Onboarding
+from bot.domain.staff_cases import StaffCases
+from bot.domain.staff_views import StaffViews
 from bot.errors import ConfigError
 from bot.schools.config import SchoolConfig, load_schools
 from bot.security.crypto import Cipher
@@ -31,6 +33,8 @@ class Services:
     accounts: Accounts
     cases: Cases
     consents: Consents
+    staff_cases: StaffCases
+    staff_views: StaffViews
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -71,6 +75,8 @@ class Services:
             accounts=Accounts(db, keys, clock),
             cases=cases,
             consents=Consents(db, cipher, clock, by_id, cases),
+            staff_cases=StaffCases(db, keys, cipher, clock, by_id, cases),
+            staff_views=StaffViews(db, keys, cipher, clock, by_id, cases),
         )
 
     def school(self, slug: str) -> SchoolConfig:

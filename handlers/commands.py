@@ -15,7 +15,22 @@ COMMANDS = (
     ("forgetme", N_("Unlink this Telegram account")),
     ("cancel", N_("Stop what you are doing")),
 )
-KNOWN = frozenset(name for name, _ in COMMANDS) | {"start"}
+# Staff see these too (a list of their own per chat, set when they link and at /start).
+STAFF_COMMANDS = (
+    ("queue", N_("My open requests")),
+    ("case", N_("One request: /case 2026-0042")),
+    ("take", N_("Take on a request")),
+    ("note", N_("Add an internal note")),
+    ("extend", N_("Extend the answer date once")),
+    ("escalate", N_("Pass a request to the head teacher")),
+    ("assign", N_("Assign a request to a colleague")),
+    ("reject", N_("Refuse a request, with a reason")),
+    ("resolve", N_("Answer and close a request")),
+    ("attach", N_("Attach the copy for a request")),
+    ("consents", N_("Who may not appear in photos")),
+    ("digest", N_("The head teacher's digest")),
+)
+KNOWN = frozenset(name for name, _ in (*COMMANDS, *STAFF_COMMANDS)) | {"start"}
 
 
 def command_of(update: Update) -> str | None:

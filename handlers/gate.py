@@ -12,8 +12,14 @@ from bot.i18n import _, set_language, suggest_language
 from handlers.commands import KNOWN, command_of
 from handlers.context import BotContext
 from handlers.messages import is_live
+from handlers.outbox_sender import RECEIPT_ACTION
 from handlers.parent.common import AWAITING
 from handlers.parent.menu import send_menu
+from handlers.staff import common as staff_common
+
+# Buttons under outbox messages (not the newest screen): still signed for this user, and
+# their action is idempotent.
+LASTING = frozenset({RECEIPT_ACTION})
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,7 @@ async def check_button(update: Update, context: BotContext) -> None:
     """
     if command_of(update) in KNOWN and context.user_data:
         context.user_data.pop(AWAITING, None)
+        staff_common.stop_waiting(context.user_data)
     query = update.callback_query
     if query is None:
         return
@@ -53,12 +60,15 @@ async def check_button(update: Update, context: BotContext) -> None:
     message = query.message
     if decoded is None:
         reason = "forged"
-    elif not isinstance(message, Message) or not is_live(context, message.message_id):
+    elif not isinstance(message, Message) or (
+        decoded.action not in LASTING and not is_live(context, message.message_id)
+    ):
         reason = "stale"
     else:
         await answer(query)
         if context.user_data:
             context.user_data.pop(AWAITING, None)
+            staff_common.stop_waiting(context.user_data)
         return
     await answer(query, _("This button no longer works."))
     await context.services.accounts.note_refused_button(query.from_user.id, reason)

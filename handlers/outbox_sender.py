@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.jobs.outbox import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
+from bot.jobs.outbox import (
+    Attachment,
+    MaybeSent,
+    SendOutcome,
+    Sent,
+    TryAgain,
+    Undeliverable,
+    WaitAndRetry,
+)
+from handlers.callbacks import CallbackCodec
 from handlers.rate_limiter import BULK
+
+RECEIPT_ACTION = "rcvd"
 
 
 def _never_reached_telegram(exc: TimedOut) -> bool:
@@ -25,18 +38,49 @@ def _never_reached_telegram(exc: TimedOut) -> bool:
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, codec: CallbackCodec | None = None) -> None:
         self._bot = bot
+        self._codec = codec
+
+    def _bulk(self) -> dict[str, Any]:
+        """With the rate limiter, outbox messages yield to direct replies."""
+        if isinstance(self._bot, ExtBot) and self._bot.rate_limiter is not None:
+            return {"rate_limit_args": BULK}
+        return {}
 
     async def __call__(self, chat_id: int, text: str) -> SendOutcome:
+        return await self._deliver(
+            lambda: self._bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, **self._bulk()
+            )
+        )
+
+    async def attachment(
+        self, chat_id: int, caption: str, attachment: Attachment, case_id: int | None = None
+    ) -> SendOutcome:
+        """A document or photo by its Telegram file id, with the text as its caption; the
+        last of a delivery carries the button to confirm receipt (a private chat's id is the
+        user's id, which the button is signed for)."""
+        markup = None
+        if attachment.receipt_button and case_id is not None and self._codec is not None:
+            data = self._codec.encode(chat_id, RECEIPT_ACTION, case_id)
+            button = InlineKeyboardButton(attachment.receipt_button, callback_data=data)
+            markup = InlineKeyboardMarkup([[button]])
+        send = self._bot.send_photo if attachment.kind == "photo" else self._bot.send_document
+        return await self._deliver(
+            lambda: send(
+                chat_id,
+                attachment.file_id,
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                **self._bulk(),
+            )
+        )
+
+    async def _deliver(self, sending: Callable[[], Awaitable[object]]) -> SendOutcome:
         try:
-            if isinstance(self._bot, ExtBot) and self._bot.rate_limiter is not None:
-                # The rate limiter lets direct replies go before outbox notices.
-                await self._bot.send_message(
-                    chat_id, text, parse_mode=ParseMode.HTML, rate_limit_args=BULK
-                )
-            else:
-                await self._bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await sending()
         except RetryAfter as exc:
             with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
                 warnings.simplefilter("ignore", PTBDeprecationWarning)

@@ -9,9 +9,11 @@ from handlers import account, fallback
 from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import show
+from handlers.outbox_sender import RECEIPT_ACTION
 from handlers.parent import access, consent, menu, my_requests, onboarding, requests, restriction
 from handlers.parent.common import Screen, parent
 from handlers.staff import consents as staff_consents
+from handlers.staff import routes as staff_routes
 from handlers.texts import group_label
 
 # The first screen of each flow: its action and the arguments after the child's id.
@@ -82,6 +84,10 @@ ROUTES: dict[str, Screen] = {
     "stcons": lambda u, c, _cb: staff_consents.consents_menu(u, c),
     "stc": staff_consents.list_button,
     "stcsv": staff_consents.csv_button,
+    "rcv": my_requests.confirm_receipt,
+    RECEIPT_ACTION: my_requests.receipt_from_delivery,
+    "docs": my_requests.send_documents,
+    **staff_routes.ROUTES,
 }
 
 

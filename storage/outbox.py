@@ -12,7 +12,7 @@ import aiosqlite
 
 from storage.db import Connection, fetch_all
 
-_COLUMNS = "id, ref, chat_id, case_id, body, attempts, school_id, key, uncertain_since"
+_COLUMNS = "id, ref, chat_id, case_id, body, attempts, school_id, key, uncertain_since, attachment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +26,22 @@ class OutboxRow:
     school_id: int | None = None
     key: str | None = None
     uncertain_since: str | None = None
+    attachment: bytes | None = None
+    """A document or photo to send by its file id (encrypted JSON), with the body as caption."""
 
 
 def _row(r: aiosqlite.Row) -> OutboxRow:
     return OutboxRow(
-        int(r[0]), str(r[1]), int(r[2]), r[3], bytes(r[4]), int(r[5]), r[6], r[7], r[8]
+        int(r[0]),
+        str(r[1]),
+        int(r[2]),
+        r[3],
+        bytes(r[4]),
+        int(r[5]),
+        r[6],
+        r[7],
+        r[8],
+        bytes(r[9]) if r[9] is not None else None,
     )
 
 
@@ -61,6 +72,10 @@ async def add(
         (*values, key),
     )
     return cursor.rowcount == 1
+
+
+async def set_attachment(conn: Connection, ref: str, blob: bytes) -> None:
+    await conn.execute("UPDATE outbox SET attachment = ? WHERE ref = ?", (blob, ref))
 
 
 async def due(conn: Connection, now: str, limit: int) -> list[OutboxRow]:

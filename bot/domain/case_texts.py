@@ -49,7 +49,63 @@ def event_label(event: str) -> str:
             return _("request received")
         case "withdrawn":
             return _("withdrawn by the parent")
+        case "taken":
+            return _("taken on")
+        case "extended":
+            return _("answer date extended")
+        case "resolved":
+            return _("answered")
+        case "rejected":
+            return _("refused")
+        case "recipient_informed":
+            return _("a recipient was informed of the change")
+        case "documents_received":
+            return _("documents received")
+        case "note_added":
+            return _("internal note added")
+        case "document_added":
+            return _("document attached")
+        case "escalated":
+            return _("passed to the head teacher")
+        case "assigned":
+            return _("assigned to a colleague")
     return event
+
+
+# Timeline events a parent sees; the rest (notes, hand-overs, attachments) is internal.
+PARENT_EVENTS = frozenset(
+    {
+        "submitted",
+        "withdrawn",
+        "taken",
+        "extended",
+        "resolved",
+        "rejected",
+        "recipient_informed",
+        "documents_received",
+    }
+)
+
+
+def outcome_label(outcome: str) -> str:
+    match outcome:
+        case "answered":
+            return _("answered")
+        case "corrected":
+            return _("corrected")
+        case "statement_added":
+            return _("your statement added")
+        case "erased":
+            return _("deleted")
+        case "partly_erased":
+            return _("partly deleted")
+        case "done":
+            return _("processed")
+        case "granted":
+            return _("granted")
+        case "rejected":
+            return _("refused")
+    return outcome
 
 
 def about_line(school: SchoolConfig, details: Mapping[str, Any]) -> str | None:

@@ -23,7 +23,7 @@ from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, cases, people, staff
+from storage import accounts, case_work, cases, people, staff
 from storage.accounts import Recipient
 from storage.cases import CaseEvent, CaseRow
 from storage.db import Connection, Database, from_db, to_db
@@ -240,10 +240,13 @@ class Cases:
         """(role, assignee, staff to alert): the group's teacher, else the director."""
         if ROUTES[kind] == "teacher" and student.group_id is not None:
             teachers = await staff.teachers_of_group(conn, student.group_id)
-            if teachers:
-                return "teacher", teachers[0], teachers
+            reachable = [t for t in teachers if await case_work.reachable(conn, t)]
+            if reachable:
+                return "teacher", reachable[0], teachers
         directors = await staff.directors(conn, student.school_id)
-        return "director", (directors[0] if directors else None), directors
+        linked = [d for d in directors if await case_work.reachable(conn, d)]
+        chosen = linked or directors
+        return "director", (chosen[0] if chosen else None), directors
 
     async def create_in(
         self,
@@ -406,8 +409,11 @@ class Cases:
             )
             student = await people.student(conn, case.student_id)
             assert student is not None
-            role, _assignee, alert_staff = await self._route(conn, case.kind, student)
-            recipients = await self._staff_recipients(conn, role, alert_staff, case.school_id)
+            # The stored assignee (after an escalation or assignment), not a fresh route.
+            assigned = [case.assignee_staff_id] if case.assignee_staff_id is not None else []
+            recipients = await self._staff_recipients(
+                conn, case.assignee_role, assigned, case.school_id
+            )
             await self._notify(
                 conn, recipients, case, lambda: case_withdrawn_notice(case, student)
             )

@@ -152,6 +152,8 @@ def new_case_alert(case: Case, student: Student, school: SchoolConfig) -> str:
         ),
         "",
         *_what(case, school),
+        "",
+        _("Open it with /case {number}.").format(number=esc(case.number)),
     ]
     return "\n".join(lines)
 

@@ -96,6 +96,8 @@ class SentMessage:
     document: tuple[str, bytes] | None = None
     document_mime_type: str | None = None
     caption: str | None = None
+    photo: str | None = None
+    """The file id of a photo the bot sent (then ``text`` is ``""``)."""
     history: list[str] = field(default_factory=list)
     """Previous plain texts, oldest first (one entry per text edit)."""
     sent_at: float = 0.0

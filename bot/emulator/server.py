@@ -305,6 +305,7 @@ class FakeBotAPI:
         self._callback_queries: dict[str, _CallbackQuery] = {}
         self._callback_ids = itertools.count(4_391_000_000_000_000_001)
         self._file_ids = itertools.count(1)
+        self._known_files: dict[str, str] = {}  # file id -> name, of files users sent
 
         self._failures: dict[str, deque[_Fault]] = {}
         self._hangs: dict[str, deque[float]] = {}
@@ -337,6 +338,7 @@ class FakeBotAPI:
             ("deleteMessage", self._api_delete_message),
             ("answerCallbackQuery", self._api_answer_callback_query),
             ("sendDocument", self._api_send_document),
+            ("sendPhoto", self._api_send_photo),
             ("sendChatAction", self._api_send_chat_action),
             ("leaveChat", self._api_leave_chat),
         ):
@@ -637,12 +639,22 @@ class FakeBotAPI:
         self._add_event(user.id, format_bot_text("", line))
         return self._enqueue({"message": message})
 
-    def send_photo(self, user: FakeUser, caption: str | None = None) -> int:
+    def _reply(self, user: FakeUser, reply_to: SentMessage | None) -> JSONDict:
+        return {} if reply_to is None else {"reply_to_message": self._message_json(reply_to)}
+
+    def send_photo(
+        self, user: FakeUser, caption: str | None = None, reply_to: SentMessage | None = None
+    ) -> int:
         sizes = [
             {**self._file("AgAC"), "width": w, "height": h, "file_size": w * h // 10}
             for w, h in ((90, 67), (320, 240), (1280, 960))
         ]
-        return self._send_media(user, "a photo", caption, {"photo": sizes})
+        for size in sizes:
+            self._known_files[size["file_id"]] = "photo"
+        what = "a photo" + (f" in reply to #{reply_to.message_id}" if reply_to else "")
+        return self._send_media(
+            user, what, caption, {"photo": sizes, **self._reply(user, reply_to)}
+        )
 
     def send_sticker(self, user: FakeUser, emoji: str = "👍") -> int:
         sticker = {
@@ -671,10 +683,18 @@ class FakeBotAPI:
         file_name: str = "document.pdf",
         mime_type: str = "application/pdf",
         caption: str | None = None,
+        reply_to: SentMessage | None = None,
     ) -> int:
         document = {**self._file("BQAC"), "file_name": file_name, "mime_type": mime_type}
         document["file_size"] = 12345
-        return self._send_media(user, f"a document {file_name}", caption, {"document": document})
+        self._known_files[document["file_id"]] = file_name
+        return self._send_media(
+            user,
+            f"a document {file_name}"
+            + (f" in reply to #{reply_to.message_id}" if reply_to else ""),
+            caption,
+            {"document": document, **self._reply(user, reply_to)},
+        )
 
     def tap(
         self,
@@ -1152,6 +1172,19 @@ class FakeBotAPI:
                 data["caption"] = msg.caption
                 if msg.entities:
                     data["caption_entities"] = msg.entities
+        elif msg.photo is not None:
+            data["photo"] = [
+                {
+                    "file_id": msg.photo,
+                    "file_unique_id": f"UAg{msg.message_id}",
+                    "width": 1280,
+                    "height": 960,
+                }
+            ]
+            if msg.caption:
+                data["caption"] = msg.caption
+                if msg.entities:
+                    data["caption_entities"] = msg.entities
         else:
             data["text"] = msg.text
             if msg.entities:
@@ -1339,7 +1372,12 @@ class FakeBotAPI:
         upload = req.files.get("document")
         if upload is not None:
             name, content, mime = upload.filename, upload.content, upload.content_type
+        elif isinstance(p.get("document"), str) and p["document"] in self._known_files:
+            # Sent again by file id: Telegram keeps the file's name.
+            name, content, mime = self._known_files[p["document"]], b"", None
         elif isinstance(p.get("document"), str) and p["document"]:
+            if not p["document"].startswith(("http://", "https://", "attach://")):
+                raise _bad("Bad Request: wrong file identifier/HTTP URL specified")
             name, content, mime = str(p["document"]), b"", None
         else:
             raise _bad("Bad Request: there is no document in the request")
@@ -1373,6 +1411,42 @@ class FakeBotAPI:
         self._add_event(chat.id, lines + format_markup(markup))
         return self._message_json(msg)
 
+    async def _api_send_photo(self, req: _Request) -> Any:
+        """A photo by the file id of one a user sent (uploads are not needed by the bot)."""
+        p = req.params
+        chat = self._chat(p)
+        file_id = p.get("photo")
+        if not isinstance(file_id, str) or self._known_files.get(file_id) != "photo":
+            raise _bad("Bad Request: wrong file identifier/HTTP URL specified")
+        caption, source, mode, entities = self._format(
+            p.get("caption"),
+            p.get("parse_mode"),
+            p.get("caption_entities"),
+            limit=MAX_CAPTION_LENGTH,
+            too_long=CAPTION_TOO_LONG,
+            allow_empty=True,
+        )
+        markup = self._validate_markup(p.get("reply_markup"))
+        msg = SentMessage(
+            chat_id=chat.id,
+            message_id=self._alloc_message_id(chat.id),
+            date=int(time.time()),
+            text="",
+            html=source,
+            parse_mode=mode,
+            entities=entities,
+            reply_markup=markup,
+            photo=file_id,
+            caption=caption or None,
+            sent_at=time.monotonic(),
+        )
+        self._messages.setdefault(chat.id, {})[msg.message_id] = msg
+        lines = ["< bot sends a photo"]
+        if caption:
+            lines += format_bot_text("   caption: ", caption)
+        self._add_event(chat.id, lines + format_markup(markup))
+        return self._message_json(msg)
+
     def _edit_target(self, p: JSONDict) -> SentMessage:
         if "inline_message_id" in p:
             raise _bad("Bad Request: inline_message_id is not supported by the fake Bot API")
@@ -1385,7 +1459,7 @@ class FakeBotAPI:
     async def _api_edit_message_text(self, req: _Request) -> Any:
         p = req.params
         msg = self._edit_target(p)
-        if msg.document is not None:
+        if msg.document is not None or msg.photo is not None:
             raise _bad("Bad Request: there is no text in the message to edit")
         text, source, mode, entities = self._format(
             p.get("text"),

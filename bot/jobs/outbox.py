@@ -12,6 +12,7 @@ the ``on_undeliverable`` hook in the same transaction.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import random
@@ -70,8 +71,20 @@ class Undeliverable:
     error: str
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document or photo Telegram already has, sent again by its file id."""
+
+    kind: str  # "document" | "photo"
+    file_id: str
+    file_name: str | None = None
+    receipt_button: str | None = None
+    """With a button of this text the parent confirms receipt of ``case_id``'s documents."""
+
+
 SendOutcome = Sent | WaitAndRetry | TryAgain | MaybeSent | Undeliverable
 Sender = Callable[[int, str], Awaitable[SendOutcome]]
+AttachmentSender = Callable[[int, str, Attachment, int | None], Awaitable[SendOutcome]]
 UndeliverableHook = Callable[[Connection, OutboxRow, datetime], Awaitable[None]]
 """Called in the transaction that marks a row undeliverable, to tell someone."""
 
@@ -90,15 +103,17 @@ async def enqueue(
     school_id: int | None,
     case_id: int | None = None,
     key: str | None = None,
+    attachment: Attachment | None = None,
 ) -> str:
     """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
-    longer than Telegram allows becomes several messages, split at line breaks, in order.
+    longer than Telegram allows becomes several messages, split at line breaks, in order. With
+    an attachment, the text is its caption (one message).
 
     A message that must go out once carries a deterministic ``key`` (for example a reminder's
     case and day): queueing the same key again is a no-op. Returns the first part's reference.
     """
     first = ""
-    for n, part in enumerate(split_html(text)):
+    for n, part in enumerate([text] if attachment is not None else split_html(text)):
         ref = secrets.token_hex(8)
         added = await outbox.add(
             conn,
@@ -114,7 +129,27 @@ async def enqueue(
             first = ref
             if not added:
                 break
+    if attachment is not None and first:
+        data = {"kind": attachment.kind, "file_id": attachment.file_id}
+        if attachment.file_name is not None:
+            data["file_name"] = attachment.file_name
+        if attachment.receipt_button is not None:
+            data["receipt_button"] = attachment.receipt_button
+        blob = cipher.encrypt_text(json.dumps(data), _context(first) + ":attachment")
+        await outbox.set_attachment(conn, first, blob)
     return first
+
+
+def _attachment(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:
+    if blob is None:
+        return None
+    data = json.loads(cipher.decrypt_text(blob, _context(ref) + ":attachment"))
+    return Attachment(
+        str(data["kind"]),
+        str(data["file_id"]),
+        data.get("file_name"),
+        data.get("receipt_button"),
+    )
 
 
 class Dispatcher:
@@ -125,12 +160,14 @@ class Dispatcher:
         clock: Clock,
         sender: Sender,
         *,
+        attachment_sender: AttachmentSender | None = None,
         batch: int = 50,
         rng: random.Random | None = None,
         on_undeliverable: UndeliverableHook | None = None,
     ) -> None:
         self._db, self._cipher, self._clock, self._send = db, cipher, clock, sender
         self._batch = batch
+        self._send_attachment = attachment_sender
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
@@ -212,11 +249,15 @@ class Dispatcher:
             untried.discard(row.id)
             try:
                 text = self._cipher.decrypt_text(row.body, _context(row.ref))
+                attachment = _attachment(self._cipher, row.ref, row.attachment)
             except DecryptionError:
                 log.error("outbox message %s cannot be decrypted", row.id)
                 await self._undeliverable(row, "cannot be decrypted")
                 continue
-            outcome = await self._send(row.chat_id, text)
+            if attachment is not None and self._send_attachment is not None:
+                outcome = await self._send_attachment(row.chat_id, text, attachment, row.case_id)
+            else:
+                outcome = await self._send(row.chat_id, text)
             now = self._clock.now()
             if isinstance(outcome, Undeliverable):
                 await self._undeliverable(row, outcome.error)

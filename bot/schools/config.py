@@ -45,6 +45,7 @@ class Contacts(_Model):
     teacher: LocalizedText
     director: LocalizedText
     privacy_officer: LocalizedText
+    complaints: LocalizedText | None = None
 
 
 class PhotoPurpose(_Model):
@@ -151,6 +152,8 @@ class SchoolConfig(_Model):
     """A PNG or JPEG for the letters; a relative path is relative to the config file."""
     retention: Retention = Field(default_factory=Retention)
     schedule: Schedule = Field(default_factory=Schedule)
+    # Parents are told who handles their request by role; True names the staff member.
+    show_staff_names: bool = False
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:

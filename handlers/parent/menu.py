@@ -9,6 +9,7 @@ from bot.i18n import _, ngettext
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
+from handlers.staff.menu import staff_help, staff_rows
 from handlers.texts import child_line, group_label
 
 
@@ -59,6 +60,8 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
         lines += ["", _("What would you like to do?")]
     if profile.is_staff:
         lines += ["", *staff_lines(context, profile), _("Your commands are listed under /help.")]
+        if not profile.is_guardian:
+            lines += ["", _("What would you like to do?")]
     keyboard: list[list[InlineKeyboardButton]] = []
     if profile.is_guardian:
         keyboard += [
@@ -72,6 +75,8 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
             [context.button(user, _("Photo consent"), "flow", "consent")],
             [context.button(user, _("My requests"), "my")],
         ]
+    if profile.is_staff:
+        keyboard += staff_rows(context, profile)
     keyboard += [
         [context.button(user, _("Privacy information"), "privacy")],
         [context.button(user, _("Language / Taal"), "language")],
@@ -127,14 +132,7 @@ def help_text(profile: Profile | None) -> str:
         _("/help – this overview"),
     ]
     if profile.is_staff:
-        lines += [
-            "",
-            _("<b>For staff</b>"),
-            _(
-                "New requests from parents reach you here as a message with the request "
-                "number. Handle them on time: the law allows one month."
-            ),
-        ]
+        lines += ["", *staff_help()]
     return "\n".join(lines)
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from typing import Any
 
-from bot.domain.case_texts import about_line, event_label, kind_label, status_label
+from telegram import InlineKeyboardButton, Message, Update
+
+from bot.domain.case_texts import (
+    PARENT_EVENTS,
+    about_line,
+    event_label,
+    kind_label,
+    outcome_label,
+    status_label,
+)
 from bot.domain.cases import Case, Kind, NotAllowed, NotPossibleNow
-from bot.i18n import _, current_language, format_date
+from bot.domain.staff_notices import document_caption, rights_lines
+from bot.i18n import _, current_language, format_date, ngettext
+from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
 from handlers.context import BotContext
-from handlers.messages import show
+from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from storage.db import from_db
@@ -111,13 +122,21 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
             )
         )
     lines += _details(case, context)
+    outcome, message, details = await services.staff_views.outcome(case.id)
+    documents = await services.staff_views.documents(case.id)
+    lines += outcome_lines(case, school, outcome, message, details, len(documents))
     lines += ["", _("<b>History</b>")]
     lines += [
         f"• {format_date(from_db(e.at).astimezone(school.tz).date())}: {event_label(e.event)}"
         for e in events
+        if e.event in PARENT_EVENTS
     ]
     user = profile.telegram_user_id
     rows: list[list[InlineKeyboardButton]] = []
+    if documents and not all(d.received for d in documents):
+        rows.append([context.button(user, _("I received the documents"), "rcv", case.id)])
+    if documents:
+        rows.append([context.button(user, _("Send the documents again"), "docs", case.id)])
     if case.can_withdraw:
         rows.append([context.button(user, _("Withdraw this request"), "wd", case.id)])
     rows.append([context.button(user, _("« My requests"), "my")])
@@ -172,3 +191,82 @@ async def withdraw(update: Update, context: BotContext, cb: Callback) -> None:
         _("Request {number} has been withdrawn.").format(number=esc(case.number)),
         back,
     )
+
+
+def outcome_lines(
+    case: Case,
+    school: SchoolConfig,
+    outcome: str | None,
+    message: str | None,
+    details: dict[str, Any],
+    documents: int,
+) -> list[str]:
+    """The school's answer: outcome, its message, kept data or the ground, documents."""
+    if outcome is None:
+        return []
+    language = current_language()
+    lines = ["", _("Outcome: {outcome}").format(outcome=outcome_label(outcome))]
+    if ground := school.retention_ground(details.get("ground") or ""):
+        lines.append(_("Legal ground: {ground}").format(ground=esc(ground.label.get(language))))
+    for key in details.get("kept", []):
+        if category := school.category(key):
+            lines.append(_("Kept: {category}").format(category=esc(category.label.get(language))))
+    if message:
+        label = _("Reason:") if outcome == "rejected" else _("Message from the school:")
+        lines += [label, f"<blockquote>{esc(message)}</blockquote>"]
+    if documents:
+        lines.append(
+            ngettext("{n} document delivered", "{n} documents delivered", documents).format(
+                n=documents
+            )
+        )
+    if outcome == "rejected":
+        lines += rights_lines(school)
+    return lines
+
+
+async def confirm_receipt(update: Update, context: BotContext, cb: Callback) -> None:
+    profile = await parent(update, context)
+    if profile is None:
+        return
+    await context.services.staff_cases.confirm_receipt(
+        profile.telegram_user_id, profile.guardian_ids, cb.int_arg(0) or 0
+    )
+    await detail(update, context, Callback("case", cb.args))
+
+
+async def send_documents(update: Update, context: BotContext, cb: Callback) -> None:
+    """The delivered documents once more, straight from Telegram by their file ids."""
+    profile = await parent(update, context)
+    if profile is None:
+        return
+    try:
+        case = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
+    except NotAllowed:
+        await refuse(update, context, "not_their_case")
+        return
+    documents = await context.services.staff_views.documents(case.id)
+    chat = update.effective_chat
+    assert chat is not None
+    for index, document in enumerate(documents, start=1):
+        caption = document_caption(case, index, len(documents))
+        if document.kind == "photo":
+            await context.bot.send_photo(chat.id, document.file_id, caption=caption)
+        else:
+            await context.bot.send_document(chat.id, document.file_id, caption=caption)
+
+
+async def receipt_from_delivery(update: Update, context: BotContext, cb: Callback) -> None:
+    """The button under a delivered document: recorded once, then the button goes."""
+    profile = await parent(update, context)
+    query = update.callback_query
+    if profile is None or query is None:
+        return
+    recorded = await context.services.staff_cases.confirm_receipt(
+        profile.telegram_user_id, profile.guardian_ids, cb.int_arg(0) or 0
+    )
+    message = query.message
+    if isinstance(message, Message):
+        await message.edit_reply_markup(None)
+    if recorded:
+        await send(update, context, _("Thank you. The school can see that you received them."))

@@ -32,6 +32,7 @@ from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.parent.menu import menu_content, send_menu
 from handlers.render import esc
+from handlers.staff.menu import publish_staff_commands
 from handlers.texts import wait_text
 
 CODE: Final = "code"
@@ -64,6 +65,8 @@ async def start(update: Update, context: BotContext) -> object:
         return await _redeem(update, context, typed, welcome=True)
     profile = await context.services.accounts.profile(user_id)
     if profile is not None:
+        if profile.is_staff:
+            await publish_staff_commands(context, profile, _chat_id)
         await send_menu(update, context)
         return END
     await send(
@@ -132,6 +135,7 @@ async def _redeem(
         case rules.StaffLinked(member):
             profile = await services.accounts.profile(user_id)
             assert profile is not None
+            await publish_staff_commands(context, profile, chat_id)
             text, keyboard = menu_content(context, profile)
             greeting = _("Welcome, {name}. Your account is linked.").format(name=esc(member.name))
             await send(update, context, greeting + "\n\n" + text, keyboard)
@@ -264,6 +268,8 @@ async def language_chosen(update: Update, context: BotContext) -> object:
         if profile is None:
             await show(update, context, _("Language: {name}.").format(name=LANGUAGE_NAMES[choice]))
             return END
+        if profile.is_staff and query.message is not None:
+            await publish_staff_commands(context, profile, query.message.chat.id)
         text, keyboard = menu_content(context, profile)
         await show(
             update,

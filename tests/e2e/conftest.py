@@ -10,7 +10,19 @@ from bot.emulator import FakeBotAPI
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.schools.roster import import_roster, parse_roster
 from tests.e2e.harness import Harness, transcript_dir
-from tests.support import ROSTER_CSV, FakeClock, make_settings
+from tests.support import ROSTER_CSV, SCHOOL_TOML, FakeClock, make_settings
+
+
+def two_schools(folder: Path) -> Path:
+    """cbs Klimop and a second school of the foundation (obs De Linde), one file each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    klimop = SCHOOL_TOML.read_text(encoding="utf-8")
+    (folder / "cbs-klimop.toml").write_text(klimop, encoding="utf-8")
+    linde = klimop.replace('slug = "cbs-klimop"', 'slug = "de-linde"').replace(
+        'name = "cbs Klimop"', 'name = "obs De Linde"'
+    )
+    (folder / "de-linde.toml").write_text(linde, encoding="utf-8")
+    return folder
 
 
 @pytest.fixture
@@ -23,7 +35,12 @@ async def fake() -> AsyncIterator[FakeBotAPI]:
 async def harness(
     fake: FakeBotAPI, tmp_path: Path, clock: FakeClock, request: pytest.FixtureRequest
 ) -> AsyncIterator[Harness]:
-    settings = make_settings(tmp_path, bot_token="123456:TEST-TOKEN", api_base_url=fake.api_root)
+    overrides: dict[str, object] = {}
+    if request.node.get_closest_marker("two_schools"):
+        overrides["schools"] = two_schools(tmp_path / "schools")
+    settings = make_settings(
+        tmp_path, bot_token="123456:TEST-TOKEN", api_base_url=fake.api_root, **overrides
+    )
     h = Harness(fake, settings, clock)
     await h.start()
     school = h.s.school("cbs-klimop")
@@ -57,12 +74,14 @@ async def guardian_code(h: Harness, guardian_name: str) -> str:
     return codes[guardian_name]
 
 
-async def staff_code(h: Harness, name: str, role: str, groups: list[str]) -> str:
+async def staff_code(
+    h: Harness, name: str, role: str, groups: list[str], school: str = "cbs-klimop"
+) -> str:
     issued = await issue_staff_code(
         h.s.db,
         h.s.keys,
         h.clock,
-        h.s.school("cbs-klimop"),
+        h.s.school(school),
         name=name,
         role=role,
         groups=groups,

@@ -1,0 +1,438 @@
+"""Staff acting on cases: take, note, extend, escalate, assign, attach, resolve, reject,
+and inform recipients (AVG art. 19).
+
+Each action runs in one unit of work that checks the transition table and the permission
+(bot.domain.transitions) before its conditional write, adds one case event naming the
+staff member, one audit event, and queues the notices. A refusal changes nothing, is
+audited on its own, and says what happened instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from typing import Any
+
+from bot.domain.case_details import category_keys
+from bot.domain.cases import Case, InvalidText, Kind, Status, valid_text
+from bot.domain.deadlines import add_months
+from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
+from bot.domain.staff_notices import (
+    assigned_notice,
+    document_caption,
+    extended_notice,
+    recipients_informed_notice,
+    rejected_notice,
+    resolved_notice,
+    role_label,
+    taken_notice,
+)
+from bot.domain.transitions import (
+    OUTCOMES,
+    Action,
+    may_act,
+    may_extend,
+    next_status,
+)
+from bot.i18n import _, current_language, use_language
+from bot.jobs import outbox
+from bot.jobs.outbox import Attachment
+from bot.schools.config import SchoolConfig
+from bot.security import audit
+from storage import accounts, case_work, cases, staff
+from storage.accounts import Recipient
+from storage.db import Connection, from_db, to_db
+
+MAX_NOTE = 1000
+MAX_MESSAGE = 1000
+MAX_EXTENSION_MONTHS = 2
+
+
+class StaffCases(StaffBase):
+    @property
+    def kick(self) -> Callable[[], None]:
+        return self._cases.kick
+
+    @asynccontextmanager
+    async def _acting(self, who: StaffActor, case_id: int, action: Action) -> AsyncIterator[Ctx]:
+        try:
+            async with self._db.transaction() as conn:
+                ctx = await self._load(conn, who, case_id)
+                case = ctx.case
+                if not may_act(
+                    ctx.acting,
+                    action,
+                    school_id=case.school_id,
+                    group_id=ctx.student.group_id,
+                    kind=case.kind,
+                ):
+                    raise Refused("not_allowed", case=case)
+                if next_status(case.status, action) is None:
+                    raise Refused("not_possible", case=case, last=await self._last(conn, case))
+                yield ctx
+        except Refused as exc:
+            await self.refusal(who, action.value, case_id, exc.reason)
+            raise
+        self.kick()
+
+    async def _last(self, conn: Connection, case: Case) -> Change | None:
+        events = await case_work.events(conn, case.id)
+        changes = [e for e in events if e.event in ("resolved", "rejected", "withdrawn", "taken")]
+        if not changes:
+            return None
+        event = changes[-1]
+        name = None
+        if event.staff_id is not None and (member := await staff.get(conn, event.staff_id)):
+            name = member.name
+        return Change(event.event, event.actor_role, name, from_db(event.at))
+
+    async def _record(
+        self, ctx: Ctx, who: StaffActor, event: str, details: dict[str, Any] | None = None
+    ) -> None:
+        """The case event naming the staff member and the audit event: one of each."""
+        now = self._clock.now()
+        await case_work.add_event(
+            ctx.conn, ctx.case.id, to_db(now), ctx.member.role, event, ctx.member.id
+        )
+        await audit.record(
+            ctx.conn,
+            self._keys.audit,
+            now,
+            actor=self._keys.pseudonym("tg", who.telegram_user_id),
+            action=f"case.{event}",
+            school_id=ctx.case.school_id,
+            subject=f"case:{ctx.case.id}",
+            details={"number": ctx.case.number, "staff": ctx.member.id, **(details or {})},
+        )
+
+    async def _move(self, ctx: Ctx, action: Action, **assignee: Any) -> Case:
+        new = next_status(ctx.case.status, action)
+        assert new is not None
+        closed = to_db(self._clock.now()) if new in (Status.RESOLVED, Status.REJECTED) else None
+        if not await case_work.change_status(
+            ctx.conn,
+            ctx.case.id,
+            expected=ctx.case.status,
+            status=new,
+            closed_at=closed,
+            **assignee,
+        ):
+            raise Refused("not_possible", case=ctx.case, last=await self._last(ctx.conn, ctx.case))
+        row = await cases.get(ctx.conn, ctx.case.id)
+        assert row is not None
+        return self._cases._case(row)
+
+    async def _tell(
+        self,
+        conn: Connection,
+        recipients: Sequence[Recipient],
+        case: Case,
+        render: Callable[[], str],
+        attachment: Attachment | None = None,
+        *,
+        receipt: bool = False,
+    ) -> None:
+        """Queue a notice per recipient, in their language; with ``receipt``, the document
+        carries the button to confirm it arrived."""
+        for recipient in recipients:
+            with use_language("en" if recipient.language == "en" else "nl"):
+                text = render()
+                if attachment is not None and receipt:
+                    attachment = replace(attachment, receipt_button=_("I received the documents"))
+            await outbox.enqueue(
+                conn,
+                self._cipher,
+                self._clock.now(),
+                chat_id=recipient.chat_id,
+                text=text,
+                school_id=case.school_id,
+                case_id=case.id,
+                attachment=attachment,
+            )
+
+    async def _parent(self, ctx: Ctx) -> list[Recipient]:
+        return await accounts.recipients(ctx.conn, guardian_ids=[ctx.case.guardian_id])
+
+    def _who(self, ctx: Ctx) -> str:
+        return ctx.member.name if ctx.school.show_staff_names else role_label(ctx.member.role)
+
+    def _text(self, text: str | None, *, required: bool, limit: int = MAX_MESSAGE) -> str | None:
+        if text is None or not text.strip():
+            if required:
+                raise Refused("invalid")
+            return None
+        try:
+            cleaned = valid_text(text)
+        except InvalidText:
+            raise Refused("invalid") from None
+        if len(cleaned) > limit:
+            raise Refused("invalid")
+        return cleaned
+
+    def _encrypt(self, case_id: int, what: str, text: str) -> bytes:
+        return self._cipher.encrypt_text(text, f"case:{case_id}:{what}")
+
+    # --- the actions --------------------------------------------------------------------
+
+    async def take(self, who: StaffActor, case_id: int) -> Case:
+        async with self._acting(who, case_id, Action.TAKE) as ctx:
+            case = await self._move(
+                ctx, Action.TAKE, assignee_role=ctx.member.role, assignee_staff_id=ctx.member.id
+            )
+            await self._record(ctx, who, "taken")
+            await self._tell(
+                ctx.conn, await self._parent(ctx), case, lambda: taken_notice(case, self._who(ctx))
+            )
+        return case
+
+    async def note(self, who: StaffActor, case_id: int, text: str) -> Case:
+        async with self._acting(who, case_id, Action.NOTE) as ctx:
+            body = self._text(text, required=True, limit=MAX_NOTE)
+            assert body is not None
+            note_id = await case_work.add_note(
+                ctx.conn, case_id, ctx.member.id, to_db(self._clock.now())
+            )
+            await case_work.set_note_body(
+                ctx.conn, note_id, self._encrypt(case_id, f"note:{note_id}", body)
+            )
+            await self._record(ctx, who, "note_added")
+        return ctx.case
+
+    async def extend(self, who: StaffActor, case_id: int, months: int, reason: str) -> Case:
+        async with self._acting(who, case_id, Action.EXTEND) as ctx:
+            case = ctx.case
+            today = self._clock.now().astimezone(ctx.school.tz).date()
+            if not may_extend(case.due_on, case.extended_due_on, today):
+                raise Refused("not_possible", case=case)
+            if months not in range(1, MAX_EXTENSION_MONTHS + 1):
+                raise Refused("invalid", case=case)
+            text = self._text(reason, required=True)
+            assert text is not None
+            new_due = add_months(case.due_on, months)
+            if not await case_work.extend(
+                ctx.conn,
+                case_id,
+                expected=case.status,
+                due_on=new_due.isoformat(),
+                reason=self._encrypt(case_id, "extension", text),
+            ):
+                raise Refused("not_possible", case=case)
+            await self._record(ctx, who, "extended", {"due_on": new_due.isoformat()})
+            extended = replace(case, extended_due_on=new_due)
+            await self._tell(
+                ctx.conn,
+                await self._parent(ctx),
+                extended,
+                lambda: extended_notice(extended, new_due, text),
+            )
+        return extended
+
+    async def escalate(self, who: StaffActor, case_id: int) -> Case:
+        async with self._acting(who, case_id, Action.ESCALATE) as ctx:
+            directors = await staff.directors(ctx.conn, ctx.case.school_id)
+            linked = [d for d in directors if await case_work.reachable(ctx.conn, d)]
+            chosen = linked or directors
+            if not chosen:
+                raise Refused("not_possible", case=ctx.case)
+            return await self._hand_over(ctx, who, Action.ESCALATE, chosen[0], "escalated")
+        raise AssertionError  # pragma: no cover
+
+    async def assign(self, who: StaffActor, case_id: int, staff_id: int) -> Case:
+        async with self._acting(who, case_id, Action.ASSIGN) as ctx:
+            target = await staff.get(ctx.conn, staff_id)
+            if (
+                target is None
+                or target.school_id != ctx.case.school_id
+                or target.role not in ("teacher", "director")
+                or not await case_work.reachable(ctx.conn, staff_id)
+            ):
+                raise Refused("invalid", case=ctx.case)
+            return await self._hand_over(ctx, who, Action.ASSIGN, staff_id, "assigned")
+        raise AssertionError  # pragma: no cover
+
+    async def _hand_over(
+        self, ctx: Ctx, who: StaffActor, action: Action, target_id: int, event: str
+    ) -> Case:
+        target = await staff.get(ctx.conn, target_id)
+        assert target is not None
+        case = await self._move(
+            ctx, action, assignee_role=target.role, assignee_staff_id=target.id
+        )
+        await self._record(ctx, who, event, {"to": target.id})
+        by, child = ctx.member.name, ctx.student.first_name
+        await self._tell(
+            ctx.conn,
+            await accounts.recipients(ctx.conn, staff_ids=[target.id]),
+            case,
+            lambda: assigned_notice(case, by, child),
+        )
+        return case
+
+    async def attach(
+        self, who: StaffActor, case_id: int, kind: str, file_id: str, file_name: str | None
+    ) -> int:
+        """Record a document or photo for an access request; returns how many there are."""
+        async with self._acting(who, case_id, Action.ATTACH) as ctx:
+            if ctx.case.kind != Kind.ACCESS or kind not in ("document", "photo") or not file_id:
+                raise Refused("invalid", case=ctx.case)
+            attachment_id = await case_work.add_attachment(
+                ctx.conn, case_id, ctx.member.id, to_db(self._clock.now()), kind, file_id
+            )
+            if file_name:
+                await case_work.set_attachment_name(
+                    ctx.conn,
+                    attachment_id,
+                    self._encrypt(case_id, f"file:{attachment_id}", file_name[:200]),
+                )
+            await self._record(ctx, who, "document_added", {"kind": kind})
+            return len(await case_work.attachments(ctx.conn, case_id))
+        raise AssertionError  # pragma: no cover
+
+    async def resolve(
+        self,
+        who: StaffActor,
+        case_id: int,
+        outcome: str,
+        message: str | None = None,
+        kept: Sequence[str] = (),
+    ) -> Case:
+        async with self._acting(who, case_id, Action.RESOLVE) as ctx:
+            case = ctx.case
+            if outcome not in OUTCOMES[case.kind]:
+                raise Refused("invalid", case=case)
+            affected = category_keys(case.details)
+            kept_keys = [k for k in kept if k in affected] if outcome == "partly_erased" else []
+            if outcome == "partly_erased" and not kept_keys:
+                raise Refused("invalid", case=case)
+            if _voluntary(ctx.school, kept_keys):
+                raise Refused("voluntary", case=case)
+            text = self._text(message, required=False)
+            resolved = await self._move(ctx, Action.RESOLVE)
+            await case_work.set_outcome(
+                ctx.conn,
+                case_id,
+                outcome,
+                self._encrypt(case_id, "outcome", text) if text else None,
+                json.dumps({"kept": kept_keys}),
+            )
+            documents = await case_work.attachments(ctx.conn, case_id)
+            await self._record(
+                ctx, who, "resolved", {"outcome": outcome, "documents": len(documents)}
+            )
+            parents = await self._parent(ctx)
+            school = ctx.school
+            await self._tell(
+                ctx.conn,
+                parents,
+                resolved,
+                lambda: resolved_notice(
+                    resolved, outcome, text, len(documents), kept_keys, school
+                ),
+            )
+            for index, doc in enumerate(documents, start=1):
+                name = self._decrypt(case_id, f"file:{doc.id}", doc.file_name)
+                await self._tell(
+                    ctx.conn,
+                    parents,
+                    resolved,
+                    lambda i=index: document_caption(resolved, i, len(documents)),  # type: ignore[misc]
+                    Attachment(doc.kind, doc.file_id, name),
+                    receipt=index == len(documents),
+                )
+            if documents:
+                await case_work.mark_delivered(ctx.conn, case_id, to_db(self._clock.now()))
+        return resolved
+
+    async def reject(
+        self, who: StaffActor, case_id: int, reason: str, ground: str | None = None
+    ) -> Case:
+        async with self._acting(who, case_id, Action.REJECT) as ctx:
+            case, school = ctx.case, ctx.school
+            if case.kind == Kind.ERASURE and (
+                ground is None or school.retention_ground(ground) is None
+            ):
+                raise Refused("invalid", case=case)
+            if case.kind == Kind.ERASURE and _voluntary(school, category_keys(case.details)):
+                raise Refused("voluntary", case=case)
+            text = self._text(reason, required=True)
+            assert text is not None
+            rejected = await self._move(ctx, Action.REJECT)
+            await case_work.set_outcome(
+                ctx.conn,
+                case_id,
+                "rejected",
+                self._encrypt(case_id, "outcome", text),
+                json.dumps({"ground": ground} if ground else {}),
+            )
+            await self._record(ctx, who, "rejected", {"ground": ground} if ground else {})
+
+            def render() -> str:
+                found = school.retention_ground(ground) if ground else None
+                label = found.label.get(current_language()) if found else None
+                return rejected_notice(rejected, text, label, school)
+
+            await self._tell(ctx.conn, await self._parent(ctx), rejected, render)
+        return rejected
+
+    async def inform(self, who: StaffActor, case_id: int, recipient: str) -> list[str]:
+        """Confirm one recipient was informed; returns those still to inform. When none is
+        left, the parent is told which recipients were informed."""
+        async with self._acting(who, case_id, Action.INFORM) as ctx:
+            case, school = ctx.case, ctx.school
+            stored = await case_work.outcome(ctx.conn, case_id)
+            kept = json.loads(stored.details).get("kept", [])
+            needed = recipients_to_inform(case, school, stored.outcome, kept)
+            if recipient not in needed:
+                raise Refused("invalid", case=case)
+            if not await case_work.confirm_informed(
+                ctx.conn, case_id, recipient, ctx.member.id, to_db(self._clock.now())
+            ):
+                raise Refused("not_possible", case=case)
+            await self._record(ctx, who, "recipient_informed", {"recipient": recipient})
+            done = await case_work.informed(ctx.conn, case_id)
+            left = [r for r in needed if r not in done]
+            if not left:
+
+                def render() -> str:
+                    names = [
+                        found.name.get(current_language())
+                        for key in needed
+                        if (found := school.recipient(key)) is not None
+                    ]
+                    return recipients_informed_notice(case, names)
+
+                await self._tell(ctx.conn, await self._parent(ctx), case, render)
+            return left
+        raise AssertionError  # pragma: no cover
+
+    async def confirm_receipt(
+        self, telegram_user_id: int, guardian_ids: Sequence[int], case_id: int
+    ) -> bool:
+        """The parent confirms the documents arrived (recorded once)."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            row = await cases.get(conn, case_id)
+            if row is None or row.guardian_id not in guardian_ids:
+                return False
+            if not await case_work.mark_received(conn, case_id, to_db(now)):
+                return False
+            await case_work.add_event(
+                conn, case_id, to_db(now), "guardian", "documents_received", None
+            )
+            await audit.record(
+                conn,
+                self._keys.audit,
+                now,
+                actor=self._keys.pseudonym("tg", telegram_user_id),
+                action="case.documents_received",
+                school_id=row.school_id,
+                subject=f"case:{case_id}",
+            )
+        return True
+
+
+def _voluntary(school: SchoolConfig, keys: Sequence[str]) -> bool:
+    """Data given voluntarily (religion) is always deleted on request, never kept."""
+    return any((c := school.category(k)) is not None and c.voluntary for k in keys)

@@ -1,0 +1,182 @@
+"""What parents and staff are told when staff act on a case, in the reader's language.
+
+Each notice names the case number and what happens next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from bot.domain.case_texts import kind_label
+from bot.i18n import _, current_language, format_date
+from bot.markup import esc
+from bot.schools.config import SchoolConfig
+
+if TYPE_CHECKING:
+    from bot.domain.cases import Case
+
+
+def role_label(role: str) -> str:
+    """'the teacher' / 'the head teacher' as a parent reads it."""
+    if role == "director":
+        return _("the head teacher")
+    if role == "privacy_officer":
+        return _("the privacy officer")
+    return _("the teacher")
+
+
+def _heading(case: Case) -> str:
+    return _("<b>Your request {number}</b> ({kind})").format(
+        number=esc(case.number), kind=kind_label(case.kind)
+    )
+
+
+def taken_notice(case: Case, who: str) -> str:
+    return "\n".join(
+        [
+            _heading(case),
+            _("Your request is now being handled by {who}.").format(who=who),
+            _("The school will answer by {due} at the latest.").format(
+                due=format_date(case.due, "full")
+            ),
+        ]
+    )
+
+
+def extended_notice(case: Case, new_due: date, reason: str) -> str:
+    return "\n".join(
+        [
+            _heading(case),
+            _("The school needs more time and will now answer by {due} at the latest.").format(
+                due=format_date(new_due, "full")
+            ),
+            _("Reason:"),
+            f"<blockquote>{esc(reason)}</blockquote>",
+            _(
+                "The law allows this once, by at most two more months, when a request is "
+                "complex (AVG art. 12(3))."
+            ),
+        ]
+    )
+
+
+def _outcome_line(case: Case, outcome: str, kept: Sequence[str], school: SchoolConfig) -> str:
+    language = current_language()
+    match outcome:
+        case "answered":
+            return _("The school has answered your request.")
+        case "corrected":
+            return _("The data has been corrected.")
+        case "statement_added":
+            return _(
+                "The data is a professional judgement, which is not changed; your own view "
+                "has been added to your child's dossier."
+            )
+        case "erased":
+            return _("The data has been deleted.")
+        case "partly_erased":
+            lines = [_("Part of the data has been deleted. The school keeps, by law:")]
+            for key in kept:
+                category = school.category(key)
+                if category is None:
+                    continue
+                ground = (
+                    school.retention_ground(category.retention_ground)
+                    if category.retention_ground
+                    else None
+                )
+                label = esc(category.label.get(language))
+                lines.append(
+                    f"• {label}: {esc(ground.label.get(language))}"
+                    if ground
+                    else f"• {label}: {esc(category.retention.get(language))}"
+                )
+            return "\n".join(lines)
+        case "done":
+            return _("The school has processed the change.")
+        case "granted":
+            return _("The school has granted your request.")
+    return outcome
+
+
+def resolved_notice(
+    case: Case,
+    outcome: str,
+    message: str | None,
+    documents: int,
+    kept: Sequence[str],
+    school: SchoolConfig,
+) -> str:
+    lines = [_heading(case), _outcome_line(case, outcome, kept, school)]
+    if message:
+        lines += [_("Message from the school:"), f"<blockquote>{esc(message)}</blockquote>"]
+    if documents:
+        lines.append(
+            _(
+                "The documents follow in the next messages. Please tap the button under the "
+                "last one when you have received them."
+            )
+        )
+    else:
+        lines.append(_("You can see this request at any time under My requests in /menu."))
+    return "\n".join(lines)
+
+
+def document_caption(case: Case, index: int, total: int) -> str:
+    return _("Request {number}: document {index} of {total}").format(
+        number=esc(case.number), index=index, total=total
+    )
+
+
+def rights_lines(school: SchoolConfig) -> list[str]:
+    """AVG art. 12(4): the right to complain and to go to court, and whom to ask first."""
+    language = current_language()
+    contact = school.contacts.complaints or school.contacts.privacy_officer
+    return [
+        _(
+            "If you do not agree, you may complain to the Autoriteit Persoonsgegevens "
+            "(autoriteitpersoonsgegevens.nl) and you may go to court (AVG art. 12(4))."
+        ),
+        _("You can also contact the school first: {contact}").format(
+            contact=esc(contact.get(language))
+        ),
+    ]
+
+
+def rejected_notice(case: Case, reason: str, ground: str | None, school: SchoolConfig) -> str:
+    lines = [_heading(case), _("The school has refused your request.")]
+    if ground:
+        lines.append(_("Legal ground: {ground}").format(ground=esc(ground)))
+    lines += [_("Reason:"), f"<blockquote>{esc(reason)}</blockquote>", *rights_lines(school)]
+    return "\n".join(lines)
+
+
+def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
+    return "\n".join(
+        [
+            _heading(case),
+            _("The school has passed the change on to:"),
+            *[f"• {esc(n)}" for n in names],
+        ]
+    )
+
+
+def assigned_notice(case: Case, by: str, child: str) -> str:
+    """To the staff member a case was escalated or assigned to."""
+    return "\n".join(
+        [
+            _("<b>Request {number}</b> ({kind}) for {child} is now yours, from {by}.").format(
+                number=esc(case.number), kind=kind_label(case.kind), child=esc(child), by=esc(by)
+            ),
+            _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
+                due=format_date(case.due, "full"), number=esc(case.number)
+            ),
+        ]
+    )
+
+
+def when(moment: datetime, school: SchoolConfig) -> str:
+    local = moment.astimezone(school.tz)
+    return f"{format_date(local.date())} {local:%H:%M}"

@@ -1,0 +1,183 @@
+"""What staff screens read: a case with its timeline, notes and documents; the queue;
+counts for the privacy officer; and what a parent sees of the outcome."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.domain.staff_base import (
+    CaseView,
+    Change,
+    Document,
+    QueueLine,
+    Refused,
+    StaffActor,
+    StaffBase,
+    parse_number,
+    recipients_to_inform,
+)
+from bot.domain.transitions import (
+    allowed_actions,
+    may_extend,
+    may_see,
+)
+from storage import case_work, cases, people, staff
+from storage.db import from_db
+
+
+class StaffViews(StaffBase):
+    # --- reading ------------------------------------------------------------------------
+
+    async def find(self, who: StaffActor, number: str) -> int | None:
+        parsed = parse_number(number)
+        if parsed is None:
+            return None
+        conn = self._db.reader
+        for member, _acting in await self.members(conn, who):
+            found = await case_work.find_by_number(conn, member.school_id, *parsed)
+            if found is not None:
+                return found
+        return None
+
+    async def view(self, who: StaffActor, case_id: int) -> CaseView:
+        conn = self._db.reader
+        try:
+            ctx = await self._load(conn, who, case_id)
+        except Refused as exc:
+            await self.refusal(who, "view", case_id, exc.reason)
+            raise
+        case, school = ctx.case, ctx.school
+        names: dict[int, str] = {}
+
+        async def name(staff_id: int | None) -> str | None:
+            if staff_id is None:
+                return None
+            if staff_id not in names and (m := await staff.get(conn, staff_id)):
+                names[staff_id] = m.name
+            return names.get(staff_id)
+
+        timeline = [
+            Change(e.event, e.actor_role, await name(e.staff_id), from_db(e.at))
+            for e in await case_work.events(conn, case_id)
+        ]
+        notes = [
+            (
+                Change("note_added", "", await name(n.staff_id), from_db(n.at)),
+                self._decrypt(case_id, f"note:{n.id}", n.body) or "",
+            )
+            for n in await case_work.notes(conn, case_id)
+        ]
+        documents = [
+            Document(
+                a.kind,
+                a.file_id,
+                self._decrypt(case_id, f"file:{a.id}", a.file_name),
+                a.received_at is not None,
+            )
+            for a in await case_work.attachments(conn, case_id)
+        ]
+        stored = await case_work.outcome(conn, case_id)
+        details = json.loads(stored.details)
+        guardian = await people.guardian(conn, case.guardian_id)
+        to_inform = recipients_to_inform(case, school, stored.outcome, details.get("kept", []))
+        informed = await case_work.informed(conn, case_id)
+        return CaseView(
+            case=case,
+            student=ctx.student,
+            guardian_name=guardian.name if guardian else "",
+            assignee_name=await name(case.assignee_staff_id),
+            timeline=timeline,
+            notes=notes,
+            documents=documents,
+            outcome=stored.outcome,
+            outcome_message=self._decrypt(case_id, "outcome", stored.message),
+            outcome_details=details,
+            extension_reason=self._decrypt(case_id, "extension", stored.extension_reason),
+            actions=allowed_actions(
+                ctx.acting,
+                case.status,
+                school_id=case.school_id,
+                group_id=ctx.student.group_id,
+                kind=case.kind,
+                extendable=may_extend(
+                    case.due_on,
+                    case.extended_due_on,
+                    self._clock.now().astimezone(school.tz).date(),
+                ),
+            ),
+            to_inform=[r for r in to_inform if r not in informed],
+            informed=informed,
+        )
+
+    async def queue(self, who: StaffActor, scope: str = "mine") -> list[QueueLine]:
+        """Open cases: 'mine' (assigned to me, or of my groups for a teacher), 'all',
+        'overdue' or a kind (the director's filters). Overdue first, then by due date."""
+        conn = self._db.reader
+        lines: list[QueueLine] = []
+        for member, acting in await self.members(conn, who):
+            if acting.role == "privacy_officer":
+                continue
+            school = self._schools[member.school_id]
+            today = self._clock.now().astimezone(school.tz).date()
+            for case_id in await case_work.open_for_school(conn, member.school_id):
+                row = await cases.get(conn, case_id)
+                student = await people.student(conn, row.student_id) if row else None
+                if row is None or student is None:
+                    continue
+                if not may_see(acting, row.school_id, student.group_id):
+                    continue
+                case = self._cases._case(row)
+                mine = case.assignee_staff_id == member.id or acting.role == "teacher"
+                days = (case.due - today).days
+                if scope == "mine" and not mine:
+                    continue
+                if scope == "overdue" and days >= 0:
+                    continue
+                if scope not in ("mine", "all", "overdue") and case.kind.value != scope:
+                    continue
+                lines.append(QueueLine(case, student.first_name, student.group_name, days))
+        lines.sort(key=lambda q: (q.days_left >= 0, q.case.due, q.case.id))
+        return lines
+
+    async def counts(self, who: StaffActor) -> dict[str, dict[tuple[str, str], int]] | None:
+        """For the privacy officer: per school, how many cases of each kind and status."""
+        conn = self._db.reader
+        found = await self.members(conn, who)
+        if not any(a.role == "privacy_officer" for _m, a in found):
+            return None
+        return {
+            self._schools[m.school_id].name: await case_work.counts(conn, m.school_id)
+            for m, a in found
+            if a.role == "privacy_officer"
+        }
+
+    async def documents(self, case_id: int) -> list[Document]:
+        conn = self._db.reader
+        return [
+            Document(
+                a.kind,
+                a.file_id,
+                self._decrypt(case_id, f"file:{a.id}", a.file_name),
+                a.received_at is not None,
+            )
+            for a in await case_work.attachments(conn, case_id)
+            if a.delivered_at is not None
+        ]
+
+    async def outcome(self, case_id: int) -> tuple[str | None, str | None, dict[str, Any]]:
+        stored = await case_work.outcome(self._db.reader, case_id)
+        return (
+            stored.outcome,
+            self._decrypt(case_id, "outcome", stored.message),
+            json.loads(stored.details),
+        )
+
+    async def assignable(self, school_id: int) -> list[tuple[int, str, str]]:
+        """Teachers and directors of the school who use the bot: (id, name, role)."""
+        conn = self._db.reader
+        return [
+            member
+            for member in await case_work.school_staff(conn, school_id)
+            if await case_work.reachable(conn, member[0])
+        ]

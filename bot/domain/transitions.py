@@ -1,0 +1,143 @@
+"""The one table of case transitions and the one permission check for staff.
+
+A status and an action give the new status; whoever may act is decided by
+``may_act`` from the staff member's role, school and groups. Every staff action on a
+case checks both inside the unit of work that writes its change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.domain.cases import Kind, Status
+
+
+class Action(StrEnum):
+    TAKE = "take"
+    NOTE = "note"
+    EXTEND = "extend"
+    ESCALATE = "escalate"
+    ASSIGN = "assign"
+    ATTACH = "attach"
+    RESOLVE = "resolve"
+    REJECT = "reject"
+    INFORM = "inform"
+    WITHDRAW = "withdraw"
+
+
+_OPEN = (Status.SUBMITTED, Status.IN_PROGRESS)
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.SUBMITTED, Action.TAKE): Status.IN_PROGRESS,
+    (Status.SUBMITTED, Action.WITHDRAW): Status.WITHDRAWN,
+    **{(s, Action.RESOLVE): Status.RESOLVED for s in _OPEN},
+    **{(s, Action.REJECT): Status.REJECTED for s in _OPEN},
+    **{(s, a): s for s in _OPEN for a in (Action.NOTE, Action.EXTEND, Action.ATTACH)},
+    **{(s, a): s for s in _OPEN for a in (Action.ESCALATE, Action.ASSIGN)},
+    # Informing recipients (AVG art. 19) follows a resolved correction or erasure.
+    (Status.RESOLVED, Action.INFORM): Status.RESOLVED,
+}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    "teacher": frozenset(
+        {
+            Action.TAKE,
+            Action.NOTE,
+            Action.EXTEND,
+            Action.ESCALATE,
+            Action.ATTACH,
+            Action.RESOLVE,
+            Action.REJECT,
+            Action.INFORM,
+        }
+    ),
+    "director": frozenset(
+        {
+            Action.TAKE,
+            Action.NOTE,
+            Action.EXTEND,
+            Action.ASSIGN,
+            Action.ATTACH,
+            Action.RESOLVE,
+            Action.REJECT,
+            Action.INFORM,
+        }
+    ),
+    "privacy_officer": frozenset(),
+}
+
+# Deciding these is for the director (AVG art. 17, 18 and 21 weigh legal grounds).
+DIRECTOR_DECIDES = frozenset({Kind.ERASURE, Kind.RESTRICTION, Kind.OBJECTION})
+
+OUTCOMES: dict[Kind, tuple[str, ...]] = {
+    Kind.ACCESS: ("answered",),
+    Kind.RECTIFICATION: ("corrected", "statement_added"),
+    Kind.ERASURE: ("erased", "partly_erased"),
+    Kind.CONSENT: ("done",),
+    Kind.RESTRICTION: ("granted",),
+    Kind.OBJECTION: ("granted",),
+}
+
+# After these outcomes the recipients of the affected data are informed (AVG art. 19).
+INFORM_AFTER = frozenset({"corrected", "statement_added", "erased", "partly_erased"})
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """A staff member as the permission check sees them."""
+
+    staff_id: int
+    school_id: int
+    role: str
+    group_ids: frozenset[int]
+
+
+def next_status(status: Status, action: Action) -> Status | None:
+    return TRANSITIONS.get((status, action))
+
+
+def may_see(member: Acting, school_id: int, group_id: int | None) -> bool:
+    """Teachers see cases of children in their groups, the director every case of the
+    school, the privacy officer none (counts only), nobody another school's."""
+    if member.school_id != school_id:
+        return False
+    if member.role == "director":
+        return True
+    return member.role == "teacher" and group_id is not None and group_id in member.group_ids
+
+
+def may_act(
+    member: Acting, action: Action, *, school_id: int, group_id: int | None, kind: Kind
+) -> bool:
+    if not may_see(member, school_id, group_id) or action not in ROLE_ACTIONS[member.role]:
+        return False
+    if action in (Action.RESOLVE, Action.REJECT) and kind in DIRECTOR_DECIDES:
+        return member.role == "director"
+    return True
+
+
+def may_extend(due_on: date, extended_due_on: date | None, today: date) -> bool:
+    """AVG art. 12(3): once, and only before the original answer date has passed."""
+    return extended_due_on is None and today <= due_on
+
+
+def allowed_actions(
+    member: Acting,
+    status: Status,
+    *,
+    school_id: int,
+    group_id: int | None,
+    kind: Kind,
+    extendable: bool = True,
+) -> list[Action]:
+    """Exactly what this member may do to the case now (the buttons they get)."""
+    return [
+        a
+        for a in Action
+        if a not in (Action.WITHDRAW, Action.INFORM)
+        and (a != Action.EXTEND or extendable)
+        and next_status(status, a) is not None
+        and may_act(member, a, school_id=school_id, group_id=group_id, kind=kind)
+    ]

@@ -1,0 +1,118 @@
+"""What the staff screens share: the acting staff member, drafts of an action, refusals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+
+from bot.domain.accounts import Profile
+from bot.domain.staff_base import Refused, StaffActor
+from bot.domain.staff_notices import when
+from bot.i18n import _
+from bot.schools.config import SchoolConfig
+from handlers.context import BotContext
+from handlers.messages import send
+from handlers.parent.menu import send_menu
+from handlers.render import esc
+
+DRAFT = "staff_draft"
+AWAITING = "staff_awaiting"
+ATTACH = "staff_attach"
+
+
+def stop_waiting(user_data: dict[str, Any]) -> None:
+    """A command or a button ends waiting for typed text or for documents."""
+    user_data.pop(AWAITING, None)
+    user_data.pop(ATTACH, None)
+
+
+def clear(context: BotContext) -> None:
+    if context.user_data is not None:
+        for key in (DRAFT, AWAITING, ATTACH):
+            context.user_data.pop(key, None)
+
+
+def draft(context: BotContext) -> dict[str, Any] | None:
+    found = context.user_data.get(DRAFT) if context.user_data is not None else None
+    return found if isinstance(found, dict) else None
+
+
+def start_draft(context: BotContext, data: dict[str, Any], *, awaiting: bool) -> None:
+    assert context.user_data is not None
+    context.user_data[DRAFT] = data
+    context.user_data.pop(ATTACH, None)
+    if awaiting:
+        context.user_data[AWAITING] = True
+    else:
+        context.user_data.pop(AWAITING, None)
+
+
+def actor(update: Update) -> StaffActor:
+    assert update.effective_user is not None
+    return StaffActor(update.effective_user.id)
+
+
+async def staff_profile(update: Update, context: BotContext) -> Profile | None:
+    """The linked staff member acting, or None after saying this is for staff."""
+    user = update.effective_user
+    assert user is not None
+    profile = await context.services.accounts.profile(user.id)
+    if profile is None or not profile.is_staff:
+        await context.services.staff_views.refusal(
+            actor(update), "staff_command", None, "no_staff"
+        )
+        await send(update, context, _("This is only for school staff."))
+        await send_menu(update, context)
+        return None
+    return profile
+
+
+def role_name(role: str) -> str:
+    if role == "director":
+        return _("head teacher")
+    if role == "privacy_officer":
+        return _("privacy officer")
+    return _("teacher")
+
+
+def _event_done(event: str) -> str:
+    match event:
+        case "resolved":
+            return _("already answered")
+        case "rejected":
+            return _("already refused")
+        case "withdrawn":
+            return _("withdrawn by the parent")
+        case "taken":
+            return _("already taken on")
+    return _("already changed")
+
+
+def refusal_text(exc: Refused, school: SchoolConfig | None) -> str:
+    """What a refused staff action says: nothing changed, and why."""
+    if exc.reason == "not_allowed":
+        return _("You cannot do this for this request. Nothing was changed.")
+    if exc.reason == "voluntary":
+        return _(
+            "Data given voluntarily (such as religion) is always deleted on request and "
+            "cannot be kept. Nothing was changed."
+        )
+    if exc.reason == "invalid":
+        return _("That is not possible in this form. Nothing was changed.")
+    last, case = exc.last, exc.case
+    if last is not None and case is not None and school is not None:
+        by = esc(last.staff_name) if last.staff_name else role_name(last.role)
+        if last.staff_name and last.role in ("teacher", "director"):
+            by = f"{role_name(last.role)} {esc(last.staff_name)}"
+        if last.role == "guardian":
+            return _("Request {number} was {what} on {when}. Nothing was changed.").format(
+                number=esc(case.number), what=_event_done(last.event), when=when(last.at, school)
+            )
+        return _("Request {number} was {what} by the {by} on {when}. Nothing was changed.").format(
+            number=esc(case.number),
+            what=_event_done(last.event),
+            by=by,
+            when=when(last.at, school),
+        )
+    return _("This is no longer possible for this request. Nothing was changed.")

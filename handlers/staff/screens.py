@@ -1,0 +1,315 @@
+"""The staff menu, the queue and one case with exactly the buttons this member may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardButton, Update
+
+from bot.domain.accounts import Profile
+from bot.domain.case_texts import event_label, kind_label, outcome_label, status_label
+from bot.domain.cases import Kind
+from bot.domain.staff_base import CaseView, QueueLine, Refused
+from bot.domain.staff_notices import when
+from bot.domain.transitions import Action
+from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
+from handlers.callbacks import Callback
+from handlers.context import BotContext
+from handlers.messages import LIVE_MESSAGE, send, show
+from handlers.render import esc
+from handlers.staff.common import actor, refusal_text, role_name, staff_profile
+from handlers.texts import group_label
+
+PAGE = 10
+CASE_MESSAGES = "case_messages"
+KEEP_CASE_MESSAGES = 20
+KINDS = tuple(k.value for k in Kind)
+
+
+# --- the queue ---------------------------------------------------------------------------
+
+
+def _line(q: QueueLine) -> str:
+    if q.days_left < 0:
+        left = ngettext("{n} day overdue", "{n} days overdue", -q.days_left).format(n=-q.days_left)
+        left = f"<b>{left}</b>"
+    else:
+        left = ngettext("{n} day left", "{n} days left", q.days_left).format(n=q.days_left)
+    return (
+        f"• {esc(q.case.number)} · {kind_label(q.case.kind)} · {esc(q.first_name)} "
+        f"({group_label(q.group_name)}) · {status_label(q.case.status)} · {left}"
+    )
+
+
+async def queue_command(update: Update, context: BotContext) -> None:
+    profile = await staff_profile(update, context)
+    if profile is None:
+        return
+    scope = (context.args or ["mine"])[0].lower()
+    if scope not in ("mine", "all", "overdue", *KINDS):
+        await send(update, context, queue_usage())
+        return
+    await _queue(update, context, profile, scope, 0)
+
+
+def queue_usage() -> str:
+    return _(
+        "Use /queue for your open requests. The head teacher can also use /queue all, "
+        "/queue overdue or /queue with a kind: {kinds}."
+    ).format(kinds=", ".join(KINDS))
+
+
+async def queue_button(update: Update, context: BotContext, cb: Callback) -> None:
+    profile = await staff_profile(update, context)
+    if profile is None:
+        return
+    scope = cb.args[0] if cb.args and cb.args[0] in ("mine", "all", "overdue", *KINDS) else "mine"
+    await _queue(update, context, profile, scope, cb.int_arg(1) or 0)
+
+
+async def _queue(
+    update: Update, context: BotContext, profile: Profile, scope: str, page: int
+) -> None:
+    if scope != "mine" and not any(m.role == "director" for m in profile.staff):
+        scope = "mine"
+    if not any(m.role in ("teacher", "director") for m in profile.staff):
+        await counts_button(update, context, Callback("cnt", ()))
+        return
+    lines = await context.services.staff_views.queue(actor(update), scope)
+    pages = max(1, -(-len(lines) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = lines[page * PAGE : (page + 1) * PAGE]
+    title = _("<b>My queue</b>") if scope == "mine" else _("<b>Open requests</b>")
+    text = [title]
+    if not lines:
+        text.append(_("No open requests. Well done."))
+    text += [_line(q) for q in shown]
+    if pages > 1:
+        text.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
+    user = profile.telegram_user_id
+    rows = [
+        [context.button(user, f"{q.case.number} · {q.first_name}", "sc", q.case.id)] for q in shown
+    ]
+    nav = []
+    if page > 0:
+        nav.append(context.button(user, _("« Previous"), "q", scope, page - 1))
+    if page < pages - 1:
+        nav.append(context.button(user, _("Next »"), "q", scope, page + 1))
+    if nav:
+        rows.append(nav)
+    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    await show(update, context, "\n".join(text), rows)
+
+
+async def counts_button(update: Update, context: BotContext, cb: Callback) -> None:
+    profile = await staff_profile(update, context)
+    if profile is None:
+        return
+    counts = await context.services.staff_views.counts(actor(update))
+    user = profile.telegram_user_id
+    back = [[context.button(user, _("« Back to the menu"), "menu")]]
+    if counts is None:
+        await show(
+            update, context, _("You cannot do this for this request. Nothing was changed."), back
+        )
+        return
+    lines = [_("<b>Requests in numbers</b>")]
+    for school, table in counts.items():
+        lines += ["", f"<b>{esc(school)}</b>"]
+        if not table:
+            lines.append(_("No requests yet."))
+        for (kind, status), n in sorted(table.items()):
+            lines.append(f"• {kind_label(kind)} · {status_label(status)}: {n}")
+    await show(update, context, "\n".join(lines), back)
+
+
+# --- one case ----------------------------------------------------------------------------
+
+BUTTONS: dict[Action, tuple[str, str]] = {
+    Action.TAKE: (N_("Take on"), "st"),
+    Action.ATTACH: (N_("Attach copy"), "sat"),
+    Action.RESOLVE: (N_("Answer and close"), "sr"),
+    Action.REJECT: (N_("Refuse"), "sj"),
+    Action.EXTEND: (N_("Extend"), "se"),
+    Action.NOTE: (N_("Internal note"), "sn"),
+    Action.ESCALATE: (N_("To the head teacher"), "sesc"),
+    Action.ASSIGN: (N_("Assign"), "sa"),
+}
+
+
+def case_text(context: BotContext, view: CaseView) -> str:
+    case, student = view.case, view.student
+    school = context.services.school_by_id[case.school_id]
+    language = current_language()
+    lines = [
+        _("<b>Request {number}</b>: {kind}").format(
+            number=esc(case.number), kind=kind_label(case.kind)
+        ),
+        _("Child: {child} ({group})").format(
+            child=esc(f"{student.first_name} {student.last_name}"),
+            group=group_label(student.group_name),
+        ),
+        _("Requested by: {guardian}").format(guardian=esc(view.guardian_name)),
+        _("Status: {status}").format(status=status_label(case.status)),
+    ]
+    if view.assignee_name:
+        lines.append(
+            _("Assigned to: {role} {name}").format(
+                role=role_name(case.assignee_role), name=esc(view.assignee_name)
+            )
+        )
+    lines.append(
+        _("Received on {received}; answer by {due}.").format(
+            received=format_date(case.received_at.astimezone(school.tz).date()),
+            due=format_date(case.due_on),
+        )
+    )
+    if case.extended_due_on:
+        lines.append(
+            _("Extended to {due}. Reason: {reason}").format(
+                due=format_date(case.extended_due_on), reason=esc(view.extension_reason or "")
+            )
+        )
+    categories = [
+        c.label.get(language)
+        for k in (case.details.get("categories") or [case.details.get("category")])
+        if k and (c := school.category(k))
+    ]
+    if categories:
+        lines.append(_("About: {categories}").format(categories=esc(", ".join(categories))))
+    for key, granted in sorted(case.details.get("changes", {}).items()):
+        purpose = school.purpose(key)
+        label = esc(purpose.label.get(language) if purpose else key)
+        lines.append(f"• {label}: " + (_("consent given") if granted else _("consent withdrawn")))
+    if case.text:
+        lines += [_("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
+    if view.outcome:
+        lines.append(_("Outcome: {outcome}").format(outcome=outcome_label(view.outcome)))
+        if view.outcome_message:
+            lines += [
+                _("Message to the parent:"),
+                f"<blockquote>{esc(view.outcome_message)}</blockquote>",
+            ]
+    if view.documents:
+        lines.append(
+            ngettext(
+                "{n} document attached", "{n} documents attached", len(view.documents)
+            ).format(n=len(view.documents))
+            + "".join(f"\n  – {esc(d.name or _('photo'))}" for d in view.documents)
+        )
+    lines += ["", _("<b>Timeline</b>")]
+    for change in view.timeline:
+        who = (
+            f"{role_name(change.role)} {esc(change.staff_name)}"
+            if change.staff_name
+            else (_("parent") if change.role == "guardian" else role_name(change.role))
+        )
+        lines.append(f"• {when(change.at, school)} · {event_label(change.event)} · {who}")
+    if view.notes:
+        lines += ["", _("<b>Internal notes</b> (never shown to the parent)")]
+        for change, text in view.notes:
+            lines.append(f"• {when(change.at, school)} · {esc(change.staff_name or '')}")
+            lines.append(f"<blockquote>{esc(text)}</blockquote>")
+    if view.to_inform:
+        lines += ["", _("Please inform these recipients of the change (AVG art. 19):")]
+        lines += [
+            f"• {esc(r.name.get(language))}" for k in view.to_inform if (r := school.recipient(k))
+        ]
+    return "\n".join(lines)
+
+
+def case_buttons(
+    context: BotContext, user: int, view: CaseView
+) -> list[list[InlineKeyboardButton]]:
+    school = context.services.school_by_id[view.case.school_id]
+    language = current_language()
+    rows: list[list[InlineKeyboardButton]] = []
+    actions = [a for a in view.actions if a != Action.ATTACH or view.case.kind == Kind.ACCESS]
+    pair: list[InlineKeyboardButton] = []
+    for action in actions:
+        label, code = BUTTONS[action]
+        pair.append(context.button(user, gettext(label), code, view.case.id))
+        if len(pair) == 2:
+            rows.append(pair)
+            pair = []
+    if pair:
+        rows.append(pair)
+    for key in view.to_inform:
+        recipient = school.recipient(key)
+        if recipient is not None:
+            index = [r.key for r in school.recipients].index(key)
+            rows.append(
+                [
+                    context.button(
+                        user,
+                        _("✓ Informed: {name}").format(name=recipient.name.get(language)),
+                        "sinf",
+                        view.case.id,
+                        index,
+                    )
+                ]
+            )
+    rows.append([context.button(user, _("« My queue"), "q", "mine", 0)])
+    return rows
+
+
+async def open_case(update: Update, context: BotContext, case_id: int, *, edit: bool) -> None:
+    services = context.services
+    try:
+        view = await services.staff_views.view(actor(update), case_id)
+    except Refused as exc:
+        await send(update, context, refusal_text(exc, None))
+        return
+    assert update.effective_user is not None
+    text = case_text(context, view)
+    keyboard = case_buttons(context, update.effective_user.id, view)
+    await (show if edit else send)(update, context, text, keyboard)
+    if context.chat_data is not None and isinstance(context.chat_data.get(LIVE_MESSAGE), int):
+        remember_case_message(context.chat_data, context.chat_data[LIVE_MESSAGE], case_id)
+
+
+def remember_case_message(chat_data: dict[str, Any], message_id: int, case_id: int) -> None:
+    """Documents sent in reply to a case's message are attached to that case."""
+    shown: dict[str, int] = chat_data.setdefault(CASE_MESSAGES, {})
+    shown[str(message_id)] = case_id
+    for old in sorted(shown, key=int)[:-KEEP_CASE_MESSAGES]:
+        del shown[old]
+
+
+def case_of_message(chat_data: dict[str, Any] | None, message_id: int) -> int | None:
+    found = (chat_data or {}).get(CASE_MESSAGES, {}).get(str(message_id))
+    return found if isinstance(found, int) else None
+
+
+async def case_button(update: Update, context: BotContext, cb: Callback) -> None:
+    if await staff_profile(update, context) is None:
+        return
+    await open_case(update, context, cb.int_arg(0) or 0, edit=True)
+
+
+async def case_id_from_args(update: Update, context: BotContext, command: str) -> int | None:
+    """The case a command names ('/take 2026-0042'), or None after explaining the use."""
+    if await staff_profile(update, context) is None:
+        return None
+    args = context.args or []
+    found = await context.services.staff_views.find(actor(update), args[0]) if args else None
+    if found is None:
+        usage = _(
+            "Use /{command} followed by the request number, for example /{command} 2026-0042."
+        )
+        if args:
+            await context.services.staff_views.refusal(
+                actor(update), command, None, "unknown_number"
+            )
+            usage = (
+                _("I do not know request {number}.").format(number=esc(args[0][:20])) + " " + usage
+            )
+        await send(update, context, usage.format(command=command))
+        return None
+    return found
+
+
+async def case_command(update: Update, context: BotContext) -> None:
+    case_id = await case_id_from_args(update, context, "case")
+    if case_id is not None:
+        await open_case(update, context, case_id, edit=False)

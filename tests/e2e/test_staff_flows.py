@@ -1,0 +1,231 @@
+"""Every case kind handled by staff in Dutch and English: the parent's notices and My
+requests after each step."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import Harness, Person
+from tests.e2e.helpers import linked_parent
+from tests.e2e.test_staff_cases import staff
+
+L = {
+    "en": {
+        "correct": "Correct data",
+        "delete": "Delete data",
+        "absence": "Absence",
+        "religion": "Religion",
+        "progress": "Progress and marks",
+        "next": "Next",
+        "send": "Send request",
+        "take": "Take on",
+        "answer": "Answer and close",
+        "corrected": "Corrected",
+        "statement": "Your statement added",
+        "partly": "Partly deleted",
+        "no_message": "No message",
+        "confirm": "Confirm",
+        "informed": (
+            "✓ Informed: School attendance officer (leerplichtambtenaar) of the municipality"
+        ),
+        "extend": "Extend",
+        "one_month": "By one month",
+        "refuse": "Refuse",
+        "pupil_file": "Pupil file",
+        "escalate": "To the head teacher",
+        "pass_on": "Yes, pass it on",
+        "assign": "Assign",
+        "my": "My requests",
+        "consent": "Photo consent",
+        "review": "Review my changes",
+        "passed": "passed the change on to",
+        "ap": "Autoriteit Persoonsgegevens",
+        "court": "court",
+    },
+    "nl": {
+        "correct": "Gegevens corrigeren",
+        "delete": "Gegevens verwijderen",
+        "absence": "Verzuim",
+        "religion": "Geloofsovertuiging",
+        "progress": "Vorderingen en cijfers",
+        "next": "Volgende",
+        "send": "Verzoek versturen",
+        "take": "In behandeling nemen",
+        "answer": "Beantwoorden en afsluiten",
+        "corrected": "Gecorrigeerd",
+        "statement": "Uw zienswijze toegevoegd",
+        "partly": "Gedeeltelijk verwijderd",
+        "no_message": "Geen bericht",
+        "confirm": "Bevestigen",
+        "informed": "✓ Ingelicht: Leerplichtambtenaar van de gemeente",
+        "extend": "Verlengen",
+        "one_month": "Met één maand",
+        "refuse": "Afwijzen",
+        "pupil_file": "Leerlingdossier",
+        "escalate": "Naar de directeur",
+        "pass_on": "Ja, overdragen",
+        "assign": "Toewijzen",
+        "my": "Mijn verzoeken",
+        "consent": "Fototoestemming",
+        "review": "Mijn wijzigingen bekijken",
+        "passed": "wijziging doorgegeven aan",
+        "ap": "Autoriteit Persoonsgegevens",
+        "court": "rechter",
+    },
+}
+
+LANGUAGES = pytest.mark.parametrize(
+    ("language", "guardian"), [("nl", "Marieke de Jong"), ("en", "James Whitfield")]
+)
+
+
+async def _file_correction(parent: Person, t: dict[str, str]) -> None:
+    await parent.send("/menu")
+    await parent.tap(t["correct"])
+    await parent.tap(t["absence"])
+    await parent.send("Zoë was op 3 oktober niet afwezig <maar ziek gemeld>.")
+    await parent.tap(t["send"])
+
+
+async def _file_deletion(parent: Person, t: dict[str, str], *, religion: bool) -> None:
+    await parent.send("/menu")
+    seen = await parent.tap(t["delete"])
+    if religion:
+        await parent.tap(next(b for b in seen.buttons if t["religion"] in b))
+    await parent.tap(f"☐ {t['progress']}")
+    await parent.tap(t["next"])
+    await parent.send("Wij willen dit niet meer vastgelegd hebben.")
+    await parent.tap(t["send"])
+
+
+async def _my_request(parent: Person, t: dict[str, str]) -> str:
+    await parent.send("/menu")
+    await parent.tap(t["my"])
+    seen = await parent.tap(parent.last_with_buttons().button_texts[0])
+    return seen.text
+
+
+@LANGUAGES
+async def test_a_correction_is_made_and_the_recipients_are_informed(
+    harness: Harness, language: str, guardian: str
+) -> None:
+    t = L[language]
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    parent = await linked_parent(harness, 5001, guardian, language)
+    await _file_correction(parent, t)
+    seen = await teacher.send("/take 2026-0001")
+    assert "2026-0001" in seen.text
+    await teacher.tap(t["answer"])
+    await teacher.tap(t["corrected"])
+    await teacher.tap(t["no_message"])
+    await teacher.tap(t["confirm"])
+    seen = await teacher.tap(t["informed"])
+    assert t["informed"] not in seen.buttons
+    await harness.deliver_outbox()
+    texts = [m.text for m in parent.messages[-3:]]
+    assert "2026-0001" in texts[1] and t["passed"] in texts[2]
+    assert "Leerplicht" in texts[2] or "leerplicht" in texts[2]
+    detail = await _my_request(parent, t)
+    assert t["corrected"].lower() in detail.lower()
+
+
+@LANGUAGES
+async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
+    harness: Harness, language: str, guardian: str
+) -> None:
+    t = L[language]
+    director = await staff(harness, 7003, "J. de Vries", "director", [], language)
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    parent = await linked_parent(harness, 5001, guardian, language)
+    await _file_deletion(parent, t, religion=False)
+    seen = await teacher.send("/case 2026-0001")
+    assert t["answer"] not in seen.buttons and t["refuse"] not in seen.buttons
+    await director.send("/case 2026-0001")
+    await director.tap(t["take"])
+    await director.tap(t["extend"])
+    await director.tap(t["one_month"])
+    await director.send("Het archief moet worden nagezocht.")
+    await director.tap(t["confirm"])
+    await harness.deliver_outbox()
+    extended = parent.messages[-1].text
+    assert "2026-0001" in extended and "Het archief moet worden nagezocht." in extended
+    assert "2027" in extended
+    seen = await director.send("/extend 2026-0001")
+    assert seen.buttons == [] and "2026-0001" in seen.text
+    await director.send("/reject 2026-0001")
+    await director.tap(t["pupil_file"])
+    await director.send("De wet vraagt ons dit te bewaren.")
+    await director.tap(t["confirm"])
+    await harness.deliver_outbox()
+    refused = parent.messages[-1].text
+    for expected in (t["ap"], t["court"], "12", "fg@scpo-nop.example", "De wet vraagt ons"):
+        assert expected in refused, expected
+    detail = await _my_request(parent, t)
+    assert "De wet vraagt ons" in detail and t["ap"] in detail
+
+
+@LANGUAGES
+async def test_a_deletion_partly_done_names_the_ground_of_what_is_kept(
+    harness: Harness, language: str, guardian: str
+) -> None:
+    t = L[language]
+    director = await staff(harness, 7003, "J. de Vries", "director", [], language)
+    parent = await linked_parent(harness, 5001, guardian, language)
+    await _file_deletion(parent, t, religion=True)
+    await director.send("/resolve 2026-0001")
+    await director.tap(t["partly"])
+    await director.tap(f"☐ {t['progress']}")
+    await director.tap(t["next"])
+    await director.send("Geloofsovertuiging is verwijderd.")
+    await director.tap(t["confirm"])
+    await harness.deliver_outbox()
+    notice = parent.messages[-1].text
+    assert t["progress"] in notice and t["pupil_file"] in notice
+
+
+@LANGUAGES
+async def test_a_teacher_escalates_and_the_director_assigns_back(
+    harness: Harness, language: str, guardian: str
+) -> None:
+    t = L[language]
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    director = await staff(harness, 7003, "J. de Vries", "director", [], language)
+    parent = await linked_parent(harness, 5001, guardian, language)
+    await _file_correction(parent, t)
+    await teacher.send("/escalate 2026-0001")
+    await teacher.tap(t["pass_on"])
+    await harness.deliver_outbox()
+    assert (
+        "2026-0001" in director.messages[-1].text and "Anna de Wit" in director.messages[-1].text
+    )
+    await director.send("/assign 2026-0001")
+    await director.tap(next(b for b in director.last_with_buttons().button_texts if "Anna" in b))
+    await harness.deliver_outbox()
+    assert "J. de Vries" in teacher.messages[-1].text
+    await teacher.send("/resolve 2026-0001")
+    await teacher.tap(t["statement"])
+    await teacher.tap(t["no_message"])
+    seen = await teacher.tap(t["confirm"])
+    assert "2026-0001" in seen.text
+    await harness.deliver_outbox()
+    assert "2026-0001" in parent.messages[-2].text
+
+
+@LANGUAGES
+async def test_a_photo_consent_task_is_done(
+    harness: Harness, language: str, guardian: str
+) -> None:
+    t = L[language]
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    parent = await linked_parent(harness, 5001, guardian, language)
+    seen = await parent.tap(t["consent"])
+    await parent.tap(seen.buttons[0])
+    await parent.tap(t["review"])
+    await parent.tap(t["confirm"])
+    await harness.deliver_outbox()
+    await teacher.send("/resolve 2026-0001")
+    await teacher.tap(t["no_message"])
+    seen = await teacher.tap(t["confirm"])
+    assert "2026-0001" in seen.text
+    await harness.deliver_outbox()
+    assert "2026-0001" in parent.messages[-1].text

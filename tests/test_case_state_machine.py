@@ -1,0 +1,180 @@
+"""Any order of case actions by any actor keeps the case rules: a closed case never
+changes, at most one extension, the due date never moves earlier, and every transition
+leaves exactly one case event and one audit event (a refusal: only the audit event)."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Awaitable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+
+from bot.domain.cases import Actor, Kind, NotPossibleNow, Status
+from bot.domain.staff_base import Refused, StaffActor
+from bot.domain.transitions import OUTCOMES
+from bot.schools.roster import import_roster, parse_roster
+from bot.services import Services
+from storage.db import fetch_all
+from tests.domain_helpers import link_guardian, link_staff, student_id
+from tests.support import ROSTER_CSV, FakeClock, make_settings
+
+T = TypeVar("T")
+STAFF = {"teacher": 7001, "other teacher": 7002, "director": 7003, "privacy officer": 7004}
+PARENT = 5001
+CLOSED = (Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN)
+# Mostly people who may act, so that actions also succeed; the others are refused.
+ACTORS = st.sampled_from(["teacher", "director", "teacher", "director", *sorted(STAFF)])
+
+
+class CaseMachine(RuleBasedStateMachine):
+    cases = Bundle("cases")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.folder = tempfile.TemporaryDirectory()
+        self.clock = FakeClock()
+        self.s: Services = self.run(self._start())
+        self.closed: dict[int, tuple[Any, ...]] = {}
+        self.due: dict[int, date] = {}
+
+    def run(self, step: Awaitable[T]) -> T:
+        return self.loop.run_until_complete(step)
+
+    async def _start(self) -> Services:
+        s = await Services.start(make_settings(Path(self.folder.name)), self.clock)
+        rows = parse_roster(ROSTER_CSV.read_bytes(), self.clock.now().date())
+        await import_roster(s.db, s.keys, self.clock, s.school("cbs-klimop"), rows)
+        await link_staff(s, self.clock, "Anna de Wit", "teacher", ["3"], STAFF["teacher"])
+        await link_staff(s, self.clock, "Bram Bos", "teacher", ["7"], STAFF["other teacher"])
+        await link_staff(s, self.clock, "J. de Vries", "director", [], STAFF["director"])
+        await link_staff(s, self.clock, "F. Gee", "privacy_officer", [], STAFF["privacy officer"])
+        self.parent: Actor = await link_guardian(s, self.clock, "Marieke de Jong", PARENT)
+        self.zoe = await student_id(s.db.reader, "L1001")
+        return s
+
+    def teardown(self) -> None:
+        self.run(self.s.close())
+        self.loop.close()
+        self.folder.cleanup()
+
+    async def _counts(self, case_id: int) -> tuple[int, int]:
+        conn = self.s.db.reader
+        events = await fetch_all(
+            conn, "SELECT COUNT(*) FROM case_events WHERE case_id = ?", (case_id,)
+        )
+        audits = await fetch_all(conn, "SELECT COUNT(*) FROM audit_events")
+        return int(events[0][0]), int(audits[0][0])
+
+    def act(
+        self, case_id: int, step: Awaitable[object], refusals: tuple[type[Exception], ...]
+    ) -> None:
+        """Run one action: done means one event and one audit row more; refused, none and
+        (for staff) one audit row."""
+        events, audits = self.run(self._counts(case_id))
+        try:
+            self.run(step)
+        except refusals as exc:
+            after = self.run(self._counts(case_id))
+            audited = 1 if isinstance(exc, Refused) else 0
+            assert after == (events, audits + audited), (type(exc).__name__, after)
+            return
+        assert self.run(self._counts(case_id)) == (events + 1, audits + 1)
+
+    @rule(target=cases, kind=st.sampled_from([Kind.ACCESS, Kind.RECTIFICATION, Kind.ERASURE]))
+    def submit(self, kind: Kind) -> int:
+        details: dict[str, Any] = {}
+        if kind == Kind.RECTIFICATION:
+            details = {"category": "absence"}
+        elif kind == Kind.ERASURE:
+            details = {"categories": ["progress"]}
+        case = self.run(
+            self.s.cases.submit(self.parent, student_id=self.zoe, kind=kind, details=details)
+        )
+        return case.id
+
+    @rule(case_id=cases, who=ACTORS)
+    def take(self, case_id: int, who: str) -> None:
+        actor = StaffActor(STAFF[who])
+        self.act(case_id, self.s.staff_cases.take(actor, case_id), (Refused,))
+
+    @rule(case_id=cases, who=ACTORS, months=st.sampled_from([1, 2, 1, 2, 0, 3]))
+    def extend(self, case_id: int, who: str, months: int) -> None:
+        actor = StaffActor(STAFF[who])
+        step = self.s.staff_cases.extend(actor, case_id, months, "Complex verzoek")
+        self.act(case_id, step, (Refused,))
+
+    @rule(case_id=cases, who=ACTORS, message=st.sampled_from(["", "Klaar"]))
+    def resolve(self, case_id: int, who: str, message: str) -> None:
+        actor = StaffActor(STAFF[who])
+        kind = self.run(self.s.staff_views.view(StaffActor(STAFF["director"]), case_id)).case.kind
+        step = self.s.staff_cases.resolve(actor, case_id, OUTCOMES[kind][0], message or None)
+        self.act(case_id, step, (Refused,))
+
+    @rule(
+        case_id=cases,
+        who=ACTORS,
+        ground=st.sampled_from([None, "leerlingdossier"]),
+    )
+    def reject(self, case_id: int, who: str, ground: str | None) -> None:
+        actor = StaffActor(STAFF[who])
+        step = self.s.staff_cases.reject(actor, case_id, "Geen grond", ground)
+        self.act(case_id, step, (Refused,))
+
+    @rule(case_id=cases)
+    def withdraw(self, case_id: int) -> None:
+        self.act(case_id, self.s.cases.withdraw(self.parent, case_id), (NotPossibleNow,))
+
+    @rule(case_id=cases, who=ACTORS)
+    def escalate(self, case_id: int, who: str) -> None:
+        actor = StaffActor(STAFF[who])
+        self.act(case_id, self.s.staff_cases.escalate(actor, case_id), (Refused,))
+
+    @rule(case_id=cases, who=ACTORS, to=st.integers(1, 4))
+    def assign(self, case_id: int, who: str, to: int) -> None:
+        actor = StaffActor(STAFF[who])
+        self.act(case_id, self.s.staff_cases.assign(actor, case_id, to), (Refused,))
+
+    @rule(days=st.integers(1, 12))
+    def time_passes(self, days: int) -> None:
+        self.clock.advance(days=days)
+
+    @invariant()
+    def the_rules_hold(self) -> None:
+        rows = self.run(
+            fetch_all(
+                self.s.db.reader,
+                "SELECT id, status, due_on, extended_due_on, outcome, closed_at, "
+                "assignee_staff_id FROM cases",
+            )
+        )
+        for row in rows:
+            case_id, status = int(row[0]), Status(row[1])
+            snapshot = tuple(row)
+            if case_id in self.closed:
+                assert self.closed[case_id] == snapshot, "a closed case changed"
+            elif status in CLOSED:
+                self.closed[case_id] = snapshot
+            due = date.fromisoformat(row[3] or row[2])
+            assert due >= self.due.get(case_id, due), "the due date moved earlier"
+            self.due[case_id] = due
+        extensions = self.run(
+            fetch_all(
+                self.s.db.reader,
+                "SELECT case_id, COUNT(*) FROM case_events WHERE event = 'extended' "
+                "GROUP BY case_id",
+            )
+        )
+        assert all(int(r[1]) <= 1 for r in extensions), "extended twice"
+
+
+CaseMachine.TestCase.settings = settings(
+    derandomize=True, max_examples=25, stateful_step_count=30, deadline=None
+)
+TestCaseRules = CaseMachine.TestCase
