@@ -306,6 +306,7 @@ class FakeBotAPI:
         self._callback_ids = itertools.count(4_391_000_000_000_000_001)
         self._file_ids = itertools.count(1)
         self._known_files: dict[str, str] = {}  # file id -> name, of files users sent
+        self._file_contents: dict[str, tuple[bytes, str]] = {}  # file id -> bytes, type
 
         self._failures: dict[str, deque[_Fault]] = {}
         self._hangs: dict[str, deque[float]] = {}
@@ -339,6 +340,7 @@ class FakeBotAPI:
             ("answerCallbackQuery", self._api_answer_callback_query),
             ("sendDocument", self._api_send_document),
             ("sendPhoto", self._api_send_photo),
+            ("getFile", self._api_get_file),
             ("sendChatAction", self._api_send_chat_action),
             ("leaveChat", self._api_leave_chat),
         ):
@@ -684,10 +686,15 @@ class FakeBotAPI:
         mime_type: str = "application/pdf",
         caption: str | None = None,
         reply_to: SentMessage | None = None,
+        content: bytes | None = None,
     ) -> int:
+        """The user sends a document; with ``content`` the emulator keeps the bytes, so the
+        bot can download it (getFile) and send it on by its file id with those bytes."""
         document = {**self._file("BQAC"), "file_name": file_name, "mime_type": mime_type}
-        document["file_size"] = 12345
+        document["file_size"] = 12345 if content is None else len(content)
         self._known_files[document["file_id"]] = file_name
+        if content is not None:
+            self._file_contents[document["file_id"]] = (content, mime_type)
         return self._send_media(
             user,
             f"a document {file_name}"
@@ -793,6 +800,10 @@ class FakeBotAPI:
     def update(self, update_id: int) -> JSONDict:
         """The update dict that was queued under ``update_id``."""
         return self._updates[update_id]
+
+    def update_ids(self) -> list[int]:
+        """Every update queued so far, in order."""
+        return sorted(self._updates)
 
     def pending_updates(self) -> list[int]:
         """Ids of updates still in the queue (not yet confirmed through ``offset``)."""
@@ -1007,7 +1018,22 @@ class FakeBotAPI:
         return self._complete(call, 200, {"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        return web.json_response(_error_body(404, "Not Found"), status=404)
+        """A file's bytes by the ``file_path`` getFile gave (files users sent with content)."""
+        path = request.match_info["path"]
+        found = self._file_contents.get(path.removeprefix("documents/"))
+        if request.match_info["token"] != self.token or found is None:
+            return web.json_response(_error_body(404, "Not Found"), status=404)
+        return web.Response(body=found[0], content_type=found[1])
+
+    async def _api_get_file(self, req: _Request) -> Any:
+        file_id = req.params.get("file_id")
+        if not isinstance(file_id, str) or file_id not in self._known_files:
+            raise _bad("Bad Request: invalid file_id")
+        data: JSONDict = {"file_id": file_id, "file_unique_id": f"U{file_id}"}
+        if file_id in self._file_contents:
+            data["file_size"] = len(self._file_contents[file_id][0])
+            data["file_path"] = f"documents/{file_id}"
+        return data
 
     # ------------------------------------------------------------------------------------
     # helpers for method handlers
@@ -1374,7 +1400,8 @@ class FakeBotAPI:
             name, content, mime = upload.filename, upload.content, upload.content_type
         elif isinstance(p.get("document"), str) and p["document"] in self._known_files:
             # Sent again by file id: Telegram keeps the file's name.
-            name, content, mime = self._known_files[p["document"]], b"", None
+            name = self._known_files[p["document"]]
+            content, mime = self._file_contents.get(p["document"], (b"", None))
         elif isinstance(p.get("document"), str) and p["document"]:
             if not p["document"].startswith(("http://", "https://", "attach://")):
                 raise _bad("Bad Request: wrong file identifier/HTTP URL specified")
