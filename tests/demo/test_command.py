@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -74,3 +75,28 @@ async def test_the_demo_serves_its_page_and_stops_cleanly_on_ctrl_c(
     assert list(cwd.iterdir()) == []
     if keep:
         assert (kept / "demo.db").is_file() and (kept / "demo.key").is_file()
+
+
+def test_a_port_in_use_is_named_in_one_line_and_nothing_is_left(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRIVACYLOKET_")}
+    env.update(PYTHONPATH=str(ROOT), TMPDIR=str(temp))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = int(busy.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "demo", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"privacyloket: error: port {port} is in use; choose another one with --port"
+    )
+    assert list(temp.iterdir()) == []

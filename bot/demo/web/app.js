@@ -105,7 +105,7 @@ function buildPhone(chat) {
       sendText();
     }
   });
-  const composer = el("div", { class: "composer" }, menu);
+  const composer = el("div", { class: "composer" });
   const menuButton = el("button", {
     type: "button", class: "menu-button",
     onclick: () => { menu.hidden = !menu.hidden; },
@@ -137,7 +137,7 @@ function buildPhone(chat) {
     }, state.labels.deep_link || "QR"));
   }
   const phone = el("section", { class: "phone", "data-chat": chat.id, "aria-label": chat.title },
-    head, messages, composer);
+    head, messages, menu, composer);
   return { phone, messages, menu, commands: "", rendered: new Map() };
 }
 
@@ -257,7 +257,10 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   document.addEventListener("click", (event) => {
     for (const menu of document.querySelectorAll(".menu")) {
-      if (!menu.hidden && !menu.parentElement.contains(event.target)) menu.hidden = true;
+      const own = menu.parentElement.querySelector(".menu-button");
+      if (!menu.hidden && !menu.contains(event.target) && !own.contains(event.target)) {
+        menu.hidden = true;
+      }
     }
   });
   poll();
