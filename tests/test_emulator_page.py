@@ -95,10 +95,11 @@ async def test_the_state_shows_what_each_person_sees_in_order(
     await bot.set_my_commands([("menu", "Het menu")], language_code="nl")
 
     state = (await http.get("/api/state")).json()
+    assert fake.update(fake.update_ids()[0])["message"]["text"] == "/start CODE123"
     assert [c["title"] for c in state["chats"]] == ["Marieke de Jong", "Anna de Wit"]
     parent = state["chats"][0]
     assert [(m["from"], m["html"]) for m in parent["messages"]] == [
-        ("user", "/start CODE123"),
+        ("user", "/start"),
         ("bot", "Kies <i>uw taal</i>"),
     ]
     assert parent["messages"][1]["edited"] is True

@@ -213,7 +213,7 @@ class Demo:
         done = asyncio.Event()
         text = f"/start {issued.code}"
         if person.on_page:
-            update_id = self.page.send_text(person.user_id, text)
+            update_id = self.page.send_text(person.user_id, text, shown="/start")
         else:
             update_id = self.fake.send_text(user, text)
         self._done[update_id] = done

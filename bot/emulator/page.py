@@ -119,10 +119,12 @@ class ChatPage:
         ]
 
     # -- the person's actions, also for code that drives the page without a browser --
-    def send_text(self, chat_id: int, text: str) -> int:
+    def send_text(self, chat_id: int, text: str, *, shown: str | None = None) -> int:
+        """The person sends ``text``; their chat shows ``shown`` instead when given (a deep
+        link sends ``/start CODE`` but Telegram shows ``/start``)."""
         chat = self._chat(chat_id)
         update_id = self.fake.send_text(chat.user, text)
-        self._remember(chat_id, update_id, text)
+        self._remember(chat_id, update_id, text if shown is None else shown)
         return update_id
 
     def _remember(self, chat_id: int, update_id: int, text: str, doc: str | None = None) -> None:
@@ -296,7 +298,7 @@ class ChatPage:
         chat = self._chat(self._chat_id(request))
         if chat.start_code is None:
             raise web.HTTPNotFound(text="no deep link")
-        self.send_text(chat.user.id, f"/start {chat.start_code}")
+        self.send_text(chat.user.id, f"/start {chat.start_code}", shown="/start")
         return self._json({"ok": True})
 
     async def _tap(self, request: web.Request) -> web.Response:
