@@ -78,6 +78,10 @@ def page_labels() -> dict[str, str]:
             "Four people talk to the same bot. Everything runs on this computer; nothing "
             "goes to Telegram."
         ),
+        "hint": gettext(
+            "The parents' letters open with the QR button; the bot then asks for the date "
+            "of birth of their child Zoë: 14-02-2020."
+        ),
         "clock": gettext("Bot's clock"),
         "day": gettext("+1 day"),
         "week": gettext("+7 days"),

@@ -211,6 +211,7 @@ function applyLabels(labels) {
   document.title = labels.title;
   document.getElementById("title").textContent = labels.title;
   document.getElementById("intro").textContent = labels.intro;
+  document.getElementById("hint").textContent = labels.hint;
   document.getElementById("clock-label").textContent = labels.clock;
   for (const step of ["day", "week", "digest"]) {
     document.getElementById(`step-${step}`).textContent = labels[step];
