@@ -67,3 +67,76 @@ def time_queries(database: Path, runs: int = 7) -> dict[str, tuple[float, int]]:
                 timings.append((time.perf_counter() - start) * 1000)
             results[name] = (statistics.median(timings), count)
     return results
+
+
+HEAD_TEACHER_ACCOUNT = 999_001
+
+
+def _link_head_teacher(database: Path) -> None:
+    """Link the sample director to a Telegram account, as a staff code would."""
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    with sqlite3.connect(database) as conn:
+        school, director = conn.execute(
+            "SELECT school_id, id FROM staff WHERE role = 'director' ORDER BY id LIMIT 1"
+        ).fetchone()
+        invitation = conn.execute(
+            "INSERT INTO invitations (school_id, code_mac, staff_id, created_at, expires_at, "
+            "used_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (school, f"bench-{director}", director, now, now, now),
+        ).lastrowid
+        conn.execute(
+            "INSERT OR IGNORE INTO accounts (telegram_user_id, chat_id, language, created_at) "
+            "VALUES (?, ?, 'nl', ?)",
+            (HEAD_TEACHER_ACCOUNT, HEAD_TEACHER_ACCOUNT, now),
+        )
+        conn.execute(
+            "INSERT INTO account_links (telegram_user_id, school_id, staff_id, invitation_id, "
+            "linked_at) VALUES (?, ?, ?, ?, ?)",
+            (HEAD_TEACHER_ACCOUNT, school, director, invitation, now),
+        )
+
+
+async def time_product(database: Path, runs: int = 5) -> dict[str, tuple[float, int]]:
+    """Median milliseconds of what the bot itself runs: the head teacher's /queue all, the
+    digest of the last day and the privacy officer's weekly counts (with their sizes)."""
+    from bench.population import settings
+    from bot.domain.staff_base import StaffActor
+    from bot.jobs import digest, report
+    from bot.services import Services
+
+    _link_head_teacher(database)
+    services = await Services.start(settings(database))
+    try:
+        school_id, school = next(iter(services.school_by_id.items()))
+        now = services.clock.now()
+        reader = services.db.reader
+
+        async def queue() -> int:
+            return len(await services.staff_views.queue(StaffActor(HEAD_TEACHER_ACCOUNT), "all"))
+
+        async def digest_text() -> int:
+            text = await digest.build(reader, school_id, school, now - timedelta(days=1), now)
+            return len(text.splitlines())
+
+        async def weekly_counts() -> int:
+            counts = await report.count_school(
+                reader, school_id, school, now - timedelta(days=7), now
+            )
+            return sum(k.received for k in counts.kinds.values())
+
+        results: dict[str, tuple[float, int]] = {}
+        for name, work in (
+            ("the head teacher's /queue all (lines)", queue),
+            ("the digest of the last day (lines)", digest_text),
+            ("the privacy officer's weekly counts (received)", weekly_counts),
+        ):
+            timings = []
+            size = 0
+            for _ in range(runs):
+                start = time.perf_counter()
+                size = await work()
+                timings.append((time.perf_counter() - start) * 1000)
+            results[name] = (statistics.median(timings), size)
+        return results
+    finally:
+        await services.close()

@@ -126,6 +126,8 @@ async def _run(size: Size, folder: Path, table: Table) -> None:
     print(f"(d) queries on {size.cases:,} cases", flush=True)
     for name, (ms, rows) in queries.time_queries(database).items():
         table.add(f"query: {name} ({rows} rows)", f"{ms:.1f} ms", "50 ms", _ratio(ms, 50), "≤ 1×")
+    for name, (ms, amount) in (await queries.time_product(database)).items():
+        table.add(f"bot: {name}: {amount}", f"{ms:.1f} ms", "50 ms", _ratio(ms, 50), "≤ 1×")
 
 
 async def _interactive(

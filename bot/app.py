@@ -108,7 +108,7 @@ def build_application(
         services.clock,
         sender,
         attachment_sender=sender.attachment,
-        on_undeliverable=UndeliverableNotices(services.cipher),
+        on_undeliverable=UndeliverableNotices(services.cipher, services.keys),
     )
     application.bot_data["dispatcher"] = dispatcher
     job_queue = application.job_queue

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from typing import Literal, TypeGuard
@@ -101,7 +101,13 @@ def suggest_language(telegram_code: str | None, fallback: Language = DEFAULT_LAN
 
 
 def format_date(value: date, fmt: Literal["short", "medium", "long", "full"] = "long") -> str:
-    return babel_dates.format_date(value, fmt, locale=BABEL_LOCALES[_language.get()])
+    return _format_date(value, fmt, BABEL_LOCALES[_language.get()])
+
+
+@lru_cache(maxsize=4096)
+def _format_date(value: date, fmt: str, locale: str) -> str:
+    # A digest or queue names the same few dates many times; Babel is slow at it.
+    return babel_dates.format_date(value, fmt, locale=locale)
 
 
 def format_time(value: datetime, tz: tzinfo) -> str:

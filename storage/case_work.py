@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from storage.cases import CaseRow
 from storage.db import Connection, fetch_all, fetch_one
 
 
@@ -224,16 +225,28 @@ async def informed(conn: Connection, case_id: int) -> list[str]:
     ]
 
 
-async def open_for_school(conn: Connection, school_id: int) -> list[int]:
-    return [
-        int(r[0])
-        for r in await fetch_all(
-            conn,
-            "SELECT id FROM cases WHERE school_id = ? AND status IN ('submitted', "
-            "'in_progress') ORDER BY id",
-            (school_id,),
-        )
-    ]
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    case: CaseRow
+    """Without its free text: a queue never shows what the parent wrote."""
+    first_name: str
+    group_id: int | None
+    group_name: str | None
+
+
+async def open_for_school(conn: Connection, school_id: int) -> list[QueueRow]:
+    """Every open case of the school with its child's first name and group, in one read."""
+    rows = await fetch_all(
+        conn,
+        "SELECT c.id, c.school_id, c.year, c.seq, c.kind, c.status, c.student_id, "
+        "c.guardian_id, c.received_at, c.due_on, c.extended_due_on, c.assignee_role, "
+        "c.assignee_staff_id, c.details, NULL, c.closed_at, s.first_name, s.group_id, g.name "
+        "FROM cases c JOIN students s ON s.id = c.student_id "
+        "LEFT JOIN school_groups g ON g.id = s.group_id "
+        "WHERE c.school_id = ? AND c.status IN ('submitted', 'in_progress') ORDER BY c.id",
+        (school_id,),
+    )
+    return [QueueRow(CaseRow(*tuple(r)[:16]), str(r[16]), r[17], r[18]) for r in rows]
 
 
 async def find_by_number(conn: Connection, school_id: int, year: int, seq: int) -> int | None:

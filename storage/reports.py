@@ -42,31 +42,106 @@ async def open_cases(conn: Connection, school_id: int) -> list[CaseDates]:
     ]
 
 
-async def touched_between(
+@dataclass(frozen=True, slots=True)
+class CaseRef:
+    """A case as a digest lists it: number, kind, due date."""
+
+    year: int
+    seq: int
+    kind: str
+    due: str
+
+    @property
+    def number(self) -> str:
+        return f"{self.year}-{self.seq:04d}"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenGroup:
+    """Open cases of one kind, status and assignee: how many, and how many are overdue."""
+
+    kind: str
+    status: str
+    assignee_staff_id: int | None
+    count: int
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    kind: str
+    status: str
+    due: str
+    closed_at: str
+
+
+_DUE = "COALESCE(extended_due_on, due_on)"
+_OPEN = "status IN ('submitted', 'in_progress')"
+
+
+async def received_between(
     conn: Connection, school_id: int, start: str, end: str
-) -> list[CaseDates]:
-    """Cases received or closed in [start, end), and every open case."""
+) -> list[CaseRef]:
     return [
-        CaseDates(*tuple(r))
+        CaseRef(int(r[0]), int(r[1]), str(r[2]), str(r[3]))
         for r in await fetch_all(
             conn,
-            _SELECT + "WHERE school_id = ? AND ("
-            "(received_at >= ? AND received_at < ?) OR (closed_at >= ? AND closed_at < ?) "
-            "OR status IN ('submitted', 'in_progress')) ORDER BY year, seq",
-            (school_id, start, end, start, end),
+            f"SELECT year, seq, kind, {_DUE} FROM cases WHERE school_id = ? "
+            "AND received_at >= ? AND received_at < ? ORDER BY year, seq",
+            (school_id, start, end),
+        )
+    ]
+
+
+async def open_groups(conn: Connection, school_id: int, today: str) -> list[OpenGroup]:
+    """Open cases counted by kind, status and assignee (``today`` decides overdue)."""
+    return [
+        OpenGroup(str(r[0]), str(r[1]), r[2], int(r[3]), int(r[4]))
+        for r in await fetch_all(
+            conn,
+            f"SELECT kind, status, assignee_staff_id, COUNT(*), SUM({_DUE} < ?) FROM cases "
+            f"WHERE school_id = ? AND {_OPEN} GROUP BY kind, status, assignee_staff_id",
+            (today, school_id),
+        )
+    ]
+
+
+async def open_due_between(
+    conn: Connection, school_id: int, first: str, last: str
+) -> list[CaseRef]:
+    """Open cases due on a day in [first, last] (ISO dates), by due date."""
+    return [
+        CaseRef(int(r[0]), int(r[1]), str(r[2]), str(r[3]))
+        for r in await fetch_all(
+            conn,
+            f"SELECT year, seq, kind, {_DUE} FROM cases WHERE school_id = ? AND {_OPEN} "
+            f"AND {_DUE} >= ? AND {_DUE} <= ? ORDER BY {_DUE}, year, seq",
+            (school_id, first, last),
+        )
+    ]
+
+
+async def closed_between(conn: Connection, school_id: int, start: str, end: str) -> list[Closed]:
+    return [
+        Closed(str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+        for r in await fetch_all(
+            conn,
+            f"SELECT kind, status, {_DUE}, closed_at FROM cases WHERE school_id = ? "
+            "AND closed_at >= ? AND closed_at < ?",
+            (school_id, start, end),
         )
     ]
 
 
 async def events_between(
     conn: Connection, school_id: int, event: str, start: str, end: str
-) -> list[int]:
-    """Ids of the cases that had ``event`` in [start, end)."""
+) -> list[tuple[int, str]]:
+    """(case id, kind) of the cases that had ``event`` in [start, end)."""
     return [
-        int(r[0])
+        (int(r[0]), str(r[1]))
         for r in await fetch_all(
             conn,
-            "SELECT e.case_id FROM case_events e JOIN cases c ON c.id = e.case_id "
+            "SELECT e.case_id, c.kind FROM case_events e JOIN cases c ON c.id = e.case_id "
             "WHERE c.school_id = ? AND e.event = ? AND e.at >= ? AND e.at < ? ORDER BY e.id",
             (school_id, event, start, end),
         )

@@ -6,15 +6,26 @@ from storage.db import Connection, fetch_all
 
 
 async def erase_closed_case_texts(conn: Connection, school_id: int, closed_before: str) -> int:
-    """Free text and the extension reason of cases closed before the cutoff; the record
-    (number, kind, dates, outcome, timeline) stays."""
+    """What people typed on cases closed before the cutoff: the parent's text, the extension
+    reason, the message to the parent, internal notes and the names of attached documents.
+    The record (number, kind, dates, outcome, timeline with who acted) stays."""
+    closed = "SELECT id FROM cases WHERE school_id = ? AND closed_at IS NOT NULL AND closed_at < ?"
     cursor = await conn.execute(
-        "UPDATE cases SET free_text = NULL, extension_reason = NULL "
-        "WHERE school_id = ? AND closed_at IS NOT NULL AND closed_at < ? "
-        "AND (free_text IS NOT NULL OR extension_reason IS NOT NULL)",
+        "UPDATE cases SET free_text = NULL, extension_reason = NULL, outcome_message = NULL "
+        f"WHERE id IN ({closed}) AND (free_text IS NOT NULL OR extension_reason IS NOT NULL "
+        "OR outcome_message IS NOT NULL)",
         (school_id, closed_before),
     )
-    return cursor.rowcount
+    erased = cursor.rowcount
+    await conn.execute(
+        f"DELETE FROM case_notes WHERE case_id IN ({closed})", (school_id, closed_before)
+    )
+    await conn.execute(
+        f"UPDATE case_attachments SET file_name = NULL WHERE case_id IN ({closed}) "
+        "AND file_name IS NOT NULL",
+        (school_id, closed_before),
+    )
+    return erased
 
 
 async def delete_outbox(

@@ -47,6 +47,12 @@ async def test_the_text_of_a_case_closed_over_a_year_ago_is_erased_and_its_recor
     await s.cases.withdraw(marieke, recent.id)
     blob = (await cases.get(s.db.reader, old.id)).free_text  # type: ignore[union-attr]
     assert blob is not None and blob in _database_bytes(s)
+    note = b"internal-note-bytes-" * 4
+    async with s.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO case_notes (case_id, staff_id, at, body) VALUES (?, 1, ?, ?)",
+            (old.id, to_db(clock.now()), note),
+        )
 
     clock.advance(days=366 - 40)  # the first case closed 366 days ago, the second 326
     counts = await _run(s, clock)
@@ -62,6 +68,7 @@ async def test_the_text_of_a_case_closed_over_a_year_ago_is_erased_and_its_recor
     assert [e.event for e in await s.cases.timeline(marieke, old.id)] == ["submitted", "withdrawn"]
     assert (await s.cases.get(marieke, recent.id)).text == "Nieuw adres Y2"
     assert blob not in _database_bytes(s)
+    assert note not in _database_bytes(s)
 
     event = [e async for e in audit_events.iterate(s.db.reader) if e.action == "retention.run"]
     assert len(event) == 1 and json.loads(event[0].details)["case_texts"] == 1

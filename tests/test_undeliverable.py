@@ -6,7 +6,7 @@ from bot.domain.cases import Kind
 from bot.domain.undeliverable import UndeliverableNotices
 from bot.jobs import outbox
 from bot.services import Services
-from storage import accounts
+from storage import accounts, audit_events
 from storage import outbox as rows
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
 from tests.support import FakeClock
@@ -31,7 +31,7 @@ async def _row_for(
 async def _fail(s: Services, row: rows.OutboxRow) -> None:
     async with s.db.transaction() as conn:
         await rows.mark_undeliverable(conn, row.id, "blocked by the user")
-        await UndeliverableNotices(s.cipher)(conn, row, s.clock.now())
+        await UndeliverableNotices(s.cipher, s.keys)(conn, row, s.clock.now())
 
 
 async def test_the_assignee_hears_that_the_parent_cannot_be_reached(
@@ -85,3 +85,31 @@ async def test_the_same_row_is_reported_once(school_services: Services, clock: F
     await _fail(s, row)
     await _fail(s, row)
     assert len(await queued_for(s, 7002)) == 1
+
+
+async def test_an_open_case_whose_teacher_cannot_be_reached_goes_to_the_director(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await link_staff(s, clock, "Anna de Wit", "teacher", ["3"], 7001)
+    director = await link_staff(s, clock, "J. de Vries", "director", [], 7002)
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    zoe = await student_id(s.db.reader, "L1001")
+    case = await s.cases.submit(
+        marieke, student_id=zoe, kind=Kind.RECTIFICATION, details={}, text="x"
+    )
+    assert case.assignee_role == "teacher"
+    await _fail(s, await _row_for(s, 7001, case.id, case.school_id))
+
+    moved = await s.cases.get(marieke, case.id)
+    assert (moved.assignee_role, moved.assignee_staff_id) == ("director", director)
+    events = [e.event for e in await s.cases.timeline(marieke, case.id)]
+    assert events == ["submitted", "assigned"]
+    actions = [e.action async for e in audit_events.iterate(s.db.reader)]
+    assert actions[-1] == "case.assigned"
+    notice = (await queued_for(s, 7002))[-1]
+    assert "Het verzoek is nu aan u toegewezen" in notice
+
+    # When the director cannot be reached either, there is nobody else: it stays.
+    await _fail(s, await _row_for(s, 7002, case.id, case.school_id))
+    assert (await s.cases.get(marieke, case.id)).assignee_staff_id == director

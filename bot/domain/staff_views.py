@@ -22,7 +22,7 @@ from bot.domain.transitions import (
     may_extend,
     may_see,
 )
-from storage import case_work, cases, people, staff
+from storage import case_work, people, staff
 from storage.db import from_db
 
 
@@ -120,12 +120,9 @@ class StaffViews(StaffBase):
                 continue
             school = self._schools[member.school_id]
             today = self._clock.now().astimezone(school.tz).date()
-            for case_id in await case_work.open_for_school(conn, member.school_id):
-                row = await cases.get(conn, case_id)
-                student = await people.student(conn, row.student_id) if row else None
-                if row is None or student is None:
-                    continue
-                if not may_see(acting, row.school_id, student.group_id):
+            for found in await case_work.open_for_school(conn, member.school_id):
+                row = found.case
+                if not may_see(acting, row.school_id, found.group_id):
                     continue
                 case = self._cases._case(row)
                 mine = case.assignee_staff_id == member.id or acting.role == "teacher"
@@ -136,7 +133,7 @@ class StaffViews(StaffBase):
                     continue
                 if scope not in ("mine", "all", "overdue") and case.kind.value != scope:
                     continue
-                lines.append(QueueLine(case, student.first_name, student.group_name, days))
+                lines.append(QueueLine(case, found.first_name, found.group_name, days))
         lines.sort(key=lambda q: (q.days_left >= 0, q.case.due, q.case.id))
         return lines
 

@@ -2,7 +2,8 @@
 
 The case's assignee hears that a message to the parent (or to a colleague) did not arrive;
 the director hears it when the assignee is the one who cannot be reached, or when the
-message belonged to no case. A notice that itself cannot be delivered is not reported again.
+message belonged to no case. An open case whose assignee cannot be reached goes to the
+director. A notice that itself cannot be delivered is not reported again.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from bot.domain.cases import case_number
 from bot.i18n import _, use_language
 from bot.jobs import outbox
 from bot.markup import esc
+from bot.security import audit
 from bot.security.crypto import Cipher
-from storage import accounts, cases, chat_links, staff
+from bot.security.keys import Keys
+from storage import accounts, case_work, cases, chat_links, staff
 from storage.accounts import Recipient
 from storage.chat_links import ChatOwner
-from storage.db import Connection
+from storage.db import Connection, to_db
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -34,8 +37,14 @@ def _who(owner: ChatOwner) -> str:
     return _("a former user of the bot")
 
 
-def notice(number: str | None, owner: ChatOwner) -> str:
+def notice(number: str | None, owner: ChatOwner, handed_over: bool = False) -> str:
     """The notice in the current language."""
+    if number is not None and handed_over:
+        return _(
+            "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
+            "blocked the bot or their Telegram account no longer exists. The request is now "
+            "assigned to you; please also contact them another way."
+        ).format(number=esc(number), who=_who(owner))
     if number is None:
         return _(
             "A message from the bot to {who} could not be delivered: they have blocked "
@@ -51,8 +60,41 @@ def notice(number: str | None, owner: ChatOwner) -> str:
 class UndeliverableNotices:
     """The dispatcher's ``on_undeliverable`` hook."""
 
-    def __init__(self, cipher: Cipher) -> None:
+    def __init__(self, cipher: Cipher, keys: Keys | None = None) -> None:
         self._cipher = cipher
+        self._keys = keys
+
+    async def _hand_over(
+        self, conn: Connection, owner: ChatOwner, case: cases.CaseRow, now: datetime
+    ) -> bool:
+        """An open case whose assignee cannot be reached goes to a director who can be."""
+        if case.status not in ("submitted", "in_progress"):
+            return False
+        if case.assignee_staff_id is None or case.assignee_staff_id not in owner.staff_ids:
+            return False
+        for director in await staff.directors(conn, case.school_id):
+            if director in owner.staff_ids:
+                continue
+            if not await accounts.recipients(conn, staff_ids=[director]):
+                continue
+            await conn.execute(
+                "UPDATE cases SET assignee_role = 'director', assignee_staff_id = ? WHERE id = ?",
+                (director, case.id),
+            )
+            await case_work.add_event(conn, case.id, to_db(now), "system", "assigned", None)
+            if self._keys is not None:
+                await audit.record(
+                    conn,
+                    self._keys.audit,
+                    now,
+                    actor="system:outbox",
+                    action="case.assigned",
+                    school_id=case.school_id,
+                    subject=f"case:{case.id}",
+                    details={"to": director, "reason": "assignee unreachable"},
+                )
+            return True
+        return False
 
     async def _recipients(
         self, conn: Connection, row: OutboxRow, owner: ChatOwner, case: cases.CaseRow | None
@@ -76,12 +118,15 @@ class UndeliverableNotices:
         owner = await chat_links.owner_of_chat(conn, row.chat_id)
         case = await cases.get(conn, row.case_id) if row.case_id is not None else None
         number = case_number(case.year, case.seq) if case else None
+        handed_over = case is not None and await self._hand_over(conn, owner, case, now)
+        if handed_over:
+            case = await cases.get(conn, case.id) if case else None
         recipients = await self._recipients(conn, row, owner, case)
         if not recipients:
             log.warning("nobody to tell that outbox message %s was undeliverable", row.id)
         for recipient in recipients:
             with use_language("en" if recipient.language == "en" else "nl"):
-                text = notice(number, owner)
+                text = notice(number, owner, handed_over)
             await outbox.enqueue(
                 conn,
                 self._cipher,

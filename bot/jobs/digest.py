@@ -22,19 +22,10 @@ from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
 from storage import accounts, cases, job_runs, reports, staff
 from storage.db import Connection, Database, from_db, to_db
-from storage.reports import CaseDates
 
 SOON = timedelta(days=7)
 FIRST_PERIOD = timedelta(days=1)
 LIST_AT_MOST = 10
-
-
-def _number(row: CaseDates) -> str:
-    return f"{row.year}-{row.seq:04d}"
-
-
-def _due(row: CaseDates) -> date:
-    return date.fromisoformat(row.extended_due_on or row.due_on)
 
 
 def _names(names: list[str]) -> str:
@@ -49,15 +40,18 @@ async def build(
 ) -> str:
     """The digest of [start, end) for one school, in the current language."""
     today = end.astimezone(school.tz).date()
-    rows = await reports.touched_between(conn, school_id, to_db(start), to_db(end))
-    open_rows = [r for r in rows if r.status in ("submitted", "in_progress")]
-    new = [r for r in rows if to_db(start) <= r.received_at < to_db(end)]
-    overdue = [r for r in open_rows if _due(r) < today]
-    soon = [r for r in open_rows if today <= _due(r) <= today + SOON]
-    refused = [
-        r for r in rows if r.status == "rejected" and r.closed_at and r.closed_at >= to_db(start)
-    ]
-    extended = await reports.events_between(conn, school_id, "extended", to_db(start), to_db(end))
+    first, last = to_db(start), to_db(end)
+    new = await reports.received_between(conn, school_id, first, last)
+    groups = await reports.open_groups(conn, school_id, today.isoformat())
+    overdue = await reports.open_due_between(
+        conn, school_id, date.min.isoformat(), (today - timedelta(days=1)).isoformat()
+    )
+    soon = await reports.open_due_between(
+        conn, school_id, today.isoformat(), (today + SOON).isoformat()
+    )
+    closed = await reports.closed_between(conn, school_id, first, last)
+    refused = [c for c in closed if c.status == "rejected"]
+    extended = await reports.events_between(conn, school_id, "extended", first, last)
 
     lines = [
         "<b>"
@@ -75,40 +69,43 @@ async def build(
     new_by_kind = Counter(r.kind for r in new)
     for kind in sorted(new_by_kind, key=KINDS.index):
         n = new_by_kind[kind]
-        numbers = ", ".join(_number(r) for r in new if r.kind == kind)
+        numbers = ", ".join(r.number for r in new if r.kind == kind)
         lines.append(f"• {esc(kind_label(kind))}: {n} ({numbers})")
-    by_status = Counter(r.status for r in open_rows)
+    by_status: Counter[str] = Counter()
+    by_assignee: Counter[int | None] = Counter()
+    for group in groups:
+        by_status[group.status] += group.count
+        by_assignee[group.assignee_staff_id] += group.count
     lines.append(
         _("Open: {count} ({waiting} not picked up yet, {busy} being handled)").format(
-            count=len(open_rows),
+            count=by_status.total(),
             waiting=by_status["submitted"],
             busy=by_status["in_progress"],
         )
     )
-    by_assignee = Counter(r.assignee_staff_id for r in open_rows)
     for staff_id, n in sorted(by_assignee.items(), key=lambda item: (-item[1], item[0] or 0)):
         member = await staff.get(conn, staff_id) if staff_id is not None else None
         who = esc(member.name) if member else _("nobody yet")
         lines.append(f"• {who}: {n}")
     lines.append(_("Overdue: {count}").format(count=len(overdue)))
     for r in overdue:
-        late = (today - _due(r)).days
+        late = (today - date.fromisoformat(r.due)).days
         lines.append(
             "• "
             + ngettext(
                 "{number} ({kind}), {days} day overdue",
                 "{number} ({kind}), {days} days overdue",
                 late,
-            ).format(number=_number(r), kind=esc(kind_label(r.kind)), days=late)
+            ).format(number=r.number, kind=esc(kind_label(r.kind)), days=late)
         )
     lines.append(_("Due within 7 days: {count}").format(count=len(soon)))
     for r in soon:
         lines.append(
             "• "
             + _("{number} ({kind}), due {date}").format(
-                number=_number(r),
+                number=r.number,
                 kind=esc(kind_label(r.kind)),
-                date=esc(format_date(_due(r), "medium")),
+                date=esc(format_date(date.fromisoformat(r.due), "medium")),
             )
         )
     lines.append(
@@ -116,10 +113,8 @@ async def build(
             extended=len(set(extended)), refused=len(refused)
         )
     )
-    withdrawals = await reports.consent_withdrawals_between(
-        conn, school_id, to_db(start), to_db(end)
-    )
-    consent_tasks = sum(1 for r in open_rows if r.kind == "consent")
+    withdrawals = await reports.consent_withdrawals_between(conn, school_id, first, last)
+    consent_tasks = sum(g.count for g in groups if g.kind == "consent")
     lines.append(
         _("Photo consent withdrawn: {withdrawn}. Open photo consent tasks: {tasks}.").format(
             withdrawn=withdrawals, tasks=consent_tasks

@@ -6,7 +6,6 @@ foundation's schools without seeing any family's business.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
@@ -53,32 +52,28 @@ async def count_school(
     tz = school.tz
     today = end.astimezone(tz).date()
     counts = SchoolCounts(school.name)
-    rows = await reports.touched_between(conn, school_id, to_db(start), to_db(end))
-    for row in rows:
-        kind = counts.kinds.setdefault(row.kind, KindCounts())
-        due = date.fromisoformat(row.extended_due_on or row.due_on)
-        if to_db(start) <= row.received_at < to_db(end):
-            kind.received += 1
-        if row.status in ("submitted", "in_progress"):
-            kind.open += 1
-            kind.overdue += due < today
-        elif row.closed_at is not None and to_db(start) <= row.closed_at < to_db(end):
-            if row.status == "rejected":
-                kind.refused += 1
-            if row.status in ("resolved", "rejected"):
-                closed_on = from_db(row.closed_at).astimezone(tz).date()
-                if closed_on <= due:
-                    kind.on_time += 1
-                else:
-                    kind.late += 1
-    extended = await reports.events_between(conn, school_id, "extended", to_db(start), to_db(end))
-    kinds_by_case = {row.id: row.kind for row in rows}
-    for case_id, n in Counter(extended).items():
-        if case_id in kinds_by_case:
-            counts.kinds.setdefault(kinds_by_case[case_id], KindCounts()).extended += n
-    counts.undeliverable = len(
-        await reports.undeliverable_between(conn, school_id, to_db(start), to_db(end))
-    )
+    first, last = to_db(start), to_db(end)
+
+    def kind(key: str) -> KindCounts:
+        return counts.kinds.setdefault(key, KindCounts())
+
+    for ref in await reports.received_between(conn, school_id, first, last):
+        kind(ref.kind).received += 1
+    for group in await reports.open_groups(conn, school_id, today.isoformat()):
+        kind(group.kind).open += group.count
+        kind(group.kind).overdue += group.overdue
+    for closed in await reports.closed_between(conn, school_id, first, last):
+        if closed.status == "rejected":
+            kind(closed.kind).refused += 1
+        if closed.status in ("resolved", "rejected"):
+            closed_on = from_db(closed.closed_at).astimezone(tz).date()
+            if closed_on <= date.fromisoformat(closed.due):
+                kind(closed.kind).on_time += 1
+            else:
+                kind(closed.kind).late += 1
+    for _case_id, key in await reports.events_between(conn, school_id, "extended", first, last):
+        kind(key).extended += 1
+    counts.undeliverable = len(await reports.undeliverable_between(conn, school_id, first, last))
     return counts
 
 

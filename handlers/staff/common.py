@@ -69,6 +69,8 @@ async def staff_profile(update: Update, context: BotContext) -> Profile | None:
 
 
 def role_name(role: str) -> str:
+    if role == "system":
+        return "Privacyloket"
     if role == "director":
         return _("head teacher")
     if role == "privacy_officer":

@@ -15,3 +15,5 @@ CREATE INDEX cases_open_by_due ON cases(school_id, COALESCE(extended_due_on, due
     WHERE status IN ('submitted', 'in_progress');
 CREATE INDEX cases_by_school_status ON cases(school_id, status, kind);
 CREATE INDEX cases_by_school_received ON cases(school_id, received_at);
+CREATE INDEX cases_by_school_closed ON cases(school_id, closed_at);
+CREATE INDEX case_events_by_event ON case_events(event, at);
