@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.fakeapi import FakeBotAPI
+from bot.emulator import FakeBotAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHOOL_TOML = ROOT / "examples" / "cbs-klimop.toml"

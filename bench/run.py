@@ -29,7 +29,7 @@ from bench.scenarios import (
     round_trip,
     round_trips,
 )
-from tests.fakeapi import FakeBotAPI, FakeUser
+from bot.emulator import FakeBotAPI, FakeUser
 
 TELEGRAM_RATE = 30.0
 LATENCIES = (0.0, 0.05)

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from bench.population import Parent
-from tests.fakeapi import FakeBotAPI, FakeUser, SentMessage
+from bot.emulator import FakeBotAPI, FakeUser, SentMessage
 
 SENDS = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"})
 WAIT = 120.0

@@ -30,7 +30,8 @@ from bot.services import Services
 from handlers import account, gate, private, router
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
-from handlers.context import BotApplication, BotContext
+from handlers.context import BotApplication as BotApplication  # for bot.demo
+from handlers.context import BotContext
 from handlers.errors import on_error
 from handlers.intake import Intake
 from handlers.outbox_sender import TelegramSender

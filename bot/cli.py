@@ -40,6 +40,7 @@ log = logging.getLogger("privacyloket")
 HEARTBEAT_INTERVAL = 30.0
 """Seconds between two confirmations that the bot polls and can write its database."""
 HEALTH_MAX_AGE = 120
+DEMO_PORT = 8765
 
 
 def _version() -> str:
@@ -101,6 +102,37 @@ def _parser() -> argparse.ArgumentParser:
         help="show the version",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = _command(
+        commands,
+        "demo",
+        "try the whole school in a web page, without Telegram",
+        "Start a throw-away demo school (cbs Klimop, with its roster and staff) and the real "
+        "bot, talking to a Telegram emulator on this computer, and serve a page that shows "
+        "two parents', the teacher's and the head teacher's chats side by side. It needs no "
+        "token, no settings and no network; it prints the address and the parents' codes. "
+        "Ctrl-C stops it and removes everything, unless --keep is given.",
+        "privacyloket demo --port 8765 --lang en",
+    )
+    demo.add_argument(
+        "--port",
+        type=int,
+        default=DEMO_PORT,
+        metavar="PORT",
+        help=f"serve the page on http://127.0.0.1:PORT (default {DEMO_PORT})",
+    )
+    demo.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        default="nl",
+        help="the page's language and the staff's (default nl; the parents are one of each)",
+    )
+    demo.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the demo's database and key in this new or empty folder",
+    )
 
     _command(
         commands,
@@ -568,6 +600,17 @@ def _quiet(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
+def _demo(args: argparse.Namespace) -> int:
+    """The demo reads no settings: it makes its own school in a folder of its own."""
+    from bot.demo.run import run_demo
+
+    if not 0 < args.port < 65536:
+        raise UserFacingError(f"--port {args.port}: choose a port from 1 to 65535")
+    _configure_logging("WARNING")
+    run_demo(args.port, args.lang, args.keep, sys.stdout)
+    return 0
+
+
 def _health(settings: Settings, max_age: int) -> int:
     try:
         age = time.time() - settings.health_file.stat().st_mtime
@@ -599,6 +642,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(sys.stdout)
+        if args.command == "demo":
+            return _demo(args)
         settings = load_settings()
         _configure_logging(settings.log_level)
         match args.command:

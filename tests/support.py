@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.clock import AdjustableClock
 from bot.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -14,15 +14,11 @@ ROSTER_CSV = EXAMPLES / "roster-cbs-klimop.csv"
 SECRET = "test-secret-" + "x" * 40
 
 
-@dataclass
-class FakeClock:
-    moment: datetime = field(default_factory=lambda: datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+class FakeClock(AdjustableClock):
+    """The product's adjustable clock, frozen at a Monday morning unless told otherwise."""
 
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta: float) -> None:
-        self.moment += timedelta(**delta)
+    def __init__(self, moment: datetime | None = None) -> None:
+        super().__init__(moment or datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
 
 
 def make_settings(tmp: Path, **overrides: object) -> Settings:

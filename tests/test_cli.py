@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.fakeapi import FakeBotAPI
+from bot.emulator import FakeBotAPI
 from tests.support import ROSTER_CSV, SCHOOL_TOML
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.emulator import FakeBotAPI
 from bot.security.anchor import read_anchors
-from tests.fakeapi import FakeBotAPI
 from tests.support import ROSTER_CSV, SCHOOL_TOML
 
 

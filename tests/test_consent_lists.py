@@ -18,6 +18,7 @@ from bot.domain.consent_lists import (
     PupilRow,
     appearance,
 )
+from bot.emulator import parse_html, utf16_len
 from bot.i18n import use_language
 from bot.schools.config import load_school
 from bot.services import Services
@@ -26,7 +27,6 @@ from handlers.staff.consents import list_lines
 from storage import audit_events, people, staff
 from storage.people import Student
 from tests.domain_helpers import link_guardian, link_staff, student_id
-from tests.fakeapi import parse_html, utf16_len
 from tests.support import SCHOOL_TOML, FakeClock
 
 

@@ -5,9 +5,9 @@ import html
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.emulator import parse_html, utf16_len
 from handlers.callbacks import MAX_BYTES, CallbackCodec
 from handlers.render import esc, split_html
-from tests.fakeapi import parse_html, utf16_len
 
 
 def test_short_texts_stay_whole() -> None:

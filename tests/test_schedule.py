@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.jobs.schedule import due_period
+from bot.jobs.schedule import due_period, next_due
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -47,3 +47,22 @@ def test_the_local_day_decides_not_the_utc_day() -> None:
     # 23:30 UTC on Sunday is 00:30 on Monday in Amsterdam.
     late = datetime(2027, 1, 3, 23, 30, tzinfo=UTC)
     assert due_period(late, AMS, time(0, 15), "school_days") == "2027-01-04"
+
+
+def test_the_next_digest_skips_weekends_holidays_and_a_time_already_past() -> None:
+    at = time(7, 30)
+    holidays = [(date(2026, 12, 19), date(2027, 1, 3))]
+    friday_noon = datetime(2026, 11, 6, 11, 0, tzinfo=UTC)
+    assert next_due(friday_noon, AMS, at, "school_days") == datetime(
+        2026, 11, 9, 7, 30, tzinfo=AMS
+    )
+    monday_early = datetime(2026, 11, 9, 5, 0, tzinfo=UTC)
+    assert next_due(monday_early, AMS, at, "school_days") == datetime(
+        2026, 11, 9, 7, 30, tzinfo=AMS
+    )
+    before_christmas = datetime(2026, 12, 18, 12, 0, tzinfo=UTC)
+    assert next_due(before_christmas, AMS, at, "school_days", holidays) == datetime(
+        2027, 1, 4, 7, 30, tzinfo=AMS
+    )
+    assert next_due(friday_noon, AMS, at, "weekly") == datetime(2026, 11, 9, 7, 30, tzinfo=AMS)
+    assert next_due(friday_noon, AMS, at, "off") is None

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from tests.fakeapi import FakeBotAPI
+from bot.emulator import FakeBotAPI
 from tests.support import SCHOOL_TOML, SECRET
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,7 +9,7 @@ are local: 07:30 stays 07:30 across the changes to and from summer time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -41,3 +41,23 @@ def due_period(
         year, week, _ = day.isocalendar()
         return f"{year}-W{week:02d}"
     return day.isoformat()
+
+
+def next_due(
+    now: datetime,
+    tz: ZoneInfo,
+    at: time,
+    cadence: Cadence,
+    holidays: Sequence[tuple[date, date]] = (),
+    *,
+    within_days: int = 60,
+) -> datetime | None:
+    """The first moment after ``now`` at which a new period's run becomes due (the demo's
+    "to the next digest"), or None when there is none within ``within_days``."""
+    local = now.astimezone(tz)
+    for offset in range(within_days + 1):
+        day = local.date() + timedelta(days=offset)
+        moment = datetime.combine(day, at, tzinfo=tz)
+        if moment > local and due_period(moment, tz, at, cadence, holidays) is not None:
+            return moment
+    return None

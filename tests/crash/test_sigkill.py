@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.emulator import ApiCall, FakeBotAPI, FakeUser, SentMessage
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
 from tests.domain_helpers import link_guardian, link_staff
-from tests.fakeapi import ApiCall, FakeBotAPI, FakeUser, SentMessage
 from tests.support import ROSTER_CSV, SCHOOL_TOML, SECRET, FakeClock, make_settings
 
 TOKEN = "123456:TEST-TOKEN"

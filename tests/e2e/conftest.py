@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.emulator import FakeBotAPI
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.schools.roster import import_roster, parse_roster
 from tests.e2e.harness import Harness, transcript_dir
-from tests.fakeapi import FakeBotAPI
 from tests.support import ROSTER_CSV, SCHOOL_TOML, FakeClock, make_settings
 
 

@@ -3,10 +3,10 @@ call that Telegram refuses ("message is not modified")."""
 
 from __future__ import annotations
 
+from bot.emulator import SentMessage
 from storage.db import fetch_all
 from tests.e2e.harness import Harness, Person
 from tests.e2e.helpers import linked_parent
-from tests.fakeapi import SentMessage
 
 
 async def _cases(h: Harness) -> list[str]:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.emulator import FakeBotAPI
 from bot.schools.roster import import_roster, parse_roster
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_parent
 from tests.e2e.test_outbox import _request
 from tests.e2e.test_requests import _teacher
-from tests.fakeapi import FakeBotAPI
 from tests.support import ROSTER_CSV, FakeClock, make_settings
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import functools
 
+from bot.emulator import FakeGroup
 from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_parent
 from tests.e2e.test_staff_cases import staff
-from tests.fakeapi import FakeGroup
 
 
 async def test_a_message_to_the_parent_is_limited_escaped_and_confirmed(harness: Harness) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.domain.cases import Actor, Kind
+from bot.emulator import SentMessage
+from bot.emulator.server import MAX_MESSAGE_LENGTH
 from tests.domain_helpers import student_id
 from tests.e2e.harness import Harness, Seen
 from tests.e2e.helpers import linked_parent
 from tests.e2e.test_staff_cases import staff
-from tests.fakeapi import SentMessage
-from tests.fakeapi.server import MAX_MESSAGE_LENGTH
 
 
 async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(

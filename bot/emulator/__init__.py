@@ -1,4 +1,5 @@
-"""Fake Telegram Bot API server for end-to-end tests and benchmarks of the bot.
+"""A Telegram Bot API emulator: the demo (bot.demo), the end-to-end tests and the benchmark
+run the real bot against it, so the tests exercise exactly what the demo shows.
 
 The real python-telegram-bot ``Application`` polls it over real HTTP on 127.0.0.1::
 

@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server (real HTTP on 127.0.0.1, aiohttp.web).
+"""The Telegram Bot API emulator (real HTTP on 127.0.0.1, aiohttp.web).
 
 The real python-telegram-bot ``Bot``/``Application`` talks to it through ``base_url``; tests
 inject user input (messages, button taps) that the bot receives through ``getUpdates`` and
@@ -34,7 +34,7 @@ import re
 import socket
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import TracebackType
@@ -264,7 +264,7 @@ class FakeBotAPI:
 
     def __init__(
         self,
-        token: str = "123456:TEST-TOKEN",
+        token: str = "123456:TEST-TOKEN",  # noqa: S107 - the emulator's own, not a secret
         *,
         bot_username: str = "PrivacyloketTestBot",
         bot_id: int = 123456,
@@ -306,11 +306,14 @@ class FakeBotAPI:
         self._callback_ids = itertools.count(4_391_000_000_000_000_001)
         self._file_ids = itertools.count(1)
         self._known_files: dict[str, str] = {}  # file id -> name, of files users sent
+        self._file_contents: dict[str, tuple[bytes, str]] = {}  # file id -> bytes, type
 
         self._failures: dict[str, deque[_Fault]] = {}
         self._hangs: dict[str, deque[float]] = {}
 
         self._events: list[TranscriptEvent] = []
+        self._changes = 0
+        self._changed = asyncio.Event()
         self._event_seq = itertools.count()
 
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
@@ -337,6 +340,7 @@ class FakeBotAPI:
             ("answerCallbackQuery", self._api_answer_callback_query),
             ("sendDocument", self._api_send_document),
             ("sendPhoto", self._api_send_photo),
+            ("getFile", self._api_get_file),
             ("sendChatAction", self._api_send_chat_action),
             ("leaveChat", self._api_leave_chat),
         ):
@@ -345,13 +349,15 @@ class FakeBotAPI:
     # ------------------------------------------------------------------------------------
     # lifecycle
     # ------------------------------------------------------------------------------------
-    async def start(self) -> None:
-        """Start serving on 127.0.0.1 on a random free port."""
+    async def start(self, *, port: int = 0, routes: Sequence[web.RouteDef] = ()) -> None:
+        """Start serving on 127.0.0.1, on ``port`` or a random free one; ``routes`` are
+        served beside the Bot API (the demo's page, bot.emulator.page)."""
         if self._runner is not None:
             raise RuntimeError("FakeBotAPI is already running")
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
+        app.router.add_routes(routes)
         runner = web.AppRunner(
             app,
             access_log=None,
@@ -361,7 +367,7 @@ class FakeBotAPI:
         await runner.setup()
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         site = web.SockSite(runner, sock)
         await site.start()
         self._port = int(sock.getsockname()[1])
@@ -577,6 +583,26 @@ class FakeBotAPI:
         self._events.append(
             TranscriptEvent(next(self._event_seq), chat_id, time.monotonic(), lines)
         )
+        self.notify_change()
+
+    @property
+    def changes(self) -> int:
+        """Grows with everything a person would see change: messages, edits, answers."""
+        return self._changes
+
+    def notify_change(self) -> None:
+        """Count a change and wake whoever waits in :meth:`next_change`."""
+        self._changes += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    def next_change(self) -> asyncio.Event:
+        """An event set at the next change (messages, edits, answers, notify_change)."""
+        return self._changed
+
+    def user_message_deleted(self, chat_id: int, message_id: int) -> bool:
+        """Whether the bot deleted this message the user sent."""
+        return self._incoming.get(chat_id, {}).get(message_id, False)
 
     def send_text(self, user: FakeUser, text: str, *, group: FakeGroup | None = None) -> int:
         """The user sends ``text`` (in their private chat, or in ``group``); returns the
@@ -660,10 +686,15 @@ class FakeBotAPI:
         mime_type: str = "application/pdf",
         caption: str | None = None,
         reply_to: SentMessage | None = None,
+        content: bytes | None = None,
     ) -> int:
+        """The user sends a document; with ``content`` the emulator keeps the bytes, so the
+        bot can download it (getFile) and send it on by its file id with those bytes."""
         document = {**self._file("BQAC"), "file_name": file_name, "mime_type": mime_type}
-        document["file_size"] = 12345
+        document["file_size"] = 12345 if content is None else len(content)
         self._known_files[document["file_id"]] = file_name
+        if content is not None:
+            self._file_contents[document["file_id"]] = (content, mime_type)
         return self._send_media(
             user,
             f"a document {file_name}"
@@ -769,6 +800,10 @@ class FakeBotAPI:
     def update(self, update_id: int) -> JSONDict:
         """The update dict that was queued under ``update_id``."""
         return self._updates[update_id]
+
+    def update_ids(self) -> list[int]:
+        """Every update queued so far, in order."""
+        return sorted(self._updates)
 
     def pending_updates(self) -> list[int]:
         """Ids of updates still in the queue (not yet confirmed through ``offset``)."""
@@ -983,7 +1018,22 @@ class FakeBotAPI:
         return self._complete(call, 200, {"ok": True, "result": result})
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        return web.json_response(_error_body(404, "Not Found"), status=404)
+        """A file's bytes by the ``file_path`` getFile gave (files users sent with content)."""
+        path = request.match_info["path"]
+        found = self._file_contents.get(path.removeprefix("documents/"))
+        if request.match_info["token"] != self.token or found is None:
+            return web.json_response(_error_body(404, "Not Found"), status=404)
+        return web.Response(body=found[0], content_type=found[1])
+
+    async def _api_get_file(self, req: _Request) -> Any:
+        file_id = req.params.get("file_id")
+        if not isinstance(file_id, str) or file_id not in self._known_files:
+            raise _bad("Bad Request: invalid file_id")
+        data: JSONDict = {"file_id": file_id, "file_unique_id": f"U{file_id}"}
+        if file_id in self._file_contents:
+            data["file_size"] = len(self._file_contents[file_id][0])
+            data["file_path"] = f"documents/{file_id}"
+        return data
 
     # ------------------------------------------------------------------------------------
     # helpers for method handlers
@@ -1350,7 +1400,8 @@ class FakeBotAPI:
             name, content, mime = upload.filename, upload.content, upload.content_type
         elif isinstance(p.get("document"), str) and p["document"] in self._known_files:
             # Sent again by file id: Telegram keeps the file's name.
-            name, content, mime = self._known_files[p["document"]], b"", None
+            name = self._known_files[p["document"]]
+            content, mime = self._file_contents.get(p["document"], (b"", None))
         elif isinstance(p.get("document"), str) and p["document"]:
             if not p["document"].startswith(("http://", "https://", "attach://")):
                 raise _bad("Bad Request: wrong file identifier/HTTP URL specified")

@@ -10,7 +10,7 @@ import pytest_asyncio
 from telegram import Bot
 from telegram.error import Forbidden
 
-from . import ApiCall, FakeBotAPI, FakeGroup, FakeUser
+from bot.emulator import ApiCall, FakeBotAPI, FakeGroup, FakeUser
 
 ALICE = FakeUser(id=1001, first_name="Alice")
 GROUP = FakeGroup(-2001, "Ouders", "supergroup")

@@ -24,9 +24,9 @@ from telegram.error import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from . import FakeBotAPI, FakeUser, HtmlParseError, SentMessage, parse_html, utf16_len
-from .server import BLOCKED, CHAT_NOT_FOUND, NOT_MODIFIED, QUERY_TOO_OLD
-from .telegram_html import checked_link
+from bot.emulator import FakeBotAPI, FakeUser, HtmlParseError, SentMessage, parse_html, utf16_len
+from bot.emulator.server import BLOCKED, CHAT_NOT_FOUND, NOT_MODIFIED, QUERY_TOO_OLD
+from bot.emulator.telegram_html import checked_link
 
 ALICE = FakeUser(id=1001, first_name="Alice", username="alice")
 BOB = FakeUser(id=1002, first_name="Bob", language_code="en")

@@ -1,0 +1,352 @@
+"""The demo: a throw-away school, the real bot, the emulator and the page, in one process.
+
+::
+
+    demo = Demo(folder, port=8765, language="nl")
+    await demo.start()      # prints nothing; see demo.url and demo.codes
+    ...
+    await demo.stop()
+
+Everything the bot does is production code: ``bot.app.build_application`` with the same
+handlers, outbox, jobs and persistence, polling the emulator on 127.0.0.1 instead of
+Telegram. Only the clock differs: an :class:`~bot.clock.AdjustableClock` the page moves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import BotApplication, build_application, intake_of, publish_commands
+from bot.clock import AdjustableClock
+from bot.demo.people import PARENTS, STAFF, DemoPerson
+from bot.emulator import FakeBotAPI, FakeUser
+from bot.emulator.page import ChatPage, PageChat
+from bot.errors import UserFacingError
+from bot.i18n import (
+    Language,
+    current_language,
+    format_date,
+    format_time,
+    gettext,
+    use_language,
+)
+from bot.jobs import scheduled
+from bot.jobs.outbox import Dispatcher
+from bot.jobs.schedule import next_due
+from bot.schools.config import SchoolConfig
+from bot.schools.invitations import issue_guardian_codes, issue_staff_code
+from bot.schools.roster import import_roster, parse_roster
+from bot.security.codes import display
+from bot.services import Services
+from bot.settings import Settings
+from storage import outbox
+
+SCHOOL_FILE = "cbs-klimop.toml"
+ROSTER_FILE = "roster-cbs-klimop.csv"
+BOT_USERNAME = "KlimopDemoBot"
+WEB = Path(__file__).resolve().parent / "web"
+STEPS = {"day": timedelta(days=1), "week": timedelta(days=7)}
+
+
+def examples_folder() -> Path:
+    """The demo school and roster: in the checkout, or where a wheel installed them."""
+    candidates = [
+        Path(__file__).resolve().parents[2] / "examples",
+        Path(sys.prefix) / "share" / "privacyloket" / "examples",
+    ]
+    for folder in candidates:
+        if (folder / SCHOOL_FILE).is_file() and (folder / ROSTER_FILE).is_file():
+            return folder
+    raise FileNotFoundError(f"the demo school ({SCHOOL_FILE}) is not installed")
+
+
+def page_labels() -> dict[str, str]:
+    """The page's own words, in the current language (bot.i18n)."""
+    return {
+        "lang": current_language(),
+        "title": gettext("Privacyloket demo"),
+        "intro": gettext(
+            "Four people talk to the same bot. Everything runs on this computer; nothing "
+            "goes to Telegram."
+        ),
+        "hint": gettext(
+            "The parents' letters open with the QR button; the bot then asks for the date "
+            "of birth of their child Zoë: 14-02-2020."
+        ),
+        "clock": gettext("Bot's clock"),
+        "day": gettext("+1 day"),
+        "week": gettext("+7 days"),
+        "digest": gettext("To the next digest"),
+        "deep_link": gettext("Scan the letter's QR code"),
+        "menu": gettext("Menu"),
+        "placeholder": gettext("Message"),
+        "send": gettext("Send"),
+        "attach": gettext("File"),
+        "download": gettext("Download"),
+        "edited": gettext("edited"),
+        "empty": gettext("No messages yet."),
+        "offline": gettext("The demo has stopped."),
+    }
+
+
+class Demo:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        port: int = 8765,
+        language: Language = "nl",
+        start: datetime | None = None,
+    ) -> None:
+        self.folder = folder
+        self.port = port
+        self.language: Language = language
+        self.clock = AdjustableClock(start, running=True)
+        self.fake = FakeBotAPI(
+            f"{secrets.randbelow(9 * 10**8) + 10**8}:{secrets.token_urlsafe(24)}",
+            bot_username=BOT_USERNAME,
+            bot_first_name="Privacyloket",
+        )
+        self.page = ChatPage(
+            self.fake,
+            [],
+            WEB,
+            labels=self._labels(),
+            clock_text=self.clock_text,
+            move_clock=self.move_clock,
+        )
+        self.codes: dict[str, str] = {}
+        """The parents' invitation codes, by name (as printed on their letters)."""
+        self.services: Services | None = None
+        self.app: BotApplication | None = None
+        self._done: dict[int, asyncio.Event] = {}
+        self._handled: set[int] = set()
+        self._lock = asyncio.Lock()
+
+    def _labels(self) -> dict[str, str]:
+        with use_language(self.language):
+            return page_labels()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.fake.port}/"
+
+    @property
+    def school(self) -> SchoolConfig:
+        assert self.services is not None
+        return next(iter(self.services.schools.values()))
+
+    # -- lifecycle --
+
+    async def start(self) -> None:
+        examples = examples_folder()
+        await self.fake.start(port=self.port, routes=self.page.routes())
+        try:
+            await self._start_bot(examples)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start_bot(self, examples: Path) -> None:
+        settings = Settings.model_validate(
+            {
+                "database": self.folder / "demo.db",
+                "schools": examples / SCHOOL_FILE,
+                "key_file": self.folder / "demo.key",
+                "bot_token": self.fake.token,
+                "bot_username": BOT_USERNAME,
+                "api_base_url": self.fake.api_root,
+                "log_level": "WARNING",
+            }
+        )
+        settings.ensure_key_file()
+        self.services = services = await Services.start(settings, self.clock)
+        school = self.school
+        rows = parse_roster((examples / ROSTER_FILE).read_bytes(), self.clock.now().date())
+        await import_roster(services.db, services.keys, self.clock, school, rows)
+        issued = await issue_guardian_codes(
+            services.db, services.keys, self.clock, school, days=30
+        )
+        by_name = {i.guardian_name: i.code for i in issued}
+        self.codes = {p.name: by_name[p.name] for p in PARENTS}
+
+        self.app = app = build_application(services, on_update_done=self._on_done)
+        await app.initialize()
+        await app.bot_data["dispatcher"].recover()
+        await publish_commands(app)
+        await app.start()
+        await intake_of(app).start(poll_timeout=1)
+
+        with use_language(self.language):
+            for person in PARENTS:
+                self.page.add(self._chat(person, self.codes[person.name]))
+            staff = {person.user_id: self._chat(person, None) for person in STAFF}
+        for person in STAFF:
+            if person.on_page:
+                self.page.add(staff[person.user_id])
+            await self._link(person, staff[person.user_id].user)
+
+    def _chat(self, person: DemoPerson, code: str | None) -> PageChat:
+        language = person.language if person.role == "parent" else self.language
+        user = FakeUser(person.user_id, person.name.split()[0], language)
+        staff = person.role != "parent"
+        return PageChat(user, person.name, gettext(person.description), code, uploads=staff)
+
+    async def _link(self, person: DemoPerson, user: FakeUser) -> None:
+        """The staff member opens their invitation, as after ``privacyloket staff-invite``."""
+        assert self.services is not None
+        issued = await issue_staff_code(
+            self.services.db,
+            self.services.keys,
+            self.clock,
+            self.school,
+            name=person.name,
+            role=person.role,
+            groups=list(person.groups),
+            days=7,
+        )
+        done = asyncio.Event()
+        text = f"/start {issued.code}"
+        if person.on_page:
+            update_id = self.page.send_text(person.user_id, text, shown="/start")
+        else:
+            update_id = self.fake.send_text(user, text)
+        self._done[update_id] = done
+        async with asyncio.timeout(30):
+            await done.wait()
+
+    def _on_done(self, update_id: int) -> None:
+        self._handled.add(update_id)
+        event = self._done.pop(update_id, None)
+        if event is not None:
+            event.set()
+
+    async def settled(self, timeout: float = 15) -> None:  # noqa: ASYNC109 - a plain limit
+        """Until the bot has handled every update and delivered every message it queued
+        (for code that drives the page: a tour, a test)."""
+        assert self.services is not None
+        async with asyncio.timeout(timeout):
+            while True:
+                if set(self.fake.update_ids()) <= self._handled:
+                    async with self.services.db.transaction() as conn:
+                        if await outbox.pending_count(conn) == 0:
+                            return
+                await asyncio.sleep(0.05)
+
+    async def stop(self) -> None:
+        app, self.app = self.app, None
+        if app is not None:
+            intake = intake_of(app)
+            if intake.running:
+                await intake.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+        services, self.services = self.services, None
+        if services is not None:
+            await services.close()
+        await self.fake.stop()
+
+    # -- time --
+
+    def clock_text(self) -> str:
+        if self.services is None:
+            return ""
+        local = self.clock.now().astimezone(self.school.tz)
+        with use_language(self.language):
+            return f"{format_date(local.date(), 'full')}, {format_time(local, self.school.tz)}"
+
+    async def move_clock(self, step: str) -> None:
+        """Move the bot's clock forward, then run what became due and deliver it."""
+        if self.services is None or self.app is None:
+            raise ValueError("the demo is not running")
+        async with self._lock:
+            if step == "digest":
+                school, now = self.school, self.clock.now()
+                due = next_due(
+                    now,
+                    school.tz,
+                    school.schedule.digest_time,
+                    school.schedule.digest,
+                    school.holiday_periods,
+                )
+                if due is None:
+                    raise ValueError("no digest is scheduled")
+                self.clock.advance(seconds=(due - now).total_seconds() + 60)
+            elif step in STEPS:
+                self.clock.advance(seconds=STEPS[step].total_seconds())
+            else:
+                raise ValueError(f"unknown step {step!r}")
+            s = self.services
+            await scheduled.run_due(s.db, s.keys, s.cipher, self.clock, s.school_by_id)
+            dispatcher: Dispatcher = self.app.bot_data["dispatcher"]
+            await dispatcher.wake()
+
+
+def run_demo(port: int, language: Language, keep: Path | None, out: TextIO) -> None:
+    """``privacyloket demo``: run until SIGINT or SIGTERM, then remove everything unless
+    ``keep`` names the folder to keep it in."""
+    if keep is not None:
+        if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
+            raise UserFacingError(f"--keep {keep}: choose a new or empty folder")
+        keep.mkdir(parents=True, exist_ok=True)
+        folder = keep
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="privacyloket-demo-"))
+    try:
+        asyncio.run(
+            serve(Demo(folder, port=port, language=language), kept=keep is not None, out=out)
+        )
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+async def serve(demo: Demo, *, kept: bool, out: TextIO) -> None:
+    try:
+        await demo.start()
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UserFacingError(
+                f"port {demo.port} is in use; choose another one with --port"
+            ) from None
+        raise
+    try:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        _announce(demo, demo.folder, kept, out)
+        await stop.wait()
+        print("Stopping the demo.", file=out, flush=True)
+    finally:
+        await demo.stop()
+
+
+def _announce(demo: Demo, folder: Path, kept: bool, out: TextIO) -> None:
+    lines = [
+        f"Privacyloket demo: open {demo.url} in your browser.",
+        "Nothing goes to Telegram: the bot talks to an emulator on this computer.",
+        "",
+        "Invitation codes of the demo parents (the page's QR button opens them):",
+    ]
+    for person in PARENTS:
+        language = "Nederlands" if person.language == "nl" else "English"
+        lines.append(f"  {person.name} ({language}): {display(demo.codes[person.name])}")
+    lines.append("  Date of birth of their child Zoë: 14-02-2020")
+    lines.append("")
+    if kept:
+        lines.append(f"The demo's database and key stay in {folder}.")
+    else:
+        lines.append(f"The demo's database and key are in {folder}, removed when you stop.")
+    lines.append("Stop with Ctrl-C.")
+    print("\n".join(lines), file=out, flush=True)
