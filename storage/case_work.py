@@ -228,7 +228,7 @@ async def informed(conn: Connection, case_id: int) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     case: CaseRow
-    """Without its free text: a queue never shows what the parent wrote."""
+    """Without its free text and details: a queue line shows neither."""
     first_name: str
     group_id: int | None
     group_name: str | None
@@ -240,7 +240,7 @@ async def open_for_school(conn: Connection, school_id: int) -> list[QueueRow]:
         conn,
         "SELECT c.id, c.school_id, c.year, c.seq, c.kind, c.status, c.student_id, "
         "c.guardian_id, c.received_at, c.due_on, c.extended_due_on, c.assignee_role, "
-        "c.assignee_staff_id, c.details, NULL, c.closed_at, s.first_name, s.group_id, g.name "
+        "c.assignee_staff_id, '{}', NULL, c.closed_at, s.first_name, s.group_id, g.name "
         "FROM cases c JOIN students s ON s.id = c.student_id "
         "LEFT JOIN school_groups g ON g.id = s.group_id "
         "WHERE c.school_id = ? AND c.status IN ('submitted', 'in_progress') ORDER BY c.id",

@@ -17,7 +17,6 @@ from typing import Any
 from bot.clock import Clock
 from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
-from bot.i18n import use_language
 from bot.jobs import outbox
 from bot.schools.config import SchoolConfig
 from bot.security import audit
@@ -324,20 +323,16 @@ class Cases:
         self, conn: Connection, recipients: list[Recipient], case: Case, render: Callable[[], str]
     ) -> None:
         """A notice about ``case`` to staff, with the button that opens it."""
-        for recipient in recipients:
-            with use_language("en" if recipient.language == "en" else "nl"):
-                text = render()
-                button = open_case_button(case.id, case.number)
-            await outbox.enqueue(
-                conn,
-                self._cipher,
-                self._clock.now(),
-                chat_id=recipient.chat_id,
-                text=text,
-                school_id=case.school_id,
-                case_id=case.id,
-                button=button,
-            )
+        await outbox.enqueue_each(
+            conn,
+            self._cipher,
+            self._clock.now(),
+            recipients,
+            render,
+            school_id=case.school_id,
+            case_id=case.id,
+            button=lambda: open_case_button(case.id, case.number),
+        )
 
     async def submit(
         self,

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.domain.cases import Actor, Case, Cases, Kind
 from bot.domain.notifications import consent_changed_notice
-from bot.i18n import use_language
 from bot.jobs import outbox
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
@@ -168,19 +167,18 @@ class Consents:
             own_chats = {
                 r.chat_id for r in await accounts.recipients(conn, guardian_ids=[guardian_id])
             }
-            for recipient in await accounts.recipients(conn, guardian_ids=others):
-                if recipient.chat_id in own_chats:
-                    continue
-                with use_language("en" if recipient.language == "en" else "nl"):
-                    text = consent_changed_notice(student, changes, after, school)
-                await outbox.enqueue(
-                    conn,
-                    self._cipher,
-                    now,
-                    chat_id=recipient.chat_id,
-                    text=text,
-                    school_id=student.school_id,
-                    case_id=case.id,
-                )
+            await outbox.enqueue_each(
+                conn,
+                self._cipher,
+                now,
+                [
+                    r
+                    for r in await accounts.recipients(conn, guardian_ids=others)
+                    if r.chat_id not in own_chats
+                ],
+                lambda: consent_changed_notice(student, changes, after, school),
+                school_id=student.school_id,
+                case_id=case.id,
+            )
         self._cases.kick()
         return ConsentChange(changes, case)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.clock import Clock
 from bot.domain.case_details import category_keys
-from bot.domain.cases import Case, Cases
+from bot.domain.cases import Case, Cases, Kind, Status
 from bot.domain.transitions import (
     INFORM_AFTER,
     Acting,
@@ -88,8 +88,20 @@ class CaseView:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueCase:
+    """What a queue line needs of a case (no text, no details: it shows neither)."""
+
+    id: int
+    number: str
+    kind: Kind
+    status: Status
+    due: date
+    assignee_staff_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class QueueLine:
-    case: Case
+    case: QueueCase
     first_name: str
     group_name: str | None
     days_left: int

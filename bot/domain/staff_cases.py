@@ -37,7 +37,7 @@ from bot.domain.transitions import (
     may_extend,
     next_status,
 )
-from bot.i18n import _, current_language, use_language
+from bot.i18n import _, current_language
 from bot.jobs import outbox
 from bot.jobs.outbox import Attachment
 from bot.schools.config import SchoolConfig
@@ -139,25 +139,24 @@ class StaffCases(StaffBase):
         """Queue a notice per recipient, in their language; with ``receipt``, the document
         carries the button to confirm it arrived; a notice ``to_staff`` the button that
         opens the request."""
-        for recipient in recipients:
-            button = None
-            with use_language("en" if recipient.language == "en" else "nl"):
-                text = render()
-                if attachment is not None and receipt:
-                    attachment = replace(attachment, receipt_button=_("I received the documents"))
-                if to_staff:
-                    button = open_case_button(case.id, case.number)
-            await outbox.enqueue(
-                conn,
-                self._cipher,
-                self._clock.now(),
-                chat_id=recipient.chat_id,
-                text=text,
-                school_id=case.school_id,
-                case_id=case.id,
-                attachment=attachment,
-                button=button,
-            )
+
+        def document() -> Attachment:
+            assert attachment is not None
+            if not receipt:
+                return attachment
+            return replace(attachment, receipt_button=_("I received the documents"))
+
+        await outbox.enqueue_each(
+            conn,
+            self._cipher,
+            self._clock.now(),
+            recipients,
+            render,
+            school_id=case.school_id,
+            case_id=case.id,
+            button=(lambda: open_case_button(case.id, case.number)) if to_staff else None,
+            attachment=document if attachment is not None else None,
+        )
 
     async def _parent(self, ctx: Ctx) -> list[Recipient]:
         return await accounts.recipients(ctx.conn, guardian_ids=[ctx.case.guardian_id])

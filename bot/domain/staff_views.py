@@ -4,12 +4,15 @@ counts for the privacy officer; and what a parent sees of the outcome."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
+from bot.domain.cases import Kind, Status, case_number
 from bot.domain.staff_base import (
     CaseView,
     Change,
     Document,
+    QueueCase,
     QueueLine,
     Refused,
     StaffActor,
@@ -124,7 +127,14 @@ class StaffViews(StaffBase):
                 row = found.case
                 if not may_see(acting, row.school_id, found.group_id):
                     continue
-                case = self._cases._case(row)
+                case = QueueCase(
+                    row.id,
+                    case_number(row.year, row.seq),
+                    Kind(row.kind),
+                    Status(row.status),
+                    date.fromisoformat(row.extended_due_on or row.due_on),
+                    row.assignee_staff_id,
+                )
                 mine = case.assignee_staff_id == member.id or acting.role == "teacher"
                 days = (case.due - today).days
                 if scope == "mine" and not mine:

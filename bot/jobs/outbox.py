@@ -17,14 +17,16 @@ import logging
 import os
 import random
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.i18n import use_language
 from bot.markup import split_html
 from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
+from storage.accounts import Recipient
 from storage.db import Connection, Database, to_db
 from storage.outbox import OutboxRow
 
@@ -154,6 +156,39 @@ async def enqueue(
         spec = {"label": button.label, "action": button.action, "args": list(button.args)}
         await outbox.set_button(conn, last, json.dumps(spec))
     return first
+
+
+async def enqueue_each(
+    conn: Connection,
+    cipher: Cipher,
+    now: datetime,
+    recipients: Sequence[Recipient],
+    render: Callable[[], str],
+    *,
+    school_id: int | None,
+    case_id: int | None = None,
+    button: Callable[[], Button] | None = None,
+    attachment: Callable[[], Attachment] | None = None,
+) -> int:
+    """One notice per recipient, each rendered (text, button label, caption) in the
+    recipient's own language; returns how many were queued."""
+    for recipient in recipients:
+        with use_language("en" if recipient.language == "en" else "nl"):
+            text = render()
+            extra = button() if button is not None else None
+            document = attachment() if attachment is not None else None
+        await enqueue(
+            conn,
+            cipher,
+            now,
+            chat_id=recipient.chat_id,
+            text=text,
+            school_id=school_id,
+            case_id=case_id,
+            button=extra,
+            attachment=document,
+        )
+    return len(recipients)
 
 
 def _button(raw: str | None) -> Button | None:

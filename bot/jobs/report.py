@@ -6,13 +6,14 @@ foundation's schools without seeing any family's business.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
-from bot.i18n import _, format_date, use_language
+from bot.i18n import _, format_date
 from bot.jobs import outbox
 from bot.jobs.schedule import due_period
 from bot.markup import esc
@@ -144,13 +145,14 @@ async def send_due(
                 await count_school(conn, sid, config, start, end)
                 for sid, config in sorted(schools.items())
             ]
-            for recipient in await accounts.recipients(conn, staff_ids=[staff_id]):
-                with use_language("en" if recipient.language == "en" else "nl"):
-                    text = render(counts, start.date(), (end - timedelta(days=1)).date())
-                await outbox.enqueue(
-                    conn, cipher, now, chat_id=recipient.chat_id, text=text, school_id=school_id
-                )
-                queued += 1
+            queued += await outbox.enqueue_each(
+                conn,
+                cipher,
+                now,
+                await accounts.recipients(conn, staff_ids=[staff_id]),
+                functools.partial(render, counts, start.date(), (end - timedelta(days=1)).date()),
+                school_id=school_id,
+            )
     return queued
 
 
