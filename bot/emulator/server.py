@@ -1408,6 +1408,18 @@ class FakeBotAPI:
             name, content, mime = str(p["document"]), b"", None
         else:
             raise _bad("Bad Request: there is no document in the request")
+        return self._bot_sends_media(
+            chat,
+            p,
+            f"< bot sends document {name}",
+            document=(name, content),
+            document_mime_type=mime,
+        )
+
+    def _bot_sends_media(
+        self, chat: FakeUser | FakeGroup, p: JSONDict, event: str, **media: Any
+    ) -> Any:
+        """A document or photo with its caption and keyboard, checked as Telegram does."""
         caption, source, mode, entities = self._format(
             p.get("caption"),
             p.get("parse_mode"),
@@ -1426,13 +1438,12 @@ class FakeBotAPI:
             parse_mode=mode,
             entities=entities,
             reply_markup=markup,
-            document=(name, content),
-            document_mime_type=mime,
             caption=caption or None,
             sent_at=time.monotonic(),
+            **media,
         )
         self._messages.setdefault(chat.id, {})[msg.message_id] = msg
-        lines = [f"< bot sends document {name}"]
+        lines = [event]
         if caption:
             lines += format_bot_text("   caption: ", caption)
         self._add_event(chat.id, lines + format_markup(markup))
@@ -1445,34 +1456,7 @@ class FakeBotAPI:
         file_id = p.get("photo")
         if not isinstance(file_id, str) or self._known_files.get(file_id) != "photo":
             raise _bad("Bad Request: wrong file identifier/HTTP URL specified")
-        caption, source, mode, entities = self._format(
-            p.get("caption"),
-            p.get("parse_mode"),
-            p.get("caption_entities"),
-            limit=MAX_CAPTION_LENGTH,
-            too_long=CAPTION_TOO_LONG,
-            allow_empty=True,
-        )
-        markup = self._validate_markup(p.get("reply_markup"))
-        msg = SentMessage(
-            chat_id=chat.id,
-            message_id=self._alloc_message_id(chat.id),
-            date=int(time.time()),
-            text="",
-            html=source,
-            parse_mode=mode,
-            entities=entities,
-            reply_markup=markup,
-            photo=file_id,
-            caption=caption or None,
-            sent_at=time.monotonic(),
-        )
-        self._messages.setdefault(chat.id, {})[msg.message_id] = msg
-        lines = ["< bot sends a photo"]
-        if caption:
-            lines += format_bot_text("   caption: ", caption)
-        self._add_event(chat.id, lines + format_markup(markup))
-        return self._message_json(msg)
+        return self._bot_sends_media(chat, p, "< bot sends a photo", photo=file_id)
 
     def _edit_target(self, p: JSONDict) -> SentMessage:
         if "inline_message_id" in p:
