@@ -190,3 +190,13 @@ async def counts(conn: Connection) -> dict[str, int]:
         str(r[0]): int(r[1])
         for r in await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
     }
+
+
+async def undeliverable_for_case(conn: Connection, case_id: int) -> int:
+    """How many messages about a case could not be delivered (blocked, chat gone)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT COUNT(*) FROM outbox WHERE case_id = ? AND status = 'undeliverable'",
+        (case_id,),
+    )
+    return int(rows[0][0])

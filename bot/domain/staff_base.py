@@ -85,6 +85,8 @@ class CaseView:
     actions: list[Action]
     to_inform: list[str]
     informed: list[str]
+    undelivered: int = 0
+    """Messages about this case that could not be delivered (blocked, chat gone)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from bot.domain.transitions import (
     may_extend,
     may_see,
 )
-from storage import case_work, people, staff
+from storage import case_work, outbox, people, staff
 from storage.db import from_db
 
 
@@ -85,7 +85,9 @@ class StaffViews(StaffBase):
         guardian = await people.guardian(conn, case.guardian_id)
         to_inform = recipients_to_inform(case, school, stored.outcome, details.get("kept", []))
         informed = await case_work.informed(conn, case_id)
+        undelivered = await outbox.undeliverable_for_case(conn, case_id)
         return CaseView(
+            undelivered=undelivered,
             case=case,
             student=ctx.student,
             guardian_name=guardian.name if guardian else "",

@@ -164,6 +164,17 @@ def case_text(context: BotContext, view: CaseView) -> str:
             due=format_date(case.due_on),
         )
     )
+    if view.undelivered:
+        lines.append(
+            "⚠️ "
+            + ngettext(
+                "{n} message about this request could not be delivered (the bot was blocked "
+                "or the chat is gone): please contact them another way.",
+                "{n} messages about this request could not be delivered (the bot was blocked "
+                "or the chat is gone): please contact them another way.",
+                view.undelivered,
+            ).format(n=view.undelivered)
+        )
     if case.extended_due_on:
         lines.append(
             _("Extended to {due}. Reason: {reason}").format(

@@ -21,7 +21,12 @@ async def test_the_director_hears_when_the_assignee_cannot_be_reached(harness: H
     notice = director.messages[-1].text
     assert notice.startswith("Request 2026-0001: a message to a staff member could not be")
     assert "contact them another way" in notice
+    assert "The request is now assigned to you" in notice
     assert await outbox.counts(harness.s.db.reader) == {"undeliverable": 1, "sent": 1}
+    # The case went to the director, and its screen says what did not arrive.
+    seen = await director.send("/case 2026-0001")
+    assert "Assigned to: head teacher J. de Vries" in seen.text
+    assert "1 message about this request could not be delivered" in seen.text
 
 
 async def test_an_undeliverable_notice_is_not_reported_again(harness: Harness) -> None:
