@@ -17,7 +17,6 @@ from typing import Any
 
 from bot.domain.case_details import category_keys
 from bot.domain.cases import Case, InvalidText, Kind, Status, valid_text
-from bot.domain.deadlines import add_months
 from bot.domain.notifications import open_case_button
 from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
 from bot.domain.staff_notices import (
@@ -33,6 +32,7 @@ from bot.domain.staff_notices import (
 from bot.domain.transitions import (
     OUTCOMES,
     Action,
+    extended_due,
     may_act,
     may_extend,
     next_status,
@@ -216,7 +216,7 @@ class StaffCases(StaffBase):
                 raise Refused("invalid", case=case)
             text = self._text(reason, required=True)
             assert text is not None
-            new_due = add_months(case.due_on, months)
+            new_due = extended_due(case.due_on, months)
             if not await case_work.extend(
                 ctx.conn,
                 case_id,

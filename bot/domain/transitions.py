@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.cases import Kind, Status
+from bot.domain.deadlines import add_months
 
 
 class Action(StrEnum):
@@ -121,6 +122,11 @@ def may_act(
 def may_extend(due_on: date, extended_due_on: date | None, today: date) -> bool:
     """AVG art. 12(3): once, and only before the original answer date has passed."""
     return extended_due_on is None and today <= due_on
+
+
+def extended_due(due_on: date, months: int) -> date:
+    """The new answer date: ``months`` (one or two) after the original one."""
+    return add_months(due_on, months)
 
 
 def allowed_actions(

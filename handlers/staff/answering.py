@@ -11,10 +11,9 @@ from telegram import Update
 from bot.domain.case_details import category_keys
 from bot.domain.case_texts import kind_label, outcome_label
 from bot.domain.cases import Kind, clean_text
-from bot.domain.deadlines import add_months
 from bot.domain.staff_base import CaseView, Refused
 from bot.domain.staff_cases import MAX_MESSAGE
-from bot.domain.transitions import OUTCOMES, Action
+from bot.domain.transitions import OUTCOMES, Action, extended_due
 from bot.i18n import _, current_language, format_date, format_number
 from handlers.callbacks import Callback
 from handlers.context import BotContext
@@ -335,7 +334,7 @@ async def _confirm(update: Update, context: BotContext, found: dict[str, Any]) -
                 _("Legal ground: {ground}").format(ground=esc(ground.label.get(language)))
             )
     else:
-        new_due = add_months(view.case.due_on, int(found["months"]))
+        new_due = extended_due(view.case.due_on, int(found["months"]))
         lines = [
             _("<b>Extend request {number}</b> to {due}").format(
                 number=number, due=format_date(new_due, "full")
