@@ -137,6 +137,44 @@ class Onboarding:
                 conn, invitation, telegram_user_id, chat_id, language, now
             )
 
+    async def _link(
+        self,
+        conn: Connection,
+        invitation: Invitation,
+        telegram_user_id: int,
+        chat_id: int,
+        language: Language,
+        now: datetime,
+    ) -> None:
+        """Link the account to the invitation's guardian or staff member (the code is used),
+        end any backoff, and record it."""
+        await accounts.ensure(conn, telegram_user_id, chat_id, language, to_db(now))
+        await accounts.add_link(
+            conn,
+            telegram_user_id,
+            invitation.school_id,
+            invitation.id,
+            to_db(now),
+            guardian_id=invitation.guardian_id,
+            staff_id=invitation.staff_id,
+        )
+        await login_backoff.clear(conn, self._account(telegram_user_id))
+        who = (
+            f"staff:{invitation.staff_id}"
+            if invitation.staff_id is not None
+            else f"guardian:{invitation.guardian_id}"
+        )
+        await audit.record(
+            conn,
+            self._keys.audit,
+            now,
+            actor=self._account(telegram_user_id),
+            action="account.linked",
+            school_id=invitation.school_id,
+            subject=who,
+            details={"invitation": invitation.id},
+        )
+
     async def _link_staff(
         self,
         conn: Connection,
@@ -149,26 +187,7 @@ class Onboarding:
         assert invitation.staff_id is not None
         if not await invitations.consume(conn, invitation.id, to_db(now)):
             return Rejected(await self._fail(conn, telegram_user_id, now))
-        await accounts.ensure(conn, telegram_user_id, chat_id, language, to_db(now))
-        await accounts.add_link(
-            conn,
-            telegram_user_id,
-            invitation.school_id,
-            invitation.id,
-            to_db(now),
-            staff_id=invitation.staff_id,
-        )
-        await login_backoff.clear(conn, self._account(telegram_user_id))
-        await audit.record(
-            conn,
-            self._keys.audit,
-            now,
-            actor=self._account(telegram_user_id),
-            action="account.linked",
-            school_id=invitation.school_id,
-            subject=f"staff:{invitation.staff_id}",
-            details={"invitation": invitation.id},
-        )
+        await self._link(conn, invitation, telegram_user_id, chat_id, language, now)
         member = await staff.get(conn, invitation.staff_id)
         assert member is not None
         return StaffLinked(member)
@@ -208,26 +227,7 @@ class Onboarding:
             if not await invitations.consume(conn, invitation.id, to_db(now)):
                 return Rejected(now)
             first_link = not await accounts.links(conn, telegram_user_id)
-            await accounts.ensure(conn, telegram_user_id, chat_id, language, to_db(now))
-            await accounts.add_link(
-                conn,
-                telegram_user_id,
-                invitation.school_id,
-                invitation.id,
-                to_db(now),
-                guardian_id=invitation.guardian_id,
-            )
-            await login_backoff.clear(conn, self._account(telegram_user_id))
-            await audit.record(
-                conn,
-                self._keys.audit,
-                now,
-                actor=self._account(telegram_user_id),
-                action="account.linked",
-                school_id=invitation.school_id,
-                subject=f"guardian:{invitation.guardian_id}",
-                details={"invitation": invitation.id},
-            )
+            await self._link(conn, invitation, telegram_user_id, chat_id, language, now)
             return GuardianLinked(first_link, tuple(c.first_name for c in children))
 
     async def _wrong_date(
