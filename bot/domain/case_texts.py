@@ -28,6 +28,12 @@ def kind_label(kind: str) -> str:
     return kind
 
 
+def parent_status_label(kind: str, status: str) -> str:
+    """A request's status as its parent reads it: a photo-consent change is simply in
+    effect, whatever the teacher's task is at."""
+    return _("in effect") if kind == "consent" else status_label(status)
+
+
 def status_label(status: str) -> str:
     match status:
         case "submitted":

@@ -97,6 +97,16 @@ class Case:
         return self.status in (Status.SUBMITTED, Status.IN_PROGRESS)
 
     @property
+    def in_effect_at_once(self) -> bool:
+        """A photo-consent change took effect when the parent confirmed it."""
+        return self.kind == Kind.CONSENT
+
+    @property
+    def parent_awaits_answer(self) -> bool:
+        """Open, and a request the school still has to answer (a consent change is not)."""
+        return self.is_open and not self.in_effect_at_once
+
+    @property
     def can_withdraw(self) -> bool:
         """Only before anyone picked it up; a consent change took effect when it was made."""
         return self.status == Status.SUBMITTED and self.kind != Kind.CONSENT

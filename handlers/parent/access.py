@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import kind_label, status_label
+from bot.domain.case_texts import kind_label, parent_status_label
 from bot.domain.cases import Kind
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.schools.config import SchoolConfig
@@ -131,8 +131,7 @@ async def bot_holdings(
     if cases:
         lines.append(_("Your requests about {child}:").format(child=esc(child.first_name)))
         lines += [
-            f"• {esc(c.number)}: {kind_label(c.kind)}, "
-            + (_("in effect") if c.kind == Kind.CONSENT else status_label(c.status))
+            f"• {esc(c.number)}: {kind_label(c.kind)}, " + parent_status_label(c.kind, c.status)
             for c in cases
         ]
     else:

@@ -12,9 +12,9 @@ from bot.domain.case_texts import (
     event_label,
     kind_label,
     outcome_label,
-    status_label,
+    parent_status_label,
 )
-from bot.domain.cases import Case, Kind, NotAllowed, NotPossibleNow
+from bot.domain.cases import Case, NotAllowed, NotPossibleNow
 from bot.domain.staff_notices import document_caption, rights_lines
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
@@ -24,17 +24,6 @@ from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from storage.db import from_db
-
-
-def _status(case: Case) -> str:
-    """A photo-consent change took effect when it was confirmed: it has no answer date."""
-    if case.kind == Kind.CONSENT:
-        return _("in effect")
-    return status_label(case.status)
-
-
-def _answer_by(case: Case) -> bool:
-    return case.is_open and case.kind != Kind.CONSENT
 
 
 async def overview(update: Update, context: BotContext, cb: Callback) -> None:
@@ -52,10 +41,10 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
         child = names.get(case.student_id, "")
         lines.append(
             f"• {esc(case.number)} · {kind_label(case.kind)} · {esc(child)} · "
-            f"{_status(case)}"
+            f"{parent_status_label(case.kind, case.status)}"
             + (
                 " · " + _("answer by {due}").format(due=format_date(case.due))
-                if _answer_by(case)
+                if case.parent_awaits_answer
                 else ""
             )
         )
@@ -107,15 +96,15 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
         lines.append(
             _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}"))
         )
-    lines.append(_("Status: {status}").format(status=_status(case)))
-    if case.kind == Kind.CONSENT:
+    lines.append(_("Status: {status}").format(status=parent_status_label(case.kind, case.status)))
+    if case.in_effect_at_once:
         lines.append(
             _(
                 "Your change took effect on {date}, when you confirmed it. The teacher has "
                 "been asked to act on it."
             ).format(date=format_date(case.received_at.astimezone(school.tz).date()))
         )
-    if _answer_by(case):
+    if case.parent_awaits_answer:
         lines.append(
             _("The school will answer by {due} at the latest.").format(
                 due=format_date(case.due, "full")
