@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from bench.process import SCHOOL_TOML, SECRET
+from bot import outbox
 from bot.clock import SystemClock
-from bot.jobs import outbox
 from bot.schools.invitations import issue_guardian_codes
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services

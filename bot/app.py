@@ -25,9 +25,10 @@ from bot.domain.undeliverable import UndeliverableNotices
 from bot.i18n import gettext, use_language
 from bot.jobs import housekeeping, scheduled
 from bot.jobs.audit_anchor import anchor
-from bot.jobs.outbox import Dispatcher
+from bot.jobs.dispatcher import Dispatcher
 from bot.services import Services
-from handlers import account, gate, private, router
+from handlers import account, gate, menu, onboarding, private, router
+from handlers import input as typed_input
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
@@ -35,12 +36,11 @@ from handlers.context import BotContext
 from handlers.errors import on_error
 from handlers.intake import Intake
 from handlers.outbox_sender import TelegramSender
-from handlers.parent import menu, onboarding, requests
+from handlers.parent import requests
 from handlers.persistence import SqlitePersistence
 from handlers.rate_limiter import PriorityRateLimiter
 from handlers.staff import actions as staff_actions
 from handlers.staff import consents, digest
-from handlers.staff import input as staff_input
 from handlers.staff import screens as staff_screens
 
 log = logging.getLogger(__name__)
@@ -195,7 +195,7 @@ def register_handlers(app: BotApplication) -> None:
     # Whatever is left: a staff step's text or documents, typed answers to a request's
     # question (an unknown command there keeps the question open); a photo, a sticker, an
     # unknown command or text out of place gets a short hint (handlers.fallback).
-    app.add_handler(MessageHandler(filters.ALL, staff_input.typed))
+    app.add_handler(MessageHandler(filters.ALL, typed_input.typed))
 
     app.add_error_handler(on_error)
 

@@ -8,7 +8,7 @@ from bot.i18n import _, current_language
 from bot.schools.config import SchoolConfig
 from handlers.context import BotContext
 from handlers.messages import send, show
-from handlers.parent.onboarding import language_keyboard
+from handlers.onboarding import language_keyboard
 from handlers.render import esc
 
 

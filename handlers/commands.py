@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import filters
 
-from bot.i18n import N_
+from bot.domain.accounts import Profile
+from bot.i18n import N_, gettext
+from handlers.context import BotContext
 
 COMMANDS = (
     ("menu", N_("Main menu")),
@@ -40,3 +42,12 @@ def command_of(update: Update) -> str | None:
         return None
     entity = message.entities[0]
     return message.text[1 : entity.length].split("@", 1)[0].lower()
+
+
+async def publish_staff_commands(context: BotContext, profile: Profile, chat_id: int) -> None:
+    """Staff see their commands in Telegram's menu, in their language, for their chat only;
+    parents keep the default list."""
+    if not any(m.role in ("teacher", "director") for m in profile.staff):
+        return
+    commands = [BotCommand(n, gettext(t)) for n, t in (*STAFF_COMMANDS, *COMMANDS)]
+    await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
-from handlers.callbacks import CallbackCodec
+from handlers.callbacks import Callback, CallbackCodec
 
 ChatData = dict[str, Any]
 UserData = dict[str, Any]
@@ -32,3 +33,6 @@ class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, dict[str, Any
 
 
 BotApplication = Application[ExtBot[None], BotContext, UserData, ChatData, dict[str, Any], Any]
+
+Screen = Callable[[Update, BotContext, Callback], Awaitable[None]]
+"""What a button opens: the update, the context and the decoded callback."""

@@ -7,8 +7,8 @@ from telegram import Update
 from bot.i18n import _
 from handlers.commands import command_of
 from handlers.context import BotContext
+from handlers.menu import not_linked_text, send_menu
 from handlers.messages import send
-from handlers.parent.menu import not_linked_text, send_menu
 
 
 async def unexpected(update: Update, context: BotContext) -> None:

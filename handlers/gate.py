@@ -12,10 +12,10 @@ from bot.domain.notifications import OPEN_CASE
 from bot.i18n import _, set_language, suggest_language
 from handlers.commands import KNOWN, command_of
 from handlers.context import BotContext
+from handlers.menu import send_menu
 from handlers.messages import is_live
 from handlers.outbox_sender import RECEIPT_ACTION
 from handlers.parent.common import AWAITING
-from handlers.parent.menu import send_menu
 from handlers.staff import common as staff_common
 
 # Buttons under outbox messages (not the newest screen): still signed for this user, and

@@ -14,16 +14,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.jobs.outbox import (
-    Attachment,
-    Button,
-    MaybeSent,
-    SendOutcome,
-    Sent,
-    TryAgain,
-    Undeliverable,
-    WaitAndRetry,
-)
+from bot.jobs.dispatcher import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
+from bot.outbox import Attachment, Button
 from handlers.callbacks import CallbackCodec
 from handlers.rate_limiter import BULK
 

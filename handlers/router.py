@@ -5,13 +5,13 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import _
-from handlers import account, fallback
+from handlers import account, fallback, menu, onboarding
 from handlers.callbacks import Callback
-from handlers.context import BotContext
+from handlers.context import BotContext, Screen
 from handlers.messages import show
 from handlers.outbox_sender import RECEIPT_ACTION
-from handlers.parent import access, consent, menu, my_requests, onboarding, requests, restriction
-from handlers.parent.common import Screen, parent
+from handlers.parent import access, consent, my_requests, requests, restriction
+from handlers.parent.common import parent
 from handlers.staff import consents as staff_consents
 from handlers.staff import routes as staff_routes
 from handlers.texts import group_label

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import onboarding as rules
-from bot.domain.cases import Actor
+from bot.domain.model import Actor
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.services import Services
 from storage import outbox, people, schools

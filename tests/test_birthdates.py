@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.birthdates import parse_birth_date
+from bot.birthdates import parse_birth_date
 
 TODAY = date(2026, 11, 28)
 

@@ -15,7 +15,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
-from bot.domain.cases import Actor, Kind, NotPossibleNow, Status
+from bot.domain.model import Actor, Kind, NotPossibleNow, Status
 from bot.domain.staff_base import Refused, StaffActor
 from bot.domain.transitions import OUTCOMES
 from bot.schools.roster import import_roster, parse_roster

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.cases import Actor, InvalidText, Kind, NotAllowed, NotPossibleNow, Status
+from bot.domain.free_text import InvalidText
+from bot.domain.model import Actor, Kind, NotAllowed, NotPossibleNow, Status
 from bot.errors import ConfigError
 from bot.schools.roster import import_roster, parse_roster
 from bot.security import audit

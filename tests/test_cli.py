@@ -232,7 +232,7 @@ def test_debug_logging_never_reaches_message_texts_or_tokens() -> None:
         assert logging.getLogger("telegram.ext").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("telegram.Bot").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
-        assert logging.getLogger("bot.jobs.outbox").getEffectiveLevel() == logging.DEBUG
+        assert logging.getLogger("bot.jobs.dispatcher").getEffectiveLevel() == logging.DEBUG
     finally:
         for name, level in saved.items():
             logging.getLogger(name).setLevel(level)

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 
-from bot.domain.cases import NotAllowed
 from bot.domain.consent_csv import consent_csv
 from bot.domain.consent_lists import (
     Appearance,
@@ -18,6 +17,7 @@ from bot.domain.consent_lists import (
     PupilRow,
     appearance,
 )
+from bot.domain.model import NotAllowed
 from bot.emulator import parse_html, utf16_len
 from bot.i18n import use_language
 from bot.schools.config import load_school

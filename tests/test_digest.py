@@ -6,7 +6,7 @@ import csv
 import re
 from datetime import UTC, datetime
 
-from bot.domain.cases import Actor, Kind
+from bot.domain.model import Actor, Kind
 from bot.jobs import digest, report
 from bot.markup import TELEGRAM_LIMIT
 from bot.services import Services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.cases import Kind, NotAllowed
+from bot.domain.model import Kind, NotAllowed
 from bot.services import Services
 from storage.db import fetch_all
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id

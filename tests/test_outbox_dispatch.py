@@ -7,15 +7,8 @@ import random
 from collections import Counter
 from datetime import timedelta
 
-from bot.jobs import outbox
-from bot.jobs.outbox import (
-    UNCERTAIN_RETRY,
-    Dispatcher,
-    MaybeSent,
-    SendOutcome,
-    Sent,
-    TryAgain,
-)
+from bot import outbox
+from bot.jobs.dispatcher import UNCERTAIN_RETRY, Dispatcher, MaybeSent, SendOutcome, Sent, TryAgain
 from bot.services import Services
 from storage import outbox as rows
 from storage.db import Database, to_db

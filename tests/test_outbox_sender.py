@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.jobs.outbox import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
+from bot.jobs.dispatcher import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
 from handlers.outbox_sender import TelegramSender
 
 

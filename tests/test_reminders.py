@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
-from bot.domain.cases import Actor, Kind
+from bot.domain.model import Actor, Kind
 from bot.jobs import reminders
 from bot.services import Services
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.cases import (
+from bot.domain.free_text import (
     MAX_TEXT,
     InvalidText,
     TextProblem,

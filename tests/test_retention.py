@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.cases import Kind, Status
+from bot.domain.model import Kind, Status
 from bot.jobs import retention
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services

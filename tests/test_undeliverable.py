@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.cases import Kind
+from bot import outbox
+from bot.domain.model import Kind
 from bot.domain.undeliverable import UndeliverableNotices
-from bot.jobs import outbox
 from bot.services import Services
 from storage import accounts, audit_events
 from storage import outbox as rows

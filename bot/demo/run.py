@@ -40,7 +40,7 @@ from bot.i18n import (
     use_language,
 )
 from bot.jobs import scheduled
-from bot.jobs.outbox import Dispatcher
+from bot.jobs.dispatcher import Dispatcher
 from bot.jobs.schedule import next_due
 from bot.schools.config import SchoolConfig
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code

@@ -7,17 +7,17 @@ timeline and an audit event, and queues the notifications, all in one unit of wo
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
+from bot import outbox
 from bot.clock import Clock
 from bot.domain.deadlines import due_date, school_days_after
+from bot.domain.free_text import valid_text
+from bot.domain.model import Actor, Case, Kind, NotAllowed, NotPossibleNow, Status, case_number
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
-from bot.jobs import outbox
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.crypto import Cipher
@@ -27,26 +27,6 @@ from storage.accounts import Recipient
 from storage.cases import CaseEvent, CaseRow
 from storage.db import Connection, Database, from_db, to_db
 from storage.people import Student
-
-MAX_TEXT = 1000
-
-
-class Kind(StrEnum):
-    ACCESS = "access"
-    RECTIFICATION = "rectification"
-    ERASURE = "erasure"
-    CONSENT = "consent"
-    RESTRICTION = "restriction"
-    OBJECTION = "objection"
-
-
-class Status(StrEnum):
-    SUBMITTED = "submitted"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
 
 ROUTES: dict[Kind, str] = {
     Kind.ACCESS: "teacher",
@@ -58,60 +38,6 @@ ROUTES: dict[Kind, str] = {
 }
 
 
-class NotAllowed(Exception):
-    """The person acting may not see or do this (another family's child or case)."""
-
-
-class NotPossibleNow(Exception):
-    """The case is no longer in a state where this can be done."""
-
-
-class InvalidText(ValueError):
-    """Free text that is empty, holds control characters, or is longer than MAX_TEXT."""
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    id: int
-    school_id: int
-    number: str
-    kind: Kind
-    status: Status
-    student_id: int
-    guardian_id: int
-    received_at: datetime
-    due_on: date
-    extended_due_on: date | None
-    assignee_role: str
-    assignee_staff_id: int | None
-    details: dict[str, Any]
-    text: str | None
-
-    @property
-    def due(self) -> date:
-        """The date the school must answer by: the extended one when it was extended."""
-        return self.extended_due_on or self.due_on
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in (Status.SUBMITTED, Status.IN_PROGRESS)
-
-    @property
-    def in_effect_at_once(self) -> bool:
-        """A photo-consent change took effect when the parent confirmed it."""
-        return self.kind == Kind.CONSENT
-
-    @property
-    def parent_awaits_answer(self) -> bool:
-        """Open, and a request the school still has to answer (a consent change is not)."""
-        return self.is_open and not self.in_effect_at_once
-
-    @property
-    def can_withdraw(self) -> bool:
-        """Only before anyone picked it up; a consent change took effect when it was made."""
-        return self.status == Status.SUBMITTED and self.kind != Kind.CONSENT
-
-
 def _due_on(kind: Kind, received_at: datetime, school: SchoolConfig) -> date:
     """A request: one calendar month (AVG art. 12(3)). A photo-consent change took effect
     when the parent confirmed it; acting on it is a task of a few school days."""
@@ -120,56 +46,6 @@ def _due_on(kind: Kind, received_at: datetime, school: SchoolConfig) -> date:
             received_at, school.tz, school.consent_task_school_days, school.holiday_periods
         )
     return due_date(received_at, school.tz)
-
-
-def case_number(year: int, seq: int) -> str:
-    return f"{year}-{seq:04d}"
-
-
-class TextProblem(StrEnum):
-    EMPTY = "empty"
-    """Nothing but spaces and invisible characters (such as U+200B or U+FEFF)."""
-    TOO_LONG = "too_long"
-    CONTROL = "control"
-    """Control characters (such as NUL) that cannot be kept: refused, never removed silently."""
-
-
-_KEPT_CONTROLS = frozenset("\n\t")
-_BLANK_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-
-
-def clean_text(text: str) -> str:
-    """What a parent typed with its line breaks normalised and the spaces around it
-    removed; nothing inside it is changed."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def text_problem(text: str) -> TextProblem | None:
-    """Why a request's text cannot be taken as typed, or None when it can."""
-    cleaned = clean_text(text)
-    if any(unicodedata.category(c) == "Cc" and c not in _KEPT_CONTROLS for c in cleaned):
-        return TextProblem.CONTROL
-    if all(c.isspace() or unicodedata.category(c) in _BLANK_CATEGORIES for c in cleaned):
-        return TextProblem.EMPTY
-    if len(cleaned) > MAX_TEXT:
-        return TextProblem.TOO_LONG
-    return None
-
-
-def valid_text(text: str) -> str:
-    """The cleaned text, or InvalidText: a request's text is never silently cut or changed."""
-    problem = text_problem(text)
-    if problem is not None:
-        raise InvalidText(problem.value)
-    return clean_text(text)
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The Telegram account acting as a parent, and the guardian records it is linked to."""
-
-    telegram_user_id: int
-    guardian_ids: tuple[int, ...]
 
 
 class Cases:

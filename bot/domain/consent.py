@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import outbox
 from bot.clock import Clock
-from bot.domain.cases import Actor, Case, Cases, Kind
+from bot.domain.cases import Cases
+from bot.domain.model import Actor, Case, Kind
 from bot.domain.notifications import consent_changed_notice
-from bot.jobs import outbox
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
 from storage import accounts, consents, people

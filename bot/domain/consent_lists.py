@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.domain.cases import NotAllowed
 from bot.domain.consent import effective
+from bot.domain.model import NotAllowed
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.keys import Keys

@@ -5,19 +5,14 @@ Each names its case number, so a rare duplicate after a crash is recognisable.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bot.domain.case_details import category_keys
 from bot.domain.case_texts import about_line, kind_label
+from bot.domain.model import Case
 from bot.i18n import _, current_language, format_date
-from bot.jobs.outbox import Button
 from bot.markup import esc
+from bot.outbox import Button
 from bot.schools.config import SchoolConfig
 from storage.people import Student
-
-if TYPE_CHECKING:
-    from bot.domain.cases import Case
-
 
 OPEN_CASE = "sco"
 """The action of the button under a staff notice that opens its request (as a new message)."""

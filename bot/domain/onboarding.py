@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.birthdates import parse_birth_date
 from bot.clock import Clock
-from bot.domain.birthdates import parse_birth_date
 from bot.i18n import Language, is_language
 from bot.security import audit, codes
 from bot.security.keys import Keys

@@ -10,7 +10,8 @@ from typing import Any
 
 from bot.clock import Clock
 from bot.domain.case_details import category_keys
-from bot.domain.cases import Case, Cases, Kind, Status
+from bot.domain.cases import Cases
+from bot.domain.model import Case, Kind, Status
 from bot.domain.transitions import (
     INFORM_AFTER,
     Acting,

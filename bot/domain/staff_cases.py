@@ -15,8 +15,10 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
+from bot import outbox
 from bot.domain.case_details import category_keys
-from bot.domain.cases import Case, InvalidText, Kind, Status, valid_text
+from bot.domain.free_text import InvalidText, valid_text
+from bot.domain.model import Case, Kind, Status
 from bot.domain.notifications import open_case_button
 from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
 from bot.domain.staff_notices import (
@@ -38,8 +40,7 @@ from bot.domain.transitions import (
     next_status,
 )
 from bot.i18n import _, current_language
-from bot.jobs import outbox
-from bot.jobs.outbox import Attachment
+from bot.outbox import Attachment
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from storage import accounts, case_work, cases, staff

@@ -7,15 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from bot.domain.case_texts import kind_label
+from bot.domain.model import Case
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
-
-if TYPE_CHECKING:
-    from bot.domain.cases import Case
 
 
 def role_label(role: str) -> str:

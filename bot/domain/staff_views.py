@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
-from bot.domain.cases import Kind, Status, case_number
+from bot.domain.model import Kind, Status, case_number
 from bot.domain.staff_base import (
     CaseView,
     Change,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from bot.domain.cases import Kind, Status
 from bot.domain.deadlines import add_months
+from bot.domain.model import Kind, Status
 
 
 class Action(StrEnum):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.domain.cases import case_number
+from bot import outbox
+from bot.domain.model import case_number
 from bot.i18n import _, use_language
-from bot.jobs import outbox
 from bot.markup import esc
 from bot.security import audit
 from bot.security.crypto import Cipher

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, timedelta
 
+from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
 from bot.i18n import _, format_date, format_time, ngettext, use_language
-from bot.jobs import outbox
 from bot.jobs.report import KINDS
 from bot.jobs.schedule import due_period
 from bot.markup import esc

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.domain.deadlines import is_school_day
 from bot.domain.notifications import open_case_button
 from bot.i18n import _, format_date, ngettext, use_language
-from bot.jobs import outbox
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher

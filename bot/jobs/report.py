@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.i18n import _, format_date
-from bot.jobs import outbox
 from bot.jobs.schedule import due_period
 from bot.markup import esc
 from bot.schools.config import SchoolConfig

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.birthdates import read_date
 from bot.clock import Clock
-from bot.domain.birthdates import read_date
 from bot.errors import UserFacingError, count
 from bot.schools.config import SchoolConfig
 from bot.security import audit

@@ -10,12 +10,12 @@ from telegram import Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_texts import kind_label
-from bot.domain.cases import Actor, Case
+from bot.domain.model import Actor, Case
 from bot.i18n import _, format_date
 from handlers.callbacks import Callback
-from handlers.context import BotContext
+from handlers.context import BotContext, Screen
+from handlers.menu import send_menu
 from handlers.messages import Keyboard, send, show
-from handlers.parent.menu import send_menu
 from handlers.render import esc
 from storage.people import Student
 
@@ -85,7 +85,6 @@ async def child_of(
 
 
 ChildScreen = Callable[[Update, BotContext, Callback, Profile, Student], Awaitable[None]]
-Screen = Callable[[Update, BotContext, Callback], Awaitable[None]]
 
 
 def for_child(screen: ChildScreen) -> Screen:

@@ -14,7 +14,7 @@ from bot.domain.case_texts import (
     outcome_label,
     parent_status_label,
 )
-from bot.domain.cases import Case, NotAllowed, NotPossibleNow
+from bot.domain.model import Case, NotAllowed, NotPossibleNow
 from bot.domain.staff_notices import document_caption, rights_lines
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig

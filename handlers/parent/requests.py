@@ -8,11 +8,13 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_texts import about_line, kind_label
-from bot.domain.cases import MAX_TEXT, Kind, TextProblem, clean_text, text_problem
+from bot.domain.free_text import MAX_TEXT, TextProblem, clean_text, text_problem
+from bot.domain.model import Kind
 from bot.i18n import _, current_language, format_number
 from handlers import fallback
 from handlers.callbacks import Callback
 from handlers.context import BotContext
+from handlers.menu import send_menu
 from handlers.messages import send, show
 from handlers.parent.common import (
     AWAITING,
@@ -27,7 +29,6 @@ from handlers.parent.common import (
     parent,
     submitted_text,
 )
-from handlers.parent.menu import send_menu
 from handlers.render import esc
 from storage.people import Student
 

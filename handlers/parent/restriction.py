@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
-from bot.domain.cases import Kind
+from bot.domain.model import Kind
 from bot.i18n import _, current_language
 from handlers.callbacks import Callback
 from handlers.context import BotContext

@@ -12,8 +12,8 @@ from bot.domain.staff_notices import when
 from bot.i18n import _
 from bot.schools.config import SchoolConfig
 from handlers.context import BotContext
+from handlers.menu import send_menu
 from handlers.messages import send
-from handlers.parent.menu import send_menu
 from handlers.render import esc
 
 DRAFT = "staff_draft"

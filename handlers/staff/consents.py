@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
-from bot.domain.cases import NotAllowed
 from bot.domain.consent_csv import consent_csv, csv_filename, reason_label
 from bot.domain.consent_lists import ConsentLists, GroupRef, GroupTable
+from bot.domain.model import NotAllowed
 from bot.i18n import _, current_language, ngettext
 from bot.schools.config import PhotoPurpose, SchoolConfig
 from handlers.callbacks import Callback

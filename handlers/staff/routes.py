@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.notifications import OPEN_CASE
-from handlers.parent.common import Screen
+from handlers.context import Screen
 from handlers.staff import actions, answering, documents, screens
 
 ROUTES: dict[str, Screen] = {

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_texts import event_label, kind_label, outcome_label, status_label
-from bot.domain.cases import Kind
+from bot.domain.model import Kind
 from bot.domain.staff_base import CaseView, QueueLine, Refused
 from bot.domain.staff_notices import when
 from bot.domain.transitions import Action

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.app import build_application, intake_of, publish_commands
 from bot.emulator import FakeBotAPI, FakeUser, SentMessage
 from bot.jobs import scheduled
-from bot.jobs.outbox import Dispatcher
+from bot.jobs.dispatcher import Dispatcher
 from bot.services import Services
 from bot.settings import Settings
 from handlers.context import BotApplication

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.domain.cases import Actor
+from bot.domain.model import Actor
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_parent
 from tests.e2e.test_requests import _teacher

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from bot.domain.cases import Actor
+from bot.domain.model import Actor
 from storage import schools
 from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person

@@ -8,7 +8,8 @@ import re
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from bot.domain.cases import Actor, TextProblem, clean_text, text_problem
+from bot.domain.free_text import TextProblem, clean_text, text_problem
+from bot.domain.model import Actor
 from handlers.callbacks import CallbackCodec
 from handlers.commands import KNOWN
 from storage import audit_events, cases

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.cases import Actor, Kind
+from bot.domain.model import Actor, Kind
 from bot.emulator import SentMessage
 from bot.emulator.server import MAX_MESSAGE_LENGTH
 from tests.domain_helpers import student_id

@@ -1,4 +1,4 @@
-"""The main menu, /menu and /help."""
+"""The main menu, /menu and /help: one menu for parents, staff and those who are both."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from bot.i18n import _, ngettext
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
-from handlers.staff.menu import staff_help, staff_rows
 from handlers.texts import child_line, group_label
 
 
@@ -141,3 +140,29 @@ async def help_command(update: Update, context: BotContext) -> None:
     assert user is not None
     profile = await context.services.accounts.profile(user.id)
     await send(update, context, help_text(profile))
+
+
+def staff_rows(context: BotContext, profile: Profile) -> list[list[InlineKeyboardButton]]:
+    user = profile.telegram_user_id
+    roles = {m.role for m in profile.staff}
+    rows: list[list[InlineKeyboardButton]] = []
+    if roles & {"teacher", "director"}:
+        rows.append([context.button(user, _("My queue"), "q", "mine", 0)])
+    if "director" in roles:
+        rows.append([context.button(user, _("All open requests"), "q", "all", 0)])
+    if "privacy_officer" in roles:
+        rows.append([context.button(user, _("Requests in numbers"), "cnt")])
+    rows.append([context.button(user, _("Consent lists"), "stcons")])
+    return rows
+
+
+def staff_help() -> list[str]:
+    return [
+        _("<b>For staff</b>"),
+        _("/queue – your open requests (head teacher: /queue all, overdue or a kind)"),
+        _("/case 2026-0042 – one request, with the buttons to handle it"),
+        _("/take, /note, /extend, /escalate, /assign, /reject, /resolve – followed by the number"),
+        _("/consents – who may not appear in photos, per group and purpose"),
+        _("/digest – the head teacher's digest of open and overdue requests"),
+        _("New requests reach you here as a message. The law allows one month to answer."),
+    ]

@@ -28,11 +28,11 @@ from bot.i18n import (
     use_language,
 )
 from handlers.callbacks import pattern
+from handlers.commands import publish_staff_commands
 from handlers.context import BotContext
+from handlers.menu import menu_content, send_menu
 from handlers.messages import Keyboard, send, show
-from handlers.parent.menu import menu_content, send_menu
 from handlers.render import esc
-from handlers.staff.menu import publish_staff_commands
 from handlers.texts import wait_text
 
 CODE: Final = "code"

@@ -1,0 +1,151 @@
+"""What a queued message is and how it is queued: the outbox's write side.
+
+Every message not sent as the direct reply to a person's own action (staff alerts, status
+updates to parents, reminders, digests) is a row written in the same transaction as the
+change that caused it; the dispatcher (bot.jobs.dispatcher) delivers it afterwards. This
+sits below the domain, so that a domain rule can queue a message without knowing the jobs.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.i18n import use_language
+from bot.markup import split_html
+from bot.security.crypto import Cipher
+from storage import outbox
+from storage.accounts import Recipient
+from storage.db import Connection, to_db
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document or photo Telegram already has, sent again by its file id."""
+
+    kind: str  # "document" | "photo"
+    file_id: str
+    file_name: str | None = None
+    receipt_button: str | None = None
+    """With a button of this text the parent confirms receipt of ``case_id``'s documents."""
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button under a notice: its label (in the recipient's language), and the action
+    and arguments its callback data carries (signed for the recipient when sent)."""
+
+    label: str
+    action: str
+    args: tuple[int, ...] = ()
+
+
+def context(ref: str) -> str:
+    return f"outbox:{ref}"
+
+
+async def enqueue(
+    conn: Connection,
+    cipher: Cipher,
+    now: datetime,
+    *,
+    chat_id: int,
+    text: str,
+    school_id: int | None,
+    case_id: int | None = None,
+    key: str | None = None,
+    attachment: Attachment | None = None,
+    button: Button | None = None,
+) -> str:
+    """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
+    longer than Telegram allows becomes several messages, split at line breaks, in order. With
+    an attachment, the text is its caption (one message).
+
+    A message that must go out once carries a deterministic ``key`` (for example a reminder's
+    case and day): queueing the same key again is a no-op. Returns the first part's reference.
+    """
+    first = last = ""
+    for n, part in enumerate([text] if attachment is not None else split_html(text)):
+        ref = secrets.token_hex(8)
+        added = await outbox.add(
+            conn,
+            ref=ref,
+            school_id=school_id,
+            chat_id=chat_id,
+            case_id=case_id,
+            body=cipher.encrypt_text(part, context(ref)),
+            at=to_db(now),
+            key=key if key is None or n == 0 else f"{key}#{n}",
+        )
+        last = ref
+        if n == 0:
+            first = ref
+            if not added:
+                return first
+    if attachment is not None and first:
+        data = {"kind": attachment.kind, "file_id": attachment.file_id}
+        if attachment.file_name is not None:
+            data["file_name"] = attachment.file_name
+        if attachment.receipt_button is not None:
+            data["receipt_button"] = attachment.receipt_button
+        blob = cipher.encrypt_text(json.dumps(data), context(first) + ":attachment")
+        await outbox.set_attachment(conn, first, blob)
+    if button is not None:  # under the last part, like a keyboard under a long reply
+        spec = {"label": button.label, "action": button.action, "args": list(button.args)}
+        await outbox.set_button(conn, last, json.dumps(spec))
+    return first
+
+
+async def enqueue_each(
+    conn: Connection,
+    cipher: Cipher,
+    now: datetime,
+    recipients: Sequence[Recipient],
+    render: Callable[[], str],
+    *,
+    school_id: int | None,
+    case_id: int | None = None,
+    button: Callable[[], Button] | None = None,
+    attachment: Callable[[], Attachment] | None = None,
+) -> int:
+    """One notice per recipient, each rendered (text, button label, caption) in the
+    recipient's own language; returns how many were queued."""
+    for recipient in recipients:
+        with use_language("en" if recipient.language == "en" else "nl"):
+            text = render()
+            extra = button() if button is not None else None
+            document = attachment() if attachment is not None else None
+        await enqueue(
+            conn,
+            cipher,
+            now,
+            chat_id=recipient.chat_id,
+            text=text,
+            school_id=school_id,
+            case_id=case_id,
+            button=extra,
+            attachment=document,
+        )
+    return len(recipients)
+
+
+def button_of(raw: str | None) -> Button | None:
+    if raw is None:
+        return None
+    data = json.loads(raw)
+    return Button(str(data["label"]), str(data["action"]), tuple(int(a) for a in data["args"]))
+
+
+def attachment_of(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:
+    if blob is None:
+        return None
+    data = json.loads(cipher.decrypt_text(blob, context(ref) + ":attachment"))
+    return Attachment(
+        str(data["kind"]),
+        str(data["file_id"]),
+        data.get("file_name"),
+        data.get("receipt_button"),
+    )
