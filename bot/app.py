@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -22,6 +24,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from bot.domain.undeliverable import UndeliverableNotices
+from bot.errors import UserFacingError
 from bot.i18n import gettext, use_language
 from bot.jobs import housekeeping, scheduled
 from bot.jobs.audit_anchor import anchor
@@ -34,7 +37,7 @@ from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
 from handlers.context import BotContext
 from handlers.errors import on_error
-from handlers.intake import Intake
+from handlers.intake import Intake as Intake  # for bot.runtime
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import requests
 from handlers.persistence import SqlitePersistence
@@ -157,7 +160,7 @@ def build_application(
     def kick() -> None:
         job_queue.run_once(deliver, 0, name="outbox-now")
 
-    services.cases.kick = kick
+    services.outbox_bell.listen(kick)
     return application
 
 
@@ -206,3 +209,59 @@ async def publish_commands(app: BotApplication) -> None:
         with use_language("en" if language_code == "en" else "nl"):
             commands = [BotCommand(name, gettext(text)) for name, text in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code)
+
+
+async def initialize(app: BotApplication, base_url: str) -> None:
+    """Initialise the application (its Bot API answers getMe); a Bot API that cannot be
+    reached, refuses the token, or is not a Bot API at all is one UserFacingError line."""
+    try:
+        # PTB logs a server's non-JSON answer with a traceback; we say it in one line.
+        with _quiet("telegram.request"):
+            await app.initialize()
+    except TelegramError as exc:
+        raise await _start_error(exc, base_url, app.bot.token) from None
+
+
+async def _start_error(exc: TelegramError, base_url: str, token: str) -> UserFacingError:
+    answered, problem = await _bot_api_problem(base_url, token)
+    if problem:
+        return UserFacingError(problem)
+    if isinstance(exc, NetworkError) or not answered:
+        reason = exc.message.splitlines()[0][:120]
+        return UserFacingError(f"cannot reach the Bot API at {base_url} ({reason})")
+    return UserFacingError("the bot token was refused by the Bot API")
+
+
+async def _bot_api_problem(base_url: str, token: str) -> tuple[bool, str | None]:
+    """(whether ``base_url`` answered at all, why it is not a Bot API or None if it is one).
+
+    Asked only after getMe failed, to tell a refused token or an unreachable server from
+    a URL that points at something else (a web server, a 404).
+    """
+    import httpx
+
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.get(f"{base_url}/bot{token}/getMe")
+    except httpx.HTTPError:
+        return False, None
+    answer: object = None
+    with contextlib.suppress(ValueError):
+        answer = response.json()
+    if isinstance(answer, dict) and isinstance(answer.get("ok"), bool):
+        return True, None
+    return True, (
+        f"{base_url} does not answer like a Telegram Bot API (HTTP {response.status_code}): "
+        "check PRIVACYLOKET_API_BASE_URL (default https://api.telegram.org)"
+    )
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

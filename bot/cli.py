@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import logging
 import os
 import signal
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.check import run_check
 from bot.errors import UserFacingError, count
-from bot.jobs.audit_anchor import anchor
 from bot.progress import Progress
 from bot.schools.config import load_schools
 from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
@@ -484,30 +482,6 @@ async def _audit_verify(settings: Settings) -> int:
     return 1
 
 
-async def _bot_api_problem(base_url: str, token: str) -> tuple[bool, str | None]:
-    """(whether ``base_url`` answered at all, why it is not a Bot API or None if it is one).
-
-    Asked only after getMe failed, to tell a refused token or an unreachable server from
-    a URL that points at something else (a web server, a 404).
-    """
-    import httpx
-
-    try:
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.get(f"{base_url}/bot{token}/getMe")
-    except httpx.HTTPError:
-        return False, None
-    answer: object = None
-    with contextlib.suppress(ValueError):
-        answer = response.json()
-    if isinstance(answer, dict) and isinstance(answer.get("ok"), bool):
-        return True, None
-    return True, (
-        f"{base_url} does not answer like a Telegram Bot API (HTTP {response.status_code}): "
-        "check PRIVACYLOKET_API_BASE_URL (default https://api.telegram.org)"
-    )
-
-
 async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
     """While the bot polls and its database takes a write, touch the health file."""
     path = services.settings.health_file
@@ -529,75 +503,40 @@ async def _run(settings: Settings) -> None:
     if settings.bot_token is None:
         raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
     with hold_lock(settings.lock_file, settings.database):
-        await _run_locked(settings, settings.bot_token.get_secret_value())
+        await _run_locked(settings)
 
 
-async def _run_locked(settings: Settings, token: str) -> None:
-    from telegram.error import NetworkError, TelegramError
-
-    from bot.app import build_application, intake_of, publish_commands
+async def _run_locked(settings: Settings) -> None:
+    from bot.runtime import running
 
     services = await Services.start(settings)
     try:
-        application = build_application(services)
-        try:
-            # PTB logs a server's non-JSON answer with a traceback; we say it in one line.
-            with _quiet("telegram.request"):
-                await application.initialize()
-        except TelegramError as exc:
-            answered, problem = await _bot_api_problem(settings.api_base_url, token)
-            if problem:
-                raise UserFacingError(problem) from None
-            if isinstance(exc, NetworkError) or not answered:
-                reason = exc.message.splitlines()[0][:120]
-                raise UserFacingError(
-                    f"cannot reach the Bot API at {settings.api_base_url} ({reason})"
-                ) from None
-            raise UserFacingError("the bot token was refused by the Bot API") from None
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        intake = intake_of(application)
-        # This process holds the database's lock, so any outbox claim left is a dead one's.
-        await application.bot_data["dispatcher"].recover()
-        heartbeat: asyncio.Task[None] | None = None
-        try:
-            await publish_commands(application)
-            await application.start()
-            await intake.start()
+        async with running(services) as bot:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            intake = bot.intake
             heartbeat = asyncio.create_task(
                 _heartbeat(services, lambda: intake.running and not intake.failed.is_set())
             )
-            log.info("bot is running as @%s", application.bot.username)
-            waits = [asyncio.create_task(stop.wait()), asyncio.create_task(intake.failed.wait())]
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            for task in waits:
-                task.cancel()
-            log.info("stopping")
-            await intake.stop()
-            await application.stop()
-            await anchor(services.db, settings.anchor_file, services.clock)
-            if intake.failed.is_set():
-                raise UserFacingError("the bot token was refused by the Bot API")
-        finally:
-            if heartbeat is not None:
+            try:
+                log.info("bot is running as @%s", bot.application.bot.username)
+                waits = [
+                    asyncio.create_task(stop.wait()),
+                    asyncio.create_task(intake.failed.wait()),
+                ]
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                for task in waits:
+                    task.cancel()
+                log.info("stopping")
+            finally:
                 heartbeat.cancel()
-            settings.health_file.unlink(missing_ok=True)
-            await application.shutdown()
+                settings.health_file.unlink(missing_ok=True)
+        if intake.failed.is_set():
+            raise UserFacingError("the bot token was refused by the Bot API")
     finally:
         await services.close()
-
-
-@contextlib.contextmanager
-def _quiet(name: str) -> Iterator[None]:
-    logger = logging.getLogger(name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 def _demo(args: argparse.Namespace) -> int:

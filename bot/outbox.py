@@ -43,6 +43,22 @@ class Button:
     args: tuple[int, ...] = ()
 
 
+class Bell:
+    """Rung after a unit of work queued messages, so that they go out now rather than at the
+    dispatcher's next round. The running bot listens (bot.app); until then a ring does
+    nothing, and the dispatcher's own rounds deliver what was queued."""
+
+    def __init__(self) -> None:
+        self._listener: Callable[[], None] | None = None
+
+    def listen(self, listener: Callable[[], None] | None) -> None:
+        self._listener = listener
+
+    def ring(self) -> None:
+        if self._listener is not None:
+            self._listener()
+
+
 def context(ref: str) -> str:
     return f"outbox:{ref}"
 

@@ -12,6 +12,7 @@ from bot.domain.onboarding import Onboarding
 from bot.domain.staff_cases import StaffCases
 from bot.domain.staff_views import StaffViews
 from bot.errors import ConfigError
+from bot.outbox import Bell
 from bot.schools.config import SchoolConfig, load_schools
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys, mac_hex
@@ -35,6 +36,8 @@ class Services:
     consents: Consents
     staff_cases: StaffCases
     staff_views: StaffViews
+    outbox_bell: Bell
+    """Rung when a change queued messages; the running bot's dispatcher listens."""
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -62,7 +65,8 @@ class Services:
             await db.close()
             raise
         cipher = Cipher(keys.encryption)
-        cases = Cases(db, keys, cipher, clock, by_id)
+        bell = Bell()
+        cases = Cases(db, keys, cipher, clock, by_id, bell)
         return cls(
             settings=settings,
             db=db,
@@ -77,6 +81,7 @@ class Services:
             consents=Consents(db, cipher, clock, by_id, cases),
             staff_cases=StaffCases(db, keys, cipher, clock, by_id, cases),
             staff_views=StaffViews(db, keys, cipher, clock, by_id, cases),
+            outbox_bell=bell,
         )
 
     def school(self, slug: str) -> SchoolConfig:

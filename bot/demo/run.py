@@ -15,6 +15,7 @@ Telegram. Only the clock differs: an :class:`~bot.clock.AdjustableClock` the pag
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import secrets
 import shutil
@@ -25,7 +26,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import BotApplication, build_application, intake_of, publish_commands
 from bot.clock import AdjustableClock
 from bot.demo.people import PARENTS, STAFF, DemoPerson
 from bot.emulator import FakeBotAPI, FakeUser
@@ -40,8 +40,8 @@ from bot.i18n import (
     use_language,
 )
 from bot.jobs import scheduled
-from bot.jobs.dispatcher import Dispatcher
 from bot.jobs.schedule import next_due
+from bot.runtime import Running, running
 from bot.schools.config import SchoolConfig
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.schools.roster import import_roster, parse_roster
@@ -127,7 +127,8 @@ class Demo:
         self.codes: dict[str, str] = {}
         """The parents' invitation codes, by name (as printed on their letters)."""
         self.services: Services | None = None
-        self.app: BotApplication | None = None
+        self.bot: Running | None = None
+        self._running = contextlib.AsyncExitStack()
         self._done: dict[int, asyncio.Event] = {}
         self._handled: set[int] = set()
         self._lock = asyncio.Lock()
@@ -179,12 +180,9 @@ class Demo:
         by_name = {i.guardian_name: i.code for i in issued}
         self.codes = {p.name: by_name[p.name] for p in PARENTS}
 
-        self.app = app = build_application(services, on_update_done=self._on_done)
-        await app.initialize()
-        await app.bot_data["dispatcher"].recover()
-        await publish_commands(app)
-        await app.start()
-        await intake_of(app).start(poll_timeout=1)
+        self.bot = await self._running.enter_async_context(
+            running(services, on_update_done=self._on_done, poll_timeout=1)
+        )
 
         with use_language(self.language):
             for person in PARENTS:
@@ -243,14 +241,8 @@ class Demo:
                 await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
-        app, self.app = self.app, None
-        if app is not None:
-            intake = intake_of(app)
-            if intake.running:
-                await intake.stop()
-            if app.running:
-                await app.stop()
-            await app.shutdown()
+        self.bot = None
+        await self._running.aclose()
         services, self.services = self.services, None
         if services is not None:
             await services.close()
@@ -267,7 +259,7 @@ class Demo:
 
     async def move_clock(self, step: str) -> None:
         """Move the bot's clock forward, then run what became due and deliver it."""
-        if self.services is None or self.app is None:
+        if self.services is None or self.bot is None:
             raise ValueError("the demo is not running")
         async with self._lock:
             if step == "digest":
@@ -288,7 +280,7 @@ class Demo:
                 raise ValueError(f"unknown step {step!r}")
             s = self.services
             await scheduled.run_due(s.db, s.keys, s.cipher, self.clock, s.school_by_id)
-            dispatcher: Dispatcher = self.app.bot_data["dispatcher"]
+            dispatcher = self.bot.dispatcher
             await dispatcher.wake()
 
 

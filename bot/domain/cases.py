@@ -18,6 +18,7 @@ from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.free_text import valid_text
 from bot.domain.model import Actor, Case, Kind, NotAllowed, NotPossibleNow, Status, case_number
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
+from bot.outbox import Bell
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.crypto import Cipher
@@ -56,11 +57,11 @@ class Cases:
         cipher: Cipher,
         clock: Clock,
         schools: dict[int, SchoolConfig],
-        kick: Callable[[], None] = lambda: None,
+        bell: Bell,
     ) -> None:
         self._db, self._keys, self._cipher, self._clock = db, keys, cipher, clock
         self._schools = schools
-        self.kick = kick
+        self.bell = bell
 
     def _text_context(self, case_id: int) -> str:
         return f"case:{case_id}:text"
@@ -240,7 +241,7 @@ class Cases:
                 text=text,
                 idempotency_key=idempotency_key,
             )
-        self.kick()
+        self.bell.ring()
         return case
 
     async def by_key(self, conn: Connection, actor: Actor, key: str) -> Case | None:
@@ -301,5 +302,5 @@ class Cases:
             await self._notify(
                 conn, recipients, case, lambda: case_withdrawn_notice(case, student)
             )
-        self.kick()
+        self.bell.ring()
         return case

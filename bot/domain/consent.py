@@ -181,5 +181,5 @@ class Consents:
                 school_id=student.school_id,
                 case_id=case.id,
             )
-        self._cases.kick()
+        self._cases.bell.ring()
         return ConsentChange(changes, case)

@@ -53,10 +53,6 @@ MAX_EXTENSION_MONTHS = 2
 
 
 class StaffCases(StaffBase):
-    @property
-    def kick(self) -> Callable[[], None]:
-        return self._cases.kick
-
     @asynccontextmanager
     async def _acting(self, who: StaffActor, case_id: int, action: Action) -> AsyncIterator[Ctx]:
         try:
@@ -77,7 +73,7 @@ class StaffCases(StaffBase):
         except Refused as exc:
             await self.refusal(who, action.value, case_id, exc.reason)
             raise
-        self.kick()
+        self._cases.bell.ring()
 
     async def _last(self, conn: Connection, case: Case) -> Change | None:
         events = await case_work.events(conn, case.id)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.app import build_application, intake_of, publish_commands
 from bot.emulator import FakeBotAPI, FakeUser, SentMessage
 from bot.jobs import scheduled
 from bot.jobs.dispatcher import Dispatcher
+from bot.runtime import running
 from bot.services import Services
 from bot.settings import Settings
 from handlers.context import BotApplication
@@ -47,6 +48,8 @@ class Harness:
         self.clock = clock
         self.services: Services | None = None
         self.app: BotApplication | None = None
+        self.dispatcher: Dispatcher | None = None
+        self._running = contextlib.AsyncExitStack()
         self._done: Counter[int] = Counter()
         self.guardian_codes: dict[str, str] = {}
         """Codes issued in this test, by guardian name (see conftest.guardian_code)."""
@@ -59,26 +62,23 @@ class Harness:
     async def start(self) -> None:
         self.services = await Services.start(self.settings, self.clock)
         # Scheduled work runs when a test says so (run_scheduled), at the moment it chose.
-        self.app = build_application(
-            self.services,
-            on_update_done=self._on_done,
-            rate_limit=self.rate_limit,
-            schedule=False,
+        self._running = contextlib.AsyncExitStack()
+        bot = await self._running.enter_async_context(
+            running(
+                self.services,
+                on_update_done=self._on_done,
+                rate_limit=self.rate_limit,
+                schedule=False,
+                poll_timeout=1,
+            )
         )
-        await self.app.initialize()
-        await publish_commands(self.app)
-        await self.app.start()
-        await intake_of(self.app).start(poll_timeout=1)
+        self.app = bot.application
+        self.dispatcher = bot.dispatcher
 
     async def stop(self) -> None:
         if self.app is not None:
-            intake = intake_of(self.app)
-            if intake.running:
-                await intake.stop()
-            if self.app.running:
-                await self.app.stop()
-            await self.app.shutdown()
             self.app = None
+            await self._running.aclose()
         if self.services is not None:
             await self.services.close()
             self.services = None
@@ -108,9 +108,8 @@ class Harness:
 
     async def deliver_outbox(self) -> int:
         """Run the outbox dispatcher now (it also runs on its own every few seconds)."""
-        assert self.app is not None
-        dispatcher: Dispatcher = self.app.bot_data["dispatcher"]
-        return await dispatcher.run_once()
+        assert self.dispatcher is not None
+        return await self.dispatcher.run_once()
 
     async def run_scheduled(self) -> int:
         """What the scheduled job does when it wakes: queue what is due, then deliver it."""
@@ -124,7 +123,7 @@ class Harness:
         assert self.app is not None and self.app.job_queue is not None
         for job in self.app.job_queue.get_jobs_by_name("outbox"):
             job.schedule_removal()
-        self.s.cases.kick = lambda: None
+        self.s.outbox_bell.listen(None)
 
     def times_processed(self, update_id: int) -> int:
         return self._done[update_id]
