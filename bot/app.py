@@ -25,7 +25,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.domain.undeliverable import UndeliverableNotices
 from bot.errors import UserFacingError
-from bot.i18n import gettext, use_language
+from bot.i18n import LANGUAGES, gettext, language_or_default, use_language
 from bot.jobs import housekeeping, scheduled
 from bot.jobs.audit_anchor import anchor
 from bot.jobs.dispatcher import Dispatcher
@@ -100,6 +100,7 @@ def build_application(
         services.cipher,
         services.clock,
         persistence,
+        reader_language=services.accounts.reader_language,
         concurrency=concurrency,
         on_done=on_update_done,
     )
@@ -173,8 +174,8 @@ def intake_of(app: BotApplication) -> Intake:
 def register_handlers(app: BotApplication) -> None:
     # First of all: only private chats (group -3); nothing of a group is handled or stored.
     app.add_handler(TypeHandler(Update, private.only_private_chats), group=-3)
-    # Then the reader's language (group -2), then the button check (-1).
-    app.add_handler(TypeHandler(Update, gate.set_locale), group=-2)
+    # Then the button check (-1). The reader's language is set around each update by the
+    # intake (handlers.intake), before any handler runs.
     app.add_handler(TypeHandler(Update, gate.check_button), group=-1)
 
     # Group 0: the first handler that matches takes the update.
@@ -205,8 +206,8 @@ def register_handlers(app: BotApplication) -> None:
 
 async def publish_commands(app: BotApplication) -> None:
     """The command list in Telegram's menu, in the language of each person's app."""
-    for language_code in (None, "nl", "en"):
-        with use_language("en" if language_code == "en" else "nl"):
+    for language_code in (None, *LANGUAGES):
+        with use_language(language_or_default(language_code)):
             commands = [BotCommand(name, gettext(text)) for name, text in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language_code)
 

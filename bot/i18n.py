@@ -1,7 +1,8 @@
 """Translations and dates in the reader's language.
 
-The language is held in a ContextVar: set per Telegram update by a group −1 handler and
-per recipient around outbox messages and jobs, never process-wide.
+The language is held in a ContextVar: set around each Telegram update by the intake and
+per recipient around outbox messages and jobs, never process-wide. The languages are the
+catalogs in ``locales/``: adding a language is adding its catalog.
 """
 
 from __future__ import annotations
@@ -16,26 +17,44 @@ from io import BytesIO
 from pathlib import Path
 from typing import Literal, TypeGuard
 
+from babel import Locale, numbers
 from babel import dates as babel_dates
-from babel import numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-Language = Literal["nl", "en"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")
-DEFAULT_LANGUAGE: Language = "nl"
-BABEL_LOCALES: dict[Language, str] = {"nl": "nl_NL", "en": "en_GB"}
-LANGUAGE_NAMES: dict[Language, str] = {"nl": "Nederlands", "en": "English"}
-"""Each language in its own words, so anyone can find theirs."""
+Language = str
+"""A language code with a catalog in ``locales/`` (``nl``, ``en``)."""
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+DEFAULT_LANGUAGE: Language = "nl"
+
+
+def _catalog_languages() -> tuple[Language, ...]:
+    found = {p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
+    return (DEFAULT_LANGUAGE, *sorted(found - {DEFAULT_LANGUAGE}))
+
+
+LANGUAGES: tuple[Language, ...] = _catalog_languages()
+"""The default language first, then the others by code."""
+_REGIONS = {"nl": "nl_NL", "en": "en_GB"}
+"""Dates as written in the Netherlands and in British English; another language's own."""
+BABEL_LOCALES: dict[Language, str] = {code: _REGIONS.get(code, code) for code in LANGUAGES}
+LANGUAGE_NAMES: dict[Language, str] = {
+    code: (Locale.parse(code).get_display_name(code) or code).capitalize() for code in LANGUAGES
+}
+"""Each language in its own words, so anyone can find theirs."""
 
 _language: ContextVar[Language] = ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
 def is_language(value: object) -> TypeGuard[Language]:
     return value in LANGUAGES
+
+
+def language_or_default(code: str | None) -> Language:
+    """A stored or suggested language code as one we write in: itself, or the default."""
+    return code if is_language(code) else DEFAULT_LANGUAGE
 
 
 @cache
@@ -92,12 +111,8 @@ def N_(message: str) -> str:
 
 def suggest_language(telegram_code: str | None, fallback: Language = DEFAULT_LANGUAGE) -> Language:
     """The language to offer first: the Telegram app's when it is one we speak."""
-    code = (telegram_code or "").lower()
-    if code.startswith("nl"):
-        return "nl"
-    if code.startswith("en"):
-        return "en"
-    return fallback
+    code = (telegram_code or "").lower().replace("_", "-").split("-", 1)[0]
+    return code if is_language(code) else fallback
 
 
 def format_date(value: date, fmt: Literal["short", "medium", "long", "full"] = "long") -> str:

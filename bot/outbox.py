@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.i18n import use_language
+from bot.i18n import language_or_default, use_language
 from bot.markup import split_html
 from bot.security.crypto import Cipher
 from storage import outbox
@@ -130,7 +130,7 @@ async def enqueue_each(
     """One notice per recipient, each rendered (text, button label, caption) in the
     recipient's own language; returns how many were queued."""
     for recipient in recipients:
-        with use_language("en" if recipient.language == "en" else "nl"):
+        with use_language(language_or_default(recipient.language)):
             text = render()
             extra = button() if button is not None else None
             document = attachment() if attachment is not None else None

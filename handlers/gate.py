@@ -1,4 +1,4 @@
-"""Runs before any handler: sets the reader's language and refuses forged or stale buttons."""
+"""Runs before any handler: refuses forged or stale buttons and answers every tap."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
 from bot.domain.notifications import OPEN_CASE
-from bot.i18n import _, set_language, suggest_language
+from bot.i18n import _
 from handlers.commands import KNOWN, command_of
 from handlers.context import BotContext
 from handlers.menu import send_menu
@@ -24,14 +24,6 @@ from handlers.staff import common as staff_common
 LASTING = frozenset({RECEIPT_ACTION, OPEN_CASE})
 
 log = logging.getLogger(__name__)
-
-
-async def set_locale(update: Update, context: BotContext) -> None:
-    user = update.effective_user
-    if user is None:
-        return
-    stored = await context.services.accounts.language(user.id)
-    set_language(stored or suggest_language(user.language_code))
 
 
 async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:

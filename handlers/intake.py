@@ -16,20 +16,19 @@ import asyncio
 import contextlib
 import json
 import logging
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Update
 from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
+from bot.i18n import DEFAULT_LANGUAGE, Language, use_language
 from bot.security.crypto import Cipher
 from handlers.persistence import SqlitePersistence
+from handlers.retry_after import retry_after_seconds
 from handlers.scheduler import PerKeyScheduler
 from storage import inbox
 from storage.db import Database, to_db
@@ -74,10 +73,12 @@ class Intake:
         clock: Clock,
         persistence: SqlitePersistence,
         *,
+        reader_language: Callable[[int, str | None], Awaitable[Language]],
         concurrency: int = 64,
         on_done: Callable[[int], None] | None = None,
     ) -> None:
         self._app = application
+        self._reader_language = reader_language
         self._db, self._cipher, self._clock = db, cipher, clock
         self._persistence = persistence
         self.on_done = on_done
@@ -154,7 +155,7 @@ class Intake:
                 await self._store(updates)
                 backoff = 0.0
             except RetryAfter as exc:
-                delay = _seconds(exc) + 0.5
+                delay = retry_after_seconds(exc) + 0.5
                 log.warning("getUpdates: asked to wait %.1f s", delay)
             except TimedOut:
                 delay = 0
@@ -229,8 +230,16 @@ class Intake:
     async def _handle(self, item: _Item) -> None:
         try:
             update = item.update or self._decode(item)
-            # A task of its own, so the language set for this update stays with it.
-            await asyncio.create_task(self._app.process_update(update))
+            user = update.effective_user
+            language = (
+                await self._reader_language(user.id, user.language_code)
+                if user is not None
+                else DEFAULT_LANGUAGE
+            )
+            # The reader's language for everything this update does (a handler that changes
+            # it, /language, changes it for the rest of this update only).
+            with use_language(language):
+                await self._app.process_update(update)
             changes = []
             user, chat = update.effective_user, update.effective_chat
             if user is not None and chat is not None and chat.type == Chat.PRIVATE:
@@ -261,10 +270,3 @@ class Intake:
     def _done(self, update_id: int) -> None:
         if self.on_done is not None:
             self.on_done(update_id)
-
-
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,12 +10,12 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.jobs.dispatcher import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
 from bot.outbox import Attachment, Button
 from handlers.callbacks import CallbackCodec
 from handlers.rate_limiter import BULK
+from handlers.retry_after import retry_after_seconds
 
 RECEIPT_ACTION = "rcvd"
 
@@ -90,11 +88,7 @@ class TelegramSender:
         try:
             await sending()
         except RetryAfter as exc:
-            with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
-                warnings.simplefilter("ignore", PTBDeprecationWarning)
-                wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            return WaitAndRetry(seconds)
+            return WaitAndRetry(retry_after_seconds(exc))
         except Forbidden:
             return Undeliverable("blocked by the user")
         except BadRequest as exc:

@@ -14,17 +14,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import warnings
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
 from typing import Any
 
 from telegram._utils.types import JSONDict
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.jobs.pacing import TokenBucket
+from handlers.retry_after import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +34,6 @@ BULK = "bulk"
 UNLIMITED = frozenset(
     {"getUpdates", "getMe", "setMyCommands", "deleteWebhook", "answerCallbackQuery"}
 )
-
-
-def _seconds(exc: RetryAfter) -> float:
-    with warnings.catch_warnings():  # PTB warns that the type becomes timedelta
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        wait = exc.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class PriorityRateLimiter(BaseRateLimiter[str]):
@@ -120,7 +111,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                seconds = _seconds(exc)
+                seconds = retry_after_seconds(exc)
                 self._paused_until = max(self._paused_until, self._now() + seconds)
                 if bulk or attempt >= self._reply_retries:
                     raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.i18n import Language, is_language
+from bot.i18n import Language, is_language, suggest_language
 from bot.security import audit
 from bot.security.keys import Keys
 from storage import accounts, bot_state, people, staff
@@ -44,6 +44,11 @@ class Accounts:
         if account is None or not is_language(account.language):
             return None
         return account.language
+
+    async def reader_language(self, telegram_user_id: int, app_language: str | None) -> Language:
+        """The language to write to this person in: the one they chose, else their
+        Telegram app's when we speak it, else the default."""
+        return await self.language(telegram_user_id) or suggest_language(app_language)
 
     async def profile(self, telegram_user_id: int) -> Profile | None:
         conn = self._db.reader

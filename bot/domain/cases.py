@@ -18,25 +18,16 @@ from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.free_text import valid_text
 from bot.domain.model import Actor, Case, Kind, NotAllowed, NotPossibleNow, Status, case_number
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
+from bot.domain.routing import route
 from bot.outbox import Bell
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, case_work, cases, people, staff
+from storage import accounts, cases, people, staff
 from storage.accounts import Recipient
 from storage.cases import CaseEvent, CaseRow
 from storage.db import Connection, Database, from_db, to_db
-from storage.people import Student
-
-ROUTES: dict[Kind, str] = {
-    Kind.ACCESS: "teacher",
-    Kind.RECTIFICATION: "teacher",
-    Kind.ERASURE: "director",
-    Kind.CONSENT: "teacher",
-    Kind.RESTRICTION: "director",
-    Kind.OBJECTION: "director",
-}
 
 
 def _due_on(kind: Kind, received_at: datetime, school: SchoolConfig) -> date:
@@ -120,20 +111,6 @@ class Cases:
             details=details,
         )
 
-    async def _route(
-        self, conn: Connection, kind: Kind, student: Student
-    ) -> tuple[str, int | None, list[int]]:
-        """(role, assignee, staff to alert): the group's teacher, else the director."""
-        if ROUTES[kind] == "teacher" and student.group_id is not None:
-            teachers = await staff.teachers_of_group(conn, student.group_id)
-            reachable = [t for t in teachers if await case_work.reachable(conn, t)]
-            if reachable:
-                return "teacher", reachable[0], teachers
-        directors = await staff.directors(conn, student.school_id)
-        linked = [d for d in directors if await case_work.reachable(conn, d)]
-        chosen = linked or directors
-        return "director", (chosen[0] if chosen else None), directors
-
     async def create_in(
         self,
         conn: Connection,
@@ -161,7 +138,8 @@ class Cases:
         now = self._clock.now()
         year = now.astimezone(school.tz).year
         seq = await cases.next_seq(conn, student.school_id, year)
-        role, assignee, alert_staff = await self._route(conn, kind, student)
+        routed = await route(conn, kind, student)
+        role, assignee = routed.role, routed.assignee
         case_id = await cases.insert(
             conn,
             school_id=student.school_id,
@@ -192,7 +170,7 @@ class Cases:
             subject=f"case:{case_id}",
             details={"kind": kind.value, "number": case.number, "assignee_role": role},
         )
-        recipients = await self._staff_recipients(conn, role, alert_staff, student.school_id)
+        recipients = await self._staff_recipients(conn, role, routed.alerted, student.school_id)
         await self._notify(conn, recipients, case, lambda: new_case_alert(case, student, school))
         return case
 

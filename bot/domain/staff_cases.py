@@ -20,6 +20,7 @@ from bot.domain.case_details import category_keys
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import Case, Kind, Status
 from bot.domain.notifications import open_case_button
+from bot.domain.routing import director_for
 from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
 from bot.domain.staff_notices import (
     assigned_notice,
@@ -234,12 +235,10 @@ class StaffCases(StaffBase):
 
     async def escalate(self, who: StaffActor, case_id: int) -> Case:
         async with self._acting(who, case_id, Action.ESCALATE) as ctx:
-            directors = await staff.directors(ctx.conn, ctx.case.school_id)
-            linked = [d for d in directors if await case_work.reachable(ctx.conn, d)]
-            chosen = linked or directors
-            if not chosen:
+            director = await director_for(ctx.conn, ctx.case.school_id)
+            if director is None:
                 raise Refused("not_possible", case=ctx.case)
-            return await self._hand_over(ctx, who, Action.ESCALATE, chosen[0], "escalated")
+            return await self._hand_over(ctx, who, Action.ESCALATE, director, "escalated")
         raise AssertionError  # pragma: no cover
 
     async def assign(self, who: StaffActor, case_id: int, staff_id: int) -> Case:

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from bot import outbox
 from bot.domain.model import case_number
-from bot.i18n import _, use_language
+from bot.domain.routing import director_for
+from bot.i18n import _, language_or_default, use_language
 from bot.markup import esc
 from bot.security import audit
 from bot.security.crypto import Cipher
@@ -72,29 +73,28 @@ class UndeliverableNotices:
             return False
         if case.assignee_staff_id is None or case.assignee_staff_id not in owner.staff_ids:
             return False
-        for director in await staff.directors(conn, case.school_id):
-            if director in owner.staff_ids:
-                continue
-            if not await accounts.recipients(conn, staff_ids=[director]):
-                continue
-            await conn.execute(
-                "UPDATE cases SET assignee_role = 'director', assignee_staff_id = ? WHERE id = ?",
-                (director, case.id),
+        director = await director_for(
+            conn, case.school_id, excluding=owner.staff_ids, reachable_only=True
+        )
+        if director is None:
+            return False
+        await conn.execute(
+            "UPDATE cases SET assignee_role = 'director', assignee_staff_id = ? WHERE id = ?",
+            (director, case.id),
+        )
+        await case_work.add_event(conn, case.id, to_db(now), "system", "assigned", None)
+        if self._keys is not None:
+            await audit.record(
+                conn,
+                self._keys.audit,
+                now,
+                actor="system:outbox",
+                action="case.assigned",
+                school_id=case.school_id,
+                subject=f"case:{case.id}",
+                details={"to": director, "reason": "assignee unreachable"},
             )
-            await case_work.add_event(conn, case.id, to_db(now), "system", "assigned", None)
-            if self._keys is not None:
-                await audit.record(
-                    conn,
-                    self._keys.audit,
-                    now,
-                    actor="system:outbox",
-                    action="case.assigned",
-                    school_id=case.school_id,
-                    subject=f"case:{case.id}",
-                    details={"to": director, "reason": "assignee unreachable"},
-                )
-            return True
-        return False
+        return True
 
     async def _recipients(
         self, conn: Connection, row: OutboxRow, owner: ChatOwner, case: cases.CaseRow | None
@@ -125,7 +125,7 @@ class UndeliverableNotices:
         if not recipients:
             log.warning("nobody to tell that outbox message %s was undeliverable", row.id)
         for recipient in recipients:
-            with use_language("en" if recipient.language == "en" else "nl"):
+            with use_language(language_or_default(recipient.language)):
                 text = notice(number, owner, handed_over)
             await outbox.enqueue(
                 conn,

@@ -14,7 +14,7 @@ from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
-from bot.i18n import _, format_date, format_time, ngettext, use_language
+from bot.i18n import _, format_date, format_time, language_or_default, ngettext, use_language
 from bot.jobs.report import KINDS
 from bot.jobs.schedule import due_period
 from bot.markup import esc
@@ -183,7 +183,7 @@ async def send_due(
             start = from_db(last) if last else now - FIRST_PERIOD
             directors = await staff.directors(conn, school_id)
             for recipient in await accounts.recipients(conn, staff_ids=directors):
-                with use_language("en" if recipient.language == "en" else "nl"):
+                with use_language(language_or_default(recipient.language)):
                     text = await build(conn, school_id, school, start, now)
                 await outbox.enqueue(
                     conn, cipher, now, chat_id=recipient.chat_id, text=text, school_id=school_id

@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.domain.deadlines import is_school_day
 from bot.domain.notifications import open_case_button
-from bot.i18n import _, format_date, ngettext, use_language
+from bot.i18n import _, format_date, language_or_default, ngettext, use_language
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
@@ -138,7 +138,7 @@ async def _queue(
     kind: str,
     today: date,
 ) -> int:
-    with use_language("en" if recipient.language == "en" else "nl"):
+    with use_language(language_or_default(recipient.language)):
         text = await _render(conn, row, kind, today)
         button = open_case_button(row.id, _number(row))
     await outbox.enqueue(
@@ -166,7 +166,7 @@ async def _tell_directors(
     for recipient in await accounts.recipients(
         conn, staff_ids=await staff.directors(conn, school_id)
     ):
-        with use_language("en" if recipient.language == "en" else "nl"):
+        with use_language(language_or_default(recipient.language)):
             lines = [
                 "<b>"
                 + ngettext(
