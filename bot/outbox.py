@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.i18n import language_or_default, use_language
 from bot.markup import split_html
+from bot.security import contexts
 from bot.security.crypto import Cipher
 from storage import outbox
 from storage.accounts import Recipient
@@ -59,10 +60,6 @@ class Bell:
             self._listener()
 
 
-def context(ref: str) -> str:
-    return f"outbox:{ref}"
-
-
 async def enqueue(
     conn: Connection,
     cipher: Cipher,
@@ -92,7 +89,7 @@ async def enqueue(
             school_id=school_id,
             chat_id=chat_id,
             case_id=case_id,
-            body=cipher.encrypt_text(part, context(ref)),
+            body=cipher.encrypt_text(part, contexts.outbox_body(ref)),
             at=to_db(now),
             key=key if key is None or n == 0 else f"{key}#{n}",
         )
@@ -107,7 +104,7 @@ async def enqueue(
             data["file_name"] = attachment.file_name
         if attachment.receipt_button is not None:
             data["receipt_button"] = attachment.receipt_button
-        blob = cipher.encrypt_text(json.dumps(data), context(first) + ":attachment")
+        blob = cipher.encrypt_text(json.dumps(data), contexts.outbox_attachment(first))
         await outbox.set_attachment(conn, first, blob)
     if button is not None:  # under the last part, like a keyboard under a long reply
         spec = {"label": button.label, "action": button.action, "args": list(button.args)}
@@ -158,7 +155,7 @@ def button_of(raw: str | None) -> Button | None:
 def attachment_of(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:
     if blob is None:
         return None
-    data = json.loads(cipher.decrypt_text(blob, context(ref) + ":attachment"))
+    data = json.loads(cipher.decrypt_text(blob, contexts.outbox_attachment(ref)))
     return Attachment(
         str(data["kind"]),
         str(data["file_id"]),

@@ -6,6 +6,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import filters
 
 from bot.domain.accounts import Profile
+from bot.domain.model import HANDLING_ROLES
 from bot.i18n import N_, gettext
 from handlers.context import BotContext
 
@@ -47,7 +48,7 @@ def command_of(update: Update) -> str | None:
 async def publish_staff_commands(context: BotContext, profile: Profile, chat_id: int) -> None:
     """Staff see their commands in Telegram's menu, in their language, for their chat only;
     parents keep the default list."""
-    if not any(m.role in ("teacher", "director") for m in profile.staff):
+    if not any(m.role in HANDLING_ROLES for m in profile.staff):
         return
     commands = [BotCommand(n, gettext(t)) for n, t in (*STAFF_COMMANDS, *COMMANDS)]
     await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

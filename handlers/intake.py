@@ -26,6 +26,7 @@ from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.i18n import DEFAULT_LANGUAGE, Language, use_language
+from bot.security import contexts
 from bot.security.crypto import Cipher
 from handlers.persistence import SqlitePersistence
 from handlers.retry_after import retry_after_seconds
@@ -58,10 +59,6 @@ def chat_key(update: Update) -> int:
     if update.effective_chat is not None:
         return update.effective_chat.id
     return 0
-
-
-def _context(update_id: int) -> str:
-    return f"inbox:{update_id}"
 
 
 class Intake:
@@ -211,7 +208,7 @@ class Intake:
                 item.key,
                 self._cipher.encrypt(
                     json.dumps(u.to_dict(), separators=(",", ":")).encode(),
-                    _context(u.update_id),
+                    contexts.inbox_update(u.update_id),
                 ),
             )
             for u, item in zip(fresh, items, strict=True)
@@ -256,7 +253,9 @@ class Intake:
 
     def _decode(self, item: _Item) -> Update:
         assert item.payload is not None
-        data = json.loads(self._cipher.decrypt(item.payload, _context(item.update_id)))
+        data = json.loads(
+            self._cipher.decrypt(item.payload, contexts.inbox_update(item.update_id))
+        )
         update = Update.de_json(data, self._app.bot)
         return update
 

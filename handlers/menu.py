@@ -5,19 +5,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
+from bot.domain.case_texts import role_label
+from bot.domain.model import HANDLING_ROLES, Role
 from bot.i18n import _, ngettext
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
 from handlers.texts import child_line, group_label
-
-
-def _role(role: str) -> str:
-    if role == "teacher":
-        return _("teacher")
-    if role == "director":
-        return _("director")
-    return _("privacy officer")
 
 
 def _school_names(context: BotContext, profile: Profile) -> str:
@@ -38,13 +32,13 @@ def staff_lines(context: BotContext, profile: Profile) -> list[str]:
             groups = ", ".join(group_label(g) for g in member.groups)
             lines.append(
                 _("You are registered as {role} of {groups} at {school}.").format(
-                    role=_role(member.role), groups=groups, school=school_name
+                    role=role_label(member.role), groups=groups, school=school_name
                 )
             )
         else:
             lines.append(
                 _("You are registered as {role} at {school}.").format(
-                    role=_role(member.role), school=school_name
+                    role=role_label(member.role), school=school_name
                 )
             )
     return lines
@@ -146,11 +140,11 @@ def staff_rows(context: BotContext, profile: Profile) -> list[list[InlineKeyboar
     user = profile.telegram_user_id
     roles = {m.role for m in profile.staff}
     rows: list[list[InlineKeyboardButton]] = []
-    if roles & {"teacher", "director"}:
+    if roles & HANDLING_ROLES:
         rows.append([context.button(user, _("My queue"), "q", "mine", 0)])
-    if "director" in roles:
+    if Role.DIRECTOR in roles:
         rows.append([context.button(user, _("All open requests"), "q", "all", 0)])
-    if "privacy_officer" in roles:
+    if Role.PRIVACY_OFFICER in roles:
         rows.append([context.button(user, _("Requests in numbers"), "cnt")])
     rows.append([context.button(user, _("Consent lists"), "stcons")])
     return rows

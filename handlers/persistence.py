@@ -16,6 +16,7 @@ from typing import Any
 from telegram.ext import Application, BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
+from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
 from storage import bot_state
 from storage.db import Connection, Database
@@ -47,13 +48,13 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         self._written: dict[tuple[str, str], str] = {}
 
     def _seal(self, kind: str, key: str, value: str) -> bytes:
-        return self._cipher.encrypt(value.encode(), f"bot_state:{kind}:{key}")
+        return self._cipher.encrypt(value.encode(), contexts.bot_state(kind, key))
 
     async def _load(self, kind: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
         for key, blob in (await bot_state.load(self._db.reader, kind)).items():
             try:
-                text = self._cipher.decrypt(blob, f"bot_state:{kind}:{key}").decode()
+                text = self._cipher.decrypt(blob, contexts.bot_state(kind, key)).decode()
                 found[key] = json.loads(text)
             except (DecryptionError, ValueError):
                 log.warning("dropping unreadable %s state", kind)

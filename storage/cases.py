@@ -1,4 +1,5 @@
-"""Privacy request cases and their timeline."""
+"""Privacy request cases: the one writer of the cases table and of each case's timeline
+(case_events); the queries that list cases for staff."""
 
 from __future__ import annotations
 
@@ -30,10 +31,21 @@ class CaseRow:
 
 
 @dataclass(frozen=True, slots=True)
-class CaseEvent:
+class EventRow:
+    """An entry on a case's timeline; ``staff_id`` names the staff member who acted."""
+
     at: str
     actor_role: str
     event: str
+    staff_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeRow:
+    outcome: str | None
+    message: bytes | None
+    details: str
+    extension_reason: bytes | None
 
 
 _SELECT = (
@@ -128,30 +140,138 @@ async def for_guardians(conn: Connection, guardian_ids: list[int]) -> list[CaseR
     ]
 
 
-async def set_status(
-    conn: Connection, case_id: int, status: str, expected: str, closed_at: str | None
+async def change_status(
+    conn: Connection,
+    case_id: int,
+    *,
+    expected: str,
+    status: str,
+    closed_at: str | None = None,
+    assignee_role: str | None = None,
+    assignee_staff_id: int | None = None,
 ) -> bool:
-    """Change the status only from ``expected``: a concurrent change makes this a no-op."""
+    """Move from ``expected`` only (a concurrent change makes this a no-op); the assignee
+    changes when one is given."""
     cursor = await conn.execute(
-        "UPDATE cases SET status = ?, closed_at = ? WHERE id = ? AND status = ?",
-        (status, closed_at, case_id, expected),
+        "UPDATE cases SET status = ?, closed_at = COALESCE(?, closed_at), "
+        "assignee_role = COALESCE(?, assignee_role), "
+        "assignee_staff_id = COALESCE(?, assignee_staff_id) WHERE id = ? AND status = ?",
+        (status, closed_at, assignee_role, assignee_staff_id, case_id, expected),
     )
     return cursor.rowcount == 1
 
 
-async def add_event(conn: Connection, case_id: int, at: str, actor_role: str, event: str) -> None:
+async def assign(conn: Connection, case_id: int, role: str, staff_id: int) -> None:
+    """Hand an open case to someone else, its status unchanged."""
     await conn.execute(
-        "INSERT INTO case_events (case_id, at, actor_role, event) VALUES (?, ?, ?, ?)",
-        (case_id, at, actor_role, event),
+        "UPDATE cases SET assignee_role = ?, assignee_staff_id = ? WHERE id = ?",
+        (role, staff_id, case_id),
     )
 
 
-async def events(conn: Connection, case_id: int) -> list[CaseEvent]:
+async def extend(
+    conn: Connection, case_id: int, *, expected: str, due_on: str, reason: bytes
+) -> bool:
+    """Set the extension once: only while none is set and the status is as expected."""
+    cursor = await conn.execute(
+        "UPDATE cases SET extended_due_on = ?, extension_reason = ? "
+        "WHERE id = ? AND status = ? AND extended_due_on IS NULL",
+        (due_on, reason, case_id, expected),
+    )
+    return cursor.rowcount == 1
+
+
+async def set_outcome(
+    conn: Connection, case_id: int, outcome: str, message: bytes | None, details: str
+) -> None:
+    await conn.execute(
+        "UPDATE cases SET outcome = ?, outcome_message = ?, outcome_details = ? WHERE id = ?",
+        (outcome, message, details, case_id),
+    )
+
+
+async def outcome(conn: Connection, case_id: int) -> OutcomeRow:
+    row = await fetch_one(
+        conn,
+        "SELECT outcome, outcome_message, outcome_details, extension_reason FROM cases "
+        "WHERE id = ?",
+        (case_id,),
+    )
+    assert row is not None
+    return OutcomeRow(
+        row[0],
+        bytes(row[1]) if row[1] is not None else None,
+        str(row[2]),
+        bytes(row[3]) if row[3] is not None else None,
+    )
+
+
+async def add_event(
+    conn: Connection,
+    case_id: int,
+    at: str,
+    actor_role: str,
+    event: str,
+    staff_id: int | None = None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO case_events (case_id, at, actor_role, event, staff_id) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (case_id, at, actor_role, event, staff_id),
+    )
+
+
+async def events(conn: Connection, case_id: int) -> list[EventRow]:
     return [
-        CaseEvent(str(r[0]), str(r[1]), str(r[2]))
+        EventRow(str(r[0]), str(r[1]), str(r[2]), r[3])
         for r in await fetch_all(
             conn,
-            "SELECT at, actor_role, event FROM case_events WHERE case_id = ? ORDER BY id",
+            "SELECT at, actor_role, event, staff_id FROM case_events WHERE case_id = ? "
+            "ORDER BY id",
             (case_id,),
         )
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    case: CaseRow
+    """Without its free text and details: a queue line shows neither."""
+    first_name: str
+    group_id: int | None
+    group_name: str | None
+
+
+async def open_for_school(conn: Connection, school_id: int) -> list[QueueRow]:
+    """Every open case of the school with its child's first name and group, in one read."""
+    rows = await fetch_all(
+        conn,
+        "SELECT c.id, c.school_id, c.year, c.seq, c.kind, c.status, c.student_id, "
+        "c.guardian_id, c.received_at, c.due_on, c.extended_due_on, c.assignee_role, "
+        "c.assignee_staff_id, '{}', NULL, c.closed_at, s.first_name, s.group_id, g.name "
+        "FROM cases c JOIN students s ON s.id = c.student_id "
+        "LEFT JOIN school_groups g ON g.id = s.group_id "
+        "WHERE c.school_id = ? AND c.status IN ('submitted', 'in_progress') ORDER BY c.id",
+        (school_id,),
+    )
+    return [QueueRow(CaseRow(*tuple(r)[:16]), str(r[16]), r[17], r[18]) for r in rows]
+
+
+async def find_by_number(conn: Connection, school_id: int, year: int, seq: int) -> int | None:
+    row = await fetch_one(
+        conn,
+        "SELECT id FROM cases WHERE school_id = ? AND year = ? AND seq = ?",
+        (school_id, year, seq),
+    )
+    return int(row[0]) if row else None
+
+
+async def counts(conn: Connection, school_id: int) -> dict[tuple[str, str], int]:
+    return {
+        (str(r[0]), str(r[1])): int(r[2])
+        for r in await fetch_all(
+            conn,
+            "SELECT kind, status, COUNT(*) FROM cases WHERE school_id = ? GROUP BY kind, status",
+            (school_id,),
+        )
+    }

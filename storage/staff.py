@@ -82,3 +82,32 @@ async def group_ids(conn: Connection, staff_id: int) -> list[int]:
             conn, "SELECT group_id FROM staff_groups WHERE staff_id = ?", (staff_id,)
         )
     ]
+
+
+async def reachable(conn: Connection, staff_id: int) -> bool:
+    row = await fetch_one(
+        conn, "SELECT 1 FROM account_links WHERE staff_id = ? LIMIT 1", (staff_id,)
+    )
+    return row is not None
+
+
+async def school_staff(conn: Connection, school_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, role) of the teachers and directors of a school."""
+    return [
+        (int(r[0]), str(r[1]), str(r[2]))
+        for r in await fetch_all(
+            conn,
+            "SELECT id, name, role FROM staff WHERE school_id = ? AND role IN ('teacher', "
+            "'director') ORDER BY role DESC, name",
+            (school_id,),
+        )
+    ]
+
+
+async def groups_of(conn: Connection, staff_id: int) -> list[int]:
+    return [
+        int(r[0])
+        for r in await fetch_all(
+            conn, "SELECT group_id FROM staff_groups WHERE staff_id = ?", (staff_id,)
+        )
+    ]

@@ -17,7 +17,7 @@ from bot.domain.consent_lists import (
     PupilRow,
     appearance,
 )
-from bot.domain.model import NotAllowed
+from bot.domain.model import Refused
 from bot.emulator import parse_html, utf16_len
 from bot.i18n import use_language
 from bot.schools.config import load_school
@@ -104,9 +104,9 @@ async def test_a_teacher_asking_for_another_group_is_refused_and_it_is_recorded(
     assert [g.name for g in all_groups] == ["1", "2", "3", "4", "5", "6", "7", "8"]
     group_5 = next(g for g in all_groups if g.name == "5")
     before = await audit_events.last(s.db.reader)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused, match="not_allowed"):
         await lists.table(7001, [teacher], group_5.id)
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused, match="not_allowed"):
         await lists.table(7001, [teacher], 999_999)  # no such group at all
     events = [e async for e in audit_events.iterate(s.db.reader) if e.id > before[0]]
     assert [e.action for e in events] == ["consents.refused", "consents.refused"]
@@ -120,7 +120,7 @@ async def test_a_teacher_asking_for_another_group_is_refused_and_it_is_recorded(
         s, await link_staff(s, clock, "F. Gerritsen", "privacy_officer", [], 7003)
     )
     assert await lists.groups([officer]) == []
-    with pytest.raises(NotAllowed):
+    with pytest.raises(Refused, match="not_allowed"):
         await lists.table(7003, [officer], group_5.id)
     counts = await lists.counts([officer])
     assert [(c.school.slug, c.pupils) for c in counts] == [("cbs-klimop", 12)]

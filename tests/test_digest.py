@@ -135,9 +135,13 @@ async def test_the_privacy_officer_report_has_numbers_and_no_names_numbers_or_te
     s = school_services
     await _seed(s, clock)
     async with s.db.transaction() as conn:  # one correction done on time, one refusal late
-        await cases.set_status(conn, 1, "resolved", "submitted", to_db(_at(6, 11, 9)))
+        await cases.change_status(
+            conn, 1, expected="submitted", status="resolved", closed_at=to_db(_at(6, 11, 9))
+        )
         await conn.execute("UPDATE cases SET due_on = '2026-11-03' WHERE id = 4")
-        await cases.set_status(conn, 4, "rejected", "submitted", to_db(_at(5, 11, 9)))
+        await cases.change_status(
+            conn, 4, expected="submitted", status="rejected", closed_at=to_db(_at(5, 11, 9))
+        )
 
     clock.moment = _at(9, 11, 6, 59)  # Monday 07:59: not yet
     assert await report.send_due(s.db, s.cipher, clock, s.school_by_id) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.model import Kind, NotAllowed
+from bot.domain.model import Kind, Refused
 from bot.services import Services
 from storage.db import fetch_all
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
@@ -36,7 +36,9 @@ async def test_the_same_key_returns_the_case_it_made(
     assert len(await queued_for(s, 7001)) == 1  # the teacher is told once
     assert await s.cases.submitted_with(marieke, "5001-abc") == first
     assert await s.cases.submitted_with(marieke, "5001-other") is None
-    with pytest.raises(NotAllowed):  # a key is never a way into another account's case
+    with pytest.raises(
+        Refused, match="not_allowed"
+    ):  # a key is never a way into another account's case
         await s.cases.submitted_with(james, "5001-abc")
     other = await s.cases.submit(marieke, **request, idempotency_key="5001-def")  # type: ignore[arg-type]
     assert other.id != first.id

@@ -126,7 +126,13 @@ async def test_a_pupil_who_left_over_two_years_ago_is_removed_with_their_parents
     )
     await s.cases.withdraw(marieke, case.id)
     async with s.db.transaction() as conn:  # the teacher recorded the consent
-        await cases.set_status(conn, change.case.id, "resolved", "submitted", to_db(clock.now()))
+        await cases.change_status(
+            conn,
+            change.case.id,
+            expected="submitted",
+            status="resolved",
+            closed_at=to_db(clock.now()),
+        )
 
     without_zoe = b"\n".join(
         line for line in ROSTER_CSV.read_bytes().splitlines() if b"L1001" not in line

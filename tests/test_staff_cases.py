@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.domain.model import Kind, Status
-from bot.domain.staff_base import Refused, StaffActor, parse_number
+from bot.domain.model import Kind, Refused, Status
+from bot.domain.staff_base import StaffActor, parse_number
 from bot.domain.transitions import Acting, Action, allowed_actions
 from bot.schools.invitations import issue_staff_code
 from bot.services import Services

@@ -1,4 +1,5 @@
-"""How case kinds, statuses and timeline events read, in the current language."""
+"""How each vocabulary reads, in the current language: case kinds, statuses, timeline
+events, outcomes and roles. One label function per vocabulary."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.domain.case_details import category_keys
+from bot.domain.model import Role
 from bot.i18n import _, current_language
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
@@ -78,21 +80,6 @@ def event_label(event: str) -> str:
     return event
 
 
-# Timeline events a parent sees; the rest (notes, hand-overs, attachments) is internal.
-PARENT_EVENTS = frozenset(
-    {
-        "submitted",
-        "withdrawn",
-        "taken",
-        "extended",
-        "resolved",
-        "rejected",
-        "recipient_informed",
-        "documents_received",
-    }
-)
-
-
 def outcome_label(outcome: str) -> str:
     match outcome:
         case "answered":
@@ -121,3 +108,17 @@ def about_line(school: SchoolConfig, details: Mapping[str, Any]) -> str | None:
     if not labels:
         return None
     return _("About: {categories}").format(categories=esc(", ".join(labels)))
+
+
+def role_label(role: str | None, *, definite: bool = False) -> str:
+    """'head teacher', or with ``definite`` 'the head teacher' (as in "handled by ...")."""
+    match role:
+        case Role.DIRECTOR:
+            return _("the head teacher") if definite else _("head teacher")
+        case Role.PRIVACY_OFFICER:
+            return _("the privacy officer") if definite else _("privacy officer")
+        case Role.GUARDIAN:
+            return _("the parent") if definite else _("parent")
+        case Role.SYSTEM:
+            return "Privacyloket"
+    return _("the teacher") if definite else _("teacher")

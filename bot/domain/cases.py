@@ -16,17 +16,29 @@ from bot import outbox
 from bot.clock import Clock
 from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.free_text import valid_text
-from bot.domain.model import Actor, Case, Kind, NotAllowed, NotPossibleNow, Status, case_number
+from bot.domain.model import (
+    PARENT_EVENTS,
+    Actor,
+    Case,
+    CaseEvent,
+    Change,
+    Kind,
+    RefusalReason,
+    Refused,
+    Role,
+    Status,
+    case_number,
+)
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.domain.routing import route
 from bot.outbox import Bell
 from bot.schools.config import SchoolConfig
-from bot.security import audit
+from bot.security import audit, contexts
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
 from storage import accounts, cases, people, staff
 from storage.accounts import Recipient
-from storage.cases import CaseEvent, CaseRow
+from storage.cases import CaseRow
 from storage.db import Connection, Database, from_db, to_db
 
 
@@ -54,12 +66,10 @@ class Cases:
         self._schools = schools
         self.bell = bell
 
-    def _text_context(self, case_id: int) -> str:
-        return f"case:{case_id}:text"
-
-    def _case(self, row: CaseRow) -> Case:
+    def from_row(self, row: CaseRow) -> Case:
+        """A stored case as the domain reads it (its text decrypted)."""
         text = (
-            self._cipher.decrypt_text(row.free_text, self._text_context(row.id))
+            self._cipher.decrypt_text(row.free_text, contexts.case_text(row.id))
             if row.free_text is not None
             else None
         )
@@ -76,17 +86,17 @@ class Cases:
             extended_due_on=(
                 date.fromisoformat(row.extended_due_on) if row.extended_due_on else None
             ),
-            assignee_role=row.assignee_role,
+            assignee_role=Role(row.assignee_role),
             assignee_staff_id=row.assignee_staff_id,
             details=json.loads(row.details),
             text=text,
         )
 
     async def guardian_for(self, conn: Connection, actor: Actor, student_id: int) -> int:
-        """The actor's guardian record linked to this student, or NotAllowed."""
+        """The actor's guardian record linked to this student, or Refused."""
         linked = set(await people.guardians_of(conn, student_id)) & set(actor.guardian_ids)
         if not linked:
-            raise NotAllowed(f"student {student_id} is not linked to this account")
+            raise Refused(RefusalReason.NOT_ALLOWED)
         return min(linked)
 
     async def record(
@@ -156,12 +166,12 @@ class Cases:
             idempotency_key=idempotency_key,
         )
         if text is not None:
-            blob = self._cipher.encrypt_text(valid_text(text), self._text_context(case_id))
+            blob = self._cipher.encrypt_text(valid_text(text), contexts.case_text(case_id))
             await cases.set_free_text(conn, case_id, blob)
-        await cases.add_event(conn, case_id, to_db(now), "guardian", Status.SUBMITTED.value)
+        await cases.add_event(conn, case_id, to_db(now), Role.GUARDIAN, CaseEvent.SUBMITTED)
         row = await cases.get(conn, case_id)
         assert row is not None
-        case = self._case(row)
+        case = self.from_row(row)
         await self.record(
             conn,
             actor,
@@ -179,7 +189,7 @@ class Cases:
     ) -> list[Recipient]:
         """The chats of the staff concerned; the director's when no teacher uses the bot."""
         recipients = await accounts.recipients(conn, staff_ids=staff_ids)
-        if not recipients and role == "teacher":
+        if not recipients and role == Role.TEACHER:
             directors = await staff.directors(conn, school_id)
             recipients = await accounts.recipients(conn, staff_ids=directors)
         return recipients
@@ -227,8 +237,8 @@ class Cases:
         if row is None:
             return None
         if row.guardian_id not in actor.guardian_ids:
-            raise NotAllowed("idempotency key of another account")
-        return self._case(row)
+            raise Refused(RefusalReason.NOT_ALLOWED)
+        return self.from_row(row)
 
     async def submitted_with(self, actor: Actor, idempotency_key: str) -> Case | None:
         """The case this account submitted under the key, if any."""
@@ -236,17 +246,22 @@ class Cases:
 
     async def visible_to(self, actor: Actor) -> list[Case]:
         rows = await cases.for_guardians(self._db.reader, list(actor.guardian_ids))
-        return [self._case(r) for r in rows]
+        return [self.from_row(r) for r in rows]
 
     async def get(self, actor: Actor, case_id: int) -> Case:
         row = await cases.get(self._db.reader, case_id)
         if row is None or row.guardian_id not in actor.guardian_ids:
-            raise NotAllowed(f"case {case_id} is not visible to this account")
-        return self._case(row)
+            raise Refused(RefusalReason.NOT_ALLOWED)
+        return self.from_row(row)
 
-    async def timeline(self, actor: Actor, case_id: int) -> list[CaseEvent]:
+    async def timeline(self, actor: Actor, case_id: int) -> list[Change]:
+        """The case's timeline as its parent may read it: what, by which role, when."""
         await self.get(actor, case_id)
-        return await cases.events(self._db.reader, case_id)
+        return [
+            Change(CaseEvent(e.event), Role(e.actor_role), None, from_db(e.at))
+            for e in await cases.events(self._db.reader, case_id)
+            if e.event in PARENT_EVENTS
+        ]
 
     async def withdraw(self, actor: Actor, case_id: int) -> Case:
         """A parent withdraws their own request, only before anyone has picked it up."""
@@ -254,14 +269,18 @@ class Cases:
         async with self._db.transaction() as conn:
             row = await cases.get(conn, case_id)
             if row is None or row.guardian_id not in actor.guardian_ids:
-                raise NotAllowed(f"case {case_id} is not visible to this account")
-            case = self._case(row)
-            if not case.can_withdraw or not await cases.set_status(
-                conn, case_id, Status.WITHDRAWN, Status.SUBMITTED, to_db(now)
+                raise Refused(RefusalReason.NOT_ALLOWED)
+            case = self.from_row(row)
+            if not case.can_withdraw or not await cases.change_status(
+                conn,
+                case_id,
+                expected=Status.SUBMITTED,
+                status=Status.WITHDRAWN,
+                closed_at=to_db(now),
             ):
-                raise NotPossibleNow(f"case {case_id} is {row.kind}, {row.status}")
+                raise Refused(RefusalReason.NOT_POSSIBLE)
             case = replace(case, status=Status.WITHDRAWN)
-            await cases.add_event(conn, case_id, to_db(now), "guardian", Status.WITHDRAWN.value)
+            await cases.add_event(conn, case_id, to_db(now), Role.GUARDIAN, CaseEvent.WITHDRAWN)
             await self.record(
                 conn,
                 actor,

@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bot.clock import Clock
 from bot.domain.consent import effective
-from bot.domain.model import NotAllowed
+from bot.domain.model import RefusalReason, Refused, Role
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.keys import Keys
@@ -93,10 +93,10 @@ class ConsentLists:
         conn = self._db.reader
         found: dict[int, GroupRef] = {}
         for member in members:
-            if member.role == "director":
+            if member.role == Role.DIRECTOR:
                 for group_id, name in await schools.groups(conn, member.school_id):
                     found[group_id] = GroupRef(group_id, member.school_id, name)
-            elif member.role == "teacher":
+            elif member.role == Role.TEACHER:
                 for group_id in await staff_rows.group_ids(conn, member.id):
                     ref = await schools.group(conn, group_id)
                     if ref is not None:
@@ -106,12 +106,12 @@ class ConsentLists:
     async def table(
         self, telegram_user_id: int, members: Sequence[StaffMember], group_id: int
     ) -> GroupTable:
-        """The group's consent table, or NotAllowed (recorded) for a group not theirs."""
+        """The group's consent table, or Refused (recorded) for a group not theirs."""
         allowed = {g.id: g for g in await self.groups(members)}
         group = allowed.get(group_id)
         if group is None:
             await self.refuse(telegram_user_id, "consent_list_not_their_group", members)
-            raise NotAllowed(f"group {group_id} is not visible to this account")
+            raise Refused(RefusalReason.NOT_ALLOWED)
         return await self._table(self._db.reader, group)
 
     async def _table(self, conn: Connection, group: GroupRef) -> GroupTable:
@@ -133,7 +133,7 @@ class ConsentLists:
 
     async def counts(self, members: Sequence[StaffMember]) -> list[SchoolCounts]:
         """For a privacy officer: per school of their foundation, how many may appear."""
-        officer_schools = {m.school_id for m in members if m.role == "privacy_officer"}
+        officer_schools = {m.school_id for m in members if m.role == Role.PRIVACY_OFFICER}
         foundations = {self._schools[s].foundation for s in officer_schools} - {None}
         school_ids = sorted(
             s

@@ -34,12 +34,101 @@ CLOSED = DECIDED | {Status.WITHDRAWN}
 """Nothing more to do: decided, or withdrawn by the parent."""
 
 
-class NotAllowed(Exception):
-    """The person acting may not see or do this (another family's child or case)."""
+class Role(StrEnum):
+    """Who does something: a staff member's role, or the parent or the bot itself on a
+    case's timeline."""
+
+    TEACHER = "teacher"
+    DIRECTOR = "director"
+    PRIVACY_OFFICER = "privacy_officer"
+    GUARDIAN = "guardian"
+    SYSTEM = "system"
 
 
-class NotPossibleNow(Exception):
-    """The case is no longer in a state where this can be done."""
+STAFF_ROLES = frozenset({Role.TEACHER, Role.DIRECTOR, Role.PRIVACY_OFFICER})
+HANDLING_ROLES = frozenset({Role.TEACHER, Role.DIRECTOR})
+"""Staff who handle cases (the privacy officer sees counts only)."""
+
+
+class CaseEvent(StrEnum):
+    """An entry on a case's timeline."""
+
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    TAKEN = "taken"
+    EXTENDED = "extended"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+    RECIPIENT_INFORMED = "recipient_informed"
+    DOCUMENTS_RECEIVED = "documents_received"
+    NOTE_ADDED = "note_added"
+    DOCUMENT_ADDED = "document_added"
+    ESCALATED = "escalated"
+    ASSIGNED = "assigned"
+
+
+PARENT_EVENTS = frozenset(
+    {
+        CaseEvent.SUBMITTED,
+        CaseEvent.WITHDRAWN,
+        CaseEvent.TAKEN,
+        CaseEvent.EXTENDED,
+        CaseEvent.RESOLVED,
+        CaseEvent.REJECTED,
+        CaseEvent.RECIPIENT_INFORMED,
+        CaseEvent.DOCUMENTS_RECEIVED,
+    }
+)
+"""Timeline events a parent sees; the rest (notes, hand-overs, attachments) is internal."""
+MOVES = frozenset({CaseEvent.TAKEN, CaseEvent.RESOLVED, CaseEvent.REJECTED, CaseEvent.WITHDRAWN})
+"""Events that move a case on: the last of them says why an action came too late."""
+
+
+class Outcome(StrEnum):
+    """How a resolved case ended, per kind (bot.domain.transitions.OUTCOMES)."""
+
+    ANSWERED = "answered"
+    CORRECTED = "corrected"
+    STATEMENT_ADDED = "statement_added"
+    ERASED = "erased"
+    PARTLY_ERASED = "partly_erased"
+    DONE = "done"
+    GRANTED = "granted"
+
+
+class RefusalReason(StrEnum):
+    NOT_ALLOWED = "not_allowed"
+    """Not theirs to see or act on (another family's child, another group's case)."""
+    NOT_POSSIBLE = "not_possible"
+    """The case moved on: it is no longer in a state where this can be done."""
+    INVALID = "invalid"
+    """The input is not possible in this form (an empty text, an unknown colleague)."""
+    VOLUNTARY = "voluntary"
+    """Data given voluntarily (religion) is always deleted on request, never kept."""
+
+
+class Refused(Exception):
+    """An action on a case or a child that is not done, and why; nothing was changed.
+
+    ``case`` is the case as it stood, ``last`` (for NOT_POSSIBLE) the change that came first.
+    """
+
+    def __init__(
+        self, reason: RefusalReason, *, case: Case | None = None, last: Change | None = None
+    ) -> None:
+        super().__init__(reason.value)
+        self.reason, self.case, self.last = reason, case, last
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A timeline entry as staff read it: what, who (role and name) and when."""
+
+    event: CaseEvent
+    role: Role | None
+    """None for an internal note, whose author is named by ``staff_name``."""
+    staff_name: str | None
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +143,7 @@ class Case:
     received_at: datetime
     due_on: date
     extended_due_on: date | None
-    assignee_role: str
+    assignee_role: Role
     assignee_staff_id: int | None
     details: dict[str, Any]
     text: str | None

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.domain.model import Kind
-from storage import case_work, staff
+from bot.domain.model import Kind, Role
+from storage import staff
 from storage.db import Connection
 from storage.people import Student
 
 ROUTES: dict[Kind, str] = {
-    Kind.ACCESS: "teacher",
-    Kind.RECTIFICATION: "teacher",
-    Kind.ERASURE: "director",
-    Kind.CONSENT: "teacher",
-    Kind.RESTRICTION: "director",
-    Kind.OBJECTION: "director",
+    Kind.ACCESS: Role.TEACHER,
+    Kind.RECTIFICATION: Role.TEACHER,
+    Kind.ERASURE: Role.DIRECTOR,
+    Kind.CONSENT: Role.TEACHER,
+    Kind.RESTRICTION: Role.DIRECTOR,
+    Kind.OBJECTION: Role.DIRECTOR,
 }
 
 
@@ -43,7 +43,7 @@ async def director_for(
     ``reachable_only``) the first at all; None when the school has none."""
     directors = [d for d in await staff.directors(conn, school_id) if d not in excluding]
     for director in directors:
-        if await case_work.reachable(conn, director):
+        if await staff.reachable(conn, director):
             return director
     if reachable_only or not directors:
         return None
@@ -52,13 +52,13 @@ async def director_for(
 
 async def route(conn: Connection, kind: Kind, student: Student) -> Route:
     """The group's teacher who can be reached, else the director."""
-    if ROUTES[kind] == "teacher" and student.group_id is not None:
+    if ROUTES[kind] == Role.TEACHER and student.group_id is not None:
         teachers = await staff.teachers_of_group(conn, student.group_id)
         for teacher in teachers:
-            if await case_work.reachable(conn, teacher):
-                return Route("teacher", teacher, teachers)
+            if await staff.reachable(conn, teacher):
+                return Route(Role.TEACHER, teacher, teachers)
     return Route(
-        "director",
+        Role.DIRECTOR,
         await director_for(conn, student.school_id),
         await staff.directors(conn, student.school_id),
     )

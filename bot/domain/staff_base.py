@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from bot.clock import Clock
 from bot.domain.case_details import category_keys
 from bot.domain.cases import Cases
-from bot.domain.model import Case, Kind, Status
+from bot.domain.model import Case, Change, Kind, RefusalReason, Refused, Status
 from bot.domain.transitions import (
     INFORM_AFTER,
     Acting,
@@ -22,34 +22,15 @@ from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, case_work, cases, people, staff
+from storage import accounts, cases, people, staff
 from storage.db import Connection, Database
 from storage.people import Student
 from storage.staff import StaffMember
 
 
-class Refused(Exception):
-    """A staff action that is not done: ``not_allowed`` (not theirs to act on),
-    ``not_possible`` (the case moved on: ``last`` says how) or ``invalid`` (bad input)."""
-
-    def __init__(self, reason: str, *, case: Case | None = None, last: Change | None = None):
-        super().__init__(reason)
-        self.reason, self.case, self.last = reason, case, last
-
-
 @dataclass(frozen=True, slots=True)
 class StaffActor:
     telegram_user_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """A timeline entry as staff read it: what, who (role and name) and when."""
-
-    event: str
-    role: str
-    staff_name: str | None
-    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +138,7 @@ class StaffBase:
             member = await staff.get(conn, link.staff_id)
             if member is None:
                 continue
-            groups = frozenset(await case_work.groups_of(conn, member.id))
+            groups = frozenset(await staff.groups_of(conn, member.id))
             found.append((member, Acting(member.id, member.school_id, member.role, groups)))
         return found
 
@@ -171,7 +152,7 @@ class StaffBase:
     async def _load(self, conn: Connection, who: StaffActor, case_id: int) -> Ctx:
         row = await cases.get(conn, case_id)
         if row is None:
-            raise Refused("not_allowed")
+            raise Refused(RefusalReason.NOT_ALLOWED)
         found = await self._member_for(conn, who, row.school_id)
         student = await people.student(conn, row.student_id)
         if (
@@ -179,8 +160,8 @@ class StaffBase:
             or student is None
             or not may_see(found[1], row.school_id, student.group_id)
         ):
-            raise Refused("not_allowed")
-        case = self._cases._case(row)
+            raise Refused(RefusalReason.NOT_ALLOWED)
+        case = self._cases.from_row(row)
         return Ctx(conn, case, found[0], found[1], student, self._schools[row.school_id])
 
     async def refusal(
@@ -198,5 +179,5 @@ class StaffBase:
                 details={"action": action, "reason": reason},
             )
 
-    def _decrypt(self, case_id: int, what: str, blob: bytes | None) -> str | None:
-        return self._cipher.decrypt_text(blob, f"case:{case_id}:{what}") if blob else None
+    def _decrypt(self, context: str, blob: bytes | None) -> str | None:
+        return self._cipher.decrypt_text(blob, context) if blob else None

@@ -17,11 +17,23 @@ from typing import Any
 
 from bot import outbox
 from bot.domain.case_details import category_keys
+from bot.domain.case_texts import role_label
 from bot.domain.free_text import InvalidText, valid_text
-from bot.domain.model import Case, Kind, Status
+from bot.domain.model import (
+    HANDLING_ROLES,
+    MOVES,
+    Case,
+    CaseEvent,
+    Change,
+    Kind,
+    RefusalReason,
+    Refused,
+    Role,
+    Status,
+)
 from bot.domain.notifications import open_case_button
 from bot.domain.routing import director_for
-from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
+from bot.domain.staff_base import Ctx, StaffActor, StaffBase, recipients_to_inform
 from bot.domain.staff_notices import (
     assigned_notice,
     document_caption,
@@ -29,7 +41,6 @@ from bot.domain.staff_notices import (
     recipients_informed_notice,
     rejected_notice,
     resolved_notice,
-    role_label,
     taken_notice,
 )
 from bot.domain.transitions import (
@@ -43,7 +54,7 @@ from bot.domain.transitions import (
 from bot.i18n import _, current_language
 from bot.outbox import Attachment
 from bot.schools.config import SchoolConfig
-from bot.security import audit
+from bot.security import audit, contexts
 from storage import accounts, case_work, cases, staff
 from storage.accounts import Recipient
 from storage.db import Connection, from_db, to_db
@@ -67,9 +78,11 @@ class StaffCases(StaffBase):
                     group_id=ctx.student.group_id,
                     kind=case.kind,
                 ):
-                    raise Refused("not_allowed", case=case)
+                    raise Refused(RefusalReason.NOT_ALLOWED, case=case)
                 if next_status(case.status, action) is None:
-                    raise Refused("not_possible", case=case, last=await self._last(conn, case))
+                    raise Refused(
+                        RefusalReason.NOT_POSSIBLE, case=case, last=await self._last(conn, case)
+                    )
                 yield ctx
         except Refused as exc:
             await self.refusal(who, action.value, case_id, exc.reason)
@@ -77,22 +90,22 @@ class StaffCases(StaffBase):
         self._cases.bell.ring()
 
     async def _last(self, conn: Connection, case: Case) -> Change | None:
-        events = await case_work.events(conn, case.id)
-        changes = [e for e in events if e.event in ("resolved", "rejected", "withdrawn", "taken")]
+        events = await cases.events(conn, case.id)
+        changes = [e for e in events if e.event in MOVES]
         if not changes:
             return None
         event = changes[-1]
         name = None
         if event.staff_id is not None and (member := await staff.get(conn, event.staff_id)):
             name = member.name
-        return Change(event.event, event.actor_role, name, from_db(event.at))
+        return Change(CaseEvent(event.event), Role(event.actor_role), name, from_db(event.at))
 
     async def _record(
         self, ctx: Ctx, who: StaffActor, event: str, details: dict[str, Any] | None = None
     ) -> None:
         """The case event naming the staff member and the audit event: one of each."""
         now = self._clock.now()
-        await case_work.add_event(
+        await cases.add_event(
             ctx.conn, ctx.case.id, to_db(now), ctx.member.role, event, ctx.member.id
         )
         await audit.record(
@@ -110,7 +123,7 @@ class StaffCases(StaffBase):
         new = next_status(ctx.case.status, action)
         assert new is not None
         closed = to_db(self._clock.now()) if new in (Status.RESOLVED, Status.REJECTED) else None
-        if not await case_work.change_status(
+        if not await cases.change_status(
             ctx.conn,
             ctx.case.id,
             expected=ctx.case.status,
@@ -118,10 +131,14 @@ class StaffCases(StaffBase):
             closed_at=closed,
             **assignee,
         ):
-            raise Refused("not_possible", case=ctx.case, last=await self._last(ctx.conn, ctx.case))
+            raise Refused(
+                RefusalReason.NOT_POSSIBLE,
+                case=ctx.case,
+                last=await self._last(ctx.conn, ctx.case),
+            )
         row = await cases.get(ctx.conn, ctx.case.id)
         assert row is not None
-        return self._cases._case(row)
+        return self._cases.from_row(row)
 
     async def _tell(
         self,
@@ -160,23 +177,27 @@ class StaffCases(StaffBase):
         return await accounts.recipients(ctx.conn, guardian_ids=[ctx.case.guardian_id])
 
     def _who(self, ctx: Ctx) -> str:
-        return ctx.member.name if ctx.school.show_staff_names else role_label(ctx.member.role)
+        return (
+            ctx.member.name
+            if ctx.school.show_staff_names
+            else role_label(ctx.member.role, definite=True)
+        )
 
     def _text(self, text: str | None, *, required: bool, limit: int = MAX_MESSAGE) -> str | None:
         if text is None or not text.strip():
             if required:
-                raise Refused("invalid")
+                raise Refused(RefusalReason.INVALID)
             return None
         try:
             cleaned = valid_text(text)
         except InvalidText:
-            raise Refused("invalid") from None
+            raise Refused(RefusalReason.INVALID) from None
         if len(cleaned) > limit:
-            raise Refused("invalid")
+            raise Refused(RefusalReason.INVALID)
         return cleaned
 
-    def _encrypt(self, case_id: int, what: str, text: str) -> bytes:
-        return self._cipher.encrypt_text(text, f"case:{case_id}:{what}")
+    def _encrypt(self, context: str, text: str) -> bytes:
+        return self._cipher.encrypt_text(text, context)
 
     # --- the actions --------------------------------------------------------------------
 
@@ -185,7 +206,7 @@ class StaffCases(StaffBase):
             case = await self._move(
                 ctx, Action.TAKE, assignee_role=ctx.member.role, assignee_staff_id=ctx.member.id
             )
-            await self._record(ctx, who, "taken")
+            await self._record(ctx, who, CaseEvent.TAKEN)
             await self._tell(
                 ctx.conn, await self._parent(ctx), case, lambda: taken_notice(case, self._who(ctx))
             )
@@ -199,9 +220,9 @@ class StaffCases(StaffBase):
                 ctx.conn, case_id, ctx.member.id, to_db(self._clock.now())
             )
             await case_work.set_note_body(
-                ctx.conn, note_id, self._encrypt(case_id, f"note:{note_id}", body)
+                ctx.conn, note_id, self._encrypt(contexts.case_note(case_id, note_id), body)
             )
-            await self._record(ctx, who, "note_added")
+            await self._record(ctx, who, CaseEvent.NOTE_ADDED)
         return ctx.case
 
     async def extend(self, who: StaffActor, case_id: int, months: int, reason: str) -> Case:
@@ -209,21 +230,21 @@ class StaffCases(StaffBase):
             case = ctx.case
             today = self._clock.now().astimezone(ctx.school.tz).date()
             if not may_extend(case.due_on, case.extended_due_on, today):
-                raise Refused("not_possible", case=case)
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
             if months not in range(1, MAX_EXTENSION_MONTHS + 1):
-                raise Refused("invalid", case=case)
+                raise Refused(RefusalReason.INVALID, case=case)
             text = self._text(reason, required=True)
             assert text is not None
             new_due = extended_due(case.due_on, months)
-            if not await case_work.extend(
+            if not await cases.extend(
                 ctx.conn,
                 case_id,
                 expected=case.status,
                 due_on=new_due.isoformat(),
-                reason=self._encrypt(case_id, "extension", text),
+                reason=self._encrypt(contexts.case_extension(case_id), text),
             ):
-                raise Refused("not_possible", case=case)
-            await self._record(ctx, who, "extended", {"due_on": new_due.isoformat()})
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
+            await self._record(ctx, who, CaseEvent.EXTENDED, {"due_on": new_due.isoformat()})
             extended = replace(case, extended_due_on=new_due)
             await self._tell(
                 ctx.conn,
@@ -237,8 +258,8 @@ class StaffCases(StaffBase):
         async with self._acting(who, case_id, Action.ESCALATE) as ctx:
             director = await director_for(ctx.conn, ctx.case.school_id)
             if director is None:
-                raise Refused("not_possible", case=ctx.case)
-            return await self._hand_over(ctx, who, Action.ESCALATE, director, "escalated")
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=ctx.case)
+            return await self._hand_over(ctx, who, Action.ESCALATE, director, CaseEvent.ESCALATED)
         raise AssertionError  # pragma: no cover
 
     async def assign(self, who: StaffActor, case_id: int, staff_id: int) -> Case:
@@ -247,11 +268,11 @@ class StaffCases(StaffBase):
             if (
                 target is None
                 or target.school_id != ctx.case.school_id
-                or target.role not in ("teacher", "director")
-                or not await case_work.reachable(ctx.conn, staff_id)
+                or target.role not in HANDLING_ROLES
+                or not await staff.reachable(ctx.conn, staff_id)
             ):
-                raise Refused("invalid", case=ctx.case)
-            return await self._hand_over(ctx, who, Action.ASSIGN, staff_id, "assigned")
+                raise Refused(RefusalReason.INVALID, case=ctx.case)
+            return await self._hand_over(ctx, who, Action.ASSIGN, staff_id, CaseEvent.ASSIGNED)
         raise AssertionError  # pragma: no cover
 
     async def _hand_over(
@@ -279,7 +300,7 @@ class StaffCases(StaffBase):
         """Record a document or photo for an access request; returns how many there are."""
         async with self._acting(who, case_id, Action.ATTACH) as ctx:
             if ctx.case.kind != Kind.ACCESS or kind not in ("document", "photo") or not file_id:
-                raise Refused("invalid", case=ctx.case)
+                raise Refused(RefusalReason.INVALID, case=ctx.case)
             attachment_id = await case_work.add_attachment(
                 ctx.conn, case_id, ctx.member.id, to_db(self._clock.now()), kind, file_id
             )
@@ -287,9 +308,11 @@ class StaffCases(StaffBase):
                 await case_work.set_attachment_name(
                     ctx.conn,
                     attachment_id,
-                    self._encrypt(case_id, f"file:{attachment_id}", file_name[:200]),
+                    self._encrypt(
+                        contexts.case_file_name(case_id, attachment_id), file_name[:200]
+                    ),
                 )
-            await self._record(ctx, who, "document_added", {"kind": kind})
+            await self._record(ctx, who, CaseEvent.DOCUMENT_ADDED, {"kind": kind})
             return len(await case_work.attachments(ctx.conn, case_id))
         raise AssertionError  # pragma: no cover
 
@@ -304,20 +327,20 @@ class StaffCases(StaffBase):
         async with self._acting(who, case_id, Action.RESOLVE) as ctx:
             case = ctx.case
             if outcome not in OUTCOMES[case.kind]:
-                raise Refused("invalid", case=case)
+                raise Refused(RefusalReason.INVALID, case=case)
             affected = category_keys(case.details)
             kept_keys = [k for k in kept if k in affected] if outcome == "partly_erased" else []
             if outcome == "partly_erased" and not kept_keys:
-                raise Refused("invalid", case=case)
+                raise Refused(RefusalReason.INVALID, case=case)
             if _voluntary(ctx.school, kept_keys):
-                raise Refused("voluntary", case=case)
+                raise Refused(RefusalReason.VOLUNTARY, case=case)
             text = self._text(message, required=False)
             resolved = await self._move(ctx, Action.RESOLVE)
-            await case_work.set_outcome(
+            await cases.set_outcome(
                 ctx.conn,
                 case_id,
                 outcome,
-                self._encrypt(case_id, "outcome", text) if text else None,
+                self._encrypt(contexts.case_outcome(case_id), text) if text else None,
                 json.dumps({"kept": kept_keys}),
             )
             documents = await case_work.attachments(ctx.conn, case_id)
@@ -335,7 +358,7 @@ class StaffCases(StaffBase):
                 ),
             )
             for index, doc in enumerate(documents, start=1):
-                name = self._decrypt(case_id, f"file:{doc.id}", doc.file_name)
+                name = self._decrypt(contexts.case_file_name(case_id, doc.id), doc.file_name)
                 await self._tell(
                     ctx.conn,
                     parents,
@@ -356,20 +379,20 @@ class StaffCases(StaffBase):
             if case.kind == Kind.ERASURE and (
                 ground is None or school.retention_ground(ground) is None
             ):
-                raise Refused("invalid", case=case)
+                raise Refused(RefusalReason.INVALID, case=case)
             if case.kind == Kind.ERASURE and _voluntary(school, category_keys(case.details)):
-                raise Refused("voluntary", case=case)
+                raise Refused(RefusalReason.VOLUNTARY, case=case)
             text = self._text(reason, required=True)
             assert text is not None
             rejected = await self._move(ctx, Action.REJECT)
-            await case_work.set_outcome(
+            await cases.set_outcome(
                 ctx.conn,
                 case_id,
-                "rejected",
-                self._encrypt(case_id, "outcome", text),
+                CaseEvent.REJECTED,
+                self._encrypt(contexts.case_outcome(case_id), text),
                 json.dumps({"ground": ground} if ground else {}),
             )
-            await self._record(ctx, who, "rejected", {"ground": ground} if ground else {})
+            await self._record(ctx, who, CaseEvent.REJECTED, {"ground": ground} if ground else {})
 
             def render() -> str:
                 found = school.retention_ground(ground) if ground else None
@@ -384,16 +407,16 @@ class StaffCases(StaffBase):
         left, the parent is told which recipients were informed."""
         async with self._acting(who, case_id, Action.INFORM) as ctx:
             case, school = ctx.case, ctx.school
-            stored = await case_work.outcome(ctx.conn, case_id)
+            stored = await cases.outcome(ctx.conn, case_id)
             kept = json.loads(stored.details).get("kept", [])
             needed = recipients_to_inform(case, school, stored.outcome, kept)
             if recipient not in needed:
-                raise Refused("invalid", case=case)
+                raise Refused(RefusalReason.INVALID, case=case)
             if not await case_work.confirm_informed(
                 ctx.conn, case_id, recipient, ctx.member.id, to_db(self._clock.now())
             ):
-                raise Refused("not_possible", case=case)
-            await self._record(ctx, who, "recipient_informed", {"recipient": recipient})
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
+            await self._record(ctx, who, CaseEvent.RECIPIENT_INFORMED, {"recipient": recipient})
             done = await case_work.informed(ctx.conn, case_id)
             left = [r for r in needed if r not in done]
             if not left:
@@ -421,8 +444,8 @@ class StaffCases(StaffBase):
                 return False
             if not await case_work.mark_received(conn, case_id, to_db(now)):
                 return False
-            await case_work.add_event(
-                conn, case_id, to_db(now), "guardian", "documents_received", None
+            await cases.add_event(
+                conn, case_id, to_db(now), Role.GUARDIAN, CaseEvent.DOCUMENTS_RECEIVED, None
             )
             await audit.record(
                 conn,

@@ -15,15 +15,6 @@ from bot.markup import esc
 from bot.schools.config import SchoolConfig
 
 
-def role_label(role: str) -> str:
-    """'the teacher' / 'the head teacher' as a parent reads it."""
-    if role == "director":
-        return _("the head teacher")
-    if role == "privacy_officer":
-        return _("the privacy officer")
-    return _("the teacher")
-
-
 def _heading(case: Case) -> str:
     return _("<b>Your request {number}</b> ({kind})").format(
         number=esc(case.number), kind=kind_label(case.kind)

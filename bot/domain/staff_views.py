@@ -7,14 +7,12 @@ import json
 from datetime import date
 from typing import Any
 
-from bot.domain.model import Kind, Status, case_number
+from bot.domain.model import CaseEvent, Change, Kind, Refused, Role, Status, case_number
 from bot.domain.staff_base import (
     CaseView,
-    Change,
     Document,
     QueueCase,
     QueueLine,
-    Refused,
     StaffActor,
     StaffBase,
     parse_number,
@@ -25,7 +23,8 @@ from bot.domain.transitions import (
     may_extend,
     may_see,
 )
-from storage import case_work, outbox, people, staff
+from bot.security import contexts
+from storage import case_work, cases, outbox, people, staff
 from storage.db import from_db
 
 
@@ -38,7 +37,7 @@ class StaffViews(StaffBase):
             return None
         conn = self._db.reader
         for member, _acting in await self.members(conn, who):
-            found = await case_work.find_by_number(conn, member.school_id, *parsed)
+            found = await cases.find_by_number(conn, member.school_id, *parsed)
             if found is not None:
                 return found
         return None
@@ -61,13 +60,13 @@ class StaffViews(StaffBase):
             return names.get(staff_id)
 
         timeline = [
-            Change(e.event, e.actor_role, await name(e.staff_id), from_db(e.at))
-            for e in await case_work.events(conn, case_id)
+            Change(CaseEvent(e.event), Role(e.actor_role), await name(e.staff_id), from_db(e.at))
+            for e in await cases.events(conn, case_id)
         ]
         notes = [
             (
-                Change("note_added", "", await name(n.staff_id), from_db(n.at)),
-                self._decrypt(case_id, f"note:{n.id}", n.body) or "",
+                Change(CaseEvent.NOTE_ADDED, None, await name(n.staff_id), from_db(n.at)),
+                self._decrypt(contexts.case_note(case_id, n.id), n.body) or "",
             )
             for n in await case_work.notes(conn, case_id)
         ]
@@ -75,12 +74,12 @@ class StaffViews(StaffBase):
             Document(
                 a.kind,
                 a.file_id,
-                self._decrypt(case_id, f"file:{a.id}", a.file_name),
+                self._decrypt(contexts.case_file_name(case_id, a.id), a.file_name),
                 a.received_at is not None,
             )
             for a in await case_work.attachments(conn, case_id)
         ]
-        stored = await case_work.outcome(conn, case_id)
+        stored = await cases.outcome(conn, case_id)
         details = json.loads(stored.details)
         guardian = await people.guardian(conn, case.guardian_id)
         to_inform = recipients_to_inform(case, school, stored.outcome, details.get("kept", []))
@@ -96,9 +95,11 @@ class StaffViews(StaffBase):
             notes=notes,
             documents=documents,
             outcome=stored.outcome,
-            outcome_message=self._decrypt(case_id, "outcome", stored.message),
+            outcome_message=self._decrypt(contexts.case_outcome(case_id), stored.message),
             outcome_details=details,
-            extension_reason=self._decrypt(case_id, "extension", stored.extension_reason),
+            extension_reason=self._decrypt(
+                contexts.case_extension(case_id), stored.extension_reason
+            ),
             actions=allowed_actions(
                 ctx.acting,
                 case.status,
@@ -121,11 +122,11 @@ class StaffViews(StaffBase):
         conn = self._db.reader
         lines: list[QueueLine] = []
         for member, acting in await self.members(conn, who):
-            if acting.role == "privacy_officer":
+            if acting.role == Role.PRIVACY_OFFICER:
                 continue
             school = self._schools[member.school_id]
             today = self._clock.now().astimezone(school.tz).date()
-            for found in await case_work.open_for_school(conn, member.school_id):
+            for found in await cases.open_for_school(conn, member.school_id):
                 row = found.case
                 if not may_see(acting, row.school_id, found.group_id):
                     continue
@@ -137,7 +138,7 @@ class StaffViews(StaffBase):
                     date.fromisoformat(row.extended_due_on or row.due_on),
                     row.assignee_staff_id,
                 )
-                mine = case.assignee_staff_id == member.id or acting.role == "teacher"
+                mine = case.assignee_staff_id == member.id or acting.role == Role.TEACHER
                 days = (case.due - today).days
                 if scope == "mine" and not mine:
                     continue
@@ -153,12 +154,12 @@ class StaffViews(StaffBase):
         """For the privacy officer: per school, how many cases of each kind and status."""
         conn = self._db.reader
         found = await self.members(conn, who)
-        if not any(a.role == "privacy_officer" for _m, a in found):
+        if not any(a.role == Role.PRIVACY_OFFICER for _m, a in found):
             return None
         return {
-            self._schools[m.school_id].name: await case_work.counts(conn, m.school_id)
+            self._schools[m.school_id].name: await cases.counts(conn, m.school_id)
             for m, a in found
-            if a.role == "privacy_officer"
+            if a.role == Role.PRIVACY_OFFICER
         }
 
     async def documents(self, case_id: int) -> list[Document]:
@@ -167,7 +168,7 @@ class StaffViews(StaffBase):
             Document(
                 a.kind,
                 a.file_id,
-                self._decrypt(case_id, f"file:{a.id}", a.file_name),
+                self._decrypt(contexts.case_file_name(case_id, a.id), a.file_name),
                 a.received_at is not None,
             )
             for a in await case_work.attachments(conn, case_id)
@@ -175,10 +176,10 @@ class StaffViews(StaffBase):
         ]
 
     async def outcome(self, case_id: int) -> tuple[str | None, str | None, dict[str, Any]]:
-        stored = await case_work.outcome(self._db.reader, case_id)
+        stored = await cases.outcome(self._db.reader, case_id)
         return (
             stored.outcome,
-            self._decrypt(case_id, "outcome", stored.message),
+            self._decrypt(contexts.case_outcome(case_id), stored.message),
             json.loads(stored.details),
         )
 
@@ -187,6 +188,6 @@ class StaffViews(StaffBase):
         conn = self._db.reader
         return [
             member
-            for member in await case_work.school_staff(conn, school_id)
-            if await case_work.reachable(conn, member[0])
+            for member in await staff.school_staff(conn, school_id)
+            if await staff.reachable(conn, member[0])
         ]

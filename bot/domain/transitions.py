@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.deadlines import add_months
-from bot.domain.model import Kind, Status
+from bot.domain.model import Kind, Role, Status
 
 
 class Action(StrEnum):
@@ -42,7 +42,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    "teacher": frozenset(
+    Role.TEACHER: frozenset(
         {
             Action.TAKE,
             Action.NOTE,
@@ -54,7 +54,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.INFORM,
         }
     ),
-    "director": frozenset(
+    Role.DIRECTOR: frozenset(
         {
             Action.TAKE,
             Action.NOTE,
@@ -66,7 +66,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.INFORM,
         }
     ),
-    "privacy_officer": frozenset(),
+    Role.PRIVACY_OFFICER: frozenset(),
 }
 
 # Deciding these is for the director (AVG art. 17, 18 and 21 weigh legal grounds).
@@ -104,9 +104,9 @@ def may_see(member: Acting, school_id: int, group_id: int | None) -> bool:
     school, the privacy officer none (counts only), nobody another school's."""
     if member.school_id != school_id:
         return False
-    if member.role == "director":
+    if member.role == Role.DIRECTOR:
         return True
-    return member.role == "teacher" and group_id is not None and group_id in member.group_ids
+    return member.role == Role.TEACHER and group_id is not None and group_id in member.group_ids
 
 
 def may_act(
@@ -115,7 +115,7 @@ def may_act(
     if not may_see(member, school_id, group_id) or action not in ROLE_ACTIONS[member.role]:
         return False
     if action in (Action.RESOLVE, Action.REJECT) and kind in DIRECTOR_DECIDES:
-        return member.role == "director"
+        return member.role == Role.DIRECTOR
     return True
 
 

@@ -12,14 +12,14 @@ import logging
 from datetime import datetime
 
 from bot import outbox
-from bot.domain.model import case_number
+from bot.domain.model import CaseEvent, Role, case_number
 from bot.domain.routing import director_for
 from bot.i18n import _, language_or_default, use_language
 from bot.markup import esc
 from bot.security import audit
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, case_work, cases, chat_links, staff
+from storage import accounts, cases, chat_links, staff
 from storage.accounts import Recipient
 from storage.chat_links import ChatOwner
 from storage.db import Connection, to_db
@@ -78,11 +78,8 @@ class UndeliverableNotices:
         )
         if director is None:
             return False
-        await conn.execute(
-            "UPDATE cases SET assignee_role = 'director', assignee_staff_id = ? WHERE id = ?",
-            (director, case.id),
-        )
-        await case_work.add_event(conn, case.id, to_db(now), "system", "assigned", None)
+        await cases.assign(conn, case.id, Role.DIRECTOR, director)
+        await cases.add_event(conn, case.id, to_db(now), Role.SYSTEM, CaseEvent.ASSIGNED, None)
         if self._keys is not None:
             await audit.record(
                 conn,

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.outbox import Attachment, Button, attachment_of, button_of, context
+from bot.outbox import Attachment, Button, attachment_of, button_of
+from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
 from storage.db import Connection, Database, to_db
@@ -176,7 +177,7 @@ class Dispatcher:
                 continue
             untried.discard(row.id)
             try:
-                text = self._cipher.decrypt_text(row.body, context(row.ref))
+                text = self._cipher.decrypt_text(row.body, contexts.outbox_body(row.ref))
                 attachment = attachment_of(self._cipher, row.ref, row.attachment)
             except DecryptionError:
                 log.error("outbox message %s cannot be decrypted", row.id)

@@ -7,14 +7,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.case_texts import (
-    PARENT_EVENTS,
     about_line,
     event_label,
     kind_label,
     outcome_label,
     parent_status_label,
 )
-from bot.domain.model import Case, NotAllowed, NotPossibleNow
+from bot.domain.model import Case, RefusalReason, Refused
 from bot.domain.staff_notices import document_caption, rights_lines
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
@@ -23,7 +22,6 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
-from storage.db import from_db
 
 
 async def overview(update: Update, context: BotContext, cb: Callback) -> None:
@@ -83,7 +81,7 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
     try:
         case = await services.cases.get(actor(profile), case_id or 0)
         events = await services.cases.timeline(actor(profile), case.id)
-    except NotAllowed:
+    except Refused:
         await refuse(update, context, "not_their_case")
         return
     school = services.school_by_id[case.school_id]
@@ -116,9 +114,8 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
     lines += outcome_lines(case, school, outcome, message, details, len(documents))
     lines += ["", _("<b>History</b>")]
     lines += [
-        f"• {format_date(from_db(e.at).astimezone(school.tz).date())}: {event_label(e.event)}"
+        f"• {format_date(e.at.astimezone(school.tz).date())}: {event_label(e.event)}"
         for e in events
-        if e.event in PARENT_EVENTS
     ]
     user = profile.telegram_user_id
     rows: list[list[InlineKeyboardButton]] = []
@@ -138,7 +135,7 @@ async def confirm_withdraw(update: Update, context: BotContext, cb: Callback) ->
         return
     try:
         case = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
-    except NotAllowed:
+    except Refused:
         await refuse(update, context, "not_their_case")
         return
     user = profile.telegram_user_id
@@ -163,10 +160,10 @@ async def withdraw(update: Update, context: BotContext, cb: Callback) -> None:
     back = [[context.button(user, _("« My requests"), "my")]]
     try:
         case = await context.services.cases.withdraw(actor(profile), cb.int_arg(0) or 0)
-    except NotAllowed:
-        await refuse(update, context, "not_their_case")
-        return
-    except NotPossibleNow:
+    except Refused as exc:
+        if exc.reason is RefusalReason.NOT_ALLOWED:
+            await refuse(update, context, "not_their_case")
+            return
         await show(
             update,
             context,
@@ -231,7 +228,7 @@ async def send_documents(update: Update, context: BotContext, cb: Callback) -> N
         return
     try:
         case = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
-    except NotAllowed:
+    except Refused:
         await refuse(update, context, "not_their_case")
         return
     documents = await context.services.staff_views.documents(case.id)

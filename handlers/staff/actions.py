@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.domain.case_texts import role_label
 from bot.domain.transitions import Action
 from bot.i18n import _
 from handlers.callbacks import Callback
@@ -16,7 +17,7 @@ from handlers.messages import show
 from handlers.render import esc
 from handlers.staff import common
 from handlers.staff.answering import extend, note, reject, resolve
-from handlers.staff.common import actor, role_name
+from handlers.staff.common import actor
 from handlers.staff.documents import attach
 from handlers.staff.screens import case_id_from_args
 from handlers.staff.steps import Rows, cancel_row, checked_view, run, user_id
@@ -73,7 +74,7 @@ async def assign(update: Update, context: BotContext, case_id: int) -> None:
     user = user_id(update)
     colleagues = await context.services.staff_views.assignable(view.case.school_id)
     rows: Rows = [
-        [context.button(user, f"{name} ({role_name(role)})", "saok", case_id, staff_id)]
+        [context.button(user, f"{name} ({role_label(role)})", "saok", case_id, staff_id)]
         for staff_id, name, role in colleagues
     ]
     rows.append(cancel_row(context, user, case_id))

@@ -11,8 +11,8 @@ from telegram import Update
 from bot.domain.case_details import category_keys
 from bot.domain.case_texts import kind_label, outcome_label
 from bot.domain.free_text import clean_text
-from bot.domain.model import Kind
-from bot.domain.staff_base import CaseView, Refused
+from bot.domain.model import Kind, Refused
+from bot.domain.staff_base import CaseView
 from bot.domain.staff_cases import MAX_MESSAGE
 from bot.domain.transitions import OUTCOMES, Action, extended_due
 from bot.i18n import _, current_language, format_date, format_number

@@ -7,7 +7,9 @@ from typing import Any
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.staff_base import Refused, StaffActor
+from bot.domain.case_texts import role_label
+from bot.domain.model import HANDLING_ROLES, Refused, Role
+from bot.domain.staff_base import StaffActor
 from bot.domain.staff_notices import when
 from bot.i18n import _
 from bot.schools.config import SchoolConfig
@@ -68,16 +70,6 @@ async def staff_profile(update: Update, context: BotContext) -> Profile | None:
     return profile
 
 
-def role_name(role: str) -> str:
-    if role == "system":
-        return "Privacyloket"
-    if role == "director":
-        return _("head teacher")
-    if role == "privacy_officer":
-        return _("privacy officer")
-    return _("teacher")
-
-
 def _event_done(event: str) -> str:
     match event:
         case "resolved":
@@ -104,10 +96,10 @@ def refusal_text(exc: Refused, school: SchoolConfig | None) -> str:
         return _("That is not possible in this form. Nothing was changed.")
     last, case = exc.last, exc.case
     if last is not None and case is not None and school is not None:
-        by = esc(last.staff_name) if last.staff_name else role_name(last.role)
-        if last.staff_name and last.role in ("teacher", "director"):
-            by = f"{role_name(last.role)} {esc(last.staff_name)}"
-        if last.role == "guardian":
+        by = esc(last.staff_name) if last.staff_name else role_label(last.role)
+        if last.staff_name and last.role in HANDLING_ROLES:
+            by = f"{role_label(last.role)} {esc(last.staff_name)}"
+        if last.role == Role.GUARDIAN:
             return _("Request {number} was {what} on {when}. Nothing was changed.").format(
                 number=esc(case.number), what=_event_done(last.event), when=when(last.at, school)
             )

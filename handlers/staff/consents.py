@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, Update
 from bot.domain.accounts import Profile
 from bot.domain.consent_csv import consent_csv, csv_filename, reason_label
 from bot.domain.consent_lists import ConsentLists, GroupRef, GroupTable
-from bot.domain.model import NotAllowed
+from bot.domain.model import Refused, Role
 from bot.i18n import _, current_language, ngettext
 from bot.schools.config import PhotoPurpose, SchoolConfig
 from handlers.callbacks import Callback
@@ -49,7 +49,7 @@ async def _staff(update: Update, context: BotContext) -> Profile | None:
 
 
 def _is_officer_only(members: Sequence[StaffMember]) -> bool:
-    return all(m.role == "privacy_officer" for m in members)
+    return all(m.role == Role.PRIVACY_OFFICER for m in members)
 
 
 def _find_purpose(school: SchoolConfig, word: str) -> PhotoPurpose | None:
@@ -171,7 +171,7 @@ async def _table(
 ) -> GroupTable | None:
     try:
         return await _lists(context).table(profile.telegram_user_id, profile.staff, group_id or 0)
-    except NotAllowed:
+    except Refused:
         await send(
             update,
             context,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain.model import Role
 from bot.i18n import _
 from bot.jobs import digest
 from handlers.context import BotContext
@@ -16,7 +17,7 @@ async def digest_command(update: Update, context: BotContext) -> None:
     services = context.services
     profile = await services.accounts.profile(user.id)
     schools = sorted(
-        {m.school_id for m in profile.staff if m.role == "director"} if profile else set()
+        {m.school_id for m in profile.staff if m.role == Role.DIRECTOR} if profile else set()
     )
     if not schools:
         await send(update, context, _("The digest is for the head teacher of a school."))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.domain.staff_base import Refused
+from bot.domain.model import Refused
 from bot.domain.transitions import Action
 from bot.i18n import _
 from handlers.callbacks import Callback

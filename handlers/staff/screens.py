@@ -7,9 +7,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import event_label, kind_label, outcome_label, status_label
-from bot.domain.model import Kind
-from bot.domain.staff_base import CaseView, QueueLine, Refused
+from bot.domain.case_texts import event_label, kind_label, outcome_label, role_label, status_label
+from bot.domain.model import HANDLING_ROLES, Kind, Refused, Role
+from bot.domain.staff_base import CaseView, QueueLine
 from bot.domain.staff_notices import when
 from bot.domain.transitions import Action
 from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
@@ -17,7 +17,7 @@ from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import LIVE_MESSAGE, send, show
 from handlers.render import esc
-from handlers.staff.common import actor, refusal_text, role_name, staff_profile
+from handlers.staff.common import actor, refusal_text, staff_profile
 from handlers.texts import group_label
 
 PAGE = 10
@@ -70,9 +70,9 @@ async def queue_button(update: Update, context: BotContext, cb: Callback) -> Non
 async def _queue(
     update: Update, context: BotContext, profile: Profile, scope: str, page: int
 ) -> None:
-    if scope != "mine" and not any(m.role == "director" for m in profile.staff):
+    if scope != "mine" and not any(m.role == Role.DIRECTOR for m in profile.staff):
         scope = "mine"
-    if not any(m.role in ("teacher", "director") for m in profile.staff):
+    if not any(m.role in HANDLING_ROLES for m in profile.staff):
         await counts_button(update, context, Callback("cnt", ()))
         return
     lines = await context.services.staff_views.queue(actor(update), scope)
@@ -155,7 +155,7 @@ def case_text(context: BotContext, view: CaseView) -> str:
     if view.assignee_name:
         lines.append(
             _("Assigned to: {role} {name}").format(
-                role=role_name(case.assignee_role), name=esc(view.assignee_name)
+                role=role_label(case.assignee_role), name=esc(view.assignee_name)
             )
         )
     lines.append(
@@ -211,9 +211,9 @@ def case_text(context: BotContext, view: CaseView) -> str:
     lines += ["", _("<b>Timeline</b>")]
     for change in view.timeline:
         who = (
-            f"{role_name(change.role)} {esc(change.staff_name)}"
+            f"{role_label(change.role)} {esc(change.staff_name)}"
             if change.staff_name
-            else (_("parent") if change.role == "guardian" else role_name(change.role))
+            else role_label(change.role)
         )
         lines.append(f"• {when(change.at, school)} · {event_label(change.event)} · {who}")
     if view.notes:

@@ -8,7 +8,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.domain.staff_base import CaseView, Refused
+from bot.domain.model import RefusalReason, Refused
+from bot.domain.staff_base import CaseView
 from bot.domain.staff_cases import MAX_MESSAGE
 from bot.domain.transitions import Action, next_status
 from bot.i18n import _, format_number
@@ -57,9 +58,11 @@ async def checked_view(
             return None
         if next_status(view.case.status, action) is None:
             moves = [c for c in view.timeline if c.event in MOVES]
-            refused = Refused("not_possible", case=view.case, last=moves[-1] if moves else None)
+            refused = Refused(
+                RefusalReason.NOT_POSSIBLE, case=view.case, last=moves[-1] if moves else None
+            )
         else:
-            refused = Refused("not_allowed", case=view.case)
+            refused = Refused(RefusalReason.NOT_ALLOWED, case=view.case)
         await send(update, context, refusal_text(refused, school))
         return None
     return view
