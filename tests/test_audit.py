@@ -16,7 +16,7 @@ async def _three_events(services: Services, clock: FakeClock) -> None:
                 services.keys.audit,
                 clock.now(),
                 actor="cli",
-                action="test.event",
+                action=audit.AuditAction.RETENTION_RUN,
                 details={"n": n},
             )
 

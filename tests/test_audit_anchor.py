@@ -82,7 +82,12 @@ async def test_verify_while_the_bot_writes_reports_nothing_missing(
         while not stop.is_set():
             async with services.db.transaction() as conn:
                 await audit.record(
-                    conn, services.keys.audit, clock.now(), actor="bot", action="t", details={}
+                    conn,
+                    services.keys.audit,
+                    clock.now(),
+                    actor="bot",
+                    action=audit.AuditAction.RETENTION_RUN,
+                    details={},
                 )
             written[0] += 1
             await asyncio.sleep(0)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.i18n import Language, is_language, suggest_language
 from bot.security import audit
+from bot.security.audit import AuditAction
 from bot.security.keys import Keys
 from storage import accounts, bot_state, people, staff
 from storage.db import Database
@@ -88,7 +89,7 @@ class Accounts:
                         self._keys.audit,
                         now,
                         actor=self._keys.pseudonym("tg", telegram_user_id),
-                        action="account.forgotten",
+                        action=AuditAction.ACCOUNT_FORGOTTEN,
                         school_id=school_id,
                         details={"links": len(links)},
                     )
@@ -102,6 +103,6 @@ class Accounts:
                 self._keys.audit,
                 self._clock.now(),
                 actor=self._keys.pseudonym("tg", telegram_user_id),
-                action="button.refused",
+                action=AuditAction.BUTTON_REFUSED,
                 details={"reason": reason},
             )

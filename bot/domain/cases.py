@@ -34,6 +34,7 @@ from bot.domain.routing import route
 from bot.outbox import Bell
 from bot.schools.config import SchoolConfig
 from bot.security import audit, contexts
+from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
 from storage import accounts, cases, people, staff
@@ -103,7 +104,7 @@ class Cases:
         self,
         conn: Connection,
         actor: Actor,
-        action: str,
+        action: AuditAction,
         *,
         school_id: int,
         subject: str,
@@ -175,7 +176,7 @@ class Cases:
         await self.record(
             conn,
             actor,
-            "case.submitted",
+            AuditAction.CASE_SUBMITTED,
             school_id=student.school_id,
             subject=f"case:{case_id}",
             details={"kind": kind.value, "number": case.number, "assignee_role": role},
@@ -284,7 +285,7 @@ class Cases:
             await self.record(
                 conn,
                 actor,
-                "case.withdrawn",
+                AuditAction.CASE_WITHDRAWN,
                 school_id=case.school_id,
                 subject=f"case:{case_id}",
                 details={"number": case.number},

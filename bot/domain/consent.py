@@ -16,6 +16,7 @@ from bot.domain.cases import Cases
 from bot.domain.model import Actor, Case, Kind
 from bot.domain.notifications import consent_changed_notice
 from bot.schools.config import SchoolConfig
+from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from storage import accounts, consents, people
 from storage.db import Connection, Database, to_db
@@ -155,7 +156,7 @@ class Consents:
             await self._cases.record(
                 conn,
                 actor,
-                "consent.changed",
+                AuditAction.CONSENT_CHANGED,
                 school_id=student.school_id,
                 subject=f"student:{student_id}",
                 details={"changes": changes, "case": case.number},

@@ -17,6 +17,7 @@ from bot.domain.consent import effective
 from bot.domain.model import RefusalReason, Refused, Role
 from bot.schools.config import SchoolConfig
 from bot.security import audit
+from bot.security.audit import AuditAction
 from bot.security.keys import Keys
 from storage import consents, people, schools
 from storage import staff as staff_rows
@@ -167,7 +168,7 @@ class ConsentLists:
                     self._keys.audit,
                     self._clock.now(),
                     actor=self._keys.pseudonym("tg", telegram_user_id),
-                    action="consents.refused",
+                    action=AuditAction.CONSENTS_REFUSED,
                     school_id=school_id,
                     details={"reason": reason},
                 )
@@ -180,7 +181,7 @@ class ConsentLists:
                 self._keys.audit,
                 self._clock.now(),
                 actor=self._keys.pseudonym("tg", telegram_user_id),
-                action="consents.exported",
+                action=AuditAction.CONSENTS_EXPORTED,
                 school_id=table.group.school_id,
                 subject=f"group:{table.group.id}",
                 details={"pupils": len(table.pupils)},

@@ -13,6 +13,7 @@ from bot.birthdates import parse_birth_date
 from bot.clock import Clock
 from bot.i18n import Language, is_language
 from bot.security import audit, codes
+from bot.security.audit import AuditAction
 from bot.security.keys import Keys
 from storage import accounts, invitations, login_backoff, people, schools, staff
 from storage.db import Connection, Database, from_db, to_db
@@ -124,7 +125,7 @@ class Onboarding:
                     self._keys.audit,
                     now,
                     actor=self._account(telegram_user_id),
-                    action="login.code_rejected",
+                    action=AuditAction.LOGIN_CODE_REJECTED,
                 )
                 return Rejected(until)
             if invitation.guardian_id is not None:
@@ -169,7 +170,7 @@ class Onboarding:
             self._keys.audit,
             now,
             actor=self._account(telegram_user_id),
-            action="account.linked",
+            action=AuditAction.ACCOUNT_LINKED,
             school_id=invitation.school_id,
             subject=who,
             details={"invitation": invitation.id},
@@ -243,7 +244,7 @@ class Onboarding:
                 self._keys.audit,
                 now,
                 actor=actor,
-                action="invitation.revoked",
+                action=AuditAction.INVITATION_REVOKED,
                 school_id=invitation.school_id,
                 subject=f"invitation:{invitation.id}",
                 details={"reason": "birth_date_failures"},
@@ -254,7 +255,7 @@ class Onboarding:
             self._keys.audit,
             now,
             actor=actor,
-            action="login.birth_date_rejected",
+            action=AuditAction.LOGIN_BIRTH_DATE_REJECTED,
             school_id=invitation.school_id,
             subject=f"invitation:{invitation.id}",
         )

@@ -20,6 +20,7 @@ from bot.domain.transitions import (
 )
 from bot.schools.config import SchoolConfig
 from bot.security import audit
+from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
 from storage import accounts, cases, people, staff
@@ -174,7 +175,7 @@ class StaffBase:
                 self._keys.audit,
                 self._clock.now(),
                 actor=self._keys.pseudonym("tg", who.telegram_user_id),
-                action="staff.refused",
+                action=AuditAction.STAFF_REFUSED,
                 subject=f"case:{case_id}" if case_id else "",
                 details={"action": action, "reason": reason},
             )

@@ -20,16 +20,17 @@ from bot.domain.case_details import category_keys
 from bot.domain.case_texts import role_label
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import (
+    DECIDED,
     HANDLING_ROLES,
     MOVES,
     Case,
     CaseEvent,
     Change,
     Kind,
+    Outcome,
     RefusalReason,
     Refused,
     Role,
-    Status,
 )
 from bot.domain.notifications import open_case_button
 from bot.domain.routing import director_for
@@ -55,6 +56,7 @@ from bot.i18n import _, current_language
 from bot.outbox import Attachment
 from bot.schools.config import SchoolConfig
 from bot.security import audit, contexts
+from bot.security.audit import AuditAction
 from storage import accounts, case_work, cases, staff
 from storage.accounts import Recipient
 from storage.db import Connection, from_db, to_db
@@ -113,7 +115,7 @@ class StaffCases(StaffBase):
             self._keys.audit,
             now,
             actor=self._keys.pseudonym("tg", who.telegram_user_id),
-            action=f"case.{event}",
+            action=AuditAction.of_case_event(event),
             school_id=ctx.case.school_id,
             subject=f"case:{ctx.case.id}",
             details={"number": ctx.case.number, "staff": ctx.member.id, **(details or {})},
@@ -122,7 +124,7 @@ class StaffCases(StaffBase):
     async def _move(self, ctx: Ctx, action: Action, **assignee: Any) -> Case:
         new = next_status(ctx.case.status, action)
         assert new is not None
-        closed = to_db(self._clock.now()) if new in (Status.RESOLVED, Status.REJECTED) else None
+        closed = to_db(self._clock.now()) if new in DECIDED else None
         if not await cases.change_status(
             ctx.conn,
             ctx.case.id,
@@ -329,8 +331,10 @@ class StaffCases(StaffBase):
             if outcome not in OUTCOMES[case.kind]:
                 raise Refused(RefusalReason.INVALID, case=case)
             affected = category_keys(case.details)
-            kept_keys = [k for k in kept if k in affected] if outcome == "partly_erased" else []
-            if outcome == "partly_erased" and not kept_keys:
+            kept_keys = (
+                [k for k in kept if k in affected] if outcome == Outcome.PARTLY_ERASED else []
+            )
+            if outcome == Outcome.PARTLY_ERASED and not kept_keys:
                 raise Refused(RefusalReason.INVALID, case=case)
             if _voluntary(ctx.school, kept_keys):
                 raise Refused(RefusalReason.VOLUNTARY, case=case)
@@ -345,7 +349,7 @@ class StaffCases(StaffBase):
             )
             documents = await case_work.attachments(ctx.conn, case_id)
             await self._record(
-                ctx, who, "resolved", {"outcome": outcome, "documents": len(documents)}
+                ctx, who, CaseEvent.RESOLVED, {"outcome": outcome, "documents": len(documents)}
             )
             parents = await self._parent(ctx)
             school = ctx.school
@@ -452,7 +456,7 @@ class StaffCases(StaffBase):
                 self._keys.audit,
                 now,
                 actor=self._keys.pseudonym("tg", telegram_user_id),
-                action="case.documents_received",
+                action=AuditAction.CASE_DOCUMENTS_RECEIVED,
                 school_id=row.school_id,
                 subject=f"case:{case_id}",
             )

@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.domain.deadlines import add_months
-from bot.domain.model import Kind, Role, Status
+from bot.domain.model import OPEN, Kind, Outcome, Role, Status
 
 
 class Action(StrEnum):
@@ -28,15 +28,13 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
 
 
-_OPEN = (Status.SUBMITTED, Status.IN_PROGRESS)
-
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.SUBMITTED, Action.TAKE): Status.IN_PROGRESS,
     (Status.SUBMITTED, Action.WITHDRAW): Status.WITHDRAWN,
-    **{(s, Action.RESOLVE): Status.RESOLVED for s in _OPEN},
-    **{(s, Action.REJECT): Status.REJECTED for s in _OPEN},
-    **{(s, a): s for s in _OPEN for a in (Action.NOTE, Action.EXTEND, Action.ATTACH)},
-    **{(s, a): s for s in _OPEN for a in (Action.ESCALATE, Action.ASSIGN)},
+    **{(s, Action.RESOLVE): Status.RESOLVED for s in sorted(OPEN)},
+    **{(s, Action.REJECT): Status.REJECTED for s in sorted(OPEN)},
+    **{(s, a): s for s in sorted(OPEN) for a in (Action.NOTE, Action.EXTEND, Action.ATTACH)},
+    **{(s, a): s for s in sorted(OPEN) for a in (Action.ESCALATE, Action.ASSIGN)},
     # Informing recipients (AVG art. 19) follows a resolved correction or erasure.
     (Status.RESOLVED, Action.INFORM): Status.RESOLVED,
 }
@@ -73,16 +71,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
 DIRECTOR_DECIDES = frozenset({Kind.ERASURE, Kind.RESTRICTION, Kind.OBJECTION})
 
 OUTCOMES: dict[Kind, tuple[str, ...]] = {
-    Kind.ACCESS: ("answered",),
-    Kind.RECTIFICATION: ("corrected", "statement_added"),
-    Kind.ERASURE: ("erased", "partly_erased"),
-    Kind.CONSENT: ("done",),
-    Kind.RESTRICTION: ("granted",),
-    Kind.OBJECTION: ("granted",),
+    Kind.ACCESS: (Outcome.ANSWERED,),
+    Kind.RECTIFICATION: (Outcome.CORRECTED, Outcome.STATEMENT_ADDED),
+    Kind.ERASURE: (Outcome.ERASED, Outcome.PARTLY_ERASED),
+    Kind.CONSENT: (Outcome.DONE,),
+    Kind.RESTRICTION: (Outcome.GRANTED,),
+    Kind.OBJECTION: (Outcome.GRANTED,),
 }
 
 # After these outcomes the recipients of the affected data are informed (AVG art. 19).
-INFORM_AFTER = frozenset({"corrected", "statement_added", "erased", "partly_erased"})
+INFORM_AFTER = frozenset(
+    {Outcome.CORRECTED, Outcome.STATEMENT_ADDED, Outcome.ERASED, Outcome.PARTLY_ERASED}
+)
 
 
 @dataclass(frozen=True, slots=True)

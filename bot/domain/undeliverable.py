@@ -12,11 +12,12 @@ import logging
 from datetime import datetime
 
 from bot import outbox
-from bot.domain.model import CaseEvent, Role, case_number
+from bot.domain.model import OPEN, CaseEvent, Role, case_number
 from bot.domain.routing import director_for
 from bot.i18n import _, language_or_default, use_language
 from bot.markup import esc
 from bot.security import audit
+from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
 from storage import accounts, cases, chat_links, staff
@@ -69,7 +70,7 @@ class UndeliverableNotices:
         self, conn: Connection, owner: ChatOwner, case: cases.CaseRow, now: datetime
     ) -> bool:
         """An open case whose assignee cannot be reached goes to a director who can be."""
-        if case.status not in ("submitted", "in_progress"):
+        if case.status not in OPEN:
             return False
         if case.assignee_staff_id is None or case.assignee_staff_id not in owner.staff_ids:
             return False
@@ -86,7 +87,7 @@ class UndeliverableNotices:
                 self._keys.audit,
                 now,
                 actor="system:outbox",
-                action="case.assigned",
+                action=AuditAction.CASE_ASSIGNED,
                 school_id=case.school_id,
                 subject=f"case:{case.id}",
                 details={"to": director, "reason": "assignee unreachable"},

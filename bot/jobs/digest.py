@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
+from bot.domain.model import Status
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
 from bot.i18n import _, format_date, format_time, language_or_default, ngettext, use_language
 from bot.jobs.report import KINDS
@@ -50,7 +51,7 @@ async def build(
         conn, school_id, today.isoformat(), (today + SOON).isoformat()
     )
     closed = await reports.closed_between(conn, school_id, first, last)
-    refused = [c for c in closed if c.status == "rejected"]
+    refused = [c for c in closed if c.status == Status.REJECTED]
     extended = await reports.events_between(conn, school_id, "extended", first, last)
 
     lines = [

@@ -14,6 +14,7 @@ from typing import Literal
 from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
+from bot.domain.model import DECIDED, Status
 from bot.i18n import _, format_date
 from bot.jobs.schedule import due_period
 from bot.markup import esc
@@ -64,9 +65,9 @@ async def count_school(
         kind(group.kind).open += group.count
         kind(group.kind).overdue += group.overdue
     for closed in await reports.closed_between(conn, school_id, first, last):
-        if closed.status == "rejected":
+        if closed.status == Status.REJECTED:
             kind(closed.kind).refused += 1
-        if closed.status in ("resolved", "rejected"):
+        if closed.status in DECIDED:
             closed_on = from_db(closed.closed_at).astimezone(tz).date()
             if closed_on <= date.fromisoformat(closed.due):
                 kind(closed.kind).on_time += 1

@@ -18,6 +18,7 @@ from bot.domain.deadlines import add_months
 from bot.jobs.schedule import due_period
 from bot.schools.config import SchoolConfig
 from bot.security import audit
+from bot.security.audit import AuditAction
 from bot.security.keys import Keys
 from storage import bot_state, job_runs, retention
 from storage.db import Connection, Database, fetch_all, to_db
@@ -59,7 +60,7 @@ async def run(
                 keys.audit,
                 now,
                 actor="system:retention",
-                action="retention.run",
+                action=AuditAction.RETENTION_RUN,
                 school_id=school_id,
                 details=asdict(counts),
             )

@@ -11,6 +11,7 @@ from bot.clock import Clock
 from bot.errors import UserFacingError
 from bot.schools.config import SchoolConfig
 from bot.security import audit, codes
+from bot.security.audit import AuditAction
 from bot.security.keys import Keys
 from storage import invitations, people, schools, staff
 from storage.db import Database, to_db
@@ -118,7 +119,7 @@ async def issue_guardian_codes(
                 keys.audit,
                 now,
                 actor="cli",
-                action="invitation.issued",
+                action=AuditAction.INVITATION_ISSUED,
                 school_id=school_id,
                 subject=f"invitation:{invitation_id}",
                 details={"guardian": guardian.id, "renewed": guardian.id in with_code},
@@ -181,7 +182,7 @@ async def issue_staff_code(
             keys.audit,
             now,
             actor="cli",
-            action="invitation.issued",
+            action=AuditAction.INVITATION_ISSUED,
             school_id=school_id,
             subject=f"invitation:{invitation_id}",
             details={"staff": staff_id, "role": role},

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.errors import UserFacingError, count
 from bot.schools.config import SchoolConfig
 from bot.security import audit
+from bot.security.audit import AuditAction
 from bot.security.codes import birth_date_mac
 from bot.security.keys import Keys
 from storage import people, schools
@@ -258,7 +259,7 @@ async def import_roster(
             keys.audit,
             now,
             actor="cli",
-            action="roster.imported",
+            action=AuditAction.ROSTER_IMPORTED,
             school_id=school_id,
             details={
                 "added": added,

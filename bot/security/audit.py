@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from bot.security.anchor import Anchor
@@ -20,6 +21,41 @@ from bot.security.keys import mac_hex
 from storage import audit_events
 from storage.audit_events import GENESIS, AuditRow
 from storage.db import Connection, to_db
+
+
+class AuditAction(StrEnum):
+    """What an audit event records (the stored value is the enum's value)."""
+
+    ACCOUNT_LINKED = "account.linked"
+    ACCOUNT_FORGOTTEN = "account.forgotten"
+    BUTTON_REFUSED = "button.refused"
+    LOGIN_CODE_REJECTED = "login.code_rejected"
+    LOGIN_BIRTH_DATE_REJECTED = "login.birth_date_rejected"
+    INVITATION_ISSUED = "invitation.issued"
+    INVITATION_REVOKED = "invitation.revoked"
+    ROSTER_IMPORTED = "roster.imported"
+    RETENTION_RUN = "retention.run"
+    CONSENT_CHANGED = "consent.changed"
+    CONSENTS_REFUSED = "consents.refused"
+    CONSENTS_EXPORTED = "consents.exported"
+    STAFF_REFUSED = "staff.refused"
+    CASE_SUBMITTED = "case.submitted"
+    CASE_WITHDRAWN = "case.withdrawn"
+    CASE_TAKEN = "case.taken"
+    CASE_NOTE_ADDED = "case.note_added"
+    CASE_EXTENDED = "case.extended"
+    CASE_ESCALATED = "case.escalated"
+    CASE_ASSIGNED = "case.assigned"
+    CASE_DOCUMENT_ADDED = "case.document_added"
+    CASE_RESOLVED = "case.resolved"
+    CASE_REJECTED = "case.rejected"
+    CASE_RECIPIENT_INFORMED = "case.recipient_informed"
+    CASE_DOCUMENTS_RECEIVED = "case.documents_received"
+
+    @classmethod
+    def of_case_event(cls, event: str) -> AuditAction:
+        """The audit action that records a case's timeline event."""
+        return cls(f"case.{event}")
 
 
 def _mac(key: bytes, row: AuditRow) -> str:
@@ -46,7 +82,7 @@ async def record(
     at: datetime,
     *,
     actor: str,
-    action: str,
+    action: AuditAction,
     school_id: int | None = None,
     subject: str = "",
     details: dict[str, Any] | None = None,

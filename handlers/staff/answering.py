@@ -11,7 +11,7 @@ from telegram import Update
 from bot.domain.case_details import category_keys
 from bot.domain.case_texts import kind_label, outcome_label
 from bot.domain.free_text import clean_text
-from bot.domain.model import Kind, Refused
+from bot.domain.model import Kind, Outcome, Refused
 from bot.domain.staff_base import CaseView
 from bot.domain.staff_cases import MAX_MESSAGE
 from bot.domain.transitions import OUTCOMES, Action, extended_due
@@ -169,7 +169,7 @@ async def resolve_outcome(update: Update, context: BotContext, cb: Callback) -> 
     if index is None or not 0 <= index < len(outcomes):
         await resolve(update, context, case_id)
         return
-    if outcomes[index] == "partly_erased":
+    if outcomes[index] == Outcome.PARTLY_ERASED:
         await _kept(update, context, view, 0)
         return
     await _ask_message(update, context, view, outcomes[index], [])
@@ -215,7 +215,7 @@ async def kept_chosen(update: Update, context: BotContext, cb: Callback) -> None
     if not kept:
         await _kept(update, context, view, 0)
         return
-    await _ask_message(update, context, view, "partly_erased", kept)
+    await _ask_message(update, context, view, Outcome.PARTLY_ERASED, kept)
 
 
 async def _ask_message(

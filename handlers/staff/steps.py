@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.domain.model import RefusalReason, Refused
+from bot.domain.model import MOVES, RefusalReason, Refused
 from bot.domain.staff_base import CaseView
 from bot.domain.staff_cases import MAX_MESSAGE
 from bot.domain.transitions import Action, next_status
@@ -21,9 +21,6 @@ from handlers.staff.common import actor, refusal_text, staff_profile
 from handlers.staff.screens import open_case
 
 Rows = list[list[InlineKeyboardButton]]
-
-
-MOVES = frozenset({"taken", "resolved", "rejected", "withdrawn"})
 
 
 def user_id(update: Update) -> int:
