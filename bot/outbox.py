@@ -72,6 +72,7 @@ async def enqueue(
     key: str | None = None,
     attachment: Attachment | None = None,
     button: Button | None = None,
+    staff_id: int | None = None,
 ) -> str:
     """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
     longer than Telegram allows becomes several messages, split at line breaks, in order. With
@@ -92,6 +93,7 @@ async def enqueue(
             body=cipher.encrypt_text(part, contexts.outbox_body(ref)),
             at=to_db(now),
             key=key if key is None or n == 0 else f"{key}#{n}",
+            staff_id=staff_id,
         )
         last = ref
         if n == 0:
@@ -141,6 +143,7 @@ async def enqueue_each(
             case_id=case_id,
             button=extra,
             attachment=document,
+            staff_id=recipient.staff_id,
         )
     return len(recipients)
 

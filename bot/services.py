@@ -10,6 +10,7 @@ from bot.domain.cases import Cases
 from bot.domain.consent import Consents
 from bot.domain.onboarding import Onboarding
 from bot.domain.staff_cases import StaffCases
+from bot.domain.staff_membership import StaffMembership
 from bot.domain.staff_views import StaffViews
 from bot.errors import ConfigError
 from bot.outbox import Bell
@@ -36,6 +37,7 @@ class Services:
     consents: Consents
     staff_cases: StaffCases
     staff_views: StaffViews
+    staff_membership: StaffMembership
     outbox_bell: Bell
     """Rung when a change queued messages; the running bot's dispatcher listens."""
 
@@ -81,6 +83,7 @@ class Services:
             consents=Consents(db, cipher, clock, by_id, cases),
             staff_cases=StaffCases(db, keys, cipher, clock, by_id, cases),
             staff_views=StaffViews(db, keys, cipher, clock, by_id, cases),
+            staff_membership=StaffMembership(db, keys, cipher, clock, by_id, bell),
             outbox_bell=bell,
         )
 

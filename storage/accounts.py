@@ -95,6 +95,8 @@ async def delete(conn: Connection, telegram_user_id: int) -> bool:
 class Recipient:
     chat_id: int
     language: str
+    staff_id: int | None = None
+    """The staff member this chat is reached as, for a notice to staff."""
 
 
 async def recipients(
@@ -104,11 +106,26 @@ async def recipients(
     ids = [("staff_id", i) for i in staff_ids] + [("guardian_id", i) for i in guardian_ids]
     found: dict[int, Recipient] = {}
     for column, value in ids:
+        staff_id = value if column == "staff_id" else None
         for r in await fetch_all(
             conn,
             f"SELECT a.chat_id, a.language FROM account_links l JOIN accounts a "
             f"ON a.telegram_user_id = l.telegram_user_id WHERE l.{column} = ? ORDER BY l.id",
             (value,),
         ):
-            found.setdefault(int(r[0]), Recipient(int(r[0]), str(r[1])))
+            found.setdefault(int(r[0]), Recipient(int(r[0]), str(r[1]), staff_id))
     return list(found.values())
+
+
+async def unlink_staff(
+    conn: Connection, staff_id: int, *, keep_user: int | None = None
+) -> list[int]:
+    """End every Telegram link of a staff member (but ``keep_user``'s); the accounts that
+    lost one."""
+    rows = await fetch_all(
+        conn,
+        "DELETE FROM account_links WHERE staff_id = ? AND telegram_user_id IS NOT ? "
+        "RETURNING telegram_user_id",
+        (staff_id, keep_user),
+    )
+    return [int(r[0]) for r in rows]

@@ -257,6 +257,32 @@ async def open_for_school(conn: Connection, school_id: int) -> list[QueueRow]:
     return [QueueRow(CaseRow(*tuple(r)[:16]), str(r[16]), r[17], r[18]) for r in rows]
 
 
+async def open_assigned_to(conn: Connection, staff_id: int) -> list[CaseRow]:
+    """The open cases a staff member holds, oldest first."""
+    return [
+        _row(r)
+        for r in await fetch_all(
+            conn,
+            _SELECT + "WHERE assignee_staff_id = ? AND status IN ('submitted', 'in_progress') "
+            "ORDER BY id",
+            (staff_id,),
+        )
+    ]
+
+
+async def open_count_by_assignee(conn: Connection, school_id: int) -> dict[int, int]:
+    return {
+        int(r[0]): int(r[1])
+        for r in await fetch_all(
+            conn,
+            "SELECT assignee_staff_id, COUNT(*) FROM cases WHERE school_id = ? "
+            "AND status IN ('submitted', 'in_progress') AND assignee_staff_id IS NOT NULL "
+            "GROUP BY assignee_staff_id",
+            (school_id,),
+        )
+    }
+
+
 async def find_by_number(conn: Connection, school_id: int, year: int, seq: int) -> int | None:
     row = await fetch_one(
         conn,

@@ -86,6 +86,15 @@ async def revoke(conn: Connection, invitation_id: int, now: str) -> None:
     )
 
 
+async def revoke_open_for_staff(conn: Connection, staff_id: int, now: str) -> int:
+    cursor = await conn.execute(
+        "UPDATE invitations SET revoked_at = ? WHERE staff_id = ? AND used_at IS NULL "
+        "AND revoked_at IS NULL",
+        (now, staff_id),
+    )
+    return cursor.rowcount
+
+
 async def revoke_open_for_guardian(conn: Connection, guardian_id: int, now: str) -> int:
     cursor = await conn.execute(
         "UPDATE invitations SET revoked_at = ? WHERE guardian_id = ? AND used_at IS NULL "

@@ -61,23 +61,44 @@ async def add(
     body: bytes,
     at: str,
     key: str | None = None,
+    staff_id: int | None = None,
 ) -> bool:
-    """Queue a row; False (and nothing queued) when a row with this ``key`` exists already."""
-    values = (ref, school_id, chat_id, case_id, body, at, at)
+    """Queue a row; False (and nothing queued) when a row with this ``key`` exists already.
+
+    ``staff_id`` names the staff member a notice is for, so that it is withdrawn when they
+    leave before it went out."""
+    values = (ref, school_id, chat_id, case_id, body, at, at, staff_id)
     if key is None:
         await conn.execute(
             "INSERT INTO outbox (ref, school_id, chat_id, case_id, body, created_at, "
-            "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "next_attempt_at, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             values,
         )
         return True
     cursor = await conn.execute(
         "INSERT INTO outbox (ref, school_id, chat_id, case_id, body, created_at, "
-        "next_attempt_at, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "next_attempt_at, staff_id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING",
         (*values, key),
     )
     return cursor.rowcount == 1
+
+
+async def readdress_pending_for_staff(conn: Connection, staff_id: int, chat_id: int) -> int:
+    """Send what still waits for a staff member to the chat they now use."""
+    cursor = await conn.execute(
+        "UPDATE outbox SET chat_id = ? WHERE staff_id = ? AND status = 'pending'",
+        (chat_id, staff_id),
+    )
+    return cursor.rowcount
+
+
+async def drop_pending_for_staff(conn: Connection, staff_id: int) -> int:
+    """Withdraw the notices still waiting for a staff member who left; how many."""
+    cursor = await conn.execute(
+        "DELETE FROM outbox WHERE staff_id = ? AND status = 'pending'", (staff_id,)
+    )
+    return cursor.rowcount
 
 
 async def set_attachment(conn: Connection, ref: str, blob: bytes) -> None:

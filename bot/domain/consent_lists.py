@@ -98,7 +98,7 @@ class ConsentLists:
                 for group_id, name in await schools.groups(conn, member.school_id):
                     found[group_id] = GroupRef(group_id, member.school_id, name)
             elif member.role == Role.TEACHER:
-                for group_id in await staff_rows.group_ids(conn, member.id):
+                for group_id in await staff_rows.groups_of(conn, member.id):
                     ref = await schools.group(conn, group_id)
                     if ref is not None:
                         found[group_id] = GroupRef(group_id, ref[0], ref[1])

@@ -105,6 +105,8 @@ class RefusalReason(StrEnum):
     """The input is not possible in this form (an empty text, an unknown colleague)."""
     VOLUNTARY = "voluntary"
     """Data given voluntarily (religion) is always deleted on request, never kept."""
+    LAST_DIRECTOR = "last_director"
+    """A school keeps at least one director: the last one cannot be removed."""
 
 
 class Refused(Exception):

@@ -15,7 +15,7 @@ from bot.i18n import Language, is_language
 from bot.security import audit, codes
 from bot.security.audit import AuditAction
 from bot.security.keys import Keys
-from storage import accounts, invitations, login_backoff, people, schools, staff
+from storage import accounts, invitations, login_backoff, outbox, people, schools, staff
 from storage.db import Connection, Database, from_db, to_db
 from storage.invitations import Invitation
 from storage.staff import StaffMember
@@ -186,11 +186,18 @@ class Onboarding:
         now: datetime,
     ) -> CodeResult:
         assert invitation.staff_id is not None
-        if not await invitations.consume(conn, invitation.id, to_db(now)):
+        member = await staff.get(conn, invitation.staff_id)
+        if (
+            member is None
+            or not member.active
+            or not await invitations.consume(conn, invitation.id, to_db(now))
+        ):
             return Rejected(await self._fail(conn, telegram_user_id, now))
         await self._link(conn, invitation, telegram_user_id, chat_id, language, now)
-        member = await staff.get(conn, invitation.staff_id)
-        assert member is not None
+        # A new code for the same member (a new phone): the account used before is unlinked
+        # and what still waits for them goes to this chat.
+        await accounts.unlink_staff(conn, member.id, keep_user=telegram_user_id)
+        await outbox.readdress_pending_for_staff(conn, member.id, chat_id)
         return StaffLinked(member)
 
     async def confirm_birth_date(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.domain.case_texts import kind_label
-from bot.domain.model import Case
+from bot.domain.model import Case, Kind
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
@@ -160,6 +160,25 @@ def assigned_notice(case: Case, by: str, child: str) -> str:
             ),
             _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
                 due=format_date(case.due, "full"), number=esc(case.number)
+            ),
+        ]
+    )
+
+
+def handed_over_notice(number: str, kind: Kind, child: str, due: date, reason: str) -> str:
+    """To the staff member who now holds a case after a staff change at the school."""
+    why = (
+        _("the colleague who held it no longer works with Privacyloket")
+        if reason == "removed"
+        else _("the child's group now has another teacher")
+    )
+    return "\n".join(
+        [
+            _("<b>Request {number}</b> ({kind}) for {child} is now yours: {why}.").format(
+                number=esc(number), kind=kind_label(kind), child=esc(child), why=why
+            ),
+            _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
+                due=format_date(due, "full"), number=esc(number)
             ),
         ]
     )

@@ -134,4 +134,5 @@ class UndeliverableNotices:
                 school_id=case.school_id if case else row.school_id,
                 case_id=row.case_id,
                 key=f"{KEY_PREFIX}{row.ref}:{recipient.chat_id}",
+                staff_id=recipient.staff_id,
             )

@@ -187,7 +187,13 @@ async def send_due(
                 with use_language(language_or_default(recipient.language)):
                     text = await build(conn, school_id, school, start, now)
                 await outbox.enqueue(
-                    conn, cipher, now, chat_id=recipient.chat_id, text=text, school_id=school_id
+                    conn,
+                    cipher,
+                    now,
+                    chat_id=recipient.chat_id,
+                    text=text,
+                    school_id=school_id,
+                    staff_id=recipient.staff_id,
                 )
                 queued += 1
     return queued

@@ -150,6 +150,7 @@ async def _queue(
         school_id=row.school_id,
         case_id=row.id,
         button=button,
+        staff_id=recipient.staff_id,
     )
     return 1
 
@@ -202,6 +203,7 @@ async def _tell_directors(
             chat_id=recipient.chat_id,
             text="\n".join(lines),
             school_id=school_id,
+            staff_id=recipient.staff_id,
         )
         queued += 1
     return queued

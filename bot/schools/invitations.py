@@ -36,6 +36,8 @@ class StaffCode:
     groups: tuple[str, ...]
     code: str
     expires: datetime
+    new_member: bool = True
+    """False: a new code for someone already on the staff (a new phone)."""
 
 
 def expiry(now: datetime, days: int, tz: ZoneInfo) -> datetime:
@@ -138,10 +140,11 @@ async def issue_staff_code(
     groups: list[str],
     days: int,
 ) -> StaffCode:
+    """A code for a new staff member; for someone already on the staff (same name and
+    role), a new code for that same member (a new phone): their other open codes are
+    revoked, and redeeming it unlinks the account they used before."""
     if role not in STAFF_ROLES:
         raise UserFacingError(f"role must be one of {', '.join(STAFF_ROLES)}")
-    if role == "teacher" and not groups:
-        raise UserFacingError("a teacher needs at least one --group")
     if role != "teacher" and groups:
         raise UserFacingError(
             f"groups apply to teachers only: a {role.replace('_', ' ')} sees the whole school; "
@@ -166,9 +169,28 @@ async def issue_staff_code(
                     else "(no groups yet: run 'privacyloket import-roster' first)"
                 )
             )
-        staff_id = await staff.create(
-            conn, school_id, name.strip(), role, list(found.values()), to_db(now)
-        )
+        existing = await staff.find_by_name(conn, school_id, name)
+        if existing:
+            member = existing[0]
+            if member.role != role or (groups and sorted(groups) != sorted(member.groups)):
+                now_as = member.role.replace("_", " ") + (
+                    f" of {staff_groups_text(member.groups)}" if member.groups else ""
+                )
+                raise UserFacingError(
+                    f"{member.name} is already on the staff as {now_as}: to change the "
+                    "groups use 'privacyloket staff groups'; to change the role, remove them "
+                    "first ('privacyloket staff remove')"
+                )
+            staff_id = member.id
+            await invitations.revoke_open_for_staff(conn, staff_id, to_db(now))
+            new_member = False
+        else:
+            if role == "teacher" and not groups:
+                raise UserFacingError("a teacher needs at least one --group")
+            staff_id = await staff.create(
+                conn, school_id, name.strip(), role, list(found.values()), to_db(now)
+            )
+            new_member = True
         invitation_id = await invitations.create(
             conn,
             school_id,
@@ -185,6 +207,16 @@ async def issue_staff_code(
             action=AuditAction.INVITATION_ISSUED,
             school_id=school_id,
             subject=f"invitation:{invitation_id}",
-            details={"staff": staff_id, "role": role},
+            details={"staff": staff_id, "role": role, "new_member": new_member},
         )
-    return StaffCode(name.strip(), role, tuple(groups), code, expires)
+    shown_name = name.strip() if new_member else existing[0].name
+    shown_groups = tuple(groups) if new_member else existing[0].groups
+    return StaffCode(shown_name, role, shown_groups, code, expires, new_member)
+
+
+def staff_groups_text(groups: tuple[str, ...] | list[str]) -> str:
+    """'group 3' / 'groups 3 and 7' / 'groups 3, 5 and 7', for the command line."""
+    names = list(groups)
+    if len(names) == 1:
+        return f"group {names[0]}"
+    return f"groups {', '.join(names[:-1])} and {names[-1]}"

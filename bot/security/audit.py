@@ -39,6 +39,8 @@ class AuditAction(StrEnum):
     CONSENTS_REFUSED = "consents.refused"
     CONSENTS_EXPORTED = "consents.exported"
     STAFF_REFUSED = "staff.refused"
+    STAFF_REMOVED = "staff.removed"
+    STAFF_GROUPS_CHANGED = "staff.groups_changed"
     CASE_SUBMITTED = "case.submitted"
     CASE_WITHDRAWN = "case.withdrawn"
     CASE_TAKEN = "case.taken"
