@@ -392,11 +392,15 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
             expires=item.expires.astimezone(school.tz).date(),
             guardian_email=item.email,
             guardian_language=item.language,
+            groups=item.groups,
         )
         for item in issued
     ]
     if not letters:
-        print("No new codes: every guardian already has an open one (use --renew to replace).")
+        print(
+            "No new codes: every guardian uses the bot or has an open code (use --renew to "
+            "replace them)."
+        )
         return
     written: list[str] = []
     target = csv_file or pdf
