@@ -22,13 +22,14 @@ from bot.progress import Progress
 from bot.schools.config import load_schools
 from bot.schools.invitations import STAFF_ROLES, deep_link, issue_guardian_codes, issue_staff_code
 from bot.schools.roster import import_roster, parse_roster
+from bot.schools.roster_plan import describe, plan_roster
 from bot.security import audit
 from bot.security.anchor import AnchorFileError, read_anchors
 from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.single_process import hold_lock
-from storage import bot_state
+from storage import bot_state, schools
 from storage.db import DatabaseUnavailable, describe_error
 from storage.migrations import schema_version
 
@@ -160,13 +161,27 @@ def _parser() -> argparse.ArgumentParser:
         "import-roster",
         "import or update the school's roster",
         "Import the roster exported from the administration system: one row per pupil and "
-        "guardian (see the README for the columns). Importing again updates changed rows; "
-        "pupils missing from the file are marked as left. A bad row rejects the whole file, "
-        "with every problem listed.",
-        "privacyloket import-roster roster.csv --school cbs-klimop",
+        "guardian, as CSV or an Excel workbook, with English or Dutch column names (see "
+        "'Roster format' in the README). Importing again updates changed rows; pupils "
+        "missing from the file are marked as left, and for a pupil who left with photo "
+        "consent for a public purpose a takedown task goes to their teacher. A bad row "
+        "rejects the whole file, with every problem listed. Use --dry-run first at the "
+        "start of a school year.",
+        "privacyloket import-roster roster.xlsx --school cbs-klimop --dry-run",
     )
-    roster.add_argument("file", type=Path, metavar="FILE.csv", help="the roster, a UTF-8 CSV")
+    roster.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="the roster: CSV (UTF-8, or as Excel saves it) or an Excel workbook (.xlsx)",
+    )
     _school_option(roster)
+    roster.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only show what the import would change (pupils moved up, new and left, "
+        "guardians, groups without a teacher using the bot); change nothing",
+    )
 
     invites = _command(
         commands,
@@ -316,21 +331,42 @@ async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
         data = args.file.read_bytes()
     except OSError as exc:
         raise UserFacingError(f"{args.file}: {exc.strerror}") from None
+    if args.dry_run and not settings.database.exists():
+        raise UserFacingError(
+            f"{settings.database} does not exist yet: run 'privacyloket init' first"
+        )
     services = await Services.start(settings)
     try:
         school = services.school(args.school)
         rows = parse_roster(data, services.clock.now().astimezone(school.tz).date())
-        with Progress("Importing pupils") as progress:
-            summary = await import_roster(
-                services.db, services.keys, services.clock, school, rows, progress
-            )
+        if args.dry_run:
+            reader = services.db.reader
+            school_id = await schools.find_id(reader, school.slug)
+            plan = await plan_roster(reader, services.keys, school, school_id, rows)
+        else:
+            with Progress("Importing pupils") as progress:
+                plan = await import_roster(
+                    services.db, services.keys, services.clock, school, rows, progress
+                )
     finally:
         await services.close()
-    print(
-        f"Roster imported for {school.slug}: {summary.added} added, {summary.updated} updated, "
-        f"{summary.left} marked as left, {summary.unchanged} unchanged; "
-        f"{count(summary.guardians, 'guardian')}."
-    )
+    if args.dry_run:
+        print(f"Dry run for {school.slug}: nothing was changed. Importing {args.file.name} would:")
+    else:
+        print(
+            f"Roster imported for {school.slug}: {plan.added} added, {plan.updated} updated, "
+            f"{plan.left} marked as left, {plan.unchanged} unchanged; "
+            f"{count(plan.guardians, 'guardian')}."
+        )
+    for line in describe(plan, school, names=args.dry_run):
+        print(line)
+    if args.dry_run:
+        print("Nothing was changed: run the same command without --dry-run to import.")
+    elif plan.groups_without_teacher:
+        print(
+            "Give teachers their groups with 'privacyloket staff groups', or invite them with "
+            "'privacyloket staff-invite'."
+        )
 
 
 def _check_writable(path: Path) -> None:

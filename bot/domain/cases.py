@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.clock import Clock
+from bot.domain.case_details import OPENED_BY, opened_by_school
 from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.jobs import outbox
@@ -280,6 +281,65 @@ class Cases:
         guardian_id = await self.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
         assert student is not None
+        case, alert_staff = await self._open(
+            conn, student, guardian_id, kind, details, text, idempotency_key, "guardian"
+        )
+        await self.record(
+            conn,
+            actor,
+            "case.submitted",
+            school_id=student.school_id,
+            subject=f"case:{case.id}",
+            details={
+                "kind": kind.value,
+                "number": case.number,
+                "assignee_role": case.assignee_role,
+            },
+        )
+        await self._alert(conn, case, student, alert_staff)
+        return case
+
+    async def open_for_school_in(
+        self,
+        conn: Connection,
+        *,
+        student: Student,
+        guardian_id: int,
+        kind: Kind,
+        details: dict[str, Any],
+        reason: str,
+    ) -> Case:
+        """A case the school must act on without a parent asking (a pupil who left), inside
+        the caller's unit of work: routed, timed and alerted like a parent's request; the
+        parent does not see it (see :func:`opened_by_school`)."""
+        case, alert_staff = await self._open(
+            conn, student, guardian_id, kind, {**details, OPENED_BY: reason}, None, None, "system"
+        )
+        await audit.record(
+            conn,
+            self._keys.audit,
+            self._clock.now(),
+            actor="cli",
+            action="case.opened",
+            school_id=student.school_id,
+            subject=f"case:{case.id}",
+            details={"kind": kind.value, "number": case.number, "reason": reason},
+        )
+        await self._alert(conn, case, student, alert_staff)
+        return case
+
+    async def _open(
+        self,
+        conn: Connection,
+        student: Student,
+        guardian_id: int,
+        kind: Kind,
+        details: dict[str, Any],
+        text: str | None,
+        idempotency_key: str | None,
+        actor_role: str,
+    ) -> tuple[Case, list[int]]:
+        """Insert the case, routed and with its due date; (the case, staff to alert)."""
         school = self._schools[student.school_id]
         now = self._clock.now()
         year = now.astimezone(school.tz).year
@@ -291,7 +351,7 @@ class Cases:
             year=year,
             seq=seq,
             kind=kind.value,
-            student_id=student_id,
+            student_id=student.id,
             guardian_id=guardian_id,
             received_at=to_db(now),
             due_on=_due_on(kind, now, school).isoformat(),
@@ -303,21 +363,19 @@ class Cases:
         if text is not None:
             blob = self._cipher.encrypt_text(valid_text(text), self._text_context(case_id))
             await cases.set_free_text(conn, case_id, blob)
-        await cases.add_event(conn, case_id, to_db(now), "guardian", Status.SUBMITTED.value)
+        await cases.add_event(conn, case_id, to_db(now), actor_role, Status.SUBMITTED.value)
         row = await cases.get(conn, case_id)
         assert row is not None
-        case = self._case(row)
-        await self.record(
-            conn,
-            actor,
-            "case.submitted",
-            school_id=student.school_id,
-            subject=f"case:{case_id}",
-            details={"kind": kind.value, "number": case.number, "assignee_role": role},
+        return self._case(row), alert_staff
+
+    async def _alert(
+        self, conn: Connection, case: Case, student: Student, alert_staff: list[int]
+    ) -> None:
+        school = self._schools[student.school_id]
+        recipients = await self._staff_recipients(
+            conn, case.assignee_role, alert_staff, student.school_id
         )
-        recipients = await self._staff_recipients(conn, role, alert_staff, student.school_id)
         await self._notify(conn, recipients, case, lambda: new_case_alert(case, student, school))
-        return case
 
     async def _staff_recipients(
         self, conn: Connection, role: str, staff_ids: list[int], school_id: int
@@ -381,13 +439,16 @@ class Cases:
 
     async def visible_to(self, actor: Actor) -> list[Case]:
         rows = await cases.for_guardians(self._db.reader, list(actor.guardian_ids))
-        return [self._case(r) for r in rows]
+        return [case for r in rows if not opened_by_school((case := self._case(r)).details)]
 
     async def get(self, actor: Actor, case_id: int) -> Case:
         row = await cases.get(self._db.reader, case_id)
         if row is None or row.guardian_id not in actor.guardian_ids:
             raise NotAllowed(f"case {case_id} is not visible to this account")
-        return self._case(row)
+        case = self._case(row)
+        if opened_by_school(case.details):
+            raise NotAllowed(f"case {case_id} was opened by the school")
+        return case
 
     async def timeline(self, actor: Actor, case_id: int) -> list[CaseEvent]:
         await self.get(actor, case_id)

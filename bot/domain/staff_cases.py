@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
-from bot.domain.case_details import category_keys
+from bot.domain.case_details import category_keys, opened_by_school
 from bot.domain.cases import Case, InvalidText, Kind, Status, valid_text
 from bot.domain.notifications import open_case_button
 from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
@@ -159,6 +159,8 @@ class StaffCases(StaffBase):
         )
 
     async def _parent(self, ctx: Ctx) -> list[Recipient]:
+        if opened_by_school(ctx.case.details):
+            return []  # no parent asked: nothing to tell them
         return await accounts.recipients(ctx.conn, guardian_ids=[ctx.case.guardian_id])
 
     def _who(self, ctx: Ctx) -> str:

@@ -52,6 +52,9 @@ class PhotoPurpose(_Model):
     key: Key
     label: LocalizedText
     explanation: LocalizedText
+    takedown_on_leaving: bool = False
+    """When a pupil with consent for this purpose leaves, what was published of them is
+    taken down (a task for the teacher): for public purposes such as the website."""
 
 
 class Recipient(_Model):
