@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from bot.check import run_check
-from bot.errors import UserFacingError, count
+from bot.errors import ConfigError, UserFacingError, count
 from bot.jobs.audit_anchor import anchor
 from bot.progress import Progress
 from bot.schools.config import load_schools
@@ -291,7 +291,7 @@ def _parser() -> argparse.ArgumentParser:
 def _bot_username(args: argparse.Namespace, settings: Settings) -> str:
     username: str | None = args.bot_username or settings.bot_username
     if not username:
-        raise UserFacingError(
+        raise ConfigError(
             "the bot's username is needed for the links: pass --bot-username or set "
             "PRIVACYLOKET_BOT_USERNAME"
         )
@@ -566,8 +566,8 @@ async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
 
 
 async def _run(settings: Settings) -> None:
-    if settings.bot_token is None:
-        raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
+    if settings.bot_token is None:  # a missing setting, like a bad one: exit code 2
+        raise ConfigError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
     with hold_lock(settings.lock_file, settings.database):
         await _run_locked(settings, settings.bot_token.get_secret_value())
 

@@ -251,7 +251,14 @@ def test_run_without_token_or_api_stops_with_one_line(
 ) -> None:
     _run(capsys, "init")
     code, _, err = _run(capsys, "run")
-    assert code == 1 and "no bot token" in err
+    # A missing setting exits as the README says for a bad one: 2.
+    assert code == 2 and err == (
+        "privacyloket: error: no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)\n"
+    )
+    monkeypatch.delenv("PRIVACYLOKET_BOT_USERNAME")
+    code, _, err = _run(capsys, "invites", "--school", "cbs-klimop", "--out", "letters.pdf")
+    assert code == 2 and "the bot's username is needed for the links" in err
+    monkeypatch.setenv("PRIVACYLOKET_BOT_USERNAME", "KlimopTestBot")
     monkeypatch.setenv("PRIVACYLOKET_BOT_TOKEN", "123456:TEST")
     monkeypatch.setenv("PRIVACYLOKET_API_BASE_URL", "http://127.0.0.1:9")
     code, _, err = _run(capsys, "run")
