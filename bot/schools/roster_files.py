@@ -51,6 +51,8 @@ several (ParnasSys exports both Roepnaam and Voornamen), the first one listed is
 
 MAX_ROWS = 50_000
 """Far more than a school's pupils and guardians; a bigger file is not a roster."""
+MAX_COLUMNS = 500
+"""An export has a few dozen columns; cells beyond these are not read."""
 
 WINDOWS_1252 = "cp1252"
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -150,6 +152,7 @@ def _cell(value: object) -> str:
 def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     """The first sheet's rows with their row numbers, every cell as text."""
     from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -163,10 +166,13 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
             raise RosterError(["the workbook has no sheets"])
         rows: list[tuple[int, list[str]]] = []
         sheet = workbook.worksheets[0]
+        if isinstance(sheet, ReadOnlyWorksheet):
+            # The size the file claims can be anything: read the cells that are there.
+            sheet.reset_dimensions()
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 raise RosterError([_TOO_LONG])
-            rows.append((number, [_cell(v) for v in values]))
+            rows.append((number, [_cell(v) for v in values[:MAX_COLUMNS]]))
         return rows
     except RosterError:
         raise
