@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.check import run_check
 from bot.domain.model import RefusalReason, Refused
-from bot.errors import UserFacingError, count
+from bot.errors import ConfigError, UserFacingError, count
 from bot.progress import Progress
 from bot.schools.config import load_schools
 from bot.schools.invitations import (
@@ -27,6 +27,7 @@ from bot.schools.invitations import (
     staff_groups_text,
 )
 from bot.schools.roster import import_roster, parse_roster
+from bot.schools.roster_plan import describe, plan_roster
 from bot.schools.staff_table import group_name, staff_table
 from bot.security import audit
 from bot.security.anchor import AnchorFileError, read_anchors
@@ -34,7 +35,7 @@ from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.single_process import hold_lock
-from storage import bot_state
+from storage import bot_state, schools
 from storage.db import DatabaseUnavailable, describe_error
 from storage.migrations import schema_version
 
@@ -166,13 +167,27 @@ def _parser() -> argparse.ArgumentParser:
         "import-roster",
         "import or update the school's roster",
         "Import the roster exported from the administration system: one row per pupil and "
-        "guardian (see the README for the columns). Importing again updates changed rows; "
-        "pupils missing from the file are marked as left. A bad row rejects the whole file, "
-        "with every problem listed.",
-        "privacyloket import-roster roster.csv --school cbs-klimop",
+        "guardian, as CSV or an Excel workbook, with English or Dutch column names (see "
+        "'Roster format' in the README). Importing again updates changed rows; pupils "
+        "missing from the file are marked as left, and for a pupil who left with photo "
+        "consent for a public purpose a takedown task goes to their teacher. A bad row "
+        "rejects the whole file, with every problem listed. Use --dry-run first at the "
+        "start of a school year.",
+        "privacyloket import-roster roster.xlsx --school cbs-klimop --dry-run",
     )
-    roster.add_argument("file", type=Path, metavar="FILE.csv", help="the roster, a UTF-8 CSV")
+    roster.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="the roster: CSV (UTF-8, or as Excel saves it) or an Excel workbook (.xlsx)",
+    )
     _school_option(roster)
+    roster.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only show what the import would change (pupils moved up, new and left, "
+        "guardians, groups without a teacher using the bot); change nothing",
+    )
 
     invites = _command(
         commands,
@@ -337,7 +352,7 @@ def _parser() -> argparse.ArgumentParser:
 def _bot_username(args: argparse.Namespace, settings: Settings) -> str:
     username: str | None = args.bot_username or settings.bot_username
     if not username:
-        raise UserFacingError(
+        raise ConfigError(
             "the bot's username is needed for the links: pass --bot-username or set "
             "PRIVACYLOKET_BOT_USERNAME"
         )
@@ -377,21 +392,42 @@ async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
         data = args.file.read_bytes()
     except OSError as exc:
         raise UserFacingError(f"{args.file}: {exc.strerror}") from None
+    if args.dry_run and not settings.database.exists():
+        raise UserFacingError(
+            f"{settings.database} does not exist yet: run 'privacyloket init' first"
+        )
     services = await Services.start(settings)
     try:
         school = services.school(args.school)
         rows = parse_roster(data, services.clock.now().astimezone(school.tz).date())
-        with Progress("Importing pupils") as progress:
-            summary = await import_roster(
-                services.db, services.keys, services.clock, school, rows, progress
-            )
+        if args.dry_run:
+            reader = services.db.reader
+            school_id = await schools.find_id(reader, school.slug)
+            plan = await plan_roster(reader, services.keys, school, school_id, rows)
+        else:
+            with Progress("Importing pupils") as progress:
+                plan = await import_roster(
+                    services.db, services.keys, services.clock, school, rows, progress
+                )
     finally:
         await services.close()
-    print(
-        f"Roster imported for {school.slug}: {summary.added} added, {summary.updated} updated, "
-        f"{summary.left} marked as left, {summary.unchanged} unchanged; "
-        f"{count(summary.guardians, 'guardian')}."
-    )
+    if args.dry_run:
+        print(f"Dry run for {school.slug}: nothing was changed. Importing {args.file.name} would:")
+    else:
+        print(
+            f"Roster imported for {school.slug}: {plan.added} added, {plan.updated} updated, "
+            f"{plan.left} marked as left, {plan.unchanged} unchanged; "
+            f"{count(plan.guardians, 'guardian')}."
+        )
+    for line in describe(plan, school, names=args.dry_run):
+        print(line)
+    if args.dry_run:
+        print("Nothing was changed: run the same command without --dry-run to import.")
+    elif plan.groups_without_teacher:
+        print(
+            "Give teachers their groups with 'privacyloket staff groups', or invite them with "
+            "'privacyloket staff-invite'."
+        )
 
 
 def _check_writable(path: Path) -> None:
@@ -453,11 +489,15 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
             expires=item.expires.astimezone(school.tz).date(),
             guardian_email=item.email,
             guardian_language=item.language,
+            groups=item.groups,
         )
         for item in issued
     ]
     if not letters:
-        print("No new codes: every guardian already has an open one (use --renew to replace).")
+        print(
+            "No new codes: every guardian uses the bot or has an open code (use --renew to "
+            "replace them)."
+        )
         return
     written: list[str] = []
     target = csv_file or pdf
@@ -618,8 +658,8 @@ async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
 
 
 async def _run(settings: Settings) -> None:
-    if settings.bot_token is None:
-        raise UserFacingError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
+    if settings.bot_token is None:  # a missing setting, like a bad one: exit code 2
+        raise ConfigError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
     with hold_lock(settings.lock_file, settings.database):
         await _run_locked(settings)
 

@@ -114,3 +114,16 @@ async def guardians_with_open_code(conn: Connection, school_id: int, now: str) -
             (school_id, now),
         )
     }
+
+
+async def guardians_linked(conn: Connection, school_id: int) -> set[int]:
+    """Guardians whose Telegram account is linked: they use the bot and need no code."""
+    return {
+        int(r[0])
+        for r in await fetch_all(
+            conn,
+            "SELECT DISTINCT guardian_id FROM account_links WHERE school_id = ? "
+            "AND guardian_id IS NOT NULL",
+            (school_id,),
+        )
+    }

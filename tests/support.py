@@ -31,3 +31,26 @@ def make_settings(tmp: Path, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings.model_validate(values)
+
+
+def new_school_year_roster() -> str:
+    """The example roster a year later, as the administration exports it in August: every
+    pupil one group up, except Sofiia, who stays in group 4; Fenna (group 8) and Thijs
+    (group 7, moved away) have left; Lieke and Mila (a sister of Zoë) start in group 1 and
+    Yusuf joins group 4 with a new family."""
+    lines = ROSTER_CSV.read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(",")
+        if fields[0] in ("L1010", "L1012"):
+            continue
+        if fields[0] != "L1006":
+            fields[4] = str(int(fields[4]) + 1)
+        out.append(",".join(fields))
+    out += [
+        "L1013,Lieke,Jansen,2022-09-12,1,O2016,Femke Jansen,femke.jansen@mail.example,nl",
+        "L1014,Yusuf,Demir,2019-06-02,4,O2017,Elif Demir,elif.demir@mail.example,en",
+        "L1015,Mila,de Jong,2022-07-30,1,O2001,Marieke de Jong,marieke.dejong@mail.example,nl",
+        "L1015,Mila,de Jong,2022-07-30,1,O2002,James Whitfield,james.whitfield@mail.example,en",
+    ]
+    return "\n".join(out) + "\n"

@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.emulator import FakeBotAPI
-from tests.support import ROSTER_CSV, SCHOOL_TOML
+from tests.support import ROSTER_CSV, SCHOOL_TOML, new_school_year_roster
 
 
 @pytest.fixture
@@ -135,6 +135,57 @@ def test_the_whole_setup_of_a_school(env: Path, capsys: pytest.CaptureFixture[st
     assert code == 0 and "Audit trail intact" in out
 
 
+def _dump(database: Path) -> list[str]:
+    with sqlite3.connect(database) as raw:
+        return list(raw.iterdump())
+
+
+def test_a_new_school_year_is_shown_by_a_dry_run_that_changes_nothing(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "init")
+    _run(capsys, "import-roster", str(ROSTER_CSV), "--school", "cbs-klimop")
+    next_year = env / "roster-2027.csv"
+    next_year.write_text(new_school_year_roster(), encoding="utf-8")
+    before = _dump(env / "privacyloket.db")
+
+    code, out, err = _run(
+        capsys, "import-roster", str(next_year), "--school", "cbs-klimop", "--dry-run"
+    )
+    assert (code, err) == (0, "")
+    assert _dump(env / "privacyloket.db") == before
+    assert out.splitlines() == [
+        "Dry run for cbs-klimop: nothing was changed. Importing roster-2027.csv would:",
+        "Pupils: 9 moved up a group, 1 in the same group, 3 new, 2 left.",
+        "  new:  Lieke Jansen (group 1)",
+        "  new:  Mila de Jong (group 1)",
+        "  new:  Yusuf Demir (group 4)",
+        "  left: Fenna Hoekstra (group 8)",
+        "  left: Thijs Smit (group 7)",
+        "Guardians: 15 on the roster; 2 new, 2 no longer with a pupil at the school.",
+        "Groups: 1, 2, 3, 4, 6, 7, 8.",
+        "7 groups without a teacher who uses the bot: 1, 2, 3, 4, 6, 7, 8 (their requests go "
+        "to the head teacher until a teacher of the group is linked).",
+        "Nothing was changed: run the same command without --dry-run to import.",
+    ]
+
+    code, out, _ = _run(capsys, "import-roster", str(next_year), "--school", "cbs-klimop")
+    assert code == 0
+    assert out.startswith(
+        "Roster imported for cbs-klimop: 3 added, 9 updated, 2 marked as left, 1 unchanged; "
+        "15 guardians.\nPupils: 9 moved up a group"
+    )
+    assert _dump(env / "privacyloket.db") != before
+
+
+def test_a_dry_run_needs_a_database(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(
+        capsys, "import-roster", str(ROSTER_CSV), "--school", "cbs-klimop", "--dry-run"
+    )
+    assert code == 1 and "run 'privacyloket init' first" in err
+    assert not (env / "privacyloket.db").exists()
+
+
 def test_errors_are_one_line_with_a_non_zero_exit(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -200,7 +251,14 @@ def test_run_without_token_or_api_stops_with_one_line(
 ) -> None:
     _run(capsys, "init")
     code, _, err = _run(capsys, "run")
-    assert code == 1 and "no bot token" in err
+    # A missing setting exits as the README says for a bad one: 2.
+    assert code == 2 and err == (
+        "privacyloket: error: no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)\n"
+    )
+    monkeypatch.delenv("PRIVACYLOKET_BOT_USERNAME")
+    code, _, err = _run(capsys, "invites", "--school", "cbs-klimop", "--out", "letters.pdf")
+    assert code == 2 and "the bot's username is needed for the links" in err
+    monkeypatch.setenv("PRIVACYLOKET_BOT_USERNAME", "KlimopTestBot")
     monkeypatch.setenv("PRIVACYLOKET_BOT_TOKEN", "123456:TEST")
     monkeypatch.setenv("PRIVACYLOKET_API_BASE_URL", "http://127.0.0.1:9")
     code, _, err = _run(capsys, "run")

@@ -359,6 +359,31 @@ def test_check_prints_the_settings_without_secrets_and_names_problems(
     assert "was set up with another secret key" in out
 
 
+def test_check_names_a_misspelled_field_and_a_bad_time_zone_in_one_run(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = env / "school.toml"
+    broken.write_text(
+        SCHOOL_TOML.read_text(encoding="utf-8")
+        .replace("administration_system =", "administraton_system =")
+        .replace('timezone = "Europe/Amsterdam"', 'timezone = "Amsterdam"')
+        .replace('slug = "cbs-klimop"', 'slug = "cbs klimop"'),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PRIVACYLOKET_SCHOOLS", str(broken))
+    code, out, _ = _run(capsys, "check")
+    assert code == 1
+    problems = out[out.index("problems:") :]
+    assert f"{broken}: administraton_system: unknown field (misspelled?)" in problems
+    assert f"{broken}: timezone: unknown time zone 'Amsterdam' (write it as Europe/Amsterdam)" in (
+        problems
+    )
+    assert f"{broken}: slug: 'cbs klimop' is not allowed here: write 2 to 40 lower-case" in (
+        problems
+    )
+    assert "should match pattern" not in out
+
+
 async def test_health_follows_the_running_bot(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -417,6 +442,66 @@ def test_a_full_disk_while_writing_letters_says_what_to_do(
     assert (env / "letters.csv").exists() and not (env / "letters.pdf").exists()
 
 
+def _terminal_stderr(tmp_path: Path, *argv: str) -> tuple[int, str, str]:
+    """The command with its stderr on a terminal (a pseudo-terminal), as a person runs it."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    environ["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        cwd=tmp_path,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal is closed: everything was read
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    return done.returncode, done.stdout, seen.decode()
+
+
+def test_invites_print_no_log_lines_on_a_terminal_or_in_a_pipe(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _run(capsys, "init")
+    _run(capsys, "import-roster", str(ROSTER_CSV), "--school", "cbs-klimop")
+    piped = _subprocess(
+        env,
+        "invites",
+        "--school",
+        "cbs-klimop",
+        "--out",
+        "letters.pdf",
+        "--csv",
+        "letters.csv",
+        PRIVACYLOKET_BOT_USERNAME="KlimopTestBot",
+        PRIVACYLOKET_DATABASE=str(env / "privacyloket.db"),
+        PRIVACYLOKET_KEY_FILE=str(env / "privacyloket.key"),
+    )
+    assert (piped.returncode, piped.stderr) == (0, "")
+    assert piped.stdout == "15 codes issued; written to letters.csv and letters.pdf.\n"
+
+    code, out, terminal = _terminal_stderr(
+        env, "invites", "--school", "cbs-klimop", "--renew", "--out", "again.pdf"
+    )
+    assert code == 0 and out == "15 codes issued; written to again.pdf.\n"
+    assert "Writing letters [" in terminal  # the progress bar, on its own
+    assert "INFO" not in terminal and "invitation letters" not in terminal
+
+
 def test_one_is_singular(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (env / "one.csv").write_text(
         "student_id,first_name,last_name,birth_date,group,guardian_id,guardian_name,"
@@ -424,6 +509,6 @@ def test_one_is_singular(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     )
     _run(capsys, "init")
     code, out, _ = _run(capsys, "import-roster", "one.csv", "--school", "cbs-klimop")
-    assert code == 0 and out.rstrip().endswith("; 1 guardian.")
+    assert code == 0 and out.splitlines()[0].endswith("; 1 guardian.")
     code, out, _ = _run(capsys, "invites", "--school", "cbs-klimop", "--out", "letters.pdf")
     assert code == 0 and out == "1 code issued; written to letters.pdf.\n"

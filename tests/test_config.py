@@ -64,6 +64,42 @@ def test_bad_timezone_and_bad_toml(tmp_path: Path) -> None:
         load_school(tmp_path / "nothing.toml")
 
 
+def test_every_problem_is_reported_in_one_run_in_plain_words(tmp_path: Path) -> None:
+    text = SCHOOL_TOML.read_text(encoding="utf-8")
+    for old, new in (
+        ('slug = "cbs-klimop"', 'slug = "CBS Klimop!"'),
+        ('timezone = "Europe/Amsterdam"', 'timezone = "Europe/Amsterdm"'),
+        ("administration_system =", "administraton_system ="),
+        ('"leerplichtambtenaar"]', '"nobody"]'),
+        ('key = "newsletter"', 'key = "News Letter"'),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "school.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_school(path)
+    assert str(caught.value) == "6 problems in the school config"
+    index = next(
+        i for i, c in enumerate(tomllib.loads(text)["categories"]) if c["key"] == "absence"
+    )
+    assert sorted(caught.value.problems) == sorted(
+        f"{path}: {problem}"
+        for problem in (
+            "slug: 'CBS Klimop!' is not allowed here: write 2 to 40 lower-case letters, digits "
+            "and dashes, starting with a letter or digit (for example cbs-klimop)",
+            "timezone: unknown time zone 'Europe/Amsterdm' (write it as Europe/Amsterdam)",
+            "administration_system: missing (this field is required)",
+            "administraton_system: unknown field (misspelled?)",
+            "photo_purposes.1.key: 'News Letter' is not allowed here: write at most 24 "
+            "lower-case letters, digits and underscores, starting with a letter (for example "
+            "social_media)",
+            f"categories.{index}.recipients: category 'absence': unknown recipient 'nobody'",
+        )
+    )
+    assert "String should match pattern" not in "\n".join(caught.value.problems)
+
+
 def test_a_folder_of_schools_and_duplicate_slugs(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text(SCHOOL_TOML.read_text(encoding="utf-8"), encoding="utf-8")
     assert list(load_schools(tmp_path)) == ["cbs-klimop"]

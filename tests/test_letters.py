@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from bot import i18n
 from bot.i18n import use_language
+from bot.schools.invitations import issue_guardian_codes
 from bot.schools.letters import (
     CSV_FIELDS,
     PDF_TITLE,
@@ -21,12 +22,16 @@ from bot.schools.letters import (
     Letter,
     LetterSchool,
     clean_text,
+    handout_order,
     join_names,
     qr_rectangles,
     qr_runs,
     write_letters_csv,
     write_letters_pdf,
 )
+from bot.services import Services
+from tests.domain_helpers import link_guardian
+from tests.support import FakeClock
 
 BOT = "privacyloket_test_bot"
 SCHOOL_NAME = "Basisschool De Regenboog"
@@ -34,7 +39,13 @@ SCHOOL = LetterSchool(name=SCHOOL_NAME, printed=date(2025, 10, 1))
 EXPIRES = date(2025, 10, 31)
 
 
-def make_letter(guardian: str, children: tuple[str, ...], n: int = 0) -> Letter:
+def make_letter(
+    guardian: str,
+    children: tuple[str, ...],
+    n: int = 0,
+    groups: tuple[str, ...] = (),
+    language: str | None = None,
+) -> Letter:
     compact = f"ABCDEFGHJKMNPQRSTVWXYZ{n:04d}"
     display = "-".join(
         (compact[:5], compact[5:10], compact[10:14], compact[14:18], compact[18:22], compact[22:])
@@ -46,7 +57,8 @@ def make_letter(guardian: str, children: tuple[str, ...], n: int = 0) -> Letter:
         deep_link=f"https://t.me/{BOT}?start={compact}",
         expires=EXPIRES,
         guardian_email=f"parent{n}@example.org",
-        guardian_language="nl" if n % 2 else "en",
+        guardian_language=language or ("nl" if n % 2 else "en"),
+        groups=groups,
     )
 
 
@@ -205,6 +217,59 @@ def test_dutch_half_comes_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "[nl]Your personal code / Your personal code" in text
 
 
+def test_letters_come_in_the_order_they_are_handed_out_and_name_their_group(
+    tmp_path: Path,
+) -> None:
+    """Per group, then by the name of the child the letter goes home with; the group and
+    child are printed at the top, in the guardian's language."""
+    given = (
+        make_letter("Priya Sharma", ("Arjun", "Meera"), 1, ("3", "7"), "en"),
+        make_letter("Jelle Hoekstra", ("Fenna",), 2, ("10",), "nl"),
+        make_letter("Marieke de Jong", ("Zoë",), 3, ("3",), "nl"),
+        make_letter("Inge Mulder", ("Sem",), 4, ("1",), "nl"),
+        make_letter("James Whitfield", ("Zoë",), 5, ("3",), "en"),
+        make_letter("Sanne van den Berg", ("Daniël",), 6, ("5",), "nl"),
+    )
+    texts = pages(render(tmp_path, given))
+    order = [next(x.guardian_name for x in given if x.code in text) for text in texts]
+    assert order == [
+        "Inge Mulder",  # group 1
+        "Priya Sharma",  # group 3: Arjun
+        "James Whitfield",  # group 3: Zoë (James before Marieke)
+        "Marieke de Jong",
+        "Sanne van den Berg",  # group 5
+        "Jelle Hoekstra",  # group 10 after 5, not after 1
+    ]
+    assert "Groep 1: Sem" in texts[0]
+    assert "Group 3: Arjun · Group 7: Meera" in texts[1]
+    assert "Group 3: Zoë" in texts[2] and "Groep 3: Zoë" in texts[3]
+    assert "Groep 10: Fenna" in texts[5]
+    assert handout_order(given)[0].guardian_name == "Inge Mulder"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_guardians_own_language_comes_first(tmp_path: Path, language: str) -> None:
+    letter = make_letter("James Whitfield", ("Zoë",), 1, ("3",), language)
+    text = pages(render(tmp_path, (letter,)))[0]
+    dutch = [
+        text.index(part)
+        for part in ("Uitnodiging voor Privacyloket", "Beste James", "Uw persoonlijke code")
+    ]
+    english = [
+        text.index(part)
+        for part in ("Invitation to Privacyloket", "Dear James", "Your personal code")
+    ]
+    if language == "en":
+        assert all(e < d for e, d in zip(english, dutch, strict=True)), text
+    else:
+        assert all(d < e for e, d in zip(english, dutch, strict=True)), text
+
+
+def test_a_letter_needs_a_group_for_every_child_or_none() -> None:
+    with pytest.raises(ValueError):
+        make_letter("Priya Sharma", ("Arjun", "Meera"), groups=("3",))
+
+
 def test_files_are_private(tmp_path: Path) -> None:
     render(tmp_path)
     write_letters_csv(LETTERS, tmp_path / "letters.csv")
@@ -290,3 +355,27 @@ def test_clean_text(text: str, expected: str) -> None:
 def test_join_names(language: i18n.Language, names: tuple[str, ...], expected: str) -> None:
     with use_language(language):
         assert join_names(names) == expected
+
+
+async def test_codes_name_each_childs_group_and_skip_guardians_who_use_the_bot(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    school = s.school("cbs-klimop")
+    await link_guardian(s, clock, "Marieke de Jong", 5001)
+    clock.advance(days=31)  # the other codes expired unused
+    # Marieke uses the bot: new letters are for the families who do not.
+    issued = await issue_guardian_codes(s.db, s.keys, clock, school, days=30)
+    assert "Marieke de Jong" not in {i.guardian_name for i in issued}
+    assert "James Whitfield" in {i.guardian_name for i in issued}
+    priya = next(i for i in issued if i.guardian_name == "Priya Sharma")
+    assert (priya.children, priya.groups) == (("Arjun", "Meera"), ("3", "7"))
+    # Handed out in group 7 (written as the roster does), the letter goes home with Meera.
+    issued = await issue_guardian_codes(
+        s.db, s.keys, clock, school, days=30, group="Groep 7", renew=True
+    )
+    priya = next(i for i in issued if i.guardian_name == "Priya Sharma")
+    assert (priya.children, priya.groups) == (("Meera", "Arjun"), ("7", "3"))
+    # Renewing replaces every code, also of a guardian who uses the bot (a new phone).
+    issued = await issue_guardian_codes(s.db, s.keys, clock, school, days=30, renew=True)
+    assert "Marieke de Jong" in {i.guardian_name for i in issued}

@@ -140,6 +140,20 @@ async def test_a_pupil_who_left_over_two_years_ago_is_removed_with_their_parents
     clock.advance(days=1)
     school = s.school("cbs-klimop")
     await import_roster(s.db, s.keys, clock, school, parse_roster(without_zoe, clock.now().date()))
+    # Zoë had consent for the website: leaving opened a takedown task, which the teacher did.
+    [takedown] = [
+        c
+        for c in await cases.for_guardians(s.db.reader, list(marieke.guardian_ids))
+        if "left_on" in c.details
+    ]
+    async with s.db.transaction() as conn:
+        await cases.change_status(
+            conn,
+            takedown.id,
+            expected="submitted",
+            status="resolved",
+            closed_at=to_db(clock.now()),
+        )
 
     clock.advance(days=365 * 2)
     assert (await _run(s, clock)).pupils_removed == 0  # not yet two years

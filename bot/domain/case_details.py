@@ -11,3 +11,14 @@ def category_keys(details: Mapping[str, Any]) -> list[str]:
     if "category" in details:
         return [details["category"]]
     return list(details.get("categories", []))
+
+
+OPENED_BY = "opened_by"
+"""Set on a case the school opened itself (no parent asked), with the reason: ``left``."""
+PUPIL_LEFT = "left"
+
+
+def opened_by_school(details: Mapping[str, Any]) -> bool:
+    """A case no parent filed (a takedown after a pupil left): not shown to parents, and
+    nothing about it is sent to them."""
+    return OPENED_BY in details

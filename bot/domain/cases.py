@@ -14,6 +14,7 @@ from typing import Any
 
 from bot import outbox
 from bot.clock import Clock
+from bot.domain.case_details import OPENED_BY, opened_by_school
 from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.free_text import valid_text
 from bot.domain.model import (
@@ -41,6 +42,7 @@ from storage import accounts, cases, people, staff
 from storage.accounts import Recipient
 from storage.cases import CaseRow
 from storage.db import Connection, Database, from_db, to_db
+from storage.people import Student
 
 
 def _due_on(kind: Kind, received_at: datetime, school: SchoolConfig) -> date:
@@ -145,45 +147,108 @@ class Cases:
         guardian_id = await self.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
         assert student is not None
+        case, alerted = await self._open(
+            conn, student, guardian_id, kind, details, text, idempotency_key, Role.GUARDIAN
+        )
+        await self.record(
+            conn,
+            actor,
+            AuditAction.CASE_SUBMITTED,
+            school_id=student.school_id,
+            subject=f"case:{case.id}",
+            details={
+                "kind": kind.value,
+                "number": case.number,
+                "assignee_role": case.assignee_role,
+            },
+        )
+        await self._alert(conn, case, student, alerted)
+        return case
+
+    async def open_for_school_in(
+        self,
+        conn: Connection,
+        *,
+        student: Student,
+        guardian_id: int,
+        kind: Kind,
+        details: dict[str, Any],
+        reason: str,
+    ) -> Case:
+        """A case the school must act on without a parent asking (a pupil who left), inside
+        the caller's unit of work: routed, timed and alerted like a parent's request; the
+        parent does not see it (see :func:`opened_by_school`)."""
+        case, alerted = await self._open(
+            conn,
+            student,
+            guardian_id,
+            kind,
+            {**details, OPENED_BY: reason},
+            None,
+            None,
+            Role.SYSTEM,
+        )
+        await audit.record(
+            conn,
+            self._keys.audit,
+            self._clock.now(),
+            actor="cli",
+            action=AuditAction.CASE_OPENED,
+            school_id=student.school_id,
+            subject=f"case:{case.id}",
+            details={"kind": kind.value, "number": case.number, "reason": reason},
+        )
+        await self._alert(conn, case, student, alerted)
+        return case
+
+    async def _open(
+        self,
+        conn: Connection,
+        student: Student,
+        guardian_id: int,
+        kind: Kind,
+        details: dict[str, Any],
+        text: str | None,
+        idempotency_key: str | None,
+        actor_role: Role,
+    ) -> tuple[Case, list[int]]:
+        """Insert the case, routed and with its due date; (the case, staff to alert)."""
         school = self._schools[student.school_id]
         now = self._clock.now()
         year = now.astimezone(school.tz).year
         seq = await cases.next_seq(conn, student.school_id, year)
         routed = await route(conn, kind, student)
-        role, assignee = routed.role, routed.assignee
         case_id = await cases.insert(
             conn,
             school_id=student.school_id,
             year=year,
             seq=seq,
             kind=kind.value,
-            student_id=student_id,
+            student_id=student.id,
             guardian_id=guardian_id,
             received_at=to_db(now),
             due_on=_due_on(kind, now, school).isoformat(),
-            assignee_role=role,
-            assignee_staff_id=assignee,
+            assignee_role=routed.role,
+            assignee_staff_id=routed.assignee,
             details=json.dumps(details, sort_keys=True),
             idempotency_key=idempotency_key,
         )
         if text is not None:
             blob = self._cipher.encrypt_text(valid_text(text), contexts.case_text(case_id))
             await cases.set_free_text(conn, case_id, blob)
-        await cases.add_event(conn, case_id, to_db(now), Role.GUARDIAN, CaseEvent.SUBMITTED)
+        await cases.add_event(conn, case_id, to_db(now), actor_role, CaseEvent.SUBMITTED)
         row = await cases.get(conn, case_id)
         assert row is not None
-        case = self.from_row(row)
-        await self.record(
-            conn,
-            actor,
-            AuditAction.CASE_SUBMITTED,
-            school_id=student.school_id,
-            subject=f"case:{case_id}",
-            details={"kind": kind.value, "number": case.number, "assignee_role": role},
+        return self.from_row(row), routed.alerted
+
+    async def _alert(
+        self, conn: Connection, case: Case, student: Student, alerted: list[int]
+    ) -> None:
+        school = self._schools[student.school_id]
+        recipients = await self._staff_recipients(
+            conn, case.assignee_role, alerted, student.school_id
         )
-        recipients = await self._staff_recipients(conn, role, routed.alerted, student.school_id)
         await self._notify(conn, recipients, case, lambda: new_case_alert(case, student, school))
-        return case
 
     async def _staff_recipients(
         self, conn: Connection, role: str, staff_ids: list[int], school_id: int
@@ -247,13 +312,16 @@ class Cases:
 
     async def visible_to(self, actor: Actor) -> list[Case]:
         rows = await cases.for_guardians(self._db.reader, list(actor.guardian_ids))
-        return [self.from_row(r) for r in rows]
+        return [case for r in rows if not opened_by_school((case := self.from_row(r)).details)]
 
     async def get(self, actor: Actor, case_id: int) -> Case:
         row = await cases.get(self._db.reader, case_id)
         if row is None or row.guardian_id not in actor.guardian_ids:
             raise Refused(RefusalReason.NOT_ALLOWED)
-        return self.from_row(row)
+        case = self.from_row(row)
+        if opened_by_school(case.details):
+            raise Refused(RefusalReason.NOT_ALLOWED)
+        return case
 
     async def timeline(self, actor: Actor, case_id: int) -> list[Change]:
         """The case's timeline as its parent may read it: what, by which role, when."""

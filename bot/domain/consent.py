@@ -8,10 +8,13 @@ other guardians and queues a consent case for the teacher.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from bot import outbox
 from bot.clock import Clock
+from bot.domain.case_details import PUPIL_LEFT
 from bot.domain.cases import Cases
 from bot.domain.model import Actor, Case, Kind
 from bot.domain.notifications import consent_changed_notice
@@ -20,6 +23,7 @@ from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from storage import accounts, consents, people
 from storage.db import Connection, Database, to_db
+from storage.people import Student
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,49 @@ class PurposeState:
 
 def effective(choices: list[bool]) -> bool:
     return any(choices) and all(choices)
+
+
+async def effective_purposes(conn: Connection, student_id: int) -> set[str]:
+    """The purposes the school may use photos of the child for now."""
+    current = set(await people.guardians_of(conn, student_id))
+    answers: dict[str, list[bool]] = {}
+    for choice in await consents.latest(conn, student_id):
+        if choice.guardian_id in current:
+            answers.setdefault(choice.purpose, []).append(choice.granted)
+    return {purpose for purpose, given in answers.items() if effective(given)}
+
+
+async def takedown_purposes(conn: Connection, school: SchoolConfig, student_id: int) -> list[str]:
+    """The purposes to take down material of the child for when they leave: those the
+    config marks ``takedown_on_leaving`` and the child had consent for (without consent,
+    nothing was published)."""
+    allowed = await effective_purposes(conn, student_id)
+    return [p.key for p in school.photo_purposes if p.takedown_on_leaving and p.key in allowed]
+
+
+async def takedown_after_leaving(
+    conn: Connection,
+    cases: Cases,
+    school: SchoolConfig,
+    student: Student,
+    purposes: Sequence[str],
+    left_on: date,
+) -> Case | None:
+    """The task to take down what was published of a pupil who left, for ``purposes``:
+    the photo-consent task a withdrawal makes, for the child's teacher or else the
+    director. Its parents did not ask for it, so they are not told; the consent ledger
+    is left as the parents wrote it."""
+    guardians = await people.guardians_of(conn, student.id)
+    if not purposes or not guardians:
+        return None
+    return await cases.open_for_school_in(
+        conn,
+        student=student,
+        guardian_id=min(guardians),
+        kind=Kind.CONSENT,
+        details={"takedown": list(purposes), "left_on": left_on.isoformat()},
+        reason=PUPIL_LEFT,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ Each names its case number, so a rare duplicate after a crash is recognisable.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.domain.case_details import category_keys
 from bot.domain.case_texts import about_line, kind_label
 from bot.domain.model import Case
@@ -87,6 +89,15 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
     effective_before = case.details.get("effective_before", {})
     lines: list[str] = []
     changes = case.details.get("changes", {})
+    takedown = case.details.get("takedown", [])
+    for purpose in school.photo_purposes:
+        if purpose.key in takedown:  # a pupil who left
+            lines.append(
+                _(
+                    "• {purpose}: take down what was published of {child}, and use no more "
+                    "photos or video of {child} for this."
+                ).format(purpose=f"<b>{esc(purpose.label.get(language))}</b>", child=child)
+            )
     for purpose in school.photo_purposes:
         if purpose.key not in changes:
             continue
@@ -124,18 +135,30 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
     return lines
 
 
+def _consent_task_reason(case: Case, student: Student, school: SchoolConfig) -> str:
+    received = format_date(case.received_at.astimezone(school.tz).date())
+    due = format_date(case.due, "full")
+    if left_on := case.details.get("left_on"):
+        return _(
+            "{child} is no longer on the school's roster (since {date}). Photos and video of "
+            "a pupil who left may no longer be published. Please act on it by {due}."
+        ).format(
+            child=esc(student.first_name),
+            date=format_date(date.fromisoformat(left_on)),
+            due=due,
+        )
+    return _(
+        "A parent changed the photo consent on {received}; it applies from that "
+        "moment. Please act on it by {due}."
+    ).format(received=received, due=due)
+
+
 def _consent_task_alert(case: Case, student: Student, school: SchoolConfig) -> str:
     return "\n".join(
         [
             _("<b>Photo consent task {number}</b>").format(number=esc(case.number)),
             _("For: {child}").format(child=_child(student)),
-            _(
-                "A parent changed the photo consent on {received}; it applies from that "
-                "moment. Please act on it by {due}."
-            ).format(
-                received=format_date(case.received_at.astimezone(school.tz).date()),
-                due=format_date(case.due, "full"),
-            ),
+            _consent_task_reason(case, student, school),
             "",
             *consent_task_lines(case, school, esc(student.first_name)),
             "",

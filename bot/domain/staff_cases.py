@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot import outbox
-from bot.domain.case_details import category_keys
+from bot.domain.case_details import category_keys, opened_by_school
 from bot.domain.case_texts import role_label
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import (
@@ -176,6 +176,8 @@ class StaffCases(StaffBase):
         )
 
     async def _parent(self, ctx: Ctx) -> list[Recipient]:
+        if opened_by_school(ctx.case.details):
+            return []  # no parent asked: nothing to tell them
         return await accounts.recipients(ctx.conn, guardian_ids=[ctx.case.guardian_id])
 
     def _who(self, ctx: Ctx) -> str:

@@ -10,7 +10,7 @@ import tomllib
 from datetime import date
 from datetime import time as dt_time
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -19,13 +19,18 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from bot.errors import ConfigError, count
 from bot.i18n import Language
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
+KEY_PATTERN = r"^[a-z][a-z0-9_]{0,23}$"
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
+URL_PATTERN = r"^https?://\S+$"
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
@@ -52,6 +57,9 @@ class PhotoPurpose(_Model):
     key: Key
     label: LocalizedText
     explanation: LocalizedText
+    takedown_on_leaving: bool = False
+    """When a pupil with consent for this purpose leaves, what was published of them is
+    taken down (a task for the teacher): for public purposes such as the website."""
 
 
 class Recipient(_Model):
@@ -118,19 +126,54 @@ class Schedule(_Model):
     retention_time: dt_time = dt_time(3, 15)
 
 
-def _unique(items: list[_Model], field: str, what: str) -> list[str]:
-    seen: set[str] = set()
+def _items(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
+    """The tables of a ``[[field]]`` list as written, leaving out what is not a table."""
+    items = data.get(field)
+    return [i if isinstance(i, dict) else {} for i in items] if isinstance(items, list) else []
+
+
+def _unique(data: dict[str, Any], field: str, what: str) -> list[str]:
+    seen: set[object] = set()
     problems: list[str] = []
-    for index, item in enumerate(items):
-        key = getattr(item, "key")  # noqa: B009 - every keyed model has it
-        if key in seen:
+    for index, item in enumerate(_items(data, field)):
+        key = item.get("key")
+        if isinstance(key, str) and key in seen:
             problems.append(f"{field}.{index}.key: {what} key {key!r} appears twice")
         seen.add(key)
     return problems
 
 
+def reference_problems(data: dict[str, Any]) -> list[str]:
+    """Keys that appear twice or refer to nothing, in the config as written (a dict).
+
+    Checked on the raw data too, so that they are reported in the same run as problems
+    with single fields (a misspelled field stops pydantic before the model is built).
+    """
+    problems = _unique(data, "photo_purposes", "photo purpose")
+    problems += _unique(data, "recipients", "recipient")
+    problems += _unique(data, "retention_grounds", "retention ground")
+    problems += _unique(data, "categories", "category")
+    recipients = {r.get("key") for r in _items(data, "recipients")}
+    grounds = {g.get("key") for g in _items(data, "retention_grounds")}
+    for index, category in enumerate(_items(data, "categories")):
+        keys = category.get("recipients")
+        for key in keys if isinstance(keys, list) else []:
+            if isinstance(key, str) and key not in recipients:
+                problems.append(
+                    f"categories.{index}.recipients: category {category.get('key')!r}: "
+                    f"unknown recipient {key!r}"
+                )
+        ground = category.get("retention_ground")
+        if isinstance(ground, str) and ground not in grounds:
+            problems.append(
+                f"categories.{index}.retention_ground: category {category.get('key')!r}: "
+                f"unknown retention ground {ground!r}"
+            )
+    return problems
+
+
 class SchoolConfig(_Model):
-    slug: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+    slug: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
     name: Text
     foundation: Text | None = None
     timezone: str = "Europe/Amsterdam"
@@ -146,7 +189,7 @@ class SchoolConfig(_Model):
     contact: LocalizedText | None = None
     """One line on the invitation letters (address, phone, e-mail); default: the director."""
     privacy_statement_url: (
-        Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=200)] | None
+        Annotated[str, StringConstraints(pattern=URL_PATTERN, max_length=200)] | None
     ) = None
     logo: Path | None = None
     """A PNG or JPEG for the letters; a relative path is relative to the config file."""
@@ -155,32 +198,21 @@ class SchoolConfig(_Model):
     # Parents are told who handles their request by role; True names the staff member.
     show_staff_names: bool = False
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (write it as Europe/Amsterdam)"
+            ) from None
+        return value
+
     @model_validator(mode="after")
     def _check_references(self) -> Self:
         """Every cross-reference problem, one per line, each naming its field."""
-        problems: list[str] = []
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"timezone: unknown time zone {self.timezone!r}")
-        problems += _unique(list(self.photo_purposes), "photo_purposes", "photo purpose")
-        problems += _unique(list(self.recipients), "recipients", "recipient")
-        problems += _unique(list(self.retention_grounds), "retention_grounds", "retention ground")
-        problems += _unique(list(self.categories), "categories", "category")
-        recipients = {r.key for r in self.recipients}
-        grounds = {g.key for g in self.retention_grounds}
-        for index, category in enumerate(self.categories):
-            for key in category.recipients:
-                if key not in recipients:
-                    problems.append(
-                        f"categories.{index}.recipients: category {category.key!r}: "
-                        f"unknown recipient {key!r}"
-                    )
-            if category.retention_ground and category.retention_ground not in grounds:
-                problems.append(
-                    f"categories.{index}.retention_ground: category {category.key!r}: "
-                    f"unknown retention ground {category.retention_ground!r}"
-                )
+        problems = reference_problems(self.model_dump(mode="python"))
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -210,6 +242,29 @@ _FRIENDLY = {
     "missing": "missing (this field is required)",
     "extra_forbidden": "unknown field (misspelled?)",
 }
+_PATTERNS = {
+    SLUG_PATTERN: "2 to 40 lower-case letters, digits and dashes, starting with a letter or "
+    "digit (for example cbs-klimop)",
+    KEY_PATTERN: "at most 24 lower-case letters, digits and underscores, starting with a "
+    "letter (for example social_media)",
+    URL_PATTERN: "a web address that starts with https:// (for example "
+    "https://www.school.example/privacy)",
+}
+
+
+def _message(error: ErrorDetails) -> str:
+    """What pydantic found, in the words of someone who writes a school config."""
+    kind, context = error["type"], error.get("ctx") or {}
+    if kind in _FRIENDLY:
+        return _FRIENDLY[kind]
+    given = error.get("input")
+    if kind == "string_pattern_mismatch" and context.get("pattern") in _PATTERNS:
+        return f"{given!r} is not allowed here: write {_PATTERNS[context['pattern']]}"
+    if kind == "string_too_short":
+        return "is empty"
+    if kind == "string_too_long":
+        return f"is longer than {context.get('max_length')} characters"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def _problems(exc: ValidationError) -> list[str]:
@@ -217,8 +272,7 @@ def _problems(exc: ValidationError) -> list[str]:
     found: list[str] = []
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"])
-        message = _FRIENDLY.get(error["type"]) or error["msg"].removeprefix("Value error, ")
-        for line in message.splitlines():
+        for line in _message(error).splitlines():
             found.append(f"{field}: {line}" if field else line)
     return found
 
@@ -239,7 +293,8 @@ def _read_school(path: Path) -> tuple[SchoolConfig | None, list[str]]:
     try:
         school = SchoolConfig.model_validate(data)
     except ValidationError as exc:
-        return None, _problems(exc)
+        problems = _problems(exc)
+        return None, problems + [p for p in reference_problems(data) if p not in problems]
     if school.logo is not None:
         logo = school.logo if school.logo.is_absolute() else path.parent / school.logo
         if logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):

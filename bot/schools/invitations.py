@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import UserFacingError
 from bot.schools.config import SchoolConfig
+from bot.schools.groups import group_name, group_order
 from bot.security import audit, codes
 from bot.security.audit import AuditAction
 from bot.security.keys import Keys
@@ -27,6 +28,9 @@ class GuardianCode:
     expires: datetime
     email: str = ""
     language: str = "nl"
+    groups: tuple[str, ...] = ()
+    """The group of each child, in the order of ``children``: the child the letter goes
+    home with first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +65,15 @@ async def issue_guardian_codes(
     renew: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[GuardianCode]:
-    """A code for every guardian of a current student without an open one (or all, renewing).
+    """A code for every guardian of a current student who neither uses the bot nor has an
+    open code (renewing: for all of them, replacing open codes).
 
     ``progress(done, total)`` is called as guardians are handled. A school without pupils
     (no roster imported yet) or an unknown group is refused, naming what to do instead.
+    A group may be written as the roster does ("Groep 5").
     """
+    if group is not None:
+        group = group_name(group)
     now = clock.now()
     expires = expiry(now, days, school.tz)
     issued: list[GuardianCode] = []
@@ -89,9 +97,12 @@ async def issue_guardian_codes(
             )
         assert school_id is not None
         with_code = await invitations.guardians_with_open_code(conn, school_id, to_db(now))
+        linked = await invitations.guardians_linked(conn, school_id)
         for done, guardian in enumerate(guardians, start=1):
             if progress is not None:
                 progress(done, len(guardians))
+            if guardian.id in linked and not renew:
+                continue
             if guardian.id in with_code:
                 if not renew:
                     continue
@@ -105,15 +116,23 @@ async def issue_guardian_codes(
                 created_at=to_db(now),
                 expires_at=to_db(expires),
             )
-            children = await people.children_of(conn, [guardian.id])
+            children = sorted(
+                (c for c in await people.children_of(conn, [guardian.id]) if c.left_at is None),
+                key=lambda c: (
+                    c.group_name != group,  # handed out in the group asked for
+                    group_order(c.group_name or ""),
+                    c.first_name,
+                ),
+            )
             issued.append(
                 GuardianCode(
                     guardian.name,
-                    tuple(c.first_name for c in children if c.left_at is None),
+                    tuple(c.first_name for c in children),
                     code,
                     expires,
                     email=guardian.email,
                     language=guardian.language,
+                    groups=tuple(c.group_name or "" for c in children),
                 )
             )
             await audit.record(

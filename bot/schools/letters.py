@@ -1,9 +1,11 @@
-"""Printed invitation letters: one A4 page per guardian, Dutch first, then English.
+"""Printed invitation letters: one A4 page per guardian, in the guardian's own language
+first (Dutch or English), then in the other.
 
-Each letter carries the guardian's one-time code, big and in a monospace font, and a QR
-code of the bot's /start deep link, the date it was printed, the school's contact line
-and, when the config names them, its logo and privacy statement link. A CSV with the same
-data feeds a mail merge.
+The letters are handed out per class: they come sorted by group, then by the child's name,
+and each names at its top the group and child it goes home with. Each letter carries the
+guardian's one-time code, big and in a monospace font, and a QR code of the bot's /start
+deep link, the date it was printed, the school's contact line and, when the config names
+them, its logo and privacy statement link. A CSV with the same data feeds a mail merge.
 
 Names are printed as they are in the roster: the text is set in DejaVu Sans (shipped in
 ``bot/schools/fonts`` with its licence), which covers Latin (Turkish, Polish, Vietnamese, ...),
@@ -40,6 +42,7 @@ from bot.i18n import (
     use_language,
 )
 from bot.schools.config import SchoolConfig
+from bot.schools.groups import group_order
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ CSV_FIELDS = (
 )
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 _FONT = "DejaVu"
-_LANGUAGES: tuple[Language, Language] = ("nl", "en")  # the order of the halves
+_LANGUAGES: tuple[Language, Language] = ("nl", "en")
 
 # Page geometry in millimetres (A4 is 210 x 297).
 _MARGIN_X = 20.0
@@ -71,6 +74,7 @@ QR_MASK = 4
 time a letter takes, so one fixed pattern is used (the codes are random base32, which
 gives no mask a regular pattern to fight)."""
 _LOGO_HEIGHT = 16.0
+_HANDOUT_TOP = 7.0  # the group line, in the top margin above the text
 _PADDING = 5.0
 _INDENT = 6.0
 # Body text sizes to try, largest first, until both halves fit above the code box.
@@ -113,10 +117,36 @@ class Letter:
     expires: date
     guardian_email: str = ""
     guardian_language: str = ""
+    groups: tuple[str, ...] = ()
+    """The group of each child, in the order of ``children``. The letter goes home with
+    the first child, through that child's group."""
 
     def __post_init__(self) -> None:
         if not self.children:
             raise ValueError("a letter needs at least one child")
+        if self.groups and len(self.groups) != len(self.children):
+            raise ValueError("a letter needs a group for every child, or none")
+
+    @property
+    def languages(self) -> tuple[Language, Language]:
+        """The order of the halves: the guardian's own language first."""
+        return ("en", "nl") if self.guardian_language == "en" else ("nl", "en")
+
+
+def handout_order(letters: Sequence[Letter]) -> list[Letter]:
+    """The letters as teachers hand them out: by group, then by the name of the child they
+    go home with, then by guardian (letters without groups last, as given)."""
+
+    def key(letter: Letter) -> tuple[tuple[int, int, str], str, str]:
+        if not letter.groups:
+            return (2, 0, ""), "", ""
+        return (
+            group_order(letter.groups[0]),
+            letter.children[0].casefold(),
+            (letter.guardian_name.casefold()),
+        )
+
+    return sorted(letters, key=key)
 
 
 def clean_text(text: str) -> str:
@@ -170,7 +200,7 @@ def write_letters_pdf(
     pdf.set_lang("nl")
     layout = _Layout(pdf, school, bot)
     overflowing = 0
-    for done, letter in enumerate(letters, start=1):
+    for done, letter in enumerate(handout_order(letters), start=1):
         shaped = needs_shaping(letter.guardian_name + "".join(letter.children))
         if shaped:
             pdf.set_text_shaping(True)
@@ -181,6 +211,7 @@ def write_letters_pdf(
             overflowing += 1
             size = _BODY_SIZES[-1]
         layout.code_box(letter)
+        layout.handout(letter)
         pdf.set_xy(_MARGIN_X, _MARGIN_TOP)
         layout.draw(blocks, size)
         if shaped:
@@ -190,7 +221,7 @@ def write_letters_pdf(
     if overflowing:
         logger.warning("%d invitation letters do not fit on one page", overflowing)
     _write_private(out, bytes(pdf.output()))
-    logger.info("Wrote %d invitation letters (%d pages)", len(letters), pdf.pages_count)
+    logger.debug("Wrote %d invitation letters (%d pages)", len(letters), pdf.pages_count)
 
 
 def write_letters_csv(letters: Sequence[Letter], out: Path) -> None:
@@ -211,7 +242,7 @@ def write_letters_csv(letters: Sequence[Letter], out: Path) -> None:
                     "expires": letter.expires.isoformat(),
                 }
             )
-    logger.info("Wrote %d invitation letters to CSV", len(letters))
+    logger.debug("Wrote %d invitation letters to CSV", len(letters))
 
 
 def _write_private(out: Path, data: bytes) -> None:
@@ -262,18 +293,34 @@ class _Layout:
             _Block("text", school.name, "B", grow=8, line=1.25),
             _Block(
                 "text",
-                "  /  ".join(self._in(language, self._printed) for language in _LANGUAGES),
+                "  /  ".join(self._in(language, self._printed) for language in letter.languages),
                 grow=-2,
                 colour=90,
             ),
             _Block("space", grow=0.3),
         ]
-        for index, language in enumerate(_LANGUAGES):
+        for index, language in enumerate(letter.languages):
             if index:
                 blocks += [_Block("space", grow=0.35), _Block("rule"), _Block("space", grow=0.35)]
             with use_language(language):
                 blocks += self._half(letter, language)
         return blocks
+
+    def handout(self, letter: Letter) -> None:
+        """Above the text, on the right: the group and child the letter goes home with
+        (every child with a group), in the guardian's language."""
+        if not letter.groups:
+            return
+        pdf = self.pdf
+        with use_language(letter.languages[0]):
+            text = "  ·  ".join(
+                _("Group {group}: {child}").format(group=group, child=child)
+                for group, child in zip(letter.groups, letter.children, strict=True)
+            )
+        pdf.set_text_color(0)
+        pdf.set_font(_FONT, "B", 10)
+        pdf.set_xy(_MARGIN_X, _HANDOUT_TOP)
+        pdf.cell(pdf.epw, 5, clean_text(text), align="R")
 
     def _in(self, language: Language, make: Callable[[], str]) -> str:
         with use_language(language):
@@ -461,7 +508,7 @@ class _Layout:
         text_width = left + width - _PADDING - text_left
         labels: list[str] = []
         valid: list[str] = []
-        for language in _LANGUAGES:
+        for language in letter.languages:
             with use_language(language):
                 labels.append(_("Your personal code"))
                 expires = _unbreakable(format_date(letter.expires))

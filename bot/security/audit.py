@@ -42,6 +42,8 @@ class AuditAction(StrEnum):
     STAFF_REMOVED = "staff.removed"
     STAFF_GROUPS_CHANGED = "staff.groups_changed"
     CASE_SUBMITTED = "case.submitted"
+    CASE_OPENED = "case.opened"
+    """A case the school opened itself (a pupil who left: photos to take down)."""
     CASE_WITHDRAWN = "case.withdrawn"
     CASE_TAKEN = "case.taken"
     CASE_NOTE_ADDED = "case.note_added"

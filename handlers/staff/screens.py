@@ -7,8 +7,10 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
+from bot.domain.case_details import opened_by_school
 from bot.domain.case_texts import event_label, kind_label, outcome_label, role_label, status_label
 from bot.domain.model import HANDLING_ROLES, Kind, Refused, Role
+from bot.domain.notifications import consent_task_lines
 from bot.domain.staff_base import CaseView, QueueLine
 from bot.domain.staff_notices import when
 from bot.domain.transitions import Action
@@ -149,7 +151,9 @@ def case_text(context: BotContext, view: CaseView) -> str:
             child=esc(f"{student.first_name} {student.last_name}"),
             group=group_label(student.group_name),
         ),
-        _("Requested by: {guardian}").format(guardian=esc(view.guardian_name)),
+        _("Opened by Privacyloket: the pupil is no longer on the roster.")
+        if opened_by_school(case.details)
+        else _("Requested by: {guardian}").format(guardian=esc(view.guardian_name)),
         _("Status: {status}").format(status=status_label(case.status)),
     ]
     if view.assignee_name:
@@ -192,6 +196,8 @@ def case_text(context: BotContext, view: CaseView) -> str:
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
         lines.append(f"• {label}: " + (_("consent given") if granted else _("consent withdrawn")))
+    if case.details.get("takedown"):
+        lines += consent_task_lines(case, school, esc(student.first_name))
     if case.text:
         lines += [_("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     if view.outcome:
