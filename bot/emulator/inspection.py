@@ -48,6 +48,10 @@ class Inspection(EmulatorState):
         query = self._callback_queries.get(query_id)
         return None if query is None else query.answer
 
+    def is_polling(self) -> bool:
+        """Whether a getUpdates long poll is waiting for updates right now."""
+        return self._active_poll is not None
+
     def is_blocked(self, user_id: int) -> bool:
         return user_id in self._blocked
 

@@ -234,7 +234,7 @@ class BotApiMethods(EmulatorState):
         msg = SentMessage(
             chat_id=chat.id,
             message_id=self._alloc_message_id(chat.id),
-            date=int(time.time()),
+            date=int(self.clock.time()),
             text=text,
             html=source,
             parse_mode=mode,
@@ -286,7 +286,7 @@ class BotApiMethods(EmulatorState):
         msg = SentMessage(
             chat_id=chat.id,
             message_id=self._alloc_message_id(chat.id),
-            date=int(time.time()),
+            date=int(self.clock.time()),
             text="",
             html=source,
             parse_mode=mode,
@@ -342,7 +342,7 @@ class BotApiMethods(EmulatorState):
         if markup is not None or msg.inline_markup is not None:
             msg.reply_markup = markup
         msg.edits += 1
-        msg.edit_date = int(time.time())
+        msg.edit_date = int(self.clock.time())
         self._add_event(
             msg.chat_id,
             format_bot_text(f"< bot edits #{msg.message_id}: ", text) + format_markup(markup),
@@ -357,7 +357,7 @@ class BotApiMethods(EmulatorState):
             raise bad(NOT_MODIFIED)
         msg.reply_markup = markup
         msg.edits += 1
-        msg.edit_date = int(time.time())
+        msg.edit_date = int(self.clock.time())
         if markup is None:
             lines = [f"< bot edits #{msg.message_id}: (buttons removed)"]
         else:
@@ -388,7 +388,7 @@ class BotApiMethods(EmulatorState):
         if (
             query is None
             or query.answered
-            or time.time() - query.created > self.callback_query_timeout
+            or self.clock.time() - query.created > self.callback_query_timeout
         ):
             raise bad(QUERY_TOO_OLD)
         text = p.get("text")

@@ -41,7 +41,7 @@ class SimulatedPeople(EmulatorState):
             "message_id": message_id,
             "from": user.to_dict(),
             "chat": chat.chat_dict(),
-            "date": int(time.time()),
+            "date": int(self.clock.time()),
             **content,
         }
 
@@ -65,7 +65,7 @@ class SimulatedPeople(EmulatorState):
             "my_chat_member": {
                 "chat": group.chat_dict(),
                 "from": user.to_dict(),
-                "date": int(time.time()),
+                "date": int(self.clock.time()),
                 "old_chat_member": {"user": bot, "status": "left"},
                 "new_chat_member": {"user": bot, "status": "member"},
             }
@@ -87,7 +87,7 @@ class SimulatedPeople(EmulatorState):
         msg = SentMessage(
             chat_id=group.id,
             message_id=self._alloc_message_id(group.id),
-            date=int(time.time()),
+            date=int(self.clock.time()),
             text=text,
             html=html.escape(text, quote=False),
             reply_markup=markup,
@@ -241,7 +241,7 @@ class SimulatedPeople(EmulatorState):
         self.add_chat(user)
         query_id = str(next(self._callback_ids))
         self._callback_queries[query_id] = CallbackQuery(
-            query_id, chat_id, message_id, data, time.time()
+            query_id, chat_id, message_id, data, self.clock.time()
         )
         update = {
             "callback_query": {

@@ -32,7 +32,6 @@ methods).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
 import time
@@ -116,7 +115,9 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
       (injected faults, blocked users and getUpdates conflicts excluded);
     * ``latency`` - seconds added before every request is processed;
     * ``callback_query_timeout`` - seconds after which a callback query can no longer be
-      answered (Telegram: 15).
+      answered (Telegram: 15);
+    * ``clock`` - what time it is in Telegram and how ``latency`` and hangs wait
+      (:mod:`.clock`; tests pass a :class:`~.clock.ManualClock`).
     """
 
     def __init__(
@@ -236,15 +237,20 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
         return params, files
 
     async def _sleep(self, seconds: float) -> None:
-        """Sleep, but return early when the server is stopping."""
+        """Sleep on the emulator's clock, but return early when the server is stopping."""
         if seconds <= 0:
             return
         closing = self._closing
         if closing is None:
-            await asyncio.sleep(seconds)
+            await self.clock.sleep(seconds)
             return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(closing.wait(), seconds)
+        nap = asyncio.ensure_future(self.clock.sleep(seconds))
+        stop = asyncio.ensure_future(closing.wait())
+        try:
+            await asyncio.wait((nap, stop), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            nap.cancel()
+            stop.cancel()
 
     def _record(
         self,

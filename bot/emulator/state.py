@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .clock import EmulatorClock, WallClock
 from .errors import Fault
 from .models import ApiCall, FakeGroup, FakeUser, JSONDict, SentMessage, UploadedFile
 from .transcript import TranscriptEvent
@@ -40,7 +41,7 @@ class CallbackQuery:
     chat_id: int
     message_id: int
     data: str | None
-    created: float  # wall clock, like Telegram's 15 s limit
+    created: float  # on the emulator's clock, for Telegram's 15 s limit
     answered: bool = False
     answer: JSONDict | None = None
 
@@ -77,6 +78,7 @@ class EmulatorState:
         self.bot_first_name = bot_first_name
         self.latency: float = 0.0
         self.callback_query_timeout: float = 15.0
+        self.clock: EmulatorClock = WallClock()
         self.calls: list[ApiCall] = []
         self.intercept: Callable[[ApiCall, str], Awaitable[bool]] | None = None
         """Called with ``(call, "before")`` when a method call arrives and ``(call, "after")``
