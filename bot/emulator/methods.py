@@ -401,6 +401,8 @@ class BotApiMethods(EmulatorState):
         if text:
             kind = "alert" if as_bool(p.get("show_alert", False)) else "toast"
             self._add_event(query.chat_id, format_bot_text(f"< bot ({kind}): ", text))
+        else:
+            self.notify_change()  # a silent answer still ends the button's loading
         return True
 
     async def _api_leave_chat(self, req: Request) -> Any:
