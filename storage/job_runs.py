@@ -15,6 +15,16 @@ async def claim(conn: Connection, school_id: int, name: str, period: str, at: st
     return cursor.rowcount == 1
 
 
+async def has_run(conn: Connection, school_id: int, name: str, period: str) -> bool:
+    """Whether this job already ran for the school and period (claims nothing)."""
+    row = await fetch_one(
+        conn,
+        "SELECT 1 FROM job_runs WHERE school_id = ? AND name = ? AND period = ?",
+        (school_id, name, period),
+    )
+    return row is not None
+
+
 async def last_run(conn: Connection, school_id: int, name: str) -> str | None:
     """When this job last ran for the school (UTC text), or None."""
     row = await fetch_one(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -24,7 +23,15 @@ from telegram.error import (
 )
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.emulator import FakeBotAPI, FakeUser, HtmlParseError, SentMessage, parse_html, utf16_len
+from bot.emulator import (
+    FakeBotAPI,
+    FakeUser,
+    HtmlParseError,
+    ManualClock,
+    SentMessage,
+    parse_html,
+    utf16_len,
+)
 from bot.emulator.server import BLOCKED, CHAT_NOT_FOUND, NOT_MODIFIED, QUERY_TOO_OLD
 from bot.emulator.telegram_html import checked_link
 
@@ -594,12 +601,16 @@ async def test_callback_queries(fake: FakeBotAPI, http: httpx.AsyncClient) -> No
     assert error(r) == (400, QUERY_TOO_OLD)
     assert fake.unanswered_callback_queries() == [forged_id]
 
-    fake.callback_query_timeout = 0.05
+    clock = fake.clock = ManualClock()
     _, late_id = fake.tap(ALICE, msg, "Nederlands")
-    await asyncio.sleep(0.1)
+    clock.advance(15)
+    _, later_id = fake.tap(ALICE, msg, "Nederlands")
     r = await call(http, fake, "answerCallbackQuery", callback_query_id=late_id)
+    assert r.is_success  # 15 s is still in time
+    clock.advance(15.5)
+    r = await call(http, fake, "answerCallbackQuery", callback_query_id=later_id)
     assert error(r) == (400, QUERY_TOO_OLD)
-    assert late_id in fake.unanswered_callback_queries()
+    assert later_id in fake.unanswered_callback_queries()
 
 
 async def test_blocked_user(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
@@ -650,19 +661,23 @@ async def test_fail_next(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
 
 
 async def test_hang_next_has_no_effect(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
+    clock = fake.clock = ManualClock()
     fake.add_chat(ALICE)
     fake.hang_next("sendMessage", 5)
-    started = time.monotonic()
-    with pytest.raises(httpx.ReadTimeout):
-        await http.post(
-            url(fake, "sendMessage"), data={"chat_id": "1001", "text": "lost"}, timeout=0.2
-        )
-    assert time.monotonic() - started < 2
-    assert fake.messages(1001) == []
+    lost = asyncio.create_task(call(http, fake, "sendMessage", chat_id=1001, text="lost"))
+    await fake.wait_for(lambda: clock.sleeping == [5])
     assert fake.calls[-1].fault == "hang"
-    # a client that waits out a (short) hang gets a 502, still without effect
+    assert not lost.done()
+    lost.cancel()  # the client gives up
+    with pytest.raises(asyncio.CancelledError):
+        await lost
+    assert fake.messages(1001) == []
+    # a client that waits out a hang gets a 502, still without effect
     fake.hang_next("sendMessage", 0.05)
-    r = await call(http, fake, "sendMessage", chat_id=1001, text="late")
+    late = asyncio.create_task(call(http, fake, "sendMessage", chat_id=1001, text="late"))
+    await fake.wait_for(lambda: 0.05 in clock.sleeping)
+    clock.advance(0.05)
+    r = await late
     assert error(r) == (502, "Bad Gateway")
     r = await call(http, fake, "sendMessage", chat_id=1001, text="works")
     assert r.is_success
@@ -676,10 +691,15 @@ async def test_hang_next_has_no_effect(fake: FakeBotAPI, http: httpx.AsyncClient
 
 
 async def test_latency(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
+    clock = fake.clock = ManualClock()
     fake.latency = 0.15
-    started = time.monotonic()
-    assert (await http.post(url(fake, "getMe"))).is_success
-    assert time.monotonic() - started >= 0.15
+    request = asyncio.create_task(http.post(url(fake, "getMe")))
+    await fake.wait_for(lambda: clock.sleeping == [0.15])
+    assert [c.status for c in fake.calls] == [0]  # arrived, not answered yet
+    assert not request.done()
+    clock.advance(0.15)
+    assert (await request).is_success
+    assert [c.status for c in fake.calls] == [200]
 
 
 async def test_send_document_multipart(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
@@ -770,21 +790,17 @@ async def test_get_updates_offset_and_limit(fake: FakeBotAPI, http: httpx.AsyncC
 
 
 async def test_get_updates_long_poll(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
-    started = time.monotonic()
-    r = await call(http, fake, "getUpdates", timeout=0.3)
-    assert r.json()["result"] == []
-    assert 0.25 <= time.monotonic() - started < 2
+    r = await call(http, fake, "getUpdates", timeout=0.05)
+    assert r.json()["result"] == []  # nothing came within the timeout
+    assert not fake.is_polling()
 
-    async def inject_soon() -> int:
-        await asyncio.sleep(0.1)
-        return fake.send_text(ALICE, "wake up")
-
-    started = time.monotonic()
-    poll = asyncio.create_task(call(http, fake, "getUpdates", timeout=5))
-    update_id = await inject_soon()
-    r = await poll
-    assert time.monotonic() - started < 1
+    poll = asyncio.create_task(call(http, fake, "getUpdates", timeout=30))
+    await fake.wait_for(fake.is_polling)
+    assert not poll.done()  # it waits for an update...
+    update_id = fake.send_text(ALICE, "wake up")
+    r = await poll  # ...and is answered by the update, not by its timeout
     assert [u["update_id"] for u in r.json()["result"]] == [update_id]
+    assert not fake.is_polling()
     await fake.wait_delivered(update_id, timeout=1)
 
 
@@ -812,9 +828,8 @@ async def test_redeliver_and_wait_delivered(fake: FakeBotAPI, http: httpx.AsyncC
 
 
 async def test_get_updates_conflict(fake: FakeBotAPI, http: httpx.AsyncClient) -> None:
-    first = asyncio.create_task(call(http, fake, "getUpdates", timeout=5))
-    await fake.wait_for(lambda: len(fake.calls) == 1, timeout=1)
-    await asyncio.sleep(0.05)
+    first = asyncio.create_task(call(http, fake, "getUpdates", timeout=30))
+    await fake.wait_for(fake.is_polling)
     second = await call(http, fake, "getUpdates", timeout=0)
     assert second.json() == {"ok": True, "result": []}
     r = await first

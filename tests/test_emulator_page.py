@@ -1,5 +1,7 @@
 """The emulator's chat page API (what the demo page calls), its HTML rendering, and files a
-person sends: kept, downloadable by the bot (getFile) and sent on with their bytes."""
+person sends: kept, downloadable by the bot (getFile) and sent on with their bytes. Each
+message carries its time, each chat its owner's words, and a tapped button waits for the
+bot's answer."""
 
 from __future__ import annotations
 
@@ -10,20 +12,25 @@ import httpx
 import pytest_asyncio
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.emulator import FakeBotAPI, FakeUser, parse_html
+from bot.emulator import FakeBotAPI, FakeUser, ManualClock, parse_html
 from bot.emulator.page import ChatPage, PageChat
 from bot.emulator.rendering import entities_to_html
 
 PARENT = FakeUser(1001, "Marieke", "nl")
-TEACHER = FakeUser(2001, "Anna", "nl")
+TEACHER = FakeUser(2001, "Anna", "en")
+DATE = 1_793_606_400  # Monday 2 November 2026, 09:00 in Amsterdam
+
+
+def stamp(date: int, language: str | None) -> tuple[str, str]:
+    return f"{language}:{date - DATE}", f"day {(date - DATE) // 86_400}"
 
 
 class Clock:
     def __init__(self) -> None:
         self.moves: list[str] = []
 
-    def text(self) -> str:
-        return f"moved {len(self.moves)}"
+    def state(self) -> dict[str, str]:
+        return {"text": f"moved {len(self.moves)}"}
 
     async def move(self, step: str) -> None:
         if step not in ("day", "week"):
@@ -37,16 +44,19 @@ async def setup(
 ) -> AsyncIterator[tuple[FakeBotAPI, ChatPage, Clock, httpx.AsyncClient, Bot]]:
     (tmp_path / "index.html").write_text("<!doctype html><p>page</p>", encoding="utf-8")
     fake = FakeBotAPI()
+    fake.clock = ManualClock(DATE)
     clock = Clock()
     page = ChatPage(
         fake,
         [PageChat(PARENT, "Marieke de Jong", "parent", start_code="CODE123")],
         tmp_path,
         labels={"send": "Versturen"},
-        clock_text=clock.text,
+        chrome={"nl": {"edited": "bewerkt"}, "en": {"edited": "edited"}},
+        clock=clock.state,
         move_clock=clock.move,
+        stamp=stamp,
     )
-    page.add(PageChat(TEACHER, "Anna de Wit", "teacher", uploads=True))
+    page.add(PageChat(TEACHER, "Anna de Wit", "teacher", uploads=True, tab="Anna"))
     await fake.start(routes=page.routes())
     try:
         async with (
@@ -167,8 +177,67 @@ async def test_the_page_and_the_clock(
     assert "default-src 'self'" in index.headers["content-security-policy"]
     before = (await http.get("/api/state")).json()["version"]
     moved = await http.post("/api/clock", json={"step": "week"})
-    assert moved.json() == {"ok": True, "clock": "moved 1"}
+    assert moved.json() == {"ok": True, "clock": {"text": "moved 1"}}
     assert (await http.post("/api/clock", json={"step": "year"})).status_code == 400
     assert clock.moves == ["week"]
     assert (await http.get("/api/state", params={"since": before})).json()["version"] > before
     assert fake.errors == []
+
+
+async def test_each_message_has_its_time_and_each_chat_its_owners_words(
+    setup: tuple[FakeBotAPI, ChatPage, Clock, httpx.AsyncClient, Bot],
+) -> None:
+    fake, page, _clock, http, bot = setup
+    clock = fake.clock
+    assert isinstance(clock, ManualClock)
+    assert (await http.post(f"/api/chats/{TEACHER.id}/text", json={"text": "hoi"})).is_success
+    clock.advance(86_400 + 60)
+    await bot.send_message(TEACHER.id, "Goedemorgen")
+    state = (await http.get("/api/state")).json()
+    assert state["chrome"] == {"nl": {"edited": "bewerkt"}, "en": {"edited": "edited"}}
+    parent, teacher = state["chats"]
+    assert (parent["language"], teacher["language"]) == ("nl", "en")
+    assert (parent["tab"], teacher["tab"]) == ("Marieke de Jong", "Anna")
+    assert [(m["from"], m["date"], m["time"], m["day"]) for m in teacher["messages"]] == [
+        ("user", DATE, "en:0", "day 0"),
+        ("bot", DATE + 86_460, "en:86460", "day 1"),
+    ]
+
+    page.set_tour([{"id": "letter", "text": "Scan the letter", "done": False}])
+    before = page.version
+    page.set_tour([{"id": "letter", "text": "Scan the letter", "done": False}])
+    assert page.version == before  # nothing new: nobody is woken
+    page.set_tour([{"id": "letter", "text": "Scan the letter", "done": True}])
+    assert page.version > before
+    assert (await http.get("/api/state")).json()["tour"][0]["done"] is True
+
+
+async def test_a_tapped_button_waits_for_the_answer_and_taps_again(
+    setup: tuple[FakeBotAPI, ChatPage, Clock, httpx.AsyncClient, Bot],
+) -> None:
+    fake, _page, _clock, http, bot = setup
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Openen", callback_data="open")]])
+    sent = await bot.send_message(PARENT.id, "Verzoek 2026-0001", reply_markup=markup)
+    where = {"message_id": sent.message_id, "row": 0, "column": 0}
+
+    first = (await http.post(f"/api/chats/{PARENT.id}/tap", json=where)).json()
+    state = (await http.get("/api/state")).json()
+    assert state["chats"][0]["waiting"] == [
+        {"query": first["query"], "message": sent.message_id, "row": 0, "column": 0}
+    ]
+    assert first["version"] <= state["version"]
+    second = (await http.post(f"/api/chats/{PARENT.id}/tap", json=where)).json()
+    assert second["query"] != first["query"]  # a second tap is a second callback
+    queries = [fake.update(u)["callback_query"]["id"] for u in fake.update_ids()]
+    assert queries == [first["query"], second["query"]]
+
+    # A silent answer (no text) ends the waiting too, and wakes the page.
+    version = (await http.get("/api/state")).json()["version"]
+    await bot.answer_callback_query(first["query"])
+    state = (await http.get("/api/state", params={"since": version})).json()
+    assert state["version"] > version
+    assert [w["query"] for w in state["chats"][0]["waiting"]] == [second["query"]]
+    await bot.answer_callback_query(second["query"], "Geopend")
+    state = (await http.get("/api/state")).json()
+    assert state["chats"][0]["waiting"] == []
+    assert [t["text"] for t in state["chats"][0]["toasts"]] == ["Geopend"]

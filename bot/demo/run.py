@@ -9,7 +9,8 @@
 
 Everything the bot does is production code: ``bot.app.build_application`` with the same
 handlers, outbox, jobs and persistence, polling the emulator on 127.0.0.1 instead of
-Telegram. Only the clock differs: an :class:`~bot.clock.AdjustableClock` the page moves.
+Telegram. Only the clock differs: an :class:`~bot.clock.AdjustableClock` the page moves,
+which the emulator's messages are dated by too.
 """
 
 from __future__ import annotations
@@ -22,25 +23,31 @@ import shutil
 import signal
 import sys
 import tempfile
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from babel.dates import format_skeleton
+
 from bot.clock import AdjustableClock
+from bot.demo import tour
 from bot.demo.people import PARENTS, STAFF, DemoPerson
 from bot.emulator import FakeBotAPI, FakeUser
 from bot.emulator.page import ChatPage, PageChat
 from bot.errors import UserFacingError
 from bot.i18n import (
+    BABEL_LOCALES,
+    N_,
     Language,
     current_language,
     format_date,
     format_time,
     gettext,
+    is_language,
     use_language,
 )
 from bot.jobs import scheduled
-from bot.jobs.schedule import next_due
+from bot.jobs.schedule import step_landing
 from bot.runtime import Running, running
 from bot.schools.config import SchoolConfig
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
@@ -48,13 +55,21 @@ from bot.schools.roster import import_roster, parse_roster
 from bot.security.codes import display
 from bot.services import Services
 from bot.settings import Settings
-from storage import outbox
+from storage import job_runs, outbox
 
 SCHOOL_FILE = "cbs-klimop.toml"
 ROSTER_FILE = "roster-cbs-klimop.csv"
 BOT_USERNAME = "KlimopDemoBot"
 WEB = Path(__file__).resolve().parent / "web"
 STEPS = {"day": timedelta(days=1), "week": timedelta(days=7)}
+# What "next event" reached, as the clock bar names it (bot.jobs.scheduled.Event).
+EVENTS = {
+    "retention": N_("retention run"),
+    "reminders": N_("reminders"),
+    "overdue_summary": N_("overdue summary"),
+    "digest": N_("digest"),
+    "report": N_("weekly report"),
+}
 
 
 def examples_folder() -> Path:
@@ -83,9 +98,23 @@ def page_labels() -> dict[str, str]:
             "of birth of their child Zoë: 14-02-2020."
         ),
         "clock": gettext("Bot's clock"),
+        "steps": gettext("Move the clock"),
+        "next": gettext("Next event"),
         "day": gettext("+1 day"),
         "week": gettext("+7 days"),
-        "digest": gettext("To the next digest"),
+        "chats": gettext("Chats"),
+        "tour": gettext("Tour"),
+        "tour_title": gettext("Things to try"),
+        "close": gettext("Close"),
+        "offline": gettext("The demo has stopped."),
+        **chat_labels(),
+    }
+
+
+def chat_labels() -> dict[str, str]:
+    """The words around a chat (like Telegram's own), in the current language: each chat
+    shows them in the language of the person it belongs to."""
+    return {
         "deep_link": gettext("Scan the letter's QR code"),
         "menu": gettext("Menu"),
         "placeholder": gettext("Message"),
@@ -94,8 +123,22 @@ def page_labels() -> dict[str, str]:
         "download": gettext("Download"),
         "edited": gettext("edited"),
         "empty": gettext("No messages yet."),
-        "offline": gettext("The demo has stopped."),
+        "loading": gettext("Waiting for the bot…"),
     }
+
+
+class BotTime:
+    """The emulator's clock (bot.emulator.clock) read from the bot's: messages are dated in
+    the demo's time; waiting is real."""
+
+    def __init__(self, clock: AdjustableClock) -> None:
+        self.clock = clock
+
+    def time(self) -> float:
+        return self.clock.now().timestamp()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 class Demo:
@@ -116,19 +159,28 @@ class Demo:
             bot_username=BOT_USERNAME,
             bot_first_name="Privacyloket",
         )
+        self.fake.clock = BotTime(self.clock)
+        # The bot's clock jumps by days at a click: a tap is never too old because of that.
+        self.fake.callback_query_timeout = float("inf")
         self.page = ChatPage(
             self.fake,
             [],
             WEB,
             labels=self._labels(),
-            clock_text=self.clock_text,
+            chrome=self._chrome(),
+            clock=self.clock_state,
             move_clock=self.move_clock,
+            stamp=self.stamp,
         )
         self.codes: dict[str, str] = {}
         """The parents' invitation codes, by name (as printed on their letters)."""
         self.services: Services | None = None
         self.bot: Running | None = None
         self._running = contextlib.AsyncExitStack()
+        self.event: scheduled.Upcoming | None = None
+        """What the last "next event" step reached (None after another step)."""
+        self._digest_by_clock = False
+        self._tour_task: asyncio.Task[None] | None = None
         self._done: dict[int, asyncio.Event] = {}
         self._handled: set[int] = set()
         self._lock = asyncio.Lock()
@@ -136,6 +188,14 @@ class Demo:
     def _labels(self) -> dict[str, str]:
         with use_language(self.language):
             return page_labels()
+
+    @staticmethod
+    def _chrome() -> dict[str, dict[str, str]]:
+        chrome: dict[str, dict[str, str]] = {}
+        for language in BABEL_LOCALES:
+            with use_language(language):
+                chrome[language] = chat_labels()
+        return chrome
 
     @property
     def url(self) -> str:
@@ -145,6 +205,11 @@ class Demo:
     def school(self) -> SchoolConfig:
         assert self.services is not None
         return next(iter(self.services.schools.values()))
+
+    @property
+    def school_id(self) -> int:
+        assert self.services is not None
+        return next(iter(self.services.school_by_id))
 
     # -- lifecycle --
 
@@ -192,12 +257,28 @@ class Demo:
             if person.on_page:
                 self.page.add(staff[person.user_id])
             await self._link(person, staff[person.user_id].user)
+        self._tour_task = asyncio.create_task(self._follow_tour())
 
     def _chat(self, person: DemoPerson, code: str | None) -> PageChat:
         language = person.language if person.role == "parent" else self.language
-        user = FakeUser(person.user_id, person.name.split()[0], language)
+        first = person.name.split()[0]
+        user = FakeUser(person.user_id, first, language)
         staff = person.role != "parent"
-        return PageChat(user, person.name, gettext(person.description), code, uploads=staff)
+        tab = person.name if first.endswith(".") else first
+        return PageChat(
+            user, person.name, gettext(person.description), code, uploads=staff, tab=tab
+        )
+
+    async def _follow_tour(self) -> None:
+        """Tick off the tour's steps as they happen: after every change the page sees."""
+        while self.services is not None:
+            changed = self.fake.next_change()
+            done = await tour.progress(
+                self.services.db.reader, digest_by_clock=self._digest_by_clock
+            )
+            with use_language(self.language):
+                self.page.set_tour(done.items())
+            await changed.wait()
 
     async def _link(self, person: DemoPerson, user: FakeUser) -> None:
         """The staff member opens their invitation, as after ``privacyloket staff-invite``."""
@@ -241,6 +322,11 @@ class Demo:
                 await asyncio.sleep(0.05)
 
     async def stop(self) -> None:
+        task, self._tour_task = self._tour_task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         self.bot = None
         await self._running.aclose()
         services, self.services = self.services, None
@@ -250,36 +336,62 @@ class Demo:
 
     # -- time --
 
-    def clock_text(self) -> str:
+    def clock_state(self) -> dict[str, str]:
+        """What the clock bar shows: the bot's time (in full and short) and what the last
+        "next event" step reached ("08:00 — reminders")."""
         if self.services is None:
-            return ""
-        local = self.clock.now().astimezone(self.school.tz)
+            return {"text": "", "short": "", "event": ""}
+        tz = self.school.tz
+        local = self.clock.now().astimezone(tz)
         with use_language(self.language):
-            return f"{format_date(local.date(), 'full')}, {format_time(local, self.school.tz)}"
+            event = ""
+            if self.event is not None:
+                what = ", ".join(gettext(EVENTS[e]) for e in self.event.events)
+                event = f"{format_time(self.event.at, tz)} — {what}"
+            short_day = format_skeleton("MMMEd", local, locale=BABEL_LOCALES[self.language])
+            return {
+                "text": f"{format_date(local.date(), 'full')}, {format_time(local, tz)}",
+                "short": f"{short_day} {format_time(local, tz)}",
+                "event": event,
+            }
+
+    def stamp(self, date: int, language: str | None) -> tuple[str, str]:
+        """A message's time and day on the bot's clock, in the chat owner's language."""
+        tz = self.school.tz
+        when = datetime.fromtimestamp(date, UTC).astimezone(tz)
+        today = self.clock.now().astimezone(tz).date()
+        with use_language(language if is_language(language) else self.language):
+            if when.date() == today:
+                day = gettext("Today")
+            elif when.date() == today - timedelta(days=1):
+                day = gettext("Yesterday")
+            else:
+                day = format_date(when.date(), "full")
+            return format_time(when, tz), day
 
     async def move_clock(self, step: str) -> None:
-        """Move the bot's clock forward, then run what became due and deliver it."""
+        """Move the bot's clock forward, then run what became due and deliver it: to the
+        next moment anything is due ("next"), or by a day or a week without landing before
+        the time of a job it passed over."""
         if self.services is None or self.bot is None:
             raise ValueError("the demo is not running")
         async with self._lock:
-            if step == "digest":
-                school, now = self.school, self.clock.now()
-                due = next_due(
-                    now,
-                    school.tz,
-                    school.schedule.digest_time,
-                    school.schedule.digest,
-                    school.holiday_periods,
-                )
-                if due is None:
-                    raise ValueError("no digest is scheduled")
-                self.clock.advance(seconds=(due - now).total_seconds() + 60)
+            s, now = self.services, self.clock.now()
+            if step == "next":
+                found = await scheduled.next_event(s.db, now, s.school_by_id)
+                if found is None:
+                    raise ValueError("nothing is scheduled")
+                landing, self.event = found.at, found
             elif step in STEPS:
-                self.clock.advance(seconds=STEPS[step].total_seconds())
+                landing = step_landing(now, STEPS[step], list(s.school_by_id.values()))
+                self.event = None
             else:
                 raise ValueError(f"unknown step {step!r}")
-            s = self.services
+            digests = await job_runs.last_run(s.db.reader, self.school_id, "digest")
+            self.clock.advance(seconds=max(0.0, (landing - now).total_seconds()))
             await scheduled.run_due(s.db, s.keys, s.cipher, self.clock, s.school_by_id)
+            if await job_runs.last_run(s.db.reader, self.school_id, "digest") != digests:
+                self._digest_by_clock = True
             dispatcher = self.bot.dispatcher
             await dispatcher.wake()
 

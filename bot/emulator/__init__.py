@@ -14,9 +14,11 @@ The real python-telegram-bot ``Application`` polls it over real HTTP on 127.0.0.
         assert fake.errors == []
 
 See :class:`FakeBotAPI` for fault injection (``fail_next``, ``hang_next``, ``latency``,
-``block_user``) and :mod:`.telegram_html` for the HTML validator.
+``block_user``), :mod:`.clock` for its time (``ManualClock`` in tests) and
+:mod:`.telegram_html` for the HTML validator.
 """
 
+from .clock import EmulatorClock, ManualClock, WallClock
 from .models import ApiCall, FakeGroup, FakeUser, SentMessage, UploadedFile
 from .server import ApiError, FakeBotAPI
 from .telegram_html import HtmlParseError, ParsedText, parse_html, utf16_len
@@ -24,13 +26,16 @@ from .telegram_html import HtmlParseError, ParsedText, parse_html, utf16_len
 __all__ = [
     "ApiCall",
     "ApiError",
+    "EmulatorClock",
     "FakeBotAPI",
     "FakeGroup",
     "FakeUser",
     "HtmlParseError",
+    "ManualClock",
     "ParsedText",
     "SentMessage",
     "UploadedFile",
+    "WallClock",
     "parse_html",
     "utf16_len",
 ]

@@ -2,17 +2,21 @@
 
 It serves a folder of static files (the demo's page, bot/demo/web) and a small JSON API:
 
-* ``GET /api/state?since=N`` - every chat as it looks now; waits (up to ~20 s) until
-  something changed after version ``N``;
+* ``GET /api/state?since=N`` - every chat as it looks now (each message with its time and
+  day, and which of its buttons wait for the bot's answer), the clock and the tour; waits
+  (up to ~20 s) until something changed after version ``N``;
 * ``POST /api/chats/{chat}/text`` ``{"text": ...}`` - the person types and sends a message;
-* ``POST /api/chats/{chat}/tap`` ``{"message_id", "row", "column"}`` - taps an inline button;
+* ``POST /api/chats/{chat}/tap`` ``{"message_id", "row", "column"}`` - taps an inline button
+  (the state lists it under ``waiting`` until the bot answers it, like Telegram's spinner);
 * ``POST /api/chats/{chat}/start`` - opens the person's deep link (``/start CODE``);
 * ``POST /api/chats/{chat}/document`` (multipart ``file``, optional ``reply_to``) - sends a
   document from the computer;
 * ``GET /api/chats/{chat}/messages/{id}/document`` - downloads a document in the chat;
 * ``POST /api/clock`` ``{"step": ...}`` - asks the owner of the page to move its clock.
 
-Nothing here knows the bot: the owner (bot.demo) passes the chats, labels and clock control.
+Nothing here knows the bot: the owner (bot.demo) passes the chats, the page's words (and
+each chat's, in the language of its owner), how a time reads, the clock control and the
+tour's items.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import mimetypes
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +40,7 @@ from .server import FakeBotAPI
 __all__ = ["ChatPage", "PageChat"]
 
 STATE_WAIT = 20.0
+TAP_PENDING = 15.0  # Telegram shows a tapped button as loading until answered, at most this
 MAX_TEXT = 10_000
 MAX_UPLOAD = 20 * 1024 * 1024  # Telegram's limit for files a bot can download
 # The page may load only its own files: no script, style or font from anywhere else.
@@ -55,19 +61,35 @@ class PageChat:
     """What their deep link carries (``t.me/bot?start=CODE``), if they have one."""
     uploads: bool = False
     """Whether the page offers to send a file from the computer (staff: the dossier copy)."""
+    tab: str | None = None
+    """A short name for the chat's tab on a small screen (the title when None)."""
 
 
 @dataclass
 class _UserMessage:
     message_id: int
+    date: int
     text: str
     document: str | None = None
 
 
 @dataclass
+class _Tap:
+    message_id: int
+    row: int
+    column: int
+    at: float  # time.monotonic()
+
+
+@dataclass
 class _ChatLog:
     sent: list[_UserMessage] = field(default_factory=list)
-    queries: list[str] = field(default_factory=list)
+    taps: dict[str, _Tap] = field(default_factory=dict)  # by callback query id
+
+
+Stamp = Callable[[int, str | None], tuple[str, str]]
+"""A message's date (Unix time) in a language -> (its time, its day), e.g. ("09:14",
+"Today"); the day heads the messages of that day."""
 
 
 class ChatPage:
@@ -78,19 +100,34 @@ class ChatPage:
         static: Path,
         *,
         labels: dict[str, str],
-        clock_text: Callable[[], str],
+        clock: Callable[[], JSONDict],
         move_clock: Callable[[str], Awaitable[None]],
+        chrome: dict[str, dict[str, str]] | None = None,
+        stamp: Stamp | None = None,
     ) -> None:
+        """``labels`` are the page's own words; ``chrome`` a chat's words (edited, download,
+        ...) by the language of its owner (``FakeUser.language_code``), ``labels`` when a
+        language is missing; ``clock()`` what the clock shows (``{"text": ...}`` and what
+        the owner adds) and ``move_clock(step)`` moves it."""
         self.fake = fake
         self.chats = {c.user.id: c for c in chats}
         self._order = [c.user.id for c in chats]
         self.static = static
         self.labels = labels
-        self._clock_text = clock_text
+        self.chrome = chrome or {}
+        self._clock_state = clock
         self._move_clock = move_clock
+        self._stamp = stamp
         self._logs = {c.user.id: _ChatLog() for c in chats}
+        self.tour: list[JSONDict] = []
         for chat in chats:
             fake.add_chat(chat.user)
+
+    def set_tour(self, items: list[JSONDict]) -> None:
+        """What the page's tour lists (``{"id", "text", "done"}`` each); shown at once."""
+        if items != self.tour:
+            self.tour = items
+            self.fake.notify_change()
 
     def add(self, chat: PageChat) -> None:
         """Show one more chat, after the others."""
@@ -129,7 +166,9 @@ class ChatPage:
 
     def _remember(self, chat_id: int, update_id: int, text: str, doc: str | None = None) -> None:
         message = self.fake.update(update_id)["message"]
-        self._logs[chat_id].sent.append(_UserMessage(int(message["message_id"]), text, doc))
+        self._logs[chat_id].sent.append(
+            _UserMessage(int(message["message_id"]), int(message["date"]), text, doc)
+        )
 
     def _chat(self, chat_id: int) -> PageChat:
         try:
@@ -205,9 +244,17 @@ class ChatPage:
         return {
             "version": self.version,
             "labels": self.labels,
-            "clock": self._clock_text(),
+            "chrome": self.chrome,
+            "clock": self._clock_state(),
+            "tour": self.tour,
             "chats": [self._chat_state(self.chats[c]) for c in self._order],
         }
+
+    def _when(self, date: int, language: str | None) -> JSONDict:
+        if self._stamp is None:
+            return {"date": date}
+        at, day = self._stamp(date, language)
+        return {"date": date, "time": at, "day": day}
 
     def _chat_state(self, chat: PageChat) -> JSONDict:
         chat_id = chat.user.id
@@ -216,7 +263,12 @@ class ChatPage:
         for sent in log.sent:
             if self.fake.user_message_deleted(chat_id, sent.message_id):
                 continue
-            item: JSONDict = {"id": sent.message_id, "from": "user", "html": ""}
+            item: JSONDict = {
+                "id": sent.message_id,
+                "from": "user",
+                "html": "",
+                **self._when(sent.date, chat.user.language_code),
+            }
             if sent.document is not None:
                 item["document"] = {"name": sent.document, "url": None}
             else:
@@ -224,9 +276,17 @@ class ChatPage:
             items.append((sent.message_id, item))
         for message in self.fake.messages(chat_id):
             if not message.deleted:
-                items.append((message.message_id, self._message_state(chat_id, message)))
+                item = self._message_state(chat_id, message)
+                item.update(self._when(message.date, chat.user.language_code))
+                items.append((message.message_id, item))
+        now = time.monotonic()
+        waiting = [
+            {"query": query_id, "message": tap.message_id, "row": tap.row, "column": tap.column}
+            for query_id, tap in log.taps.items()
+            if self.fake.callback_answer(query_id) is None and now - tap.at < TAP_PENDING
+        ]
         toasts = []
-        for query_id in log.queries:
+        for query_id in log.taps:
             answer = self.fake.callback_answer(query_id)
             if answer and answer.get("text"):
                 toasts.append(
@@ -239,11 +299,14 @@ class ChatPage:
         return {
             "id": chat_id,
             "title": chat.title,
+            "tab": chat.tab or chat.title,
             "subtitle": chat.subtitle,
+            "language": chat.user.language_code,
             "deep_link": chat.start_code is not None,
             "uploads": chat.uploads,
             "commands": self._commands(chat.user),
             "messages": [item for _, item in sorted(items, key=lambda pair: pair[0])],
+            "waiting": waiting,
             "toasts": toasts,
         }
 
@@ -313,8 +376,11 @@ class ChatPage:
         if data is None:
             raise web.HTTPBadRequest(text="not a callback button")
         _, query_id = self.fake.tap(chat.user, message, text, data=data)
-        self._logs[chat.user.id].queries.append(query_id)
-        return self._json({"ok": True})
+        row_index, column = int(body["row"]), int(body["column"])
+        self._logs[chat.user.id].taps[query_id] = _Tap(
+            message.message_id, row_index, column, time.monotonic()
+        )
+        return self._json({"ok": True, "query": query_id, "version": self.version})
 
     async def _upload(self, request: web.Request) -> web.Response:
         chat = self._chat(self._chat_id(request))
@@ -368,4 +434,4 @@ class ChatPage:
         except ValueError as exc:
             raise web.HTTPBadRequest(text=str(exc)) from None
         self.fake.notify_change()
-        return self._json({"ok": True, "clock": self._clock_text()})
+        return self._json({"ok": True, "clock": self._clock_state()})

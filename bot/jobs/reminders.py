@@ -26,6 +26,7 @@ from storage.db import Connection, Database, from_db, to_db
 from storage.reports import CaseDates
 
 WINDOWS = (2, 7)  # days before the due date
+SUMMARY = "overdue-summary"  # the director's daily list, in the job_runs ledger
 
 
 def _number(row: CaseDates) -> str:
@@ -45,6 +46,31 @@ def reminder_kind(row: CaseDates, today: date, tz_received: date) -> tuple[str, 
                 return None
             return f"{window}d", due.isoformat()
     return None
+
+
+def _run_name(row: CaseDates, kind: str) -> str:
+    return f"reminder:{row.id}:{kind}"
+
+
+async def due_on(
+    conn: Connection, school_id: int, school: SchoolConfig, day: date
+) -> tuple[bool, bool]:
+    """Whether, at reminder time on ``day``, a reminder and the director's overdue summary
+    would go out for the cases open now (nothing is claimed): the demo's "next event"."""
+    if not is_school_day(day, school.holiday_periods):
+        return False, False
+    reminder = overdue = False
+    for row in await reports.open_cases(conn, school_id):
+        received = from_db(row.received_at).astimezone(school.tz).date()
+        found = reminder_kind(row, day, received)
+        if found is None:
+            continue
+        kind, period = found
+        overdue = overdue or kind == "overdue"
+        if not await job_runs.has_run(conn, school_id, _run_name(row, kind), period):
+            reminder = True
+    summary = overdue and not await job_runs.has_run(conn, school_id, SUMMARY, day.isoformat())
+    return reminder, summary
 
 
 async def _about(conn: Connection, row: CaseDates) -> str:
@@ -117,13 +143,13 @@ async def send_due(
                 kind, period = found
                 if kind == "overdue":
                     overdue.append(row)
-                name = f"reminder:{row.id}:{kind}"
+                name = _run_name(row, kind)
                 if not await job_runs.claim(conn, school_id, name, period, to_db(now)):
                     continue
                 for recipient in await _assignee_chats(conn, row):
                     queued += await _queue(conn, cipher, now, recipient, row, kind, today)
             if overdue and await job_runs.claim(
-                conn, school_id, "overdue-summary", today.isoformat(), to_db(now)
+                conn, school_id, SUMMARY, today.isoformat(), to_db(now)
             ):
                 queued += await _tell_directors(conn, cipher, now, school_id, overdue, today)
     return queued

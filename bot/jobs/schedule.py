@@ -9,13 +9,41 @@ are local: 07:30 stays 07:30 across the changes to and from summer time.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.domain.deadlines import is_school_day
+from bot.schools.config import SchoolConfig
 
 Cadence = Literal["school_days", "daily", "weekly", "off"]
+Job = Literal["retention", "reminders", "digest", "report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """When one job of ``bot.jobs.scheduled.run_due`` runs for a school."""
+
+    job: Job
+    at: time
+    cadence: Cadence
+    holidays: Sequence[tuple[date, date]] = ()
+
+    def next_due(self, now: datetime, tz: ZoneInfo) -> datetime | None:
+        return next_due(now, tz, self.at, self.cadence, self.holidays)
+
+
+def timetable(school: SchoolConfig) -> tuple[Slot, ...]:
+    """Every scheduled job of ``school`` with the time, cadence and holidays its own module
+    checks (retention, reminders, digest, report), in the order ``run_due`` runs them."""
+    s = school.schedule
+    return (
+        Slot("retention", s.retention_time, "daily"),
+        Slot("reminders", s.reminder_time, "school_days", school.holiday_periods),
+        Slot("digest", s.digest_time, s.digest, school.holiday_periods),
+        Slot("report", s.report_time, s.report),
+    )
 
 
 def due_period(
@@ -61,3 +89,19 @@ def next_due(
         if moment > local and due_period(moment, tz, at, cadence, holidays) is not None:
             return moment
     return None
+
+
+def step_landing(now: datetime, step: timedelta, schools: Sequence[SchoolConfig]) -> datetime:
+    """Where a step of ``step`` from ``now`` lands (the demo's "+1 day"): the same time of
+    day, but never before the time of a job it passed over, so that the job still runs on
+    the day it lands on (after 07:31 and a day, at 08:00: the reminders are not skipped)."""
+    target = now + step
+    landing = target
+    for school in schools:
+        local = target.astimezone(school.tz)
+        for slot in timetable(school):
+            passed = slot.next_due(now, school.tz)
+            if passed is None or passed > target or slot.at <= local.time():
+                continue
+            landing = max(landing, datetime.combine(local.date(), slot.at, tzinfo=school.tz))
+    return landing

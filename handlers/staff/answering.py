@@ -93,14 +93,16 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
             for i, g in enumerate(school.retention_grounds)
         ]
         rows.append(cancel_row(context, user, case_id))
-        await show(
+        # A new message: the case card, with the parent's words, stays in view while the
+        # ground is chosen and the reason written.
+        await send(
             update,
             context,
             _("A deletion can only be refused on a legal ground. Which one applies?"),
             rows,
         )
         return
-    await _ask_reason(update, context, case_id, None)
+    await _ask_reason(update, context, case_id, None, new_message=True)
 
 
 async def reject_ground(update: Update, context: BotContext, cb: Callback) -> None:
@@ -116,20 +118,27 @@ async def reject_ground(update: Update, context: BotContext, cb: Callback) -> No
 
 
 async def _ask_reason(
-    update: Update, context: BotContext, case_id: int, ground: str | None
+    update: Update,
+    context: BotContext,
+    case_id: int,
+    ground: str | None,
+    *,
+    new_message: bool = False,
 ) -> None:
     common.start_draft(context, {"do": "reject", "case": case_id, "ground": ground}, awaiting=True)
-    await show(
-        update,
-        context,
+    text = (
         _(
             "Please type the reason for the refusal. The parent reads it, together with their "
             "right to complain to the Autoriteit Persoonsgegevens."
         )
         + "\n"
-        + limit_line(),
-        [cancel_row(context, user_id(update), case_id)],
+        + limit_line()
     )
+    keyboard = [cancel_row(context, user_id(update), case_id)]
+    if new_message:
+        await send(update, context, text, keyboard)
+    else:
+        await show(update, context, text, keyboard)
 
 
 def _outcome_button(kind: Kind, outcome: str) -> str:
