@@ -14,7 +14,7 @@ from bot.domain.case_texts import (
     outcome_label,
     parent_status_label,
 )
-from bot.domain.cases import Case, NotAllowed, NotPossibleNow
+from bot.domain.cases import Case, NotAllowed, NotPossibleNow, Status
 from bot.domain.staff_notices import document_caption, rights_lines
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
@@ -167,10 +167,16 @@ async def withdraw(update: Update, context: BotContext, cb: Callback) -> None:
         await refuse(update, context, "not_their_case")
         return
     except NotPossibleNow:
+        # A second tap on "Yes, withdraw it" finds the request withdrawn by the first.
+        current = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
         await show(
             update,
             context,
-            _("This request can no longer be withdrawn: the school is already working on it."),
+            _("Request {number} has already been withdrawn.").format(number=esc(current.number))
+            if current.status == Status.WITHDRAWN
+            else _(
+                "This request can no longer be withdrawn: the school is already working on it."
+            ),
             back,
         )
         return
