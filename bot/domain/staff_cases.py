@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.domain.case_details import category_keys
 from bot.domain.cases import Case, InvalidText, Kind, Status, valid_text
+from bot.domain.dossier_files import shown_name
 from bot.domain.notifications import open_case_button
 from bot.domain.staff_base import Change, Ctx, Refused, StaffActor, StaffBase, recipients_to_inform
 from bot.domain.staff_notices import (
@@ -287,11 +288,11 @@ class StaffCases(StaffBase):
             attachment_id = await case_work.add_attachment(
                 ctx.conn, case_id, ctx.member.id, to_db(self._clock.now()), kind, file_id
             )
-            if file_name:
+            if file_name and (shown := shown_name(file_name)):
                 await case_work.set_attachment_name(
                     ctx.conn,
                     attachment_id,
-                    self._encrypt(case_id, f"file:{attachment_id}", file_name[:200]),
+                    self._encrypt(case_id, f"file:{attachment_id}", shown),
                 )
             await self._record(ctx, who, "document_added", {"kind": kind})
             return len(await case_work.attachments(ctx.conn, case_id))
