@@ -8,6 +8,7 @@ from bot.clock import Clock, SystemClock
 from bot.domain.accounts import Accounts
 from bot.domain.cases import Cases
 from bot.domain.consent import Consents
+from bot.domain.document_resends import DocumentResends
 from bot.domain.onboarding import Onboarding
 from bot.domain.staff_cases import StaffCases
 from bot.domain.staff_views import StaffViews
@@ -35,6 +36,7 @@ class Services:
     consents: Consents
     staff_cases: StaffCases
     staff_views: StaffViews
+    resends: DocumentResends
 
     @classmethod
     async def start(cls, settings: Settings, clock: Clock | None = None) -> Services:
@@ -77,6 +79,7 @@ class Services:
             consents=Consents(db, cipher, clock, by_id, cases),
             staff_cases=StaffCases(db, keys, cipher, clock, by_id, cases),
             staff_views=StaffViews(db, keys, cipher, clock, by_id, cases),
+            resends=DocumentResends(db, keys, cipher, clock, cases),
         )
 
     def school(self, slug: str) -> SchoolConfig:

@@ -200,3 +200,15 @@ async def undeliverable_for_case(conn: Connection, case_id: int) -> int:
         (case_id,),
     )
     return int(rows[0][0])
+
+
+async def keyed(conn: Connection, prefix: str) -> tuple[str | None, int]:
+    """Of the rows whose key starts with ``prefix``: when the newest was queued, and how many
+    are still pending."""
+    rows = await fetch_all(
+        conn,
+        "SELECT MAX(created_at), COALESCE(SUM(status = 'pending'), 0) FROM outbox "
+        "WHERE key IS NOT NULL AND substr(key, 1, ?) = ?",
+        (len(prefix), prefix),
+    )
+    return rows[0][0], int(rows[0][1])
