@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.dossier_files import MAX_BYTES
+from bot.domain.staff_base import StaffActor
 from storage import audit_events, case_work
 from tests.e2e.harness import Harness, Person
 from tests.e2e.helpers import linked_parent
@@ -109,3 +110,13 @@ async def test_a_shown_name_loses_its_bidi_characters(harness: Harness) -> None:
     assert "Toegevoegd: rapport groep 3.pdf" in seen.text
     seen = await teacher.send("/case 2026-0001")
     assert "\u202e" not in seen.text and "\u2066" not in seen.text
+
+
+async def test_a_document_stored_without_a_name_is_not_called_a_photo(harness: Harness) -> None:
+    """Documents attached before names were required keep no name: the case screen does not
+    call them a photo."""
+    teacher, _parent = await _attaching(harness, "nl", "Marieke de Jong")
+    await harness.s.staff_cases.attach(StaffActor(teacher.id), 1, "document", "BQAC-old", None)
+    await harness.s.staff_cases.attach(StaffActor(teacher.id), 1, "photo", "AgAC-old", None)
+    seen = await teacher.send("/case 2026-0001")
+    assert "– document zonder naam\n  – foto" in seen.text
