@@ -202,13 +202,22 @@ async def undeliverable_for_case(conn: Connection, case_id: int) -> int:
     return int(rows[0][0])
 
 
-async def keyed(conn: Connection, prefix: str) -> tuple[str | None, int]:
-    """Of the rows whose key starts with ``prefix``: when the newest was queued, and how many
-    are still pending."""
+async def last_keyed(conn: Connection, prefix: str) -> str | None:
+    """When the newest row whose key starts with ``prefix`` was queued."""
     rows = await fetch_all(
         conn,
-        "SELECT MAX(created_at), COALESCE(SUM(status = 'pending'), 0) FROM outbox "
-        "WHERE key IS NOT NULL AND substr(key, 1, ?) = ?",
+        "SELECT MAX(created_at) FROM outbox WHERE key IS NOT NULL AND substr(key, 1, ?) = ?",
         (len(prefix), prefix),
     )
-    return rows[0][0], int(rows[0][1])
+    return str(rows[0][0]) if rows[0][0] is not None else None
+
+
+async def pending_attachments(conn: Connection, case_id: int) -> int:
+    """Documents and photos of a case still waiting to go out."""
+    rows = await fetch_all(
+        conn,
+        "SELECT COUNT(*) FROM outbox WHERE case_id = ? AND status = 'pending' "
+        "AND attachment IS NOT NULL",
+        (case_id,),
+    )
+    return int(rows[0][0])

@@ -1,8 +1,9 @@
 """A parent asks for the delivered documents of a request once more.
 
 The documents are queued through the outbox, which paces them for the parent's chat. One
-resend of a request is under way at a time, and the next may follow a minute after the last
-was asked for: five quick taps send the documents once, not five times. The check and the
+resend of a request is under way at a time (nor while its first delivery is still going
+out), and the next may follow a minute after the last was asked for: five quick taps send
+the documents once, not five times. The check and the
 queueing are one unit of work, so two taps (or two of the parent's devices) cannot both pass.
 """
 
@@ -35,7 +36,7 @@ class Queued:
 
 @dataclass(frozen=True, slots=True)
 class StillSending:
-    """The documents of an earlier resend are not all out yet."""
+    """Documents of the request are still going out (its delivery, or an earlier resend)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,9 @@ class DocumentResends:
             row = await cases.get(conn, case_id)
             if row is None or row.guardian_id not in actor.guardian_ids:
                 raise NotAllowed(f"case {case_id} is not visible to this account")
-            last, pending = await outbox_rows.keyed(conn, prefix)
-            if pending:
-                return StillSending()
+            if await outbox_rows.pending_attachments(conn, case_id):
+                return StillSending()  # the first delivery, or the last resend
+            last = await outbox_rows.last_keyed(conn, prefix)
             if last is not None and now < from_db(last) + INTERVAL:
                 return TooSoon(from_db(last) + INTERVAL)
             documents = [a for a in await case_work.attachments(conn, case_id) if a.delivered_at]

@@ -108,3 +108,24 @@ async def test_another_familys_resend_is_refused(harness: Harness) -> None:
     await harness.deliver_outbox()
     assert _documents_to(harness, other.id) == 0
     assert _documents_to(harness, parent.id) == DOCUMENTS
+
+
+async def test_no_resend_while_the_first_delivery_is_still_going_out(harness: Harness) -> None:
+    t = LABELS["en"]
+    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
+    parent = await linked_parent(harness, 5001, "James Whitfield", "en")
+    await parent.tap(t["see"])
+    await parent.tap(t["copy"])
+    await parent.tap(t["send"])
+    await teacher.send("/case 2026-0001")
+    await teacher.tap(t["attach"])
+    await teacher.do(lambda u: harness.fake.send_document(u, "dossier.pdf"))
+    harness.manual_outbox()
+    await teacher.tap(t["answer"])
+    await teacher.send("Here it is.")
+    await teacher.tap(t["confirm"])
+    await _open_request(parent, "en")
+    seen = await parent.tap(t["again"])
+    assert SAID["en"]["busy"] in seen.text
+    await harness.deliver_outbox()
+    assert _documents_to(harness, parent.id) == 1
