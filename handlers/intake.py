@@ -56,15 +56,15 @@ UNREADABLE = "UnreadableUpdate"
 READ_MARGIN = 5.0
 """Seconds a long poll may take beyond its own timeout before the request times out."""
 _UPDATE_TYPE = re.compile(r"[a-z_]{1,40}")
-
-# Fetched raw on purpose (see _fetch): Bot.get_updates parses a whole batch at once, and
-# when one update fails it logs the whole batch at CRITICAL.
-warnings.filterwarnings("ignore", message="Please use 'Bot.getUpdates'", category=PTBUserWarning)
 MAX_ATTEMPTS = 5
 """Processes that may start with an update still pending before it is given up."""
 MAX_BACKOFF = 30.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# Fetched raw on purpose (see _fetch): Bot.get_updates parses a whole batch at once, and
+# when one update fails it logs the whole batch at CRITICAL.
+warnings.filterwarnings("ignore", message="Please use 'Bot.getUpdates'", category=PTBUserWarning)
 
 
 @dataclass(slots=True)
