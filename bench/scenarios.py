@@ -26,6 +26,10 @@ class Spread:
         return cls(statistics.median(ordered) * 1000, p90 * 1000)
 
 
+PAUSE = 1.0
+"""Seconds between one person's messages in a latency measure: Telegram's pace per chat."""
+
+
 async def round_trip(fake: FakeBotAPI, user: FakeUser, text: str) -> float:
     """Seconds from the parent's message to the bot's answer reaching Telegram."""
     before = len(fake.messages(user.id))
@@ -37,13 +41,14 @@ async def round_trip(fake: FakeBotAPI, user: FakeUser, text: str) -> float:
 
 async def round_trips(fake: FakeBotAPI, user: FakeUser, text: str, samples: int) -> Spread:
     """One message at a time, a pause between them as a person makes (the pause keeps this a
-    measure of latency: messages back to back would measure the bot's rate limit)."""
+    measure of latency: messages back to back would measure the bot's rate limit, which
+    keeps to Telegram's pace of about one message a second in a chat)."""
     times = []
     for n in range(samples + 3):  # the first three warm up
         elapsed = await round_trip(fake, user, text)
         if n >= 3:
             times.append(elapsed)
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(PAUSE)
     return Spread.of(times)
 
 

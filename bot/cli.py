@@ -724,9 +724,10 @@ def _health(settings: Settings, max_age: int) -> int:
 def _configure_logging(level: str) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger().setLevel(level)
-    # Request URLs contain the bot token, and PTB's debug lines contain message texts and
-    # updates: those loggers never go below their safe level, whatever LOG_LEVEL says.
-    for noisy in ("httpx", "httpcore"):
+    # Request URLs contain the bot token, PTB's debug lines contain message texts and
+    # updates, and aiosqlite's the parameters of every query: those loggers never go below
+    # their safe level, whatever LOG_LEVEL says.
+    for noisy in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -8,6 +8,7 @@ from bot.clock import Clock, SystemClock
 from bot.domain.accounts import Accounts
 from bot.domain.cases import Cases
 from bot.domain.consent import Consents
+from bot.domain.document_resends import DocumentResends
 from bot.domain.onboarding import Onboarding
 from bot.domain.staff_cases import StaffCases
 from bot.domain.staff_membership import StaffMembership
@@ -38,6 +39,7 @@ class Services:
     staff_cases: StaffCases
     staff_views: StaffViews
     staff_membership: StaffMembership
+    resends: DocumentResends
     outbox_bell: Bell
     """Rung when a change queued messages; the running bot's dispatcher listens."""
 
@@ -84,6 +86,7 @@ class Services:
             staff_cases=StaffCases(db, keys, cipher, clock, by_id, cases),
             staff_views=StaffViews(db, keys, cipher, clock, by_id, cases),
             staff_membership=StaffMembership(db, keys, cipher, clock, by_id, bell),
+            resends=DocumentResends(db, keys, cipher, clock, cases),
             outbox_bell=bell,
         )
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 MAX_BYTES = 64
 _SIGNATURE_LENGTH = 8
-_PART = re.compile(r"^[A-Za-z0-9_.-]*$")
+_PART = re.compile(r"[A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class CallbackCodec:
 
     def encode(self, user_id: int, action: str, *args: str | int) -> str:
         parts = [action, *map(str, args)]
-        if not action or any(not _PART.match(p) for p in parts):
+        if not action or any(not _PART.fullmatch(p) for p in parts):
             raise ValueError(f"callback parts must match {_PART.pattern}")
         body = ":".join(parts)
         data = f"{body}~{self._sign(user_id, body)}"
@@ -49,11 +49,20 @@ class CallbackCodec:
         return data
 
     def decode(self, user_id: int, data: str) -> Callback | None:
-        """The callback, or None when the data was not made by us for this user."""
+        """The callback, or None when the data was not made by us for this user.
+
+        What ``encode`` makes is ASCII and at most 64 bytes; anything else (a signature in
+        another script, a lone surrogate, a part we would never write) is refused here, like
+        a forged signature, before it is compared or split.
+        """
+        if not data.isascii() or len(data) > MAX_BYTES:
+            return None
         body, sep, signature = data.rpartition("~")
         if not sep or not hmac.compare_digest(signature, self._sign(user_id, body)):
             return None
         action, *args = body.split(":")
+        if not action or not all(_PART.fullmatch(p) for p in (action, *args)):
+            return None
         return Callback(action, tuple(args))
 
 

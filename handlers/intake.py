@@ -8,6 +8,11 @@ person holds at most one running slot, so one burst cannot starve the others. A 
 update leaves the inbox in the same transaction that saves the state it changed; one that
 cannot be handled is marked failed with its error type, never silently dropped and never
 retried forever.
+
+Updates are fetched raw and parsed one by one: one that python-telegram-bot cannot read (a
+shape from another Bot API version) is set aside as failed, counted and logged by its id and
+type only, and the rest of its batch is stored and handled as usual. Nothing from an update's
+content reaches a log line.
 """
 
 from __future__ import annotations
@@ -16,13 +21,24 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from telegram import Chat, Update
-from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError, TimedOut
+from telegram._utils.types import JSONDict
+from telegram.error import (
+    Conflict,
+    EndPointNotFound,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.i18n import DEFAULT_LANGUAGE, Language, use_language
@@ -37,11 +53,20 @@ from storage.db import Database, to_db
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+UNREADABLE = "UnreadableUpdate"
+"""The error recorded for an update python-telegram-bot could not parse."""
+READ_MARGIN = 5.0
+"""Seconds a long poll may take beyond its own timeout before the request times out."""
+_UPDATE_TYPE = re.compile(r"[a-z_]{1,40}")
 MAX_ATTEMPTS = 5
 """Processes that may start with an update still pending before it is given up."""
 MAX_BACKOFF = 30.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# Fetched raw on purpose (see _fetch): Bot.get_updates parses a whole batch at once, and
+# when one update fails it logs the whole batch at CRITICAL.
+warnings.filterwarnings("ignore", message="Please use 'Bot.getUpdates'", category=PTBUserWarning)
 
 
 @dataclass(slots=True)
@@ -85,6 +110,8 @@ class Intake:
         self._offset: int | None = None
         self.failed = asyncio.Event()
         """Set when polling cannot go on (the token was refused)."""
+        self.unreadable = 0
+        """Updates set aside since start because they could not be parsed."""
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -142,21 +169,17 @@ class Intake:
         while not self._stop.is_set():
             delay = interval
             try:
-                updates = await self._until_stopped(
-                    self._app.bot.get_updates(
-                        offset=self._offset, timeout=poll_timeout, allowed_updates=allowed
-                    )
-                )
-                if updates is None:
+                fetched = await self._until_stopped(self._fetch(poll_timeout, allowed))
+                if fetched is None:
                     return
-                await self._store(updates)
+                await self._store(*self._read(fetched))
                 backoff = 0.0
             except RetryAfter as exc:
                 delay = retry_after_seconds(exc) + 0.5
                 log.warning("getUpdates: asked to wait %.1f s", delay)
             except TimedOut:
                 delay = 0
-            except InvalidToken:
+            except (InvalidToken, EndPointNotFound):  # 401/404: getUpdates itself exists
                 log.critical("getUpdates: the bot token was refused; polling stops")
                 self.failed.set()
                 return
@@ -178,10 +201,46 @@ class Intake:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), delay)
 
-    async def _until_stopped(self, request: Any) -> tuple[Update, ...] | None:
+    async def _fetch(self, poll_timeout: float, allowed: list[str]) -> Any:
+        """One long poll's updates as Telegram sent them (JSON), not yet parsed."""
+        return await self._app.bot.do_api_request(
+            "getUpdates",
+            api_kwargs={
+                "offset": self._offset,
+                "timeout": poll_timeout,
+                "allowed_updates": allowed,
+            },
+            read_timeout=poll_timeout + READ_MARGIN,
+        )
+
+    def _read(self, fetched: Any) -> tuple[list[tuple[Update, JSONDict]], list[int]]:
+        """Each update parsed on its own: (update, its JSON) for those that can be read, and
+        the ids of those that cannot (logged by id and type only)."""
+        readable: list[tuple[Update, JSONDict]] = []
+        unreadable: list[int] = []
+        for raw in fetched if isinstance(fetched, list) else []:
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            if not isinstance(update_id, int) or isinstance(update_id, bool):
+                log.warning("an update without an id was skipped")
+                continue
+            try:
+                readable.append((Update.de_json(raw, self._app.bot), raw))
+            except Exception as exc:
+                kind = next((k for k in raw if k != "update_id"), "")
+                kind = kind if _UPDATE_TYPE.fullmatch(kind) else "unknown"
+                log.warning(
+                    "update %s (%s) could not be read (%s); set aside",
+                    update_id,
+                    kind,
+                    type(exc).__name__,
+                )
+                unreadable.append(update_id)
+        return readable, unreadable
+
+    async def _until_stopped(self, request: Any) -> Any:
         """The request's result, or None when stop() came first (the request is cancelled;
         nothing was confirmed, so Telegram keeps what it had not delivered)."""
-        fetch: asyncio.Task[tuple[Update, ...]] = asyncio.ensure_future(request)
+        fetch: asyncio.Task[Any] = asyncio.ensure_future(request)
         stopped = asyncio.create_task(self._stop.wait())
         done, _pending = await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
         if fetch in done:
@@ -192,30 +251,45 @@ class Intake:
             await fetch
         return None
 
-    async def _store(self, updates: Sequence[Update]) -> None:
-        """One transaction per batch; only then is the offset moved past it."""
-        fresh = [u for u in updates if self._offset is None or u.update_id >= self._offset]
-        for update_id in sorted({u.update_id for u in updates} - {u.update_id for u in fresh}):
+    async def _store(
+        self, updates: Sequence[tuple[Update, JSONDict]], unreadable: Sequence[int] = ()
+    ) -> None:
+        """One transaction per batch; only then is the offset moved past it. An update that
+        could not be read is stored as failed (without its content), so it is not fetched
+        again and the record shows it."""
+        ids = [u.update_id for u, _raw in updates] + list(unreadable)
+
+        def is_fresh(update_id: int) -> bool:
+            return self._offset is None or update_id >= self._offset
+
+        for update_id in sorted(i for i in set(ids) if not is_fresh(i)):
             log.info("update %s was fetched before; skipped", update_id)
             self._done(update_id)
-        if not fresh:
+        fresh = [(u, raw) for u, raw in updates if is_fresh(u.update_id)]
+        set_aside = sorted(i for i in set(unreadable) if is_fresh(i))
+        if not fresh and not set_aside:
             return
-        offset = max(u.update_id for u in fresh) + 1
-        items = [_Item(u.update_id, chat_key(u), update=u) for u in fresh]
+        offset = max([u.update_id for u, _raw in fresh] + set_aside) + 1
+        items = [_Item(u.update_id, chat_key(u), update=u) for u, _raw in fresh]
         rows = [
             (
                 u.update_id,
                 item.key,
                 self._cipher.encrypt(
-                    json.dumps(u.to_dict(), separators=(",", ":")).encode(),
+                    json.dumps(raw, separators=(",", ":")).encode(),
                     contexts.inbox_update(u.update_id),
                 ),
             )
-            for u, item in zip(fresh, items, strict=True)
+            for (u, raw), item in zip(fresh, items, strict=True)
         ]
+        now = to_db(self._clock.now())
         async with self._db.transaction() as conn:
-            await inbox.add_batch(conn, rows, to_db(self._clock.now()), offset)
+            await inbox.add_batch(conn, rows, now, offset)
+            await inbox.add_failed(conn, set_aside, now, UNREADABLE)
         self._offset = offset
+        self.unreadable += len(set_aside)
+        for update_id in set_aside:
+            self._done(update_id)
         self._schedule(items)
 
     # --- handling ---------------------------------------------------------------------------

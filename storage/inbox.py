@@ -81,3 +81,12 @@ async def prune_failed(conn: Connection, before: str) -> int:
         "DELETE FROM inbox WHERE failed_at IS NOT NULL AND failed_at < ?", (before,)
     )
     return cursor.rowcount
+
+
+async def add_failed(conn: Connection, update_ids: Sequence[int], at: str, error: str) -> None:
+    """Record updates that could not even be read: failed at once, without their content."""
+    await conn.executemany(
+        "INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at, failed_at, "
+        "error) VALUES (?, 0, x'', ?, ?, ?)",
+        [(u, at, at, error) for u in update_ids],
+    )

@@ -221,3 +221,24 @@ async def undeliverable_for_case(conn: Connection, case_id: int) -> int:
         (case_id,),
     )
     return int(rows[0][0])
+
+
+async def last_keyed(conn: Connection, prefix: str) -> str | None:
+    """When the newest row whose key starts with ``prefix`` was queued."""
+    rows = await fetch_all(
+        conn,
+        "SELECT MAX(created_at) FROM outbox WHERE key IS NOT NULL AND substr(key, 1, ?) = ?",
+        (len(prefix), prefix),
+    )
+    return str(rows[0][0]) if rows[0][0] is not None else None
+
+
+async def pending_attachments(conn: Connection, case_id: int) -> int:
+    """Documents and photos of a case still waiting to go out."""
+    rows = await fetch_all(
+        conn,
+        "SELECT COUNT(*) FROM outbox WHERE case_id = ? AND status = 'pending' "
+        "AND attachment IS NOT NULL",
+        (case_id,),
+    )
+    return int(rows[0][0])

@@ -283,13 +283,14 @@ def test_debug_logging_never_reaches_message_texts_or_tokens() -> None:
 
     from bot.cli import _configure_logging
 
-    names = ("", "telegram", "httpx", "httpcore", "apscheduler")
+    names = ("", "telegram", "httpx", "httpcore", "aiosqlite", "apscheduler")
     saved = {name: logging.getLogger(name).level for name in names}
     try:
         _configure_logging("DEBUG")
         assert logging.getLogger("telegram.ext").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("telegram.Bot").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+        assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.WARNING
         assert logging.getLogger("bot.jobs.dispatcher").getEffectiveLevel() == logging.DEBUG
     finally:
         for name, level in saved.items():

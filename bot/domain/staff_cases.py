@@ -18,6 +18,7 @@ from typing import Any
 from bot import outbox
 from bot.domain.case_details import category_keys, opened_by_school
 from bot.domain.case_texts import role_label
+from bot.domain.dossier_files import shown_name
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import (
     DECIDED,
@@ -308,13 +309,11 @@ class StaffCases(StaffBase):
             attachment_id = await case_work.add_attachment(
                 ctx.conn, case_id, ctx.member.id, to_db(self._clock.now()), kind, file_id
             )
-            if file_name:
+            if file_name and (shown := shown_name(file_name)):
                 await case_work.set_attachment_name(
                     ctx.conn,
                     attachment_id,
-                    self._encrypt(
-                        contexts.case_file_name(case_id, attachment_id), file_name[:200]
-                    ),
+                    self._encrypt(contexts.case_file_name(case_id, attachment_id), shown),
                 )
             await self._record(ctx, who, CaseEvent.DOCUMENT_ADDED, {"kind": kind})
             return len(await case_work.attachments(ctx.conn, case_id))

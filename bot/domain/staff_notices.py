@@ -25,7 +25,7 @@ def taken_notice(case: Case, who: str) -> str:
     return "\n".join(
         [
             _heading(case),
-            _("Your request is now being handled by {who}.").format(who=who),
+            _("Your request is now being handled by {who}.").format(who=esc(who)),
             _("The school will answer by {due} at the latest.").format(
                 due=format_date(case.due, "full")
             ),

@@ -178,22 +178,29 @@ class SimulatedPeople(EmulatorState):
     def send_document(
         self,
         user: FakeUser,
-        file_name: str = "document.pdf",
+        file_name: str | None = "document.pdf",
         mime_type: str = "application/pdf",
         caption: str | None = None,
         reply_to: SentMessage | None = None,
         content: bytes | None = None,
+        file_size: int | None = None,
     ) -> int:
         """The user sends a document; with ``content`` the emulator keeps the bytes, so the
-        bot can download it (getFile) and send it on by its file id with those bytes."""
-        document = {**self._file("BQAC"), "file_name": file_name, "mime_type": mime_type}
+        bot can download it (getFile) and send it on by its file id with those bytes.
+        ``file_name=None`` sends a document without a name (Telegram allows it);
+        ``file_size`` overrides the size Telegram reports."""
+        document: JSONDict = {**self._file("BQAC"), "mime_type": mime_type}
+        if file_name is not None:
+            document["file_name"] = file_name
         document["file_size"] = 12345 if content is None else len(content)
-        self._known_files[document["file_id"]] = file_name
+        if file_size is not None:
+            document["file_size"] = file_size
+        self._known_files[document["file_id"]] = file_name or "document"
         if content is not None:
             self._file_contents[document["file_id"]] = (content, mime_type)
         return self._send_media(
             user,
-            f"a document {file_name}"
+            f"a document {file_name if file_name is not None else 'without a name'}"
             + (f" in reply to #{reply_to.message_id}" if reply_to else ""),
             caption,
             {"document": document, **self._reply(user, reply_to)},

@@ -16,7 +16,7 @@ import logging
 import os
 import random
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,6 +77,18 @@ AttachmentSender = Callable[[int, str, Attachment, int | None], Awaitable[SendOu
 ButtonSender = Callable[[int, str, Button], Awaitable[SendOutcome]]
 UndeliverableHook = Callable[[Connection, OutboxRow, datetime], Awaitable[None]]
 """Called in the transaction that marks a row undeliverable, to tell someone."""
+
+
+def by_turns(rows: Sequence[OutboxRow]) -> list[OutboxRow]:
+    """Each chat's messages in their order, the chats taking turns: a long send to one chat,
+    paced at about one message a second, does not hold up a notice to another."""
+    queues: dict[int, list[OutboxRow]] = {}
+    for row in rows:
+        queues.setdefault(row.chat_id, []).append(row)
+    ordered: list[OutboxRow] = []
+    for turn in range(max((len(q) for q in queues.values()), default=0)):
+        ordered += [q[turn] for q in queues.values() if turn < len(q)]
+    return ordered
 
 
 class Dispatcher:
@@ -172,7 +184,7 @@ class Dispatcher:
     async def _deliver(self, rows: list[OutboxRow], untried: set[int]) -> int:
         held_back: set[int] = set()  # a chat whose earlier message is not out: keep order
         sent = 0
-        for row in rows:
+        for row in by_turns(rows):
             if row.chat_id in held_back:
                 continue
             untried.discard(row.id)

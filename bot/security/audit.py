@@ -55,6 +55,7 @@ class AuditAction(StrEnum):
     CASE_REJECTED = "case.rejected"
     CASE_RECIPIENT_INFORMED = "case.recipient_informed"
     CASE_DOCUMENTS_RECEIVED = "case.documents_received"
+    CASE_DOCUMENTS_RESENT = "case.documents_resent"
 
     @classmethod
     def of_case_event(cls, event: str) -> AuditAction:

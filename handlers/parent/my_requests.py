@@ -13,8 +13,9 @@ from bot.domain.case_texts import (
     outcome_label,
     parent_status_label,
 )
-from bot.domain.model import Case, RefusalReason, Refused
-from bot.domain.staff_notices import document_caption, rights_lines
+from bot.domain.document_resends import Queued, StillSending, TooSoon
+from bot.domain.model import Case, RefusalReason, Refused, Status
+from bot.domain.staff_notices import rights_lines
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback
@@ -22,6 +23,7 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
+from handlers.texts import wait_text
 
 
 async def overview(update: Update, context: BotContext, cb: Callback) -> None:
@@ -164,10 +166,16 @@ async def withdraw(update: Update, context: BotContext, cb: Callback) -> None:
         if exc.reason is RefusalReason.NOT_ALLOWED:
             await refuse(update, context, "not_their_case")
             return
+        # A second tap on "Yes, withdraw it" finds the request withdrawn by the first.
+        current = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
         await show(
             update,
             context,
-            _("This request can no longer be withdrawn: the school is already working on it."),
+            _("Request {number} has already been withdrawn.").format(number=esc(current.number))
+            if current.status == Status.WITHDRAWN
+            else _(
+                "This request can no longer be withdrawn: the school is already working on it."
+            ),
             back,
         )
         return
@@ -222,24 +230,31 @@ async def confirm_receipt(update: Update, context: BotContext, cb: Callback) -> 
 
 
 async def send_documents(update: Update, context: BotContext, cb: Callback) -> None:
-    """The delivered documents once more, straight from Telegram by their file ids."""
+    """The delivered documents once more, through the outbox (paced for this chat); one
+    resend of a request at a time, and at most one a minute."""
     profile = await parent(update, context)
     if profile is None:
         return
+    services = context.services
     try:
-        case = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
+        outcome = await services.resends.request(actor(profile), cb.int_arg(0) or 0)
     except Refused:
         await refuse(update, context, "not_their_case")
         return
-    documents = await context.services.staff_views.documents(case.id)
-    chat = update.effective_chat
-    assert chat is not None
-    for index, document in enumerate(documents, start=1):
-        caption = document_caption(case, index, len(documents))
-        if document.kind == "photo":
-            await context.bot.send_photo(chat.id, document.file_id, caption=caption)
-        else:
-            await context.bot.send_document(chat.id, document.file_id, caption=caption)
+    match outcome:
+        case Queued(documents):
+            said = ngettext(
+                "The document follows in the next message.",
+                "The {n} documents follow in the next messages.",
+                documents,
+            ).format(n=documents)
+        case StillSending():
+            said = _("The documents are already on their way to you.")
+        case TooSoon(until):
+            said = _(
+                "The documents were sent to you a moment ago. You can ask for them again {when}."
+            ).format(when=wait_text(until, services.clock.now()))
+    await send(update, context, said)
 
 
 async def receipt_from_delivery(update: Update, context: BotContext, cb: Callback) -> None:

@@ -13,9 +13,9 @@ from bot.domain.case_texts import kind_label, outcome_label
 from bot.domain.free_text import clean_text
 from bot.domain.model import Kind, Outcome, Refused
 from bot.domain.staff_base import CaseView
-from bot.domain.staff_cases import MAX_MESSAGE
+from bot.domain.staff_cases import MAX_EXTENSION_MONTHS, MAX_MESSAGE
 from bot.domain.transitions import OUTCOMES, Action, extended_due
-from bot.i18n import _, current_language, format_date, format_number
+from bot.i18n import _, current_language, format_date, format_number, ngettext
 from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import send, show
@@ -44,9 +44,40 @@ async def note(update: Update, context: BotContext, case_id: int) -> None:
     )
 
 
+def extension_months(raw: str | int | None) -> int | None:
+    """The months of an extension as they arrive (a button's argument, a typed number), or
+    None when out of the domain's range: checked here, before any date is drawn."""
+    try:
+        months = int(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return months if months is not None and 1 <= months <= MAX_EXTENSION_MONTHS else None
+
+
+async def _refuse_months(update: Update, context: BotContext, case_id: int) -> None:
+    await context.services.staff_views.refusal(actor(update), "extend", case_id, "invalid")
+    await send(
+        update,
+        context,
+        ngettext(
+            "The answer date can be extended by at most {n} month. Nothing was changed.",
+            "The answer date can be extended by at most {n} months. Nothing was changed.",
+            MAX_EXTENSION_MONTHS,
+        ).format(n=MAX_EXTENSION_MONTHS),
+    )
+
+
 async def extend(update: Update, context: BotContext, case_id: int) -> None:
     view = await checked_view(update, context, case_id, Action.EXTEND)
     if view is None:
+        return
+    typed = (context.args or [])[1:2] if update.callback_query is None else []
+    if typed:  # "/extend 2026-0042 2"
+        months = extension_months(typed[0])
+        if months is None:
+            await _refuse_months(update, context, case_id)
+        else:
+            await _ask_extension_reason(update, context, case_id, months)
         return
     user = user_id(update)
     await show(
@@ -68,9 +99,18 @@ async def extend(update: Update, context: BotContext, case_id: int) -> None:
 
 
 async def extend_months(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, months = cb.int_arg(0) or 0, cb.int_arg(1) or 0
+    case_id, months = cb.int_arg(0) or 0, extension_months(cb.int_arg(1))
     if await checked_view(update, context, case_id, Action.EXTEND) is None:
         return
+    if months is None:
+        await _refuse_months(update, context, case_id)
+        return
+    await _ask_extension_reason(update, context, case_id, months)
+
+
+async def _ask_extension_reason(
+    update: Update, context: BotContext, case_id: int, months: int
+) -> None:
     common.start_draft(context, {"do": "extend", "case": case_id, "months": months}, awaiting=True)
     await show(
         update,
@@ -344,7 +384,12 @@ async def _confirm(update: Update, context: BotContext, found: dict[str, Any]) -
                 _("Legal ground: {ground}").format(ground=esc(ground.label.get(language)))
             )
     else:
-        new_due = extended_due(view.case.due_on, int(found["months"]))
+        months = extension_months(found.get("months"))
+        if months is None:  # a draft from before the range was checked where it enters
+            common.clear(context)
+            await _refuse_months(update, context, case_id)
+            return
+        new_due = extended_due(view.case.due_on, months)
         lines = [
             _("<b>Extend request {number}</b> to {due}").format(
                 number=number, due=format_date(new_due, "full")

@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain.dossier_files import (
+    MAX_BYTES,
+    CheckedFile,
+    FileProblem,
+    check_document,
+    check_photo,
+)
 from bot.domain.model import Refused
 from bot.domain.transitions import Action
 from bot.i18n import _
@@ -47,11 +54,21 @@ async def file_sent(update: Update, context: BotContext) -> bool:
     if message is None or not isinstance(case_id, int):
         return False
     if message.document is not None:
-        kind, file_id, name = "document", message.document.file_id, message.document.file_name
+        document = message.document
+        kind, file_id = "document", document.file_id
+        checked = check_document(document.file_name, document.mime_type, document.file_size)
     elif message.photo:
-        kind, file_id, name = "photo", message.photo[-1].file_id, None
+        kind, file_id = "photo", message.photo[-1].file_id
+        checked = check_photo(message.photo[-1].file_size)
     else:
         return False
+    if checked.problem is not None:
+        await context.services.staff_views.refusal(
+            actor(update), "attach", case_id, f"file_{checked.problem.value}"
+        )
+        await send(update, context, _not_added(checked))
+        return True
+    name = checked.name or None
     try:
         count = await context.services.staff_cases.attach(
             actor(update), case_id, kind, file_id, name
@@ -66,7 +83,7 @@ async def file_sent(update: Update, context: BotContext) -> bool:
         update,
         context,
         _("Added: {name}. Attached so far: {count}. Send more, or answer the request.").format(
-            name=esc(name or _("photo")), count=count
+            name=esc(name) if name else _("photo"), count=count
         ),
         [
             [context.button(user, _("Answer and close"), "sr", case_id)],
@@ -76,6 +93,29 @@ async def file_sent(update: Update, context: BotContext) -> bool:
     assert context.user_data is not None
     context.user_data[common.ATTACH] = case_id
     return True
+
+
+def _not_added(checked: CheckedFile) -> str:
+    """Why a file was not added, and what to send instead; the copy still waits for files."""
+    name = esc(checked.name) if checked.name else _("This file")
+    match checked.problem:
+        case FileProblem.NO_NAME:
+            return _(
+                "This file has no name, so its type cannot be checked; it was not added. "
+                "Please send the copy as a PDF file or as photos of the pages."
+            )
+        case FileProblem.EMPTY:
+            return _("{name} is empty; it was not added.").format(name=name)
+        case FileProblem.TOO_LARGE:
+            return _(
+                "{name} is larger than {size} MB, more than Telegram lets a bot send; it was "
+                "not added. Please send it in smaller parts."
+            ).format(name=name, size=MAX_BYTES // (1024 * 1024))
+    return _(
+        "{name} was not added: only PDF files and images (JPG or PNG) can go to a parent as "
+        "the copy, and the file's name must end in .pdf, .jpg or .png to match its type. "
+        "Please send the copy as a PDF file or as photos of the pages."
+    ).format(name=name)
 
 
 async def informed(update: Update, context: BotContext, cb: Callback) -> None:

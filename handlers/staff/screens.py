@@ -212,7 +212,7 @@ def case_text(context: BotContext, view: CaseView) -> str:
             ngettext(
                 "{n} document attached", "{n} documents attached", len(view.documents)
             ).format(n=len(view.documents))
-            + "".join(f"\n  – {esc(d.name or _('photo'))}" for d in view.documents)
+            + "".join(f"\n  – {_document_name(d.kind, d.name)}" for d in view.documents)
         )
     lines += ["", _("<b>Timeline</b>")]
     for change in view.timeline:
@@ -233,6 +233,12 @@ def case_text(context: BotContext, view: CaseView) -> str:
             f"• {esc(r.name.get(language))}" for k in view.to_inform if (r := school.recipient(k))
         ]
     return "\n".join(lines)
+
+
+def _document_name(kind: str, name: str | None) -> str:
+    if name:
+        return esc(name)
+    return _("photo") if kind == "photo" else _("document without a name")
 
 
 def case_buttons(

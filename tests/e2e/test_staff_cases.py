@@ -97,7 +97,9 @@ async def _access_case_with_a_document(harness: Harness, language: str, guardian
     assert t["received"] not in seen.buttons
     before = len(parent.messages)
     await parent.tap(t["again"])
-    assert len(parent.messages) == before + 2
+    await harness.deliver_outbox()
+    again = parent.messages[before:]
+    assert len(again) == 3 and again[1].document is not None and again[2].photo is not None
 
     seen = await teacher.send("/case 2026-0001")
     assert "Dossier &lt;opgevraagd&gt;" not in seen.text

@@ -1,0 +1,167 @@
+"""Every message template of the domain (and the handlers' shared text pieces), rendered with
+hostile names in both languages, is valid Telegram HTML (the emulator's check, a port of
+Telegram's own parser) that shows each name literally as text.
+
+The end-to-end test tests/e2e/test_hostile_names.py drives the same names through the running
+bot (screens, queues, reminders, digests, reports); this one covers each template's every
+name-carrying argument, and fails when a new template is added without being listed here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from types import ModuleType
+
+import pytest
+
+from bot.domain import case_texts, notifications, staff_notices, undeliverable
+from bot.domain.model import Case, CaseEvent, Change, Kind, RefusalReason, Refused, Role, Status
+from bot.emulator import parse_html
+from bot.i18n import use_language
+from bot.jobs import report
+from bot.schools.config import SchoolConfig, load_schools
+from handlers.staff.common import refusal_text
+from handlers.texts import child_line, group_label
+from storage.people import Student
+from tests.support import SCHOOL_TOML
+
+LINK = '<a href="https://x">x</a>'
+AMP = "Jansen & Zn &amp; Co"
+TAG = "<Zoon>"
+RTL = "Sanne\u202eennaS"
+LONG = "L" + "é" * 196 + "<&>"
+HOSTILE = [LINK, AMP, TAG, RTL, LONG]
+
+# Templates that take no name, free text or stored value: nothing hostile can reach them.
+WITHOUT_NAMES = {
+    "staff_notices.document_caption",
+    "staff_notices.rights_lines",  # the school's contact, checked with the config below
+    "staff_notices.when",
+    "notifications.open_case_button",  # a button label: plain text, not HTML
+    "notifications.consent_task_lines",  # part of new_case_alert (consent)
+    "undeliverable.notice",
+    "case_texts.kind_label",
+    "case_texts.role_label",
+    "case_texts.parent_status_label",
+    "case_texts.status_label",
+    "case_texts.event_label",
+    "case_texts.outcome_label",
+    "case_texts.about_line",  # category labels from the config, checked via the alerts
+}
+
+
+def _school() -> SchoolConfig:
+    return next(iter(load_schools(SCHOOL_TOML).values()))
+
+
+def _student(name: str) -> Student:
+    return Student(1, 1, "L1", name, name, "mac", 3, "3", None)
+
+
+def _case(kind: Kind, text: str | None = None, details: dict[str, object] | None = None) -> Case:
+    return Case(
+        id=1,
+        school_id=1,
+        number="2026-0042",
+        kind=kind,
+        status=Status.IN_PROGRESS,
+        student_id=1,
+        guardian_id=1,
+        received_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC),
+        due_on=date(2026, 12, 2),
+        extended_due_on=None,
+        assignee_role=Role.TEACHER,
+        assignee_staff_id=1,
+        details=details or {},
+        text=text,
+    )
+
+
+CONSENT: dict[str, object] = {
+    "changes": {"website": False, "newsletter": True},
+    "effective": {"website": False, "newsletter": True},
+    "effective_before": {"website": True, "newsletter": False},
+}
+
+
+def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
+    """Each template with ``name`` in every argument that carries a name or stored text."""
+    student = _student(name)
+    access = _case(Kind.ACCESS, text=name)
+    moment = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
+    renders: dict[str, Callable[[], str]] = {
+        "staff_notices.taken_notice": lambda: staff_notices.taken_notice(access, name),
+        "staff_notices.extended_notice": lambda: staff_notices.extended_notice(
+            access, date(2027, 1, 2), name
+        ),
+        "staff_notices.resolved_notice": lambda: staff_notices.resolved_notice(
+            access, "answered", name, 2, [], school
+        ),
+        "staff_notices.rejected_notice": lambda: staff_notices.rejected_notice(
+            access, name, name, school
+        ),
+        "staff_notices.recipients_informed_notice": lambda: (
+            staff_notices.recipients_informed_notice(access, [name, name])
+        ),
+        "staff_notices.assigned_notice": lambda: staff_notices.assigned_notice(access, name, name),
+        "staff_notices.handed_over_notice": lambda: staff_notices.handed_over_notice(
+            "2026-0001", Kind.ACCESS, name, date(2026, 12, 2), "removed"
+        ),
+        "notifications.case_withdrawn_notice": lambda: notifications.case_withdrawn_notice(
+            access, student
+        ),
+        "notifications.consent_changed_notice": lambda: notifications.consent_changed_notice(
+            student, {"website": False}, {"website": False}, school
+        ),
+        "refusal_text": lambda: refusal_text(
+            Refused(
+                RefusalReason.NOT_POSSIBLE,
+                case=access,
+                last=Change(CaseEvent.TAKEN, Role.TEACHER, name, moment),
+            ),
+            school,
+        ),
+        "child_line": lambda: child_line(student),
+        "group_label": lambda: group_label(name),
+        "report.render": lambda: report.render(
+            [report.SchoolCounts(name)], date(2026, 10, 26), date(2026, 11, 1)
+        ),
+    }
+    for kind in Kind:
+        case = _case(kind, text=name, details=CONSENT if kind == Kind.CONSENT else None)
+        renders[f"notifications.new_case_alert:{kind.value}"] = (
+            lambda case=case: notifications.new_case_alert(case, student, school)  # type: ignore[misc]
+        )
+    return renders
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", HOSTILE, ids=["link", "amp", "tag", "rtl", "long"])
+def test_every_template_shows_a_hostile_name_as_text(language: str, name: str) -> None:
+    school = _school()
+    with use_language("en" if language == "en" else "nl"):
+        for template, render in _renders(name, school).items():
+            html = render()
+            parsed = parse_html(html)  # raises HtmlParseError like Telegram refuses the message
+            assert name in parsed.text, (template, parsed.text)
+            kinds = {e["type"] for e in parsed.entities}
+            assert "text_link" not in kinds, template
+
+
+def _public_functions(module: ModuleType) -> set[str]:
+    short = module.__name__.rsplit(".", 1)[-1]
+    return {
+        f"{short}.{name}"
+        for name, value in inspect.getmembers(module, inspect.isfunction)
+        if not name.startswith("_") and value.__module__ == module.__name__
+    }
+
+
+def test_no_template_is_left_out() -> None:
+    """A new template in these modules must be rendered above (or named as taking no name)."""
+    listed = {key.split(":")[0] for key in _renders("x", _school())} | WITHOUT_NAMES
+    for module in (staff_notices, notifications, undeliverable, case_texts):
+        missing = _public_functions(module) - listed
+        assert not missing, f"render these with hostile names: {sorted(missing)}"
