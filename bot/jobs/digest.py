@@ -162,6 +162,12 @@ async def _case_number(conn: Connection, case_id: int) -> str | None:
     return f"{row.year}-{row.seq:04d}" if row else None
 
 
+async def _since(conn: Connection, school_id: int, now: datetime) -> datetime:
+    """Where the next digest starts: at the previous scheduled one."""
+    last = await job_runs.last_run(conn, school_id, "digest")
+    return from_db(last) if last is not None else now - FIRST_PERIOD
+
+
 async def send_due(
     db: Database, cipher: Cipher, clock: Clock, schools: dict[int, SchoolConfig]
 ) -> int:
@@ -171,16 +177,21 @@ async def send_due(
     queued = 0
     for school_id, school in sorted(schools.items()):
         schedule = school.schedule
+        ran_before = await job_runs.last_run(db.reader, school_id, "digest") is not None
         period = due_period(
-            now, school.tz, schedule.digest_time, schedule.digest, school.holiday_periods
+            now,
+            school.tz,
+            schedule.digest_time,
+            schedule.digest,
+            school.holiday_periods,
+            first=not ran_before,
         )
         if period is None:
             continue
         async with db.transaction() as conn:
-            last = await job_runs.last_run(conn, school_id, "digest")
+            start = await _since(conn, school_id, now)
             if not await job_runs.claim(conn, school_id, "digest", period, to_db(now)):
                 continue
-            start = from_db(last) if last else now - FIRST_PERIOD
             directors = await staff.directors(conn, school_id)
             for recipient in await accounts.recipients(conn, staff_ids=directors):
                 with use_language("en" if recipient.language == "en" else "nl"):
@@ -196,6 +207,4 @@ async def on_demand(db: Database, clock: Clock, school_id: int, school: SchoolCo
     """The digest since the last scheduled one, for /digest (nothing is recorded)."""
     now = clock.now()
     conn = db.reader
-    last = await job_runs.last_run(conn, school_id, "digest")
-    start = from_db(last) if last else now - FIRST_PERIOD
-    return await build(conn, school_id, school, start, now)
+    return await build(conn, school_id, school, await _since(conn, school_id, now), now)
