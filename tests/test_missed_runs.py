@@ -1,5 +1,5 @@
 """Weekly runs missed while the bot was down are made up at the next wake-up and cover
-exactly what was missed."""
+exactly what was missed; the first digest covers everything since the school's set-up."""
 
 from __future__ import annotations
 
@@ -133,7 +133,8 @@ async def test_a_weekly_digest_missed_on_a_monday_comes_the_next_day(
 
     await _file(s, clock, parent, _local(2026, 11, 4, 11))  # the day of set-up
     assert await wake(_local(2026, 11, 5, 9)) == []  # the first digest waits for Monday
-    assert len(await wake(_local(2026, 11, 9, 7, 30))) == 1
+    [first] = await wake(_local(2026, 11, 9, 7, 30))
+    assert "Sinds 4 november 2026, 10:00." in first and "Nieuwe verzoeken: 1" in first
     await _file(s, clock, parent, _local(2026, 11, 13, 12))
 
     # Down over Monday 16 November: the digest comes on Tuesday, since the last one.
@@ -143,3 +144,19 @@ async def test_a_weekly_digest_missed_on_a_monday_comes_the_next_day(
     assert await wake(_local(2026, 11, 22, 23)) == []
     [following] = await wake(_local(2026, 11, 23, 7, 30))
     assert "Sinds 17 november 2026, 06:00." in following and "Nieuwe verzoeken: 0" in following
+
+
+async def test_the_first_digest_lists_a_request_filed_on_the_day_the_school_was_set_up(
+    services: Services, clock: FakeClock
+) -> None:
+    s = services
+    parent = await _school_set_up(s, clock, _local(2026, 11, 7, 10))  # a Saturday
+    await _file(s, clock, parent, _local(2026, 11, 7, 11))
+    for day in (7, 8):  # no digest at the weekend
+        clock.moment = _local(2026, 11, day, 12)
+        assert await digest.send_due(s.db, s.cipher, clock, s.school_by_id) == 0
+    clock.moment = _local(2026, 11, 9, 7, 30)  # Monday: the school's first digest
+    assert await digest.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
+    text = (await queued_for(s, DIRECTOR))[-1]
+    assert "Sinds 7 november 2026, 10:00." in text
+    assert "Nieuwe verzoeken: 1\n• kopie van het dossier: 1 (2026-0001)" in text

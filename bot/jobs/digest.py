@@ -2,7 +2,8 @@
 school should follow up another way (undeliverable messages, blocked or expiring codes).
 
 Numbers first, cases by number, short enough to read on a phone. Sent on the school's
-schedule (school days at 07:30 by default, or weekly on Monday) and on demand (/digest).
+schedule (school days at 07:30 by default, or weekly on Monday) and on demand (/digest);
+each covers the time since the previous scheduled one, the first since the school's set-up.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ from bot.jobs.schedule import due_period
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
-from storage import accounts, cases, job_runs, reports, staff
+from storage import accounts, audit_events, cases, job_runs, reports, staff
 from storage.db import Connection, Database, from_db, to_db
 
 SOON = timedelta(days=7)
-FIRST_PERIOD = timedelta(days=1)
 LIST_AT_MOST = 10
 
 
@@ -163,9 +163,13 @@ async def _case_number(conn: Connection, case_id: int) -> str | None:
 
 
 async def _since(conn: Connection, school_id: int, now: datetime) -> datetime:
-    """Where the next digest starts: at the previous scheduled one."""
+    """Where the next digest starts: at the previous scheduled one, or for the school's first
+    digest at its set-up (its first event in the bot), so nothing before it is left out."""
     last = await job_runs.last_run(conn, school_id, "digest")
-    return from_db(last) if last is not None else now - FIRST_PERIOD
+    if last is not None:
+        return from_db(last)
+    first = await audit_events.first_at(conn, school_id)
+    return min(from_db(first), now) if first is not None else now
 
 
 async def send_due(
