@@ -45,3 +45,10 @@ def school_days_after(
         if is_school_day(day, holidays):
             counted += 1
     return day
+
+
+def school_day_on_or_before(day: date, holidays: Sequence[tuple[date, date]] = ()) -> date:
+    """The day itself when it is a school day, else the last school day before it."""
+    while not is_school_day(day, holidays):
+        day -= timedelta(days=1)
+    return day
