@@ -17,6 +17,7 @@ from bot.domain.staff_base import (
     Refused,
     StaffActor,
     StaffBase,
+    extension_reasons,
     parse_number,
     recipients_to_inform,
 )
@@ -98,7 +99,9 @@ class StaffViews(StaffBase):
             outcome=stored.outcome,
             outcome_message=self._decrypt(case_id, "outcome", stored.message),
             outcome_details=details,
-            extension_reason=self._decrypt(case_id, "extension", stored.extension_reason),
+            extension_reasons=extension_reasons(
+                self._decrypt(case_id, "extension", stored.extension_reason)
+            ),
             actions=allowed_actions(
                 ctx.acting,
                 case.status,
@@ -106,9 +109,7 @@ class StaffViews(StaffBase):
                 group_id=ctx.student.group_id,
                 kind=case.kind,
                 extendable=may_extend(
-                    case.due_on,
-                    case.extended_due_on,
-                    self._clock.now().astimezone(school.tz).date(),
+                    case, school.tz, self._clock.now().astimezone(school.tz).date()
                 ),
             ),
             to_inform=[r for r in to_inform if r not in informed],

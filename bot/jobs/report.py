@@ -72,7 +72,10 @@ async def count_school(
                 kind(closed.kind).on_time += 1
             else:
                 kind(closed.kind).late += 1
-    for _case_id, key in await reports.events_between(conn, school_id, "extended", first, last):
+    # A case extended twice (one month, later another) is one extended case.
+    for _case_id, key in set(
+        await reports.events_between(conn, school_id, "extended", first, last)
+    ):
         kind(key).extended += 1
     counts.undeliverable = len(await reports.undeliverable_between(conn, school_id, first, last))
     return counts
