@@ -24,7 +24,7 @@ STAFF_COMMANDS = (
     ("case", N_("One request: /case 2026-0042")),
     ("take", N_("Take on a request")),
     ("note", N_("Add an internal note")),
-    ("extend", N_("Extend the answer date once")),
+    ("extend", N_("Extend the answer date")),
     ("escalate", N_("Pass a request to the head teacher")),
     ("assign", N_("Assign a request to a colleague")),
     ("reject", N_("Refuse a request, with a reason")),

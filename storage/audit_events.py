@@ -96,3 +96,11 @@ async def for_subject(conn: Connection, subject: str) -> list[AuditRow]:
             (subject,),
         )
     ]
+
+
+async def first_at(conn: Connection, school_id: int) -> str | None:
+    """When the school's first event was written (its set-up in the bot), or None."""
+    row = await fetch_one(
+        conn, "SELECT at FROM audit_events WHERE school_id = ? ORDER BY id LIMIT 1", (school_id,)
+    )
+    return str(row[0]) if row else None

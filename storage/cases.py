@@ -170,13 +170,20 @@ async def assign(conn: Connection, case_id: int, role: str, staff_id: int) -> No
 
 
 async def extend(
-    conn: Connection, case_id: int, *, expected: str, due_on: str, reason: bytes
+    conn: Connection,
+    case_id: int,
+    *,
+    expected: str,
+    expected_due_on: str | None,
+    due_on: str,
+    reason: bytes,
 ) -> bool:
-    """Set the extension once: only while none is set and the status is as expected."""
+    """Set the extended answer date and its reasons, only while the status and the extended
+    date are as expected (a concurrent extension makes this a no-op)."""
     cursor = await conn.execute(
         "UPDATE cases SET extended_due_on = ?, extension_reason = ? "
-        "WHERE id = ? AND status = ? AND extended_due_on IS NULL",
-        (due_on, reason, case_id, expected),
+        "WHERE id = ? AND status = ? AND extended_due_on IS ?",
+        (due_on, reason, case_id, expected, expected_due_on),
     )
     return cursor.rowcount == 1
 

@@ -167,13 +167,18 @@ class Database:
             else:
                 await self._writer.commit()
 
-    async def checkpoint(self) -> None:
-        """Copy the WAL into the database and empty it, so erased rows leave no old copies
-        in the -wal file (secure_delete overwrites them in the database file itself)."""
+    async def compact(self) -> bool:
+        """Rebuild the database file and empty the write-ahead log, so that no byte of a
+        deleted row is left in either file. ``secure_delete`` overwrites a row where it is
+        deleted, but not an older copy of it that a page rebalance left in a page's unused
+        space; ``VACUUM`` writes every page afresh from the live rows only. True when the
+        log was emptied (False: a reader held it open; the next run tries again)."""
         if self._writer is None:
             raise RuntimeError("database is not open")
         async with self._lock:
-            await self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            await self._writer.execute("VACUUM")
+            row = await fetch_one(self._writer, "PRAGMA wal_checkpoint(TRUNCATE)")
+        return row is not None and row[0] == 0
 
     @property
     def reader(self) -> Connection:

@@ -33,3 +33,14 @@ async def last_run(conn: Connection, school_id: int, name: str) -> str | None:
         (school_id, name),
     )
     return str(row[0]) if row is not None and row[0] is not None else None
+
+
+async def last_period(conn: Connection, school_id: int, name: str) -> str | None:
+    """The latest period this job ran for at the school (periods of one kind sort by time:
+    days as '2026-11-02', weeks as '2026-W45'), or None."""
+    row = await fetch_one(
+        conn,
+        "SELECT MAX(period) FROM job_runs WHERE school_id = ? AND name = ?",
+        (school_id, name),
+    )
+    return str(row[0]) if row is not None and row[0] is not None else None

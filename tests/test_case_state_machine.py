@@ -1,6 +1,8 @@
 """Any order of case actions by any actor keeps the case rules: a closed case never
-changes, at most one extension, the due date never moves earlier, and every transition
-leaves exactly one case event and one audit event (a refusal: only the audit event)."""
+changes, extensions add at most two months in total counted from the day of receipt (in one
+step or two, each before the answer date in force), the due date never moves earlier, and
+every transition leaves exactly one case event and one audit event (a refusal: only the
+audit event)."""
 
 from __future__ import annotations
 
@@ -9,18 +11,20 @@ import tempfile
 from collections.abc import Awaitable
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
+from zoneinfo import ZoneInfo
 
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule
 
+from bot.domain.deadlines import add_months
 from bot.domain.model import Actor, Kind, Refused, Status
 from bot.domain.staff_base import StaffActor
 from bot.domain.transitions import OUTCOMES
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
-from storage.db import fetch_all
+from storage.db import fetch_all, from_db
 from tests.domain_helpers import link_guardian, link_staff, student_id
 from tests.support import ROSTER_CSV, FakeClock, make_settings
 
@@ -30,10 +34,20 @@ PARENT = 5001
 CLOSED = (Status.RESOLVED, Status.REJECTED, Status.WITHDRAWN)
 # Mostly people who may act, so that actions also succeed; the others are refused.
 ACTORS = st.sampled_from(["teacher", "director", "teacher", "director", *sorted(STAFF)])
+MAY_EXTEND = ("teacher", "director")  # of Zoë's group 3: every kind submitted here
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+class Dates(NamedTuple):
+    status: Status
+    received_on: date
+    due_on: date
+    extended_due_on: date | None
 
 
 class CaseMachine(RuleBasedStateMachine):
     cases = Bundle("cases")
+    extended = Bundle("extended")  # cases extended once, to try a second extension on
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,6 +57,7 @@ class CaseMachine(RuleBasedStateMachine):
         self.s: Services = self.run(self._start())
         self.closed: dict[int, tuple[Any, ...]] = {}
         self.due: dict[int, date] = {}
+        self.months: dict[int, int] = {}  # further months each case was extended by
 
     def run(self, step: Awaitable[T]) -> T:
         return self.loop.run_until_complete(step)
@@ -102,11 +117,53 @@ class CaseMachine(RuleBasedStateMachine):
         actor = StaffActor(STAFF[who])
         self.act(case_id, self.s.staff_cases.take(actor, case_id))
 
-    @rule(case_id=cases, who=ACTORS, months=st.sampled_from([1, 2, 1, 2, 0, 3]))
-    def extend(self, case_id: int, who: str, months: int) -> None:
+    async def _dates(self, case_id: int) -> Dates:
+        rows = await fetch_all(
+            self.s.db.reader,
+            "SELECT status, received_at, due_on, extended_due_on FROM cases WHERE id = ?",
+            (case_id,),
+        )
+        status, received, due, extended = rows[0]
+        return Dates(
+            Status(status),
+            from_db(received).astimezone(AMS).date(),
+            date.fromisoformat(due),
+            date.fromisoformat(extended) if extended else None,
+        )
+
+    MONTHS = st.sampled_from([1, 2, 1, 2, 1, 0, 3])
+
+    @rule(target=extended, case_id=cases, who=ACTORS, months=MONTHS)
+    def extend(self, case_id: int, who: str, months: int) -> Any:
+        return case_id if self._extend(case_id, who, months) else multiple()
+
+    @rule(case_id=extended, who=ACTORS, months=MONTHS)
+    def extend_again(self, case_id: int, who: str, months: int) -> None:
+        self._extend(case_id, who, months)
+
+    def _extend(self, case_id: int, who: str, months: int) -> bool:
+        """The model: who may, while open, before the answer date in force, within the two
+        further months; the new date counted from the day of receipt."""
+        before = self.run(self._dates(case_id))
+        used = self.months.get(case_id, 0)
+        today = self.clock.now().astimezone(AMS).date()
+        expected = (
+            who in MAY_EXTEND
+            and before.status not in CLOSED
+            and today <= (before.extended_due_on or before.due_on)
+            and 1 <= months <= 2 - used
+        )
         actor = StaffActor(STAFF[who])
         step = self.s.staff_cases.extend(actor, case_id, months, "Complex verzoek")
         self.act(case_id, step)
+        after = self.run(self._dates(case_id))
+        if expected:
+            new_due = add_months(before.received_on, 1 + used + months)
+            assert after.extended_due_on == new_due, (before, months, after)
+            self.months[case_id] = used + months
+        else:
+            assert after == before, (who, months, today, before, after)
+        return expected
 
     @rule(case_id=cases, who=ACTORS, message=st.sampled_from(["", "Klaar"]))
     def resolve(self, case_id: int, who: str, message: str) -> None:
@@ -169,10 +226,14 @@ class CaseMachine(RuleBasedStateMachine):
                 "GROUP BY case_id",
             )
         )
-        assert all(int(r[1]) <= 1 for r in extensions), "extended twice"
+        assert all(int(r[1]) <= 2 for r in extensions), "extended more than twice"
+        for row in rows:
+            dates = self.run(self._dates(int(row[0])))
+            latest = add_months(dates.received_on, 3)
+            assert (dates.extended_due_on or dates.due_on) <= latest, "past three months"
 
 
 CaseMachine.TestCase.settings = settings(
-    derandomize=True, max_examples=25, stateful_step_count=30, deadline=None
+    derandomize=True, max_examples=40, stateful_step_count=30, deadline=None
 )
 TestCaseRules = CaseMachine.TestCase

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 
 from bot.jobs.dispatcher import by_turns
-
 from handlers.rate_limiter import BULK, PriorityRateLimiter
 from storage.outbox import OutboxRow
 

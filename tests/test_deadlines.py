@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.deadlines import add_months, due_date, is_school_day, school_days_after
+from bot.domain.deadlines import (
+    add_months,
+    due_date,
+    extended_due,
+    is_school_day,
+    months_extended,
+    school_days_after,
+)
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -109,3 +116,30 @@ def test_the_due_day_is_a_school_day_with_exactly_n_school_days_up_to_it(
     assert is_school_day(due, CHRISTMAS)
     between = [day + timedelta(days=i) for i in range(1, (due - day).days + 1)]
     assert sum(is_school_day(d, CHRISTMAS) for d in between) == days
+
+
+@pytest.mark.parametrize(
+    ("received", "months", "due"),
+    [
+        (date(2026, 1, 31), 2, date(2026, 4, 30)),  # not 28 April (28 February + 2 months)
+        (date(2026, 1, 31), 1, date(2026, 3, 31)),
+        (date(2028, 1, 31), 1, date(2028, 3, 31)),
+        (date(2026, 11, 30), 2, date(2027, 2, 28)),
+        (date(2026, 12, 31), 2, date(2027, 3, 31)),
+    ],
+)
+def test_an_extension_counts_from_the_day_of_receipt(
+    received: date, months: int, due: date
+) -> None:
+    assert extended_due(received, months) == due
+    assert months_extended(received, due) == months
+
+
+def test_months_extended_counts_an_earlier_date_as_its_month_and_never_more_than_two() -> None:
+    received = date(2026, 1, 31)
+    assert months_extended(received, None) == 0
+    assert months_extended(received, date(2026, 3, 28)) == 1  # dates set before this rule
+    assert months_extended(received, date(2026, 4, 28)) == 2
+    assert months_extended(received, date(2026, 6, 1)) == 2
+    with pytest.raises(ValueError):
+        extended_due(received, 3)  # never past three months after receipt

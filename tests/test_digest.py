@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime
 
 from bot.domain.model import Actor, Kind
+from bot.domain.staff_base import StaffActor
 from bot.jobs import digest, report
 from bot.markup import TELEGRAM_LIMIT
 from bot.services import Services
@@ -163,3 +164,23 @@ async def test_the_privacy_officer_report_has_numbers_and_no_names_numbers_or_te
                 assert value not in text
     for name in ("Anna de Wit", "J. de Vries", "P. Officier", "Wit", "Vries"):
         assert name not in text
+
+
+async def test_a_case_extended_twice_in_a_week_counts_once_in_digest_and_report(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    people = await _seed(s, clock)
+    del people
+    director = StaffActor(DIRECTOR)
+    await s.staff_cases.extend(director, 1, 1, "Veel verzoeken")
+    await s.staff_cases.extend(director, 1, 1, "Het dossier is omvangrijk")
+    clock.moment = _at(9, 11, 7, 1)  # Monday 08:01
+    assert await report.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
+    text = (await queued_for(s, OFFICER))[-1]
+    assert (
+        "correctie: 1 ontvangen, 0 op tijd afgehandeld, 0 te laat, 1 open (0 te laat), 1 verlengd"
+        in text
+    )
+    digest_text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
+    assert "Verlengd: 1." in digest_text

@@ -39,6 +39,7 @@ WITHOUT_NAMES = {
     "staff_notices.document_caption",
     "staff_notices.rights_lines",  # the school's contact, checked with the config below
     "staff_notices.when",
+    "staff_notices.not_a_school_day_note",  # a holiday name from the config, escaped
     "notifications.open_case_button",  # a button label: plain text, not HTML
     "notifications.consent_task_lines",  # part of new_case_alert (consent)
     "undeliverable.notice",

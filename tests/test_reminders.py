@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 
+from bot.domain.deadlines import add_months, is_school_day
 from bot.domain.model import Actor, Kind
 from bot.jobs import reminders
 from bot.services import Services
@@ -140,12 +141,129 @@ async def test_a_photo_consent_task_is_reminded_on_its_short_target(
     change = await s.consents.change(marieke, zoe, {"website": True})
     assert change.case is not None and change.case.due_on == date(2026, 11, 9)
     before = len(await queued_for(s, TEACHER))
-    for day in range(3, 9):  # no reminder while the task is new, nor at the weekend
+    for day in range(3, 6):  # no reminder while the task is new
         clock.moment = _morning(date(2026, 11, day))
         assert await reminders.send_due(s.db, s.cipher, clock, s.school_by_id) == 0
-    clock.moment = _morning(date(2026, 11, 9))
+    # Two days before is a Saturday: the warning comes on the Friday before.
+    clock.moment = _morning(date(2026, 11, 6))
     assert await reminders.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
     text = (await queued_for(s, TEACHER))[before]
-    assert "moet vandaag, maandag 9 november 2026, zijn afgehandeld" in text
+    assert "moet uiterlijk maandag 9 november 2026 zijn afgehandeld: nog 3 dagen" in text
+    assert "Dit is de laatste schooldag vóór de uiterste datum." in text
+    clock.moment = _morning(date(2026, 11, 9))  # the due date: already warned
+    assert await reminders.send_due(s.db, s.cipher, clock, s.school_by_id) == 0
     clock.moment = _morning(date(2026, 11, 10))
     assert await reminders.send_due(s.db, s.cipher, clock, s.school_by_id) == 2  # + director
+
+
+async def _days(s: Services, clock: FakeClock, first: date, last: date) -> dict[date, list[str]]:
+    """Wake the bot every morning (twice) from ``first`` to ``last``: what the teacher got."""
+    seen: dict[date, list[str]] = {}
+    day = first
+    while day <= last:
+        clock.moment = _morning(day)
+        before = len(await queued_for(s, TEACHER))
+        await reminders.send_due(s.db, s.cipher, clock, s.school_by_id)
+        await reminders.send_due(s.db, s.cipher, clock, s.school_by_id)
+        got = (await queued_for(s, TEACHER))[before:]
+        if got:
+            seen[day] = got
+        day += timedelta(days=1)
+    return seen
+
+
+async def test_a_case_due_in_the_christmas_holiday_is_warned_before_it_starts(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    marieke = await _setup(s, clock)
+    zoe = await student_id(s.db.reader, "L1001")
+    clock.moment = _morning(date(2026, 11, 23))
+    case = await s.cases.submit(marieke, student_id=zoe, kind=Kind.ACCESS, details={})
+    assert case.due_on == date(2026, 12, 23)  # a Wednesday in the Christmas holiday
+
+    seen = await _days(s, clock, date(2026, 11, 24), date(2027, 1, 5))
+
+    assert sorted(seen) == [
+        date(2026, 12, 16),  # 7 days before
+        date(2026, 12, 18),  # 2 days before is in the holiday: the last school day before it
+        date(2027, 1, 4),  # overdue, the first school day after the holiday
+        date(2027, 1, 5),
+    ]
+    assert all(len(texts) == 1 for texts in seen.values())
+    warning = seen[date(2026, 12, 18)][0]
+    assert "moet uiterlijk woensdag 23 december 2026 zijn afgehandeld: nog 5 dagen" in warning
+    assert "Dit is de laatste schooldag vóór de uiterste datum." in warning
+    assert "laatste schooldag" not in seen[date(2026, 12, 16)][0]
+
+
+async def test_warnings_of_a_case_due_just_after_a_holiday_come_once_and_before_it(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    marieke = await _setup(s, clock)
+    zoe = await student_id(s.db.reader, "L1001")
+    clock.moment = _morning(date(2026, 12, 5))
+    case = await s.cases.submit(marieke, student_id=zoe, kind=Kind.ACCESS, details={})
+    assert case.due_on == date(2027, 1, 5)  # the Tuesday after the Christmas holiday
+
+    seen = await _days(s, clock, date(2026, 12, 6), date(2026, 12, 18))
+    # Both the 7-day and the 2-day warning fall in the holiday: one message on its eve.
+    assert list(seen) == [date(2026, 12, 18)]
+    [warning] = seen[date(2026, 12, 18)]
+    assert "moet uiterlijk dinsdag 5 januari 2027 zijn afgehandeld: nog 18 dagen" in warning
+    assert "laatste schooldag" not in warning  # Monday 4 January is a school day
+
+    await s.close()  # a restart on the same day neither loses nor repeats it
+    again = await Services.start(s.settings, clock)
+    try:
+        assert await reminders.send_due(again.db, again.cipher, clock, again.school_by_id) == 0
+        clock.moment = _morning(date(2027, 1, 4))
+        assert await reminders.send_due(again.db, again.cipher, clock, again.school_by_id) == 0
+        clock.moment = _morning(date(2027, 1, 6))
+        assert await reminders.send_due(again.db, again.cipher, clock, again.school_by_id) == 2
+    finally:
+        await again.close()
+
+
+async def test_a_warning_missed_while_the_bot_was_down_still_comes_by_the_due_date(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    marieke = await _setup(s, clock)
+    zoe = await student_id(s.db.reader, "L1001")
+    clock.moment = _morning(date(2026, 11, 7))
+    case = await s.cases.submit(marieke, student_id=zoe, kind=Kind.ACCESS, details={})
+    assert case.due_on == date(2026, 12, 7)  # a Monday
+    assert list(await _days(s, clock, date(2026, 11, 8), date(2026, 12, 3))) == [
+        date(2026, 11, 30)
+    ]
+    # Down on Friday 4 December, the day of the 2-day warning: it comes on the due date.
+    seen = await _days(s, clock, date(2026, 12, 7), date(2026, 12, 7))
+    assert "moet vandaag, maandag 7 december 2026, zijn afgehandeld" in seen[date(2026, 12, 7)][0]
+
+
+def test_every_promised_warning_comes_on_a_school_day_before_the_due_date() -> None:
+    """For every due date over a school year (weekends and the example's holidays), a case
+    received a month earlier gets its 7-day and its 2-day warning, each once, on a
+    school day at most that many days before the due date; never on or after it."""
+    holidays = [
+        (date(2026, 10, 17), date(2026, 10, 25)),
+        (date(2026, 12, 19), date(2027, 1, 3)),
+        (date(2027, 2, 13), date(2027, 2, 21)),
+    ]
+    due = date(2026, 9, 1)
+    while due <= date(2027, 8, 31):
+        received = add_months(due, -1)
+        sent: dict[str, date] = {}
+        today = received + timedelta(days=1)
+        while today <= due:
+            if is_school_day(today, holidays):
+                for window in reminders.warnings_due(due, today, received, holidays):
+                    sent.setdefault(window, today)
+            today += timedelta(days=1)
+        assert set(sent) == {"7d", "2d"}, (due, sent)
+        for window, day in sent.items():
+            assert is_school_day(day, holidays) and day < due, (due, window, day)
+            assert day <= due - timedelta(days=int(window[:-1])), (due, window, day)
+        due += timedelta(days=1)

@@ -37,10 +37,36 @@ def test_school_days_skip_the_weekend_and_weekly_runs_on_monday_per_iso_week() -
     saturday = datetime(2027, 3, 27, 9, 0, tzinfo=UTC)
     assert due_period(saturday, AMS, time(7, 30), "school_days") is None
     assert due_period(saturday, AMS, time(7, 30), "daily") == "2027-03-27"
-    assert due_period(saturday, AMS, time(7, 30), "weekly") is None
+    assert due_period(saturday, AMS, time(7, 30), "weekly", first=True) is None
     monday = datetime(2027, 3, 29, 9, 0, tzinfo=UTC)
     assert due_period(monday, AMS, time(7, 30), "weekly") == "2027-W13"
+    assert due_period(monday, AMS, time(7, 30), "weekly", first=True) == "2027-W13"
     assert due_period(monday, AMS, time(7, 30), "off") is None
+
+
+@pytest.mark.parametrize(
+    ("local", "period"),
+    [
+        # 2026: summer time ends on Sunday 25 October, so Monday 26 October is the first
+        # Monday in CET; a bot down from Sunday until Tuesday makes that Monday's run up.
+        (datetime(2026, 10, 26, 7, 59), None),  # Monday before 08:00: wait for 08:00
+        (datetime(2026, 10, 26, 8, 0), "2026-W44"),
+        (datetime(2026, 10, 27, 0, 1), "2026-W44"),  # Tuesday: the missed Monday's run
+        (datetime(2026, 10, 30, 12, 0), "2026-W44"),
+        (datetime(2026, 11, 1, 23, 59), "2026-W44"),  # up to the end of the Sunday
+        (datetime(2026, 11, 2, 0, 0), None),  # the next Monday: its own run at 08:00
+        (datetime(2026, 11, 2, 8, 0), "2026-W45"),
+        (datetime(2026, 3, 31, 9, 0), "2026-W14"),  # the Tuesday after summer time began
+    ],
+)
+def test_a_weekly_run_missed_on_its_monday_is_due_for_the_rest_of_its_week(
+    local: datetime, period: str | None
+) -> None:
+    now = local.replace(tzinfo=AMS).astimezone(UTC)
+    assert due_period(now, AMS, time(8, 0), "weekly") == period
+    # A job that never ran has missed nothing: it waits for a Monday.
+    monday = local.weekday() == 0
+    assert due_period(now, AMS, time(8, 0), "weekly", first=True) == (period if monday else None)
 
 
 def test_the_local_day_decides_not_the_utc_day() -> None:

@@ -10,12 +10,15 @@ import pytest
 
 from bot.domain.model import Kind, Refused, Status
 from bot.domain.staff_base import StaffActor, parse_number
+from bot.domain.staff_notices import not_a_school_day_note
 from bot.domain.transitions import Acting, Action, allowed_actions
+from bot.i18n import use_language
+from bot.schools.config import load_school
 from bot.schools.invitations import issue_staff_code
 from bot.services import Services
 from storage import audit_events, case_work
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
-from tests.support import FakeClock
+from tests.support import SCHOOL_TOML, FakeClock
 
 TEACHER, OTHER_TEACHER, DIRECTOR, OFFICER, PARENT = 7001, 7002, 7003, 7004, 5001
 
@@ -153,7 +156,7 @@ async def test_who_may_not_act_is_refused_and_audited(
     assert row.case.status == Status.SUBMITTED and len(row.timeline) == 1
 
 
-async def test_extend_once_before_the_original_date_and_reject_with_a_ground(
+async def test_extend_by_two_months_at_most_and_reject_with_a_ground(
     school_services: Services, clock: FakeClock
 ) -> None:
     s = school_services
@@ -164,7 +167,7 @@ async def test_extend_once_before_the_original_date_and_reject_with_a_ground(
     assert extended.due_on == date(2026, 12, 2) and extended.extended_due_on == date(2027, 2, 2)
     assert "2 februari 2027" in (await queued_for(s, PARENT))[-1]
     with pytest.raises(Refused):
-        await s.staff_cases.extend(director, case_id, 1, "nog eens")
+        await s.staff_cases.extend(director, case_id, 1, "nog eens")  # two months are used
     rejected = await s.staff_cases.reject(
         director, case_id, "Wettelijke bewaarplicht", "leerlingdossier"
     )
@@ -251,3 +254,98 @@ async def test_a_case_goes_to_a_teacher_who_uses_the_bot_else_the_director(
     case_id = await _case(s, clock, Kind.ACCESS)
     view = await s.staff_views.view(StaffActor(DIRECTOR), case_id)
     assert (view.case.assignee_role, view.case.assignee_staff_id) == ("director", director)
+
+
+async def _refused(step: Awaitable[object]) -> str:
+    with pytest.raises(Refused) as caught:
+        await step
+    return caught.value.reason
+
+
+async def test_a_second_extension_within_two_months_counted_from_the_day_of_receipt(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await _setup(s, clock)
+    clock.moment = datetime(2027, 1, 31, 11, 0, tzinfo=UTC)  # Sunday 31 January, 12:00
+    case_id = await _case(s, clock, Kind.ACCESS)
+    director, teacher = StaffActor(DIRECTOR), StaffActor(TEACHER)
+    assert (await s.staff_views.view(director, case_id)).case.due == date(2027, 2, 28)
+    told = len(await queued_for(s, PARENT))
+
+    assert await _refused(s.staff_cases.extend(director, case_id, 1, "  ")) == "invalid"
+    assert await _refused(s.staff_cases.extend(director, case_id, 3, "Veel werk")) == "invalid"
+    clock.moment = datetime(2027, 2, 20, 9, 0, tzinfo=UTC)
+    first = await s.staff_cases.extend(teacher, case_id, 1, "Het dossier is omvangrijk")
+    assert first.extended_due_on == date(2027, 3, 31)  # 31 January + 2 months, not 28 March
+
+    # Past the original date, before the extended one: one more month, never two.
+    clock.moment = datetime(2027, 3, 15, 9, 0, tzinfo=UTC)
+    view = await s.staff_views.view(director, case_id)
+    assert view.actions.count(Action.EXTEND) == 1
+    assert await _refused(s.staff_cases.extend(director, case_id, 2, "Meer")) == "invalid"
+    second = await s.staff_cases.extend(director, case_id, 1, "Veel verzoeken tegelijk")
+    assert second.due_on == date(2027, 2, 28)
+    assert second.extended_due_on == date(2027, 4, 30)  # three months after receipt
+
+    notices = (await queued_for(s, PARENT))[told:]
+    assert len(notices) == 2  # the parent is told each time
+    assert "woensdag 31 maart 2027, in plaats van zondag 28 februari 2027" in notices[0]
+    assert "vrijdag 30 april 2027, in plaats van woensdag 31 maart 2027" in notices[1]
+    assert "Veel verzoeken tegelijk" in notices[1]
+    for notice in notices:
+        assert "één keer" not in notice
+        assert "in totaal ten hoogste twee maanden extra" in notice
+        assert "veel verzoeken heeft" in notice
+
+    view = await s.staff_views.view(director, case_id)
+    assert Action.EXTEND not in view.actions
+    assert view.extension_reasons == ["Het dossier is omvangrijk", "Veel verzoeken tegelijk"]
+    assert await _refused(s.staff_cases.extend(director, case_id, 1, "Nog meer")) == (
+        "not_possible"
+    )
+    assert [str(c.event) for c in view.timeline].count("extended") == 2
+
+
+async def test_an_extension_comes_before_the_answer_date_in_force(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await _setup(s, clock)
+    case_id = await _case(s, clock, Kind.ACCESS)  # due Wednesday 2 December 2026
+    director = StaffActor(DIRECTOR)
+    clock.moment = datetime(2026, 12, 2, 22, 59, tzinfo=UTC)  # 23:59 on the due date
+    await s.staff_cases.extend(director, case_id, 1, "Complex")
+    clock.moment = datetime(2027, 1, 2, 23, 0, tzinfo=UTC)  # 00:00, the day after 2 January
+    assert await _refused(s.staff_cases.extend(director, case_id, 1, "Te laat")) == (
+        "not_possible"
+    )
+
+
+async def test_a_photo_consent_task_is_not_extended_like_a_request(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await _setup(s, clock)
+    marieke = await link_guardian(s, clock, "Marieke de Jong", PARENT)
+    zoe = await student_id(s.db.reader, "L1001")
+    change = await s.consents.change(marieke, zoe, {"website": True})
+    assert change.case is not None
+    view = await s.staff_views.view(StaffActor(TEACHER), change.case.id)
+    assert Action.EXTEND not in view.actions
+    step = s.staff_cases.extend(StaffActor(TEACHER), change.case.id, 1, "Druk")
+    assert await _refused(step) == "not_possible"
+
+
+def test_the_confirmation_notes_an_answer_date_on_a_weekend_or_in_a_holiday() -> None:
+    school = load_school(SCHOOL_TOML)
+    with use_language("nl"):
+        assert not_a_school_day_note(date(2027, 2, 2), school) is None  # a Tuesday
+        weekend = not_a_school_day_note(date(2027, 1, 30), school)
+        holiday = not_a_school_day_note(date(2027, 1, 2), school)
+    with use_language("en"):
+        english = not_a_school_day_note(date(2026, 12, 23), school)
+    assert weekend is not None and "die dag valt in het weekend" in weekend
+    assert holiday is not None and "die dag valt in de Kerstvakantie" in holiday
+    assert "De school mag eerder antwoorden" in holiday
+    assert english is not None and "that day falls in the Christmas holidays" in english

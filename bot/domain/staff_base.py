@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -64,7 +65,8 @@ class CaseView:
     outcome: str | None
     outcome_message: str | None
     outcome_details: dict[str, Any]
-    extension_reason: str | None
+    extension_reasons: list[str]
+    """The reason given for each extension of the answer date, oldest first."""
     actions: list[Action]
     to_inform: list[str]
     informed: list[str]
@@ -98,6 +100,20 @@ def parse_number(text: str) -> tuple[int, int] | None:
     if not dash or not (year.isdigit() and len(year) == 4 and seq.isdigit() and len(seq) <= 6):
         return None
     return int(year), int(seq)
+
+
+def extension_reasons(stored: str | None) -> list[str]:
+    """The reasons given for each extension, oldest first (one plain reason in rows written
+    before a second extension was possible)."""
+    if stored is None:
+        return []
+    try:
+        found = json.loads(stored)
+    except ValueError:
+        return [stored]
+    if isinstance(found, dict) and isinstance(reasons := found.get("reasons"), list):
+        return [str(r) for r in reasons]
+    return [stored]
 
 
 def recipients_to_inform(

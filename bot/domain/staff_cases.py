@@ -35,7 +35,13 @@ from bot.domain.model import (
 )
 from bot.domain.notifications import open_case_button
 from bot.domain.routing import director_for
-from bot.domain.staff_base import Ctx, StaffActor, StaffBase, recipients_to_inform
+from bot.domain.staff_base import (
+    Ctx,
+    StaffActor,
+    StaffBase,
+    extension_reasons,
+    recipients_to_inform,
+)
 from bot.domain.staff_notices import (
     assigned_notice,
     document_caption,
@@ -48,9 +54,9 @@ from bot.domain.staff_notices import (
 from bot.domain.transitions import (
     OUTCOMES,
     Action,
-    extended_due,
     may_act,
     may_extend,
+    new_due_date,
     next_status,
 )
 from bot.i18n import _, current_language
@@ -64,7 +70,6 @@ from storage.db import Connection, from_db, to_db
 
 MAX_NOTE = 1000
 MAX_MESSAGE = 1000
-MAX_EXTENSION_MONTHS = 2
 
 
 class StaffCases(StaffBase):
@@ -231,22 +236,31 @@ class StaffCases(StaffBase):
         return ctx.case
 
     async def extend(self, who: StaffActor, case_id: int, months: int, reason: str) -> Case:
+        """Extend the answer date by ``months`` more (AVG art. 12(3)): at most two further
+        months in total, counted from the day of receipt, in one step or two; each time
+        before the answer date in force has passed, with a reason the parent is told."""
         async with self._acting(who, case_id, Action.EXTEND) as ctx:
-            case = ctx.case
-            today = self._clock.now().astimezone(ctx.school.tz).date()
-            if not may_extend(case.due_on, case.extended_due_on, today):
+            case, tz = ctx.case, ctx.school.tz
+            if not may_extend(case, tz, self._clock.now().astimezone(tz).date()):
                 raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
-            if months not in range(1, MAX_EXTENSION_MONTHS + 1):
+            new_due = new_due_date(case, tz, months)
+            if new_due is None:
                 raise Refused(RefusalReason.INVALID, case=case)
             text = self._text(reason, required=True)
             assert text is not None
-            new_due = extended_due(case.due_on, months)
+            stored = await cases.outcome(ctx.conn, case_id)
+            reasons = extension_reasons(
+                self._decrypt(contexts.case_extension(case_id), stored.extension_reason)
+            )
             if not await cases.extend(
                 ctx.conn,
                 case_id,
                 expected=case.status,
+                expected_due_on=case.extended_due_on.isoformat() if case.extended_due_on else None,
                 due_on=new_due.isoformat(),
-                reason=self._encrypt(contexts.case_extension(case_id), text),
+                reason=self._encrypt(
+                    contexts.case_extension(case_id), json.dumps({"reasons": [*reasons, text]})
+                ),
             ):
                 raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
             await self._record(ctx, who, CaseEvent.EXTENDED, {"due_on": new_due.isoformat()})
@@ -255,7 +269,7 @@ class StaffCases(StaffBase):
                 ctx.conn,
                 await self._parent(ctx),
                 extended,
-                lambda: extended_notice(extended, new_due, text),
+                lambda: extended_notice(extended, case.due, text),
             )
         return extended
 

@@ -33,20 +33,47 @@ def taken_notice(case: Case, who: str) -> str:
     )
 
 
-def extended_notice(case: Case, new_due: date, reason: str) -> str:
+def extended_notice(case: Case, previous_due: date, reason: str) -> str:
+    """The parent is told each extension: the new date, the one it replaces, the reason and
+    what the law allows."""
     return "\n".join(
         [
             _heading(case),
-            _("The school needs more time and will now answer by {due} at the latest.").format(
-                due=format_date(new_due, "full")
+            _(
+                "The school needs more time and will now answer by {due} at the latest, "
+                "instead of {previous}."
+            ).format(
+                due=format_date(case.due, "full"), previous=format_date(previous_due, "full")
             ),
             _("Reason:"),
             f"<blockquote>{esc(reason)}</blockquote>",
             _(
-                "The law allows this once, by at most two more months, when a request is "
-                "complex (AVG art. 12(3))."
+                "The law allows the school to take at most two more months in total, when a "
+                "request is complex or the school has many requests: at the latest three months "
+                "after your request came in (GDPR (AVG) Art. 12(3))."
             ),
         ]
+    )
+
+
+def not_a_school_day_note(day: date, school: SchoolConfig) -> str | None:
+    """For staff choosing an answer date: a note when that day is no school day."""
+    holiday = next((h for h in school.holidays if h.start <= day <= h.end), None)
+    if holiday is not None and holiday.name is not None:
+        where = _("Please note: that day falls in the {holiday}.").format(
+            holiday=esc(holiday.name.get(current_language()))
+        )
+    elif holiday is not None:
+        where = _("Please note: that day falls in a school holiday.")
+    elif day.weekday() >= 5:
+        where = _("Please note: that day falls on a weekend.")
+    else:
+        return None
+    return (
+        "⚠️ "
+        + where
+        + " "
+        + _("The school may answer earlier; the parent is told this date as the latest.")
     )
 
 

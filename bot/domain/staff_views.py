@@ -15,6 +15,7 @@ from bot.domain.staff_base import (
     QueueLine,
     StaffActor,
     StaffBase,
+    extension_reasons,
     parse_number,
     recipients_to_inform,
 )
@@ -97,8 +98,8 @@ class StaffViews(StaffBase):
             outcome=stored.outcome,
             outcome_message=self._decrypt(contexts.case_outcome(case_id), stored.message),
             outcome_details=details,
-            extension_reason=self._decrypt(
-                contexts.case_extension(case_id), stored.extension_reason
+            extension_reasons=extension_reasons(
+                self._decrypt(contexts.case_extension(case_id), stored.extension_reason)
             ),
             actions=allowed_actions(
                 ctx.acting,
@@ -107,9 +108,7 @@ class StaffViews(StaffBase):
                 group_id=ctx.student.group_id,
                 kind=case.kind,
                 extendable=may_extend(
-                    case.due_on,
-                    case.extended_due_on,
-                    self._clock.now().astimezone(school.tz).date(),
+                    case, school.tz, self._clock.now().astimezone(school.tz).date()
                 ),
             ),
             to_inform=[r for r in to_inform if r not in informed],

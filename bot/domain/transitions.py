@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from bot.domain.deadlines import add_months
-from bot.domain.model import OPEN, Kind, Outcome, Role, Status
+from bot.domain.deadlines import MAX_EXTENSION_MONTHS, extended_due, months_extended
+from bot.domain.model import OPEN, Case, Kind, Outcome, Role, Status
 
 
 class Action(StrEnum):
@@ -119,14 +120,28 @@ def may_act(
     return True
 
 
-def may_extend(due_on: date, extended_due_on: date | None, today: date) -> bool:
-    """AVG art. 12(3): once, and only before the original answer date has passed."""
-    return extended_due_on is None and today <= due_on
+def extension_months_left(case: Case, tz: ZoneInfo) -> int:
+    """How many further months the answer date of ``case`` can still be extended by (AVG art.
+    12(3)): two in total, in one step or two. A photo-consent change is not a request the
+    school answers (it took effect at once; its task has a short target of its own)."""
+    if case.kind == Kind.CONSENT:
+        return 0
+    received_on = case.received_at.astimezone(tz).date()
+    return MAX_EXTENSION_MONTHS - months_extended(received_on, case.extended_due_on)
 
 
-def extended_due(due_on: date, months: int) -> date:
-    """The new answer date: ``months`` (one or two) after the original one."""
-    return add_months(due_on, months)
+def may_extend(case: Case, tz: ZoneInfo, today: date) -> bool:
+    """Before the answer date now in force has passed, while months are left."""
+    return today <= case.due and extension_months_left(case, tz) > 0
+
+
+def new_due_date(case: Case, tz: ZoneInfo, months: int) -> date | None:
+    """The answer date after extending ``case`` by ``months`` more, counted from the day of
+    receipt; None when that is more than is left."""
+    if not 1 <= months <= extension_months_left(case, tz):
+        return None
+    received_on = case.received_at.astimezone(tz).date()
+    return extended_due(received_on, months_extended(received_on, case.extended_due_on) + months)
 
 
 def allowed_actions(

@@ -2,7 +2,8 @@
 school should follow up another way (undeliverable messages, blocked or expiring codes).
 
 Numbers first, cases by number, short enough to read on a phone. Sent on the school's
-schedule (school days at 07:30 by default, or weekly on Monday) and on demand (/digest).
+schedule (school days at 07:30 by default, or weekly on Monday) and on demand (/digest);
+each covers the time since the previous scheduled one, the first since the school's set-up.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from bot.jobs.schedule import due_period
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
-from storage import accounts, cases, job_runs, reports, staff
+from storage import accounts, audit_events, cases, job_runs, reports, staff
 from storage.db import Connection, Database, from_db, to_db
 
 SOON = timedelta(days=7)
-FIRST_PERIOD = timedelta(days=1)
 LIST_AT_MOST = 10
 
 
@@ -163,6 +163,16 @@ async def _case_number(conn: Connection, case_id: int) -> str | None:
     return f"{row.year}-{row.seq:04d}" if row else None
 
 
+async def _since(conn: Connection, school_id: int, now: datetime) -> datetime:
+    """Where the next digest starts: at the previous scheduled one, or for the school's first
+    digest at its set-up (its first event in the bot), so nothing before it is left out."""
+    last = await job_runs.last_run(conn, school_id, "digest")
+    if last is not None:
+        return from_db(last)
+    first = await audit_events.first_at(conn, school_id)
+    return min(from_db(first), now) if first is not None else now
+
+
 async def send_due(
     db: Database, cipher: Cipher, clock: Clock, schools: dict[int, SchoolConfig]
 ) -> int:
@@ -172,16 +182,21 @@ async def send_due(
     queued = 0
     for school_id, school in sorted(schools.items()):
         schedule = school.schedule
+        ran_before = await job_runs.last_run(db.reader, school_id, "digest") is not None
         period = due_period(
-            now, school.tz, schedule.digest_time, schedule.digest, school.holiday_periods
+            now,
+            school.tz,
+            schedule.digest_time,
+            schedule.digest,
+            school.holiday_periods,
+            first=not ran_before,
         )
         if period is None:
             continue
         async with db.transaction() as conn:
-            last = await job_runs.last_run(conn, school_id, "digest")
+            start = await _since(conn, school_id, now)
             if not await job_runs.claim(conn, school_id, "digest", period, to_db(now)):
                 continue
-            start = from_db(last) if last else now - FIRST_PERIOD
             directors = await staff.directors(conn, school_id)
             for recipient in await accounts.recipients(conn, staff_ids=directors):
                 with use_language(language_or_default(recipient.language)):
@@ -203,6 +218,4 @@ async def on_demand(db: Database, clock: Clock, school_id: int, school: SchoolCo
     """The digest since the last scheduled one, for /digest (nothing is recorded)."""
     now = clock.now()
     conn = db.reader
-    last = await job_runs.last_run(conn, school_id, "digest")
-    start = from_db(last) if last else now - FIRST_PERIOD
-    return await build(conn, school_id, school, start, now)
+    return await build(conn, school_id, school, await _since(conn, school_id, now), now)

@@ -2,19 +2,23 @@
 
 The staff member handling a case is reminded 7 and 2 days before its due date (the extended
 date where there is one) and on every school day while it is overdue; the director gets one
-message a school day listing every overdue case. Each reminder is written to the ``job_runs``
-ledger with its outbox message, keyed by case, kind and due date (or day, when overdue), so
-a restart, a missed run or two runs at once neither lose nor repeat one.
+message a school day listing every overdue case. A warning whose day is not a school day
+comes on the last school day before it, so it always arrives before the due date; two
+warnings that come on the same day (a due date just after a holiday) are one message.
+Each warning is written to the ``job_runs`` ledger with its outbox message, keyed by case,
+window and due date (or day, when overdue), so a restart, a missed run or two runs at once
+neither lose nor repeat one.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_texts import kind_label
-from bot.domain.deadlines import is_school_day
+from bot.domain.deadlines import is_school_day, school_day_on_or_before
 from bot.domain.notifications import open_case_button
 from bot.i18n import _, format_date, language_or_default, ngettext, use_language
 from bot.markup import esc
@@ -25,7 +29,7 @@ from storage.accounts import Recipient
 from storage.db import Connection, Database, from_db, to_db
 from storage.reports import CaseDates
 
-WINDOWS = (2, 7)  # days before the due date
+WINDOWS = (7, 2)  # days before the due date
 SUMMARY = "overdue-summary"  # the director's daily list, in the job_runs ledger
 
 
@@ -33,23 +37,45 @@ def _number(row: CaseDates) -> str:
     return f"{row.year}-{row.seq:04d}"
 
 
-def reminder_kind(row: CaseDates, today: date, tz_received: date) -> tuple[str, str] | None:
-    """(kind, period) of the reminder this case gets today, if any. A window that had
-    already begun when the case came in is skipped: nobody is reminded of what is new."""
-    due = date.fromisoformat(row.extended_due_on or row.due_on)
-    left = (due - today).days
-    if left < 0:
-        return "overdue", today.isoformat()
-    for window in WINDOWS:
-        if left <= window:
-            if (due - tz_received).days <= window:
-                return None
-            return f"{window}d", due.isoformat()
-    return None
+def _due(row: CaseDates) -> date:
+    return date.fromisoformat(row.extended_due_on or row.due_on)
 
 
-def _run_name(row: CaseDates, kind: str) -> str:
-    return f"reminder:{row.id}:{kind}"
+def warning_day(due: date, window: int, holidays: Sequence[tuple[date, date]] = ()) -> date:
+    """The day a warning ``window`` days before ``due`` is sent: that day, or the last school
+    day before it when it falls on a weekend or in a holiday."""
+    return school_day_on_or_before(due - timedelta(days=window), holidays)
+
+
+def warnings_due(
+    due: date, today: date, received: date, holidays: Sequence[tuple[date, date]] = ()
+) -> list[str]:
+    """The warnings ('7d', '2d') whose day has come by ``today`` (up to the due date itself,
+    so one missed while the bot was down still comes). A warning whose day was not after the
+    day the case came in is skipped: nobody is reminded of what is new."""
+    if today > due:
+        return []
+    return [
+        f"{window}d"
+        for window in WINDOWS
+        if received < warning_day(due, window, holidays) <= today
+    ]
+
+
+def _due_now(row: CaseDates, today: date, school: SchoolConfig) -> tuple[str, dict[str, str]]:
+    """What is due for an open case on ``today``: ("overdue", {"overdue": today}) or
+    ("warning", {window: due date}) for the warnings whose day has come; each key is a
+    ledger entry."""
+    due = _due(row)
+    if due < today:
+        return "overdue", {"overdue": today.isoformat()}
+    received = from_db(row.received_at).astimezone(school.tz).date()
+    windows = warnings_due(due, today, received, school.holiday_periods)
+    return "warning", dict.fromkeys(windows, due.isoformat())
+
+
+def _run_name(row: CaseDates, which: str) -> str:
+    return f"reminder:{row.id}:{which}"
 
 
 async def due_on(
@@ -61,14 +87,11 @@ async def due_on(
         return False, False
     reminder = overdue = False
     for row in await reports.open_cases(conn, school_id):
-        received = from_db(row.received_at).astimezone(school.tz).date()
-        found = reminder_kind(row, day, received)
-        if found is None:
-            continue
-        kind, period = found
+        kind, keys = _due_now(row, day, school)
         overdue = overdue or kind == "overdue"
-        if not await job_runs.has_run(conn, school_id, _run_name(row, kind), period):
-            reminder = True
+        for which, period in keys.items():
+            if not await job_runs.has_run(conn, school_id, _run_name(row, which), period):
+                reminder = True
     summary = overdue and not await job_runs.has_run(conn, school_id, SUMMARY, day.isoformat())
     return reminder, summary
 
@@ -86,8 +109,14 @@ async def _about(conn: Connection, row: CaseDates) -> str:
     )
 
 
-async def _render(conn: Connection, row: CaseDates, kind: str, today: date) -> str:
-    due = date.fromisoformat(row.extended_due_on or row.due_on)
+async def _render(
+    conn: Connection,
+    row: CaseDates,
+    kind: str,
+    today: date,
+    holidays: Sequence[tuple[date, date]] = (),
+) -> str:
+    due = _due(row)
     about = await _about(conn, row)
     if kind == "overdue":
         late = (today - due).days
@@ -107,6 +136,8 @@ async def _render(conn: Connection, row: CaseDates, kind: str, today: date) -> s
             "Reminder: {about} is due on {date}: {days} days left.",
             left,
         ).format(about=about, date=esc(format_date(due, "full")), days=left)
+        if school_day_on_or_before(due - timedelta(days=1), holidays) <= today:
+            head += "\n" + _("This is the last school day before the due date.")
     return head + "\n" + _("Open it with /case {number}.").format(number=_number(row))
 
 
@@ -133,21 +164,23 @@ async def send_due(
             or local.time() < school.schedule.reminder_time
         ):
             continue
+        holidays = school.holiday_periods
         async with db.transaction() as conn:
             overdue: list[CaseDates] = []
             for row in await reports.open_cases(conn, school_id):
-                received = from_db(row.received_at).astimezone(school.tz).date()
-                found = reminder_kind(row, today, received)
-                if found is None:
-                    continue
-                kind, period = found
+                kind, keys = _due_now(row, today, school)
                 if kind == "overdue":
                     overdue.append(row)
-                name = _run_name(row, kind)
-                if not await job_runs.claim(conn, school_id, name, period, to_db(now)):
+                claimed = 0
+                for which, period in keys.items():
+                    name = _run_name(row, which)
+                    claimed += await job_runs.claim(conn, school_id, name, period, to_db(now))
+                if not claimed:
                     continue
                 for recipient in await _assignee_chats(conn, row):
-                    queued += await _queue(conn, cipher, now, recipient, row, kind, today)
+                    queued += await _queue(
+                        conn, cipher, now, recipient, row, kind, today, holidays
+                    )
             if overdue and await job_runs.claim(
                 conn, school_id, SUMMARY, today.isoformat(), to_db(now)
             ):
@@ -163,9 +196,10 @@ async def _queue(
     row: CaseDates,
     kind: str,
     today: date,
+    holidays: Sequence[tuple[date, date]],
 ) -> int:
     with use_language(language_or_default(recipient.language)):
-        text = await _render(conn, row, kind, today)
+        text = await _render(conn, row, kind, today, holidays)
         button = open_case_button(row.id, _number(row))
     await outbox.enqueue(
         conn,
@@ -214,11 +248,7 @@ async def _tell_directors(
                     "• "
                     + _("{about}, due {date}, with {who}").format(
                         about=await _about(conn, row),
-                        date=esc(
-                            format_date(
-                                date.fromisoformat(row.extended_due_on or row.due_on), "medium"
-                            )
-                        ),
+                        date=esc(format_date(_due(row), "medium")),
                         who=who,
                     )
                 )

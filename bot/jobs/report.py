@@ -16,7 +16,7 @@ from bot.clock import Clock
 from bot.domain.case_texts import kind_label
 from bot.domain.model import DECIDED, Status
 from bot.i18n import _, format_date
-from bot.jobs.schedule import due_period
+from bot.jobs.schedule import due_period, week_start
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
@@ -73,7 +73,10 @@ async def count_school(
                 kind(closed.kind).on_time += 1
             else:
                 kind(closed.kind).late += 1
-    for _case_id, key in await reports.events_between(conn, school_id, "extended", first, last):
+    # A case extended twice (one month, later another) is one extended case.
+    for _case_id, key in set(
+        await reports.events_between(conn, school_id, "extended", first, last)
+    ):
         kind(key).extended += 1
     counts.undeliverable = len(await reports.undeliverable_between(conn, school_id, first, last))
     return counts
@@ -89,6 +92,13 @@ def render(counts: list[SchoolCounts], first_day: date, last_day: date) -> str:
         + "</b>",
         _("Requests from parents at every school of the foundation, as numbers only."),
     ]
+    weeks = ((last_day - first_day).days + 1) // 7
+    if weeks > 1:
+        lines.append(
+            _("No report was sent for the weeks before, so this one covers {weeks} weeks.").format(
+                weeks=weeks
+            )
+        )
     for school in counts:
         lines += ["", f"<b>{esc(school.name)}</b>"]
         shown = [k for k in KINDS if k in school.kinds and school.kinds[k].any()]
@@ -120,27 +130,41 @@ def render(counts: list[SchoolCounts], first_day: date, last_day: date) -> str:
     return "\n".join(lines)
 
 
+def covered(period: str, previous: str | None) -> tuple[date, date]:
+    """The first and the day after the last day a report for ``period`` covers: the week
+    before its Monday, or, when weeks went by without a report (the bot was down on their
+    Mondays), everything since the end of the ``previous`` report."""
+    end = week_start(period)
+    start = end - timedelta(days=7)
+    if previous is not None:
+        start = min(start, week_start(previous))
+    return start, end
+
+
 async def send_due(
     db: Database, cipher: Cipher, clock: Clock, schools: dict[int, SchoolConfig]
 ) -> int:
     """Queue the weekly report for every privacy officer whose report is due; returns how
-    many were queued. Each officer gets it once a week, on Monday at ``report_time``."""
+    many were queued. Each officer gets it once a week, on Monday at ``report_time``; a
+    Monday missed while the bot was down is made up at the next wake-up."""
     now = clock.now()
     queued = 0
     for staff_id, school_id in await reports.privacy_officers(db.reader):
         school = schools.get(school_id)
         if school is None:
             continue
-        period = due_period(now, school.tz, school.schedule.report_time, _cadence(school))
+        name = f"report:{staff_id}"
+        previous = await job_runs.last_period(db.reader, school_id, name)
+        period = due_period(
+            now, school.tz, school.schedule.report_time, _cadence(school), first=previous is None
+        )
         if period is None:
             continue
-        monday = now.astimezone(school.tz).date() - timedelta(
-            days=now.astimezone(school.tz).weekday()
-        )
-        start = datetime.combine(monday - timedelta(days=7), time(0), tzinfo=school.tz)
-        end = datetime.combine(monday, time(0), tzinfo=school.tz)
+        first_day, end_day = covered(period, previous)
+        start = datetime.combine(first_day, time(0), tzinfo=school.tz)
+        end = datetime.combine(end_day, time(0), tzinfo=school.tz)
         async with db.transaction() as conn:
-            if not await job_runs.claim(conn, school_id, f"report:{staff_id}", period, to_db(now)):
+            if not await job_runs.claim(conn, school_id, name, period, to_db(now)):
                 continue
             counts = [
                 await count_school(conn, sid, config, start, end)
@@ -151,7 +175,7 @@ async def send_due(
                 cipher,
                 now,
                 await accounts.recipients(conn, staff_ids=[staff_id]),
-                functools.partial(render, counts, start.date(), (end - timedelta(days=1)).date()),
+                functools.partial(render, counts, first_day, end_day - timedelta(days=1)),
                 school_id=school_id,
             )
     return queued

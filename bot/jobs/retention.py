@@ -66,8 +66,8 @@ async def run(
             )
         done[school_id] = counts
         log.info("retention for school %s: %s", school_id, asdict(counts))
-    if done:
-        await db.checkpoint()
+    if done and not await db.compact():
+        log.warning("retention: the write-ahead log was in use and could not be emptied")
     return done
 
 

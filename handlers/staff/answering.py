@@ -10,11 +10,13 @@ from telegram import Update
 
 from bot.domain.case_details import category_keys
 from bot.domain.case_texts import kind_label, outcome_label
+from bot.domain.deadlines import MAX_EXTENSION_MONTHS
 from bot.domain.free_text import clean_text
 from bot.domain.model import Kind, Outcome, Refused
 from bot.domain.staff_base import CaseView
-from bot.domain.staff_cases import MAX_EXTENSION_MONTHS, MAX_MESSAGE
-from bot.domain.transitions import OUTCOMES, Action, extended_due
+from bot.domain.staff_cases import MAX_MESSAGE
+from bot.domain.staff_notices import not_a_school_day_note
+from bot.domain.transitions import OUTCOMES, Action, extension_months_left, new_due_date
 from bot.i18n import _, current_language, format_date, format_number, ngettext
 from handlers.callbacks import Callback
 from handlers.context import BotContext
@@ -80,19 +82,18 @@ async def extend(update: Update, context: BotContext, case_id: int) -> None:
             await _ask_extension_reason(update, context, case_id, months)
         return
     user = user_id(update)
+    left = extension_months_left(view.case, context.services.school_by_id[view.case.school_id].tz)
+    labels = [_("By one month"), _("By two months")][:left]
     await show(
         update,
         context,
         _(
-            "Extend the answer date of request {number}? This is possible once, before the "
-            "answer date, by at most two months, when the request is complex; the parent is "
-            "told the new date and your reason."
+            "Extend the answer date of request {number}? The law allows at most two more "
+            "months in total, for a complex request or when the school has many requests, and "
+            "only before the answer date; the parent is told the new date and your reason."
         ).format(number=esc(view.case.number)),
         [
-            [
-                context.button(user, _("By one month"), "sem", case_id, 1),
-                context.button(user, _("By two months"), "sem", case_id, 2),
-            ],
+            [context.button(user, label, "sem", case_id, n) for n, label in enumerate(labels, 1)],
             cancel_row(context, user, case_id),
         ],
     )
@@ -389,12 +390,17 @@ async def _confirm(update: Update, context: BotContext, found: dict[str, Any]) -
             common.clear(context)
             await _refuse_months(update, context, case_id)
             return
-        new_due = extended_due(view.case.due_on, months)
+        new_due = new_due_date(view.case, school.tz, months)
+        if new_due is None:
+            await gone(update, context)
+            return
         lines = [
             _("<b>Extend request {number}</b> to {due}").format(
                 number=number, due=format_date(new_due, "full")
             )
         ]
+        if note := not_a_school_day_note(new_due, school):
+            lines.append(note)
     if found.get("text"):
         lines += [
             _("Your message to the parent:"),

@@ -165,9 +165,17 @@ def case_text(context: BotContext, view: CaseView) -> str:
     lines.append(
         _("Received on {received}; answer by {due}.").format(
             received=format_date(case.received_at.astimezone(school.tz).date()),
-            due=format_date(case.due_on),
+            due=format_date(case.due),
         )
     )
+    if case.extended_due_on:
+        lines.append(
+            _("Extended; the original answer date was {due}.").format(due=format_date(case.due_on))
+        )
+        lines += [
+            _("Reason for the extension: {reason}").format(reason=esc(reason))
+            for reason in view.extension_reasons
+        ]
     if view.undelivered:
         lines.append(
             "⚠️ "
@@ -178,12 +186,6 @@ def case_text(context: BotContext, view: CaseView) -> str:
                 "or the chat is gone): please contact them another way.",
                 view.undelivered,
             ).format(n=view.undelivered)
-        )
-    if case.extended_due_on:
-        lines.append(
-            _("Extended to {due}. Reason: {reason}").format(
-                due=format_date(case.extended_due_on), reason=esc(view.extension_reason or "")
-            )
         )
     categories = [
         c.label.get(language)

@@ -48,8 +48,8 @@ async def checked_view(
                 update,
                 context,
                 _(
-                    "Request {number} can no longer be extended: that is possible once, "
-                    "before the original answer date. Nothing was changed."
+                    "Request {number} can no longer be extended: at most two more months in "
+                    "total are possible, and only before the answer date. Nothing was changed."
                 ).format(number=esc(view.case.number)),
             )
             return None

@@ -30,7 +30,7 @@ AMP = "Jansen & Zn &amp; Co"  # shown as "& Co" if not escaped
 TAG = "<Zoon>"
 RTL = "Sanne\u202eennaS"
 """Refused in a roster (bot.schools.roster_files), so only a staff member's name has one."""
-MARKUP = "<i>Vos</i> O'Neil \"jr\""
+MARKUP = '<i>Vos</i> O\'Neil "jr"'
 LONG = "L" + "é" * 196 + "<&>"
 assert len(LONG) == 200
 

@@ -30,6 +30,15 @@ L = {
         ),
         "extend": "Extend",
         "one_month": "By one month",
+        "cancel": "Cancel",
+        "holiday": "Please note: that day falls in the Christmas holidays.",
+        "original_date": "Wednesday, 2 December 2026",
+        "first_date": "Saturday, 2 January 2027",
+        "first_date_short": "answer by 2 January 2027",
+        "stale": "answer by 2 December 2026",
+        "history": "Extended; the original answer date was 2 December 2026.",
+        "second_date": "Tuesday, 2 February 2027",
+        "law": "at most two more months in total",
         "refuse": "Refuse",
         "pupil_file": "Pupil file",
         "escalate": "To the head teacher",
@@ -60,6 +69,15 @@ L = {
         "informed": "✓ Ingelicht: Leerplichtambtenaar van de gemeente",
         "extend": "Verlengen",
         "one_month": "Met één maand",
+        "cancel": "Annuleren",
+        "holiday": "Let op: die dag valt in de Kerstvakantie.",
+        "original_date": "woensdag 2 december 2026",
+        "first_date": "zaterdag 2 januari 2027",
+        "first_date_short": "antwoord uiterlijk 2 januari 2027",
+        "stale": "antwoord uiterlijk 2 december 2026",
+        "history": "Verlengd; de oorspronkelijke antwoorddatum was 2 december 2026.",
+        "second_date": "dinsdag 2 februari 2027",
+        "law": "in totaal ten hoogste twee maanden extra",
         "refuse": "Afwijzen",
         "pupil_file": "Leerlingdossier",
         "escalate": "Naar de directeur",
@@ -144,12 +162,28 @@ async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
     await director.tap(t["take"])
     await director.tap(t["extend"])
     await director.tap(t["one_month"])
-    await director.send("Het archief moet worden nagezocht.")
+    seen = await director.send("Het archief moet worden nagezocht.")
+    assert t["first_date"] in seen.text and t["holiday"] in seen.text  # 2 January 2027
     await director.tap(t["confirm"])
     await harness.deliver_outbox()
     extended = parent.messages[-1].text
     assert "2026-0001" in extended and "Het archief moet worden nagezocht." in extended
-    assert "2027" in extended
+    assert t["first_date"] in extended and t["original_date"] in extended
+    assert t["law"] in extended
+    # Within the two further months the law allows, a second extension by one month.
+    seen = await director.send("/case 2026-0001")
+    assert t["first_date_short"] in seen.text and t["history"] in seen.text
+    assert t["stale"] not in seen.text  # one answer date in force, the original as history
+    seen = await director.send("/extend 2026-0001")
+    assert seen.buttons == [t["one_month"], t["cancel"]]
+    await director.tap(t["one_month"])
+    seen = await director.send("Er kwamen deze maand veel verzoeken binnen.")
+    assert t["second_date"] in seen.text and t["holiday"] not in seen.text
+    await director.tap(t["confirm"])
+    await harness.deliver_outbox()
+    again = parent.messages[-1].text
+    assert "Er kwamen deze maand veel verzoeken binnen." in again
+    assert t["second_date"] in again and t["first_date"] in again and t["law"] in again
     seen = await director.send("/extend 2026-0001")
     assert seen.buttons == [] and "2026-0001" in seen.text
     await director.send("/reject 2026-0001")
