@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import FakeBotAPI
-from bot.schools.invitations import issue_guardian_codes, issue_staff_code
 from bot.schools.roster import import_roster, parse_roster
 from tests.e2e.harness import Harness, transcript_dir
 from tests.support import ROSTER_CSV, SCHOOL_TOML, FakeClock, make_settings
@@ -61,30 +60,3 @@ async def harness(
             (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     assert fake.errors == [], [(c.method, c.description) for c in fake.errors]
     assert fake.unanswered_callback_queries() == []
-
-
-async def guardian_code(h: Harness, guardian_name: str) -> str:
-    """The open code of a guardian (codes are issued once per test, as for letters)."""
-    codes = h.guardian_codes
-    if not codes:
-        issued = await issue_guardian_codes(
-            h.s.db, h.s.keys, h.clock, h.s.school("cbs-klimop"), days=30
-        )
-        codes.update({i.guardian_name: i.code for i in issued})
-    return codes[guardian_name]
-
-
-async def staff_code(
-    h: Harness, name: str, role: str, groups: list[str], school: str = "cbs-klimop"
-) -> str:
-    issued = await issue_staff_code(
-        h.s.db,
-        h.s.keys,
-        h.clock,
-        h.s.school(school),
-        name=name,
-        role=role,
-        groups=groups,
-        days=7,
-    )
-    return issued.code
