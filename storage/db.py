@@ -177,6 +177,14 @@ class Database:
             raise RuntimeError("database is not open")
         async with self._lock:
             await self._writer.execute("VACUUM")
+        return await self.checkpoint()
+
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and empty it; True when it was
+        emptied (False: a reader held it open)."""
+        if self._writer is None:
+            raise RuntimeError("database is not open")
+        async with self._lock:
             row = await fetch_one(self._writer, "PRAGMA wal_checkpoint(TRUNCATE)")
         return row is not None and row[0] == 0
 

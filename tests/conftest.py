@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
-from tests.support import ROSTER_CSV, FakeClock, make_settings
+from tests.database_templates import DatabaseTemplates
+from tests.support import FakeClock, make_settings
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +26,25 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory) -> DatabaseTemplates:
+    """Migrated databases built once for the whole run; every test works on its own copy."""
+    return DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-async def services(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Services]:
-    started = await Services.start(make_settings(tmp_path), clock)
+async def services(
+    tmp_path: Path,
+    clock: FakeClock,
+    database_templates: DatabaseTemplates,
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[Services]:
+    """Services on the test's own copy of a migrated database (for a test that uses
+    ``school_services``, a copy with the example roster imported)."""
+    settings = make_settings(tmp_path)
+    roster = "school_services" in request.fixturenames
+    await database_templates.copy_into(settings, clock, roster=roster)
+    started = await Services.start(settings, clock)
     try:
         yield started
     finally:
@@ -36,9 +52,6 @@ async def services(tmp_path: Path, clock: FakeClock) -> AsyncIterator[Services]:
 
 
 @pytest.fixture
-async def school_services(services: Services, clock: FakeClock) -> Services:
+def school_services(services: Services) -> Services:
     """Services with the example roster of cbs Klimop imported."""
-    school = services.school("cbs-klimop")
-    rows = parse_roster(ROSTER_CSV.read_bytes(), clock.now().date())
-    await import_roster(services.db, services.keys, clock, school, rows)
     return services

@@ -1,10 +1,14 @@
-"""Setting up people for domain tests without Telegram."""
+"""Setting up people, and writing or tampering with audit events, for domain tests without
+Telegram."""
 
 from __future__ import annotations
+
+import sqlite3
 
 from bot.domain import onboarding as rules
 from bot.domain.model import Actor
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
+from bot.security import audit
 from bot.services import Services
 from storage import outbox, people, schools
 from storage.db import Connection
@@ -57,3 +61,25 @@ async def queued_for(s: Services, chat_id: int) -> list[str]:
     """Decrypted texts of pending outbox messages for a chat."""
     rows = await outbox.due(s.db.reader, "9999", 1000)
     return [s.cipher.decrypt_text(r.body, f"outbox:{r.ref}") for r in rows if r.chat_id == chat_id]
+
+
+async def three_audit_events(services: Services, clock: FakeClock) -> None:
+    """Three events in the audit chain, one unit of work each."""
+    for n in range(3):
+        async with services.db.transaction() as conn:
+            await audit.record(
+                conn,
+                services.keys.audit,
+                clock.now(),
+                actor="cli",
+                action=audit.AuditAction.RETENTION_RUN,
+                details={"n": n},
+            )
+
+
+def tamper_with_audit(services: Services, sql: str) -> None:
+    """What someone with the database file could do: drop the guard triggers and edit."""
+    with sqlite3.connect(services.db.path) as raw:
+        raw.execute("DROP TRIGGER audit_events_no_update")
+        raw.execute("DROP TRIGGER audit_events_no_delete")
+        raw.execute(sql)

@@ -10,8 +10,8 @@ from bot.security import audit
 from bot.security.anchor import Anchor, anchor_head, read_anchors
 from bot.services import Services
 from storage.db import Database
+from tests.domain_helpers import tamper_with_audit, three_audit_events
 from tests.support import FakeClock
-from tests.test_audit import _tamper, _three_events
 
 
 def _anchor_file(services: Services) -> Path:
@@ -19,9 +19,9 @@ def _anchor_file(services: Services) -> Path:
 
 
 async def _anchored(services: Services, clock: FakeClock) -> list[Anchor]:
-    await _three_events(services, clock)
+    await three_audit_events(services, clock)
     await anchor_head(services.db.reader, _anchor_file(services), clock.now())
-    await _three_events(services, clock)
+    await three_audit_events(services, clock)
     await anchor_head(services.db.reader, _anchor_file(services), clock.now())
     await anchor_head(services.db.reader, _anchor_file(services), clock.now())  # unchanged
     anchors = read_anchors(_anchor_file(services))
@@ -37,7 +37,7 @@ async def test_cutting_the_newest_events_and_the_sequence_is_found(
     services: Services, clock: FakeClock
 ) -> None:
     anchors = await _anchored(services, clock)
-    _tamper(services, "DELETE FROM audit_events WHERE id > 4")
+    tamper_with_audit(services, "DELETE FROM audit_events WHERE id > 4")
     with sqlite3.connect(services.db.path) as raw:
         raw.execute("UPDATE sqlite_sequence SET seq = 4 WHERE name = 'audit_events'")
     assert (await audit.verify(services.db.reader, services.keys.audit)).ok  # chain alone
@@ -53,7 +53,7 @@ async def test_an_edit_and_a_deleted_middle_event_are_found_with_anchors(
     services: Services, clock: FakeClock
 ) -> None:
     anchors = await _anchored(services, clock)
-    _tamper(services, "UPDATE audit_events SET details = '{\"n\":9}' WHERE id = 5")
+    tamper_with_audit(services, "UPDATE audit_events SET details = '{\"n\":9}' WHERE id = 5")
     result = await audit.verify(services.db.reader, services.keys.audit, anchors)
     assert (result.first_bad, result.problem) == (5, "content was changed")
     with sqlite3.connect(services.db.path) as raw:  # the guard triggers are gone already
@@ -64,7 +64,7 @@ async def test_an_edit_and_a_deleted_middle_event_are_found_with_anchors(
 
 async def test_an_intact_chain_matches_its_anchors(services: Services, clock: FakeClock) -> None:
     anchors = await _anchored(services, clock)
-    await _three_events(services, clock)  # written after the last anchor
+    await three_audit_events(services, clock)  # written after the last anchor
     result = await audit.verify(services.db.reader, services.keys.audit, anchors)
     assert result.ok and (result.checked, result.anchored) == (9, 6)
 
@@ -72,7 +72,7 @@ async def test_an_intact_chain_matches_its_anchors(services: Services, clock: Fa
 async def test_verify_while_the_bot_writes_reports_nothing_missing(
     services: Services, clock: FakeClock
 ) -> None:
-    await _three_events(services, clock)
+    await three_audit_events(services, clock)
     checker = Database(services.db.path)
     await checker.open(migrate=False)
     stop = asyncio.Event()

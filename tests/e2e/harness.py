@@ -52,7 +52,7 @@ class Harness:
         self._running = contextlib.AsyncExitStack()
         self._done: Counter[int] = Counter()
         self.guardian_codes: dict[str, str] = {}
-        """Codes issued in this test, by guardian name (see conftest.guardian_code)."""
+        """Codes issued in this test, by guardian name (see helpers.guardian_code)."""
         self._changed = asyncio.Event()
 
     def _on_done(self, update_id: int) -> None:

@@ -6,8 +6,7 @@ import sqlite3
 
 from bot.domain.model import Actor
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_requests import _teacher
+from tests.e2e.helpers import linked_parent, linked_teacher
 
 
 async def _effective(h: Harness, user_id: int, child_id: int) -> dict[str, bool]:
@@ -18,7 +17,7 @@ async def _effective(h: Harness, user_id: int, child_id: int) -> dict[str, bool]
 
 
 async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
-    teacher = await _teacher(harness, 7001, ["3"])
+    teacher = await linked_teacher(harness, 7001, ["3"])
     marieke = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
     james = await linked_parent(harness, 5002, "James Whitfield", "en")
     zoe = (await harness.s.accounts.profile(marieke.id)).children[0].id  # type: ignore[union-attr]

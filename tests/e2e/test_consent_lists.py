@@ -7,10 +7,8 @@ import io
 
 from bot.domain.model import Actor
 from storage import schools
-from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_requests import _director, _teacher
+from tests.e2e.helpers import linked_director, linked_parent, linked_teacher, staff_code
 
 
 async def _consent(h: Harness, parent: Person, changes: dict[str, bool], child: int = 0) -> None:
@@ -34,7 +32,7 @@ async def _group_3_with_disagreeing_parents(h: Harness) -> None:
 async def test_a_teacher_lists_who_may_not_appear_and_gets_the_table_in_dutch(
     harness: Harness,
 ) -> None:
-    teacher = await _teacher(harness, 7001, ["3"])
+    teacher = await linked_teacher(harness, 7001, ["3"])
     await _group_3_with_disagreeing_parents(harness)
 
     seen = await teacher.send("/consents")
@@ -88,7 +86,7 @@ async def test_a_teacher_lists_who_may_not_appear_and_gets_the_table_in_dutch(
 async def test_the_director_picks_a_group_in_english_and_old_buttons_stop(
     harness: Harness,
 ) -> None:
-    director = await _director(harness, 7002, "en")
+    director = await linked_director(harness, 7002, "en")
     await _group_3_with_disagreeing_parents(harness)
 
     seen = await director.send("/consents")
@@ -140,7 +138,7 @@ async def test_parents_unlinked_accounts_and_the_privacy_officer(harness: Harnes
 
 async def test_the_staff_menu_entry_opens_the_lists(harness: Harness) -> None:
     """The staff menu's "Consent lists" button opens them."""
-    teacher = await _teacher(harness, 7001, ["3", "5"], "en")
+    teacher = await linked_teacher(harness, 7001, ["3", "5"], "en")
     await _group_3_with_disagreeing_parents(harness)
     assert harness.app is not None
     codec = harness.app.bot_data["codec"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
+from tests.e2e.helpers import linked_parent, staff_code
 
 
 async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest(

@@ -7,8 +7,8 @@ import pytest
 
 from storage import audit_events
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_staff_cases import LABELS, staff
+from tests.e2e.helpers import LABELS, linked_parent
+from tests.e2e.helpers import linked_staff as staff
 
 DOCUMENTS = 30
 

@@ -10,8 +10,8 @@ from bot.domain.dossier_files import MAX_BYTES
 from bot.domain.staff_base import StaffActor
 from storage import audit_events, case_work
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_staff_cases import LABELS, staff
+from tests.e2e.helpers import LABELS, linked_parent
+from tests.e2e.helpers import linked_staff as staff
 
 PDF = "application/pdf"
 

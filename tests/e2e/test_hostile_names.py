@@ -21,8 +21,8 @@ from bot.emulator import FakeBotAPI, SentMessage
 from bot.i18n import gettext, use_language
 from bot.schools.invitations import issue_guardian_codes
 from bot.schools.roster import import_roster, parse_roster
-from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person
+from tests.e2e.helpers import staff_code
 from tests.support import SCHOOL_TOML, FakeClock, make_settings
 
 LINK = '<a href="https://x">x</a>'

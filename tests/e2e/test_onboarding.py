@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.security import codes
-from tests.e2e.conftest import guardian_code, staff_code
 from tests.e2e.harness import Harness
+from tests.e2e.helpers import guardian_code, staff_code
 
 
 async def test_a_parent_is_verified_in_dutch_and_reaches_the_menu(harness: Harness) -> None:

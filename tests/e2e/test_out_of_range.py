@@ -10,7 +10,7 @@ from handlers.callbacks import CallbackCodec
 from storage import audit_events, cases
 from tests.e2e.harness import Harness, Person
 from tests.e2e.helpers import linked_parent
-from tests.e2e.test_staff_cases import staff
+from tests.e2e.helpers import linked_staff as staff
 
 
 def _codec(h: Harness) -> CallbackCodec:

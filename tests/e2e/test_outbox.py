@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from storage import outbox
-from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_requests import _teacher
-
-
-async def _request(h: Harness, parent: Person) -> None:
-    h.manual_outbox()
-    await parent.send("/menu")
-    await parent.tap("Gegevens van mijn kind inzien")
-    await parent.tap("Kopie van het dossier aanvragen")
-    await parent.tap("Verzoek versturen")
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import linked_parent, linked_teacher, request_dossier_copy
 
 
 async def _states(h: Harness) -> dict[str, int]:
@@ -21,10 +12,10 @@ async def _states(h: Harness) -> dict[str, int]:
 
 
 async def test_server_errors_and_timeouts_are_retried_with_backoff(harness: Harness) -> None:
-    teacher = await _teacher(harness, 7001, ["1"])
+    teacher = await linked_teacher(harness, 7001, ["1"])
     inge = await linked_parent(harness, 5001, "Inge Mulder", "nl")
     before = len(teacher.messages)
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.fail_next("sendMessage", 502, count=1)
     await harness.deliver_outbox()
     harness.fake.fail_next("sendMessage", 500, count=1)
@@ -43,9 +34,9 @@ async def test_server_errors_and_timeouts_are_retried_with_backoff(harness: Harn
 async def test_a_send_that_timed_out_is_not_repeated_until_the_delay_has_passed(
     harness: Harness,
 ) -> None:
-    teacher = await _teacher(harness, 7004, ["1"])
+    teacher = await linked_teacher(harness, 7004, ["1"])
     inge = await linked_parent(harness, 5004, "Inge Mulder", "nl")
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.hang_next("sendMessage", 30)
     # PTB gives up on the hung request after its read timeout: Telegram may have the message.
     assert await harness.deliver_outbox() == 0
@@ -63,9 +54,9 @@ async def test_a_send_that_timed_out_is_not_repeated_until_the_delay_has_passed(
 
 
 async def test_429_waits_retry_after(harness: Harness) -> None:
-    teacher = await _teacher(harness, 7002, ["1"])
+    teacher = await linked_teacher(harness, 7002, ["1"])
     inge = await linked_parent(harness, 5002, "Inge Mulder", "nl")
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.fail_next("sendMessage", 429, retry_after=30)
     await harness.deliver_outbox()
     harness.clock.advance(seconds=10)
@@ -76,14 +67,14 @@ async def test_429_waits_retry_after(harness: Harness) -> None:
 
 
 async def test_a_blocked_bot_or_lost_chat_is_undeliverable(harness: Harness) -> None:
-    await _teacher(harness, 7003, ["1"])
+    await linked_teacher(harness, 7003, ["1"])
     inge = await linked_parent(harness, 5003, "Inge Mulder", "nl")
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.block_user(7003)
     await harness.deliver_outbox()
     assert await _states(harness) == {"undeliverable": 1}
     harness.fake.unblock_user(7003)
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.fail_next("sendMessage", 400, "Bad Request: chat not found")
     await harness.deliver_outbox()
     assert await _states(harness) == {"undeliverable": 2}

@@ -10,9 +10,8 @@ import pytest
 
 from bot.emulator import FakeGroup, FakeUser
 from storage.db import fetch_one
-from tests.e2e.conftest import guardian_code
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
+from tests.e2e.helpers import guardian_code, linked_parent
 
 TABLES = ("accounts", "account_links", "bot_state", "audit_events", "cases", "outbox", "inbox")
 LINE = {

@@ -9,21 +9,20 @@ from pathlib import Path
 import pytest
 
 from bot.emulator import FakeBotAPI
-from bot.schools.roster import import_roster, parse_roster
+from tests.database_templates import DatabaseTemplates
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_outbox import _request
-from tests.e2e.test_requests import _teacher
-from tests.support import ROSTER_CSV, FakeClock, make_settings
+from tests.e2e.helpers import linked_parent, linked_teacher, request_dossier_copy
+from tests.support import FakeClock, make_settings
 
 
 @pytest.fixture
-async def limited(fake: FakeBotAPI, tmp_path: Path, clock: FakeClock) -> AsyncIterator[Harness]:
+async def limited(
+    fake: FakeBotAPI, tmp_path: Path, clock: FakeClock, database_templates: DatabaseTemplates
+) -> AsyncIterator[Harness]:
     settings = make_settings(tmp_path, bot_token="123456:TEST-TOKEN", api_base_url=fake.api_root)
+    await database_templates.copy_into(settings, clock, roster=True)
     h = Harness(fake, settings, clock, rate_limit=True)
     await h.start()
-    rows = parse_roster(ROSTER_CSV.read_bytes(), clock.now().date())
-    await import_roster(h.s.db, h.s.keys, clock, h.s.school("cbs-klimop"), rows)
     try:
         yield h
     finally:
@@ -37,9 +36,9 @@ def _rate_limit_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecor
 async def test_a_429_on_an_outbox_notice_is_one_warning(
     limited: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    teacher = await _teacher(limited, 7001, ["1"])
+    teacher = await linked_teacher(limited, 7001, ["1"])
     inge = await linked_parent(limited, 5001, "Inge Mulder", "nl")
-    await _request(limited, inge)
+    await request_dossier_copy(limited, inge)
     limited.fake.fail_next("sendMessage", 429, retry_after=0.05)
     caplog.clear()
     with caplog.at_level(logging.INFO):

@@ -3,9 +3,8 @@ stays in the chat: the refusal's steps come as new messages under it."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
+from tests.e2e.helpers import linked_parent, staff_code
 
 PARENTS_WORDS = "Wij willen dit niet meer vastgelegd hebben."
 

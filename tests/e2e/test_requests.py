@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from storage import bot_state, cases
-from tests.e2e.conftest import staff_code
-from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-
-
-async def _teacher(h: Harness, user_id: int, groups: list[str], language: str = "nl") -> Person:
-    teacher = h.person(user_id, "Anna", language)
-    await teacher.send(f"/start {await staff_code(h, 'Anna de Wit', 'teacher', groups)}")
-    return teacher
-
-
-async def _director(h: Harness, user_id: int, language: str = "nl") -> Person:
-    director = h.person(user_id, "Jolanda", language)
-    await director.send(f"/start {await staff_code(h, 'J. de Vries', 'director', [])}")
-    return director
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import linked_director, linked_parent, linked_teacher
 
 
 async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Harness) -> None:
-    teacher = await _teacher(harness, 7001, ["3"], "en")
+    teacher = await linked_teacher(harness, 7001, ["3"], "en")
     james = await linked_parent(harness, 5001, "James Whitfield", "en")
     seen = await james.tap("See my child's data")
     text = seen.text
@@ -52,7 +39,7 @@ async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Ha
 async def test_a_correction_in_dutch_with_too_long_text_then_a_good_one(
     harness: Harness,
 ) -> None:
-    teacher = await _teacher(harness, 7002, ["1"])
+    teacher = await linked_teacher(harness, 7002, ["1"])
     inge = await linked_parent(harness, 5002, "Inge Mulder", "nl")
     await inge.tap("Gegevens corrigeren")
     seen = await inge.tap(inge.last_with_buttons().button_texts[0])
@@ -84,7 +71,7 @@ async def test_a_correction_in_dutch_with_too_long_text_then_a_good_one(
 
 
 async def test_a_deletion_goes_to_the_director(harness: Harness) -> None:
-    director = await _director(harness, 7003)
+    director = await linked_director(harness, 7003)
     anouk = await linked_parent(harness, 5003, "Anouk Smit", "nl")
     seen = await anouk.tap("Gegevens verwijderen")
     assert "Leerlingdossier" in seen.text or "leerlingdossier" in seen.text

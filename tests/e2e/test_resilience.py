@@ -9,8 +9,8 @@ import pytest
 from bot.services import Services
 from handlers.intake import MAX_ATTEMPTS
 from storage import accounts, audit_events, inbox
-from tests.e2e.conftest import guardian_code
 from tests.e2e.harness import Harness
+from tests.e2e.helpers import guardian_code
 
 
 async def test_a_restart_mid_conversation_resumes_where_the_parent_was(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from storage import cases
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_requests import _director
+from tests.e2e.helpers import linked_director, linked_parent
 
 
 async def test_a_restriction_in_dutch_survives_stickers_long_text_and_html(
     harness: Harness,
 ) -> None:
-    director = await _director(harness, 7003)
+    director = await linked_director(harness, 7003)
     inge = await linked_parent(harness, 5002, "Inge Mulder", "nl")
     menu = inge.last_with_buttons()
     assert menu.button_texts[3:5] == ["Gebruik beperken", "Bezwaar maken"]
@@ -58,7 +57,7 @@ async def test_a_restriction_in_dutch_survives_stickers_long_text_and_html(
 
 
 async def test_an_objection_in_english_for_one_of_two_children(harness: Harness) -> None:
-    director = await _director(harness, 7003, "en")
+    director = await linked_director(harness, 7003, "en")
     priya = await linked_parent(harness, 5004, "Priya Sharma", "en")
     seen = await priya.tap("Object")
     assert "About which child?" in seen.text

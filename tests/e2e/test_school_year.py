@@ -8,7 +8,7 @@ from bot.schools.roster import import_roster, parse_roster
 from tests.domain_helpers import student_id
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_parent
-from tests.e2e.test_requests import _teacher
+from tests.e2e.helpers import linked_teacher as _teacher
 from tests.support import new_school_year_roster
 
 

@@ -10,9 +10,8 @@ import pytest
 from bot.domain.staff_base import StaffActor
 from handlers.callbacks import CallbackCodec
 from storage.db import fetch_all
-from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
+from tests.e2e.helpers import linked_parent, staff_code
 
 pytestmark = pytest.mark.two_schools
 

@@ -2,51 +2,13 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import staff_code
-from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-
-LABELS = {
-    "en": {
-        "see": "See my child's data",
-        "copy": "Request a copy of the dossier",
-        "send": "Send request",
-        "take": "Take on",
-        "note": "Internal note",
-        "attach": "Attach copy",
-        "answer": "Answer and close",
-        "confirm": "Confirm",
-        "my": "My requests",
-        "received": "I received the documents",
-        "again": "Send the documents again",
-    },
-    "nl": {
-        "see": "Gegevens van mijn kind inzien",
-        "copy": "Kopie van het dossier aanvragen",
-        "send": "Verzoek versturen",
-        "take": "In behandeling nemen",
-        "note": "Interne notitie",
-        "attach": "Kopie toevoegen",
-        "answer": "Beantwoorden en afsluiten",
-        "confirm": "Bevestigen",
-        "my": "Mijn verzoeken",
-        "received": "Ik heb de documenten ontvangen",
-        "again": "Documenten opnieuw sturen",
-    },
-}
-
-
-async def staff(
-    h: Harness, user_id: int, name: str, role: str, groups: list[str], language: str
-) -> Person:
-    person = h.person(user_id, name.split()[0], language)
-    await person.send(f"/start {await staff_code(h, name, role, groups)}")
-    return person
+from tests.e2e.harness import Harness
+from tests.e2e.helpers import LABELS, linked_parent, linked_staff
 
 
 async def _access_case_with_a_document(harness: Harness, language: str, guardian: str) -> None:
     t = LABELS[language]
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     await parent.tap(t["see"])
     await parent.tap(t["copy"])
@@ -116,7 +78,7 @@ async def test_an_access_case_with_a_document_in_dutch(harness: Harness) -> None
 
 
 async def test_a_document_sent_in_reply_to_the_request_is_attached(harness: Harness) -> None:
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
     parent = await linked_parent(harness, 5001, "James Whitfield", "en")
     await parent.tap("See my child's data")
     await parent.tap("Request a copy of the dossier")

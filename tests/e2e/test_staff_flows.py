@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_staff_cases import staff
+from tests.e2e.helpers import linked_parent, linked_staff
 
 L = {
     "en": {
@@ -128,7 +127,7 @@ async def test_a_correction_is_made_and_the_recipients_are_informed(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     await _file_correction(parent, t)
     seen = await teacher.send("/take 2026-0001")
@@ -152,8 +151,8 @@ async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
-    director = await staff(harness, 7003, "J. de Vries", "director", [], language)
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    director = await linked_staff(harness, 7003, "J. de Vries", "director", [], language)
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     await _file_deletion(parent, t, religion=False)
     seen = await teacher.send("/case 2026-0001")
@@ -203,7 +202,7 @@ async def test_a_deletion_partly_done_names_the_ground_of_what_is_kept(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
-    director = await staff(harness, 7003, "J. de Vries", "director", [], language)
+    director = await linked_staff(harness, 7003, "J. de Vries", "director", [], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     await _file_deletion(parent, t, religion=True)
     await director.send("/resolve 2026-0001")
@@ -222,8 +221,8 @@ async def test_a_teacher_escalates_and_the_director_assigns_back(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
-    director = await staff(harness, 7003, "J. de Vries", "director", [], language)
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    director = await linked_staff(harness, 7003, "J. de Vries", "director", [], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     await _file_correction(parent, t)
     await teacher.send("/escalate 2026-0001")
@@ -250,7 +249,7 @@ async def test_a_photo_consent_task_is_done(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     parent = await linked_parent(harness, 5001, guardian, language)
     seen = await parent.tap(t["consent"])
     await parent.tap(seen.buttons[0])

@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 
 from bot.emulator import FakeGroup
-from tests.e2e.conftest import staff_code
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_staff_cases import staff
+from tests.e2e.helpers import linked_parent, linked_staff, staff_code
 
 
 async def test_a_message_to_the_parent_is_limited_escaped_and_confirmed(harness: Harness) -> None:
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
     parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
     await parent.tap("Gegevens van mijn kind inzien")
     await parent.tap("Kopie van het dossier aanvragen")
@@ -33,7 +31,7 @@ async def test_a_message_to_the_parent_is_limited_escaped_and_confirmed(harness:
 
 
 async def test_staff_commands_in_a_group_chat_show_no_case(harness: Harness) -> None:
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
     group = FakeGroup(-1001, "Team", "group")
     for text in ("/queue", "/case 2026-0001", "/consents", "/digest"):
         send = functools.partial(harness.fake.send_text, teacher.user, text, group=group)
@@ -44,7 +42,7 @@ async def test_staff_commands_in_a_group_chat_show_no_case(harness: Harness) -> 
 
 
 async def test_notes_and_messages_are_not_stored_in_plain_text(harness: Harness) -> None:
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
     parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
     await parent.tap("Gegevens van mijn kind inzien")
     await parent.tap("Kopie van het dossier aanvragen")

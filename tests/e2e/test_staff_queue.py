@@ -7,14 +7,13 @@ from bot.emulator import SentMessage
 from bot.emulator.server import MAX_MESSAGE_LENGTH
 from tests.domain_helpers import student_id
 from tests.e2e.harness import Harness, Seen
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_staff_cases import staff
+from tests.e2e.helpers import linked_parent, linked_staff
 
 
 async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     harness: Harness,
 ) -> None:
-    teacher = await staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
+    teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
     parent = await linked_parent(harness, 5001, "James Whitfield", "en")
     scoped = harness.fake.commands({"type": "chat", "chat_id": teacher.id})
     assert {"queue", "case", "take", "resolve", "menu"} <= {c["command"] for c in scoped}
@@ -38,7 +37,7 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     seen = await teacher.send("/take 12345")
     assert "I do not know request 12345" in seen.text
 
-    officer = await staff(harness, 7004, "F. Gee", "privacy_officer", [], "en")
+    officer = await linked_staff(harness, 7004, "F. Gee", "privacy_officer", [], "en")
     await parent.tap("See my child's data")
     await parent.tap("Request a copy of the dossier")
     await parent.tap("Send request")
@@ -49,7 +48,7 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
 
 
 async def test_the_director_pages_through_every_open_request(harness: Harness) -> None:
-    director = await staff(harness, 7003, "J. de Vries", "director", [], "nl")
+    director = await linked_staff(harness, 7003, "J. de Vries", "director", [], "nl")
     await linked_parent(harness, 5001, "Marieke de Jong", "nl")
     profile = await harness.s.accounts.profile(5001)
     assert profile is not None

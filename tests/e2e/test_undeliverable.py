@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from storage import outbox
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
-from tests.e2e.test_outbox import _request
-from tests.e2e.test_requests import _director, _teacher
+from tests.e2e.helpers import linked_director, linked_parent, linked_teacher, request_dossier_copy
 
 
 async def test_the_director_hears_when_the_assignee_cannot_be_reached(harness: Harness) -> None:
-    await _teacher(harness, 7005, ["1"])
-    director = await _director(harness, 7006, "en")
+    await linked_teacher(harness, 7005, ["1"])
+    director = await linked_director(harness, 7006, "en")
     inge = await linked_parent(harness, 5005, "Inge Mulder", "nl")
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.block_user(7005)
     await harness.deliver_outbox()
     assert await outbox.counts(harness.s.db.reader) == {"undeliverable": 1, "pending": 1}
@@ -30,10 +28,10 @@ async def test_the_director_hears_when_the_assignee_cannot_be_reached(harness: H
 
 
 async def test_an_undeliverable_notice_is_not_reported_again(harness: Harness) -> None:
-    await _teacher(harness, 7007, ["1"])
-    await _director(harness, 7008)
+    await linked_teacher(harness, 7007, ["1"])
+    await linked_director(harness, 7008)
     inge = await linked_parent(harness, 5007, "Inge Mulder", "nl")
-    await _request(harness, inge)
+    await request_dossier_copy(harness, inge)
     harness.fake.block_user(7007)
     harness.fake.block_user(7008)
     for _ in range(3):

@@ -4,9 +4,8 @@ hint, every button answered, and nothing changes."""
 from __future__ import annotations
 
 from storage import accounts, audit_events
-from tests.e2e.conftest import guardian_code
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent
+from tests.e2e.helpers import guardian_code, linked_parent
 
 
 async def test_media_and_stickers_get_a_hint_everywhere(harness: Harness) -> None:
