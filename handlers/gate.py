@@ -8,7 +8,7 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot.domain.notifications import OPEN_CASE
+from bot.domain.texts.for_staff import OPEN_CASE
 from bot.i18n import _
 from handlers.commands import KNOWN, command_of
 from handlers.context import BotContext

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import role_label
 from bot.domain.model import HANDLING_ROLES, Role
+from bot.domain.texts.labels import role_label
 from bot.i18n import _, ngettext
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show

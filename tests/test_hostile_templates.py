@@ -16,8 +16,8 @@ from types import ModuleType
 
 import pytest
 
-from bot.domain import case_texts, notifications, staff_notices, undeliverable
 from bot.domain.model import Case, CaseEvent, Change, Kind, RefusalReason, Refused, Role, Status
+from bot.domain.texts import for_parents, for_staff, labels
 from bot.emulator import parse_html
 from bot.i18n import use_language
 from bot.jobs import report
@@ -36,20 +36,20 @@ HOSTILE = [LINK, AMP, TAG, RTL, LONG]
 
 # Templates that take no name, free text or stored value: nothing hostile can reach them.
 WITHOUT_NAMES = {
-    "staff_notices.document_caption",
-    "staff_notices.rights_lines",  # the school's contact, checked with the config below
-    "staff_notices.when",
-    "staff_notices.not_a_school_day_note",  # a holiday name from the config, escaped
-    "notifications.open_case_button",  # a button label: plain text, not HTML
-    "notifications.consent_task_lines",  # part of new_case_alert (consent)
-    "undeliverable.notice",
-    "case_texts.kind_label",
-    "case_texts.role_label",
-    "case_texts.parent_status_label",
-    "case_texts.status_label",
-    "case_texts.event_label",
-    "case_texts.outcome_label",
-    "case_texts.about_line",  # category labels from the config, checked via the alerts
+    "for_parents.document_caption",
+    "for_parents.rights_lines",  # the school's contact, checked with the config below
+    "labels.when",
+    "for_staff.not_a_school_day_note",  # a holiday name from the config, escaped
+    "for_staff.open_case_button",  # a button label: plain text, not HTML
+    "for_staff.consent_task_lines",  # part of new_case_alert (consent)
+    "for_staff.undeliverable_notice",
+    "labels.kind_label",
+    "labels.role_label",
+    "labels.parent_status_label",
+    "labels.status_label",
+    "labels.event_label",
+    "labels.outcome_label",
+    "labels.about_line",  # category labels from the config, checked via the alerts
 }
 
 
@@ -93,27 +93,41 @@ def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
     access = _case(Kind.ACCESS, text=name)
     moment = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
     renders: dict[str, Callable[[], str]] = {
-        "staff_notices.taken_notice": lambda: staff_notices.taken_notice(access, name),
-        "staff_notices.extended_notice": lambda: staff_notices.extended_notice(
+        "for_parents.taken_notice": lambda: for_parents.taken_notice(access, name),
+        "for_parents.extended_notice": lambda: for_parents.extended_notice(
             access, date(2027, 1, 2), name
         ),
-        "staff_notices.resolved_notice": lambda: staff_notices.resolved_notice(
+        "for_parents.resolved_notice": lambda: for_parents.resolved_notice(
             access, "answered", name, 2, [], school
         ),
-        "staff_notices.rejected_notice": lambda: staff_notices.rejected_notice(
+        "for_parents.rejected_notice": lambda: for_parents.rejected_notice(
             access, name, name, school
         ),
-        "staff_notices.recipients_informed_notice": lambda: (
-            staff_notices.recipients_informed_notice(access, [name, name])
+        "for_parents.recipients_informed_notice": lambda: for_parents.recipients_informed_notice(
+            access, [name, name]
         ),
-        "staff_notices.assigned_notice": lambda: staff_notices.assigned_notice(access, name, name),
-        "staff_notices.handed_over_notice": lambda: staff_notices.handed_over_notice(
+        "for_staff.assigned_notice": lambda: for_staff.assigned_notice(access, name, name),
+        "for_staff.request_about": lambda: for_staff.request_about(
+            "2026-0001", "access", name, name
+        ),
+        "for_staff.reminder_text": lambda: for_staff.reminder_text(
+            for_staff.request_about("2026-0001", "access", name, name),
+            "2026-0001",
+            date(2026, 12, 2),
+            date(2026, 11, 30),
+            overdue=False,
+            last_school_day=True,
+        ),
+        "for_staff.overdue_summary": lambda: for_staff.overdue_summary(
+            [(for_staff.request_about("2026-0001", "access", name, name), date(2026, 12, 2), name)]
+        ),
+        "for_staff.handed_over_notice": lambda: for_staff.handed_over_notice(
             "2026-0001", Kind.ACCESS, name, date(2026, 12, 2), "removed"
         ),
-        "notifications.case_withdrawn_notice": lambda: notifications.case_withdrawn_notice(
+        "for_staff.case_withdrawn_notice": lambda: for_staff.case_withdrawn_notice(
             access, student
         ),
-        "notifications.consent_changed_notice": lambda: notifications.consent_changed_notice(
+        "for_parents.consent_changed_notice": lambda: for_parents.consent_changed_notice(
             student, {"website": False}, {"website": False}, school
         ),
         "refusal_text": lambda: refusal_text(
@@ -132,8 +146,8 @@ def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
     }
     for kind in Kind:
         case = _case(kind, text=name, details=CONSENT if kind == Kind.CONSENT else None)
-        renders[f"notifications.new_case_alert:{kind.value}"] = (
-            lambda case=case: notifications.new_case_alert(case, student, school)  # type: ignore[misc]
+        renders[f"for_staff.new_case_alert:{kind.value}"] = (
+            lambda case=case: for_staff.new_case_alert(case, student, school)  # type: ignore[misc]
         )
     return renders
 
@@ -163,6 +177,6 @@ def _public_functions(module: ModuleType) -> set[str]:
 def test_no_template_is_left_out() -> None:
     """A new template in these modules must be rendered above (or named as taking no name)."""
     listed = {key.split(":")[0] for key in _renders("x", _school())} | WITHOUT_NAMES
-    for module in (staff_notices, notifications, undeliverable, case_texts):
+    for module in (for_parents, for_staff, labels):
         missing = _public_functions(module) - listed
         assert not missing, f"render these with hostile names: {sorted(missing)}"

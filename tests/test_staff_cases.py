@@ -10,7 +10,7 @@ import pytest
 
 from bot.domain.model import Kind, Refused, Status
 from bot.domain.staff_base import StaffActor, parse_number
-from bot.domain.staff_notices import not_a_school_day_note
+from bot.domain.texts.for_staff import not_a_school_day_note
 from bot.domain.transitions import Acting, Action, allowed_actions
 from bot.i18n import use_language
 from bot.schools.config import load_school

@@ -30,8 +30,8 @@ from bot.domain.model import (
     Status,
     case_number,
 )
-from bot.domain.notifications import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.domain.routing import route
+from bot.domain.texts.for_staff import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.outbox import Bell
 from bot.schools.config import SchoolConfig
 from bot.security import audit, contexts

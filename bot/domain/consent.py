@@ -17,7 +17,7 @@ from bot.clock import Clock
 from bot.domain.case_details import PUPIL_LEFT
 from bot.domain.cases import Cases
 from bot.domain.model import Actor, Case, Kind
-from bot.domain.notifications import consent_changed_notice
+from bot.domain.texts.for_parents import consent_changed_notice
 from bot.schools.config import SchoolConfig
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher

@@ -16,7 +16,7 @@ from bot import outbox
 from bot.clock import Clock
 from bot.domain.cases import Cases
 from bot.domain.model import Actor, RefusalReason, Refused
-from bot.domain.staff_notices import document_caption
+from bot.domain.texts.for_parents import document_caption
 from bot.outbox import Attachment
 from bot.security import audit
 from bot.security.audit import AuditAction

@@ -17,7 +17,6 @@ from typing import Any
 
 from bot import outbox
 from bot.domain.case_details import category_keys, opened_by_school
-from bot.domain.case_texts import role_label
 from bot.domain.dossier_files import shown_name
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import (
@@ -33,7 +32,6 @@ from bot.domain.model import (
     Refused,
     Role,
 )
-from bot.domain.notifications import open_case_button
 from bot.domain.routing import director_for
 from bot.domain.staff_base import (
     Ctx,
@@ -42,8 +40,7 @@ from bot.domain.staff_base import (
     extension_reasons,
     recipients_to_inform,
 )
-from bot.domain.staff_notices import (
-    assigned_notice,
+from bot.domain.texts.for_parents import (
     document_caption,
     extended_notice,
     recipients_informed_notice,
@@ -51,6 +48,8 @@ from bot.domain.staff_notices import (
     resolved_notice,
     taken_notice,
 )
+from bot.domain.texts.for_staff import assigned_notice, open_case_button
+from bot.domain.texts.labels import role_label
 from bot.domain.transitions import (
     OUTCOMES,
     Action,

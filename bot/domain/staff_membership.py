@@ -17,9 +17,8 @@ from datetime import date, datetime
 from bot import outbox
 from bot.clock import Clock
 from bot.domain.model import CaseEvent, Kind, RefusalReason, Refused, Role, case_number
-from bot.domain.notifications import open_case_button
 from bot.domain.routing import route
-from bot.domain.staff_notices import handed_over_notice
+from bot.domain.texts.for_staff import handed_over_notice, open_case_button
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.audit import AuditAction

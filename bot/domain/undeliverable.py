@@ -14,8 +14,8 @@ from datetime import datetime
 from bot import outbox
 from bot.domain.model import OPEN, CaseEvent, Role, case_number
 from bot.domain.routing import director_for
-from bot.i18n import _, language_or_default, use_language
-from bot.markup import esc
+from bot.domain.texts.for_staff import undeliverable_notice
+from bot.i18n import language_or_default, use_language
 from bot.security import audit
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
@@ -29,34 +29,6 @@ from storage.outbox import OutboxRow
 log = logging.getLogger(__name__)
 
 KEY_PREFIX = "undeliverable:"
-
-
-def _who(owner: ChatOwner) -> str:
-    if owner.guardian_ids:
-        return _("the parent or guardian")
-    if owner.staff_ids:
-        return _("a staff member")
-    return _("a former user of the bot")
-
-
-def notice(number: str | None, owner: ChatOwner, handed_over: bool = False) -> str:
-    """The notice in the current language."""
-    if number is not None and handed_over:
-        return _(
-            "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
-            "blocked the bot or their Telegram account no longer exists. The request is now "
-            "assigned to you; please also contact them another way."
-        ).format(number=esc(number), who=_who(owner))
-    if number is None:
-        return _(
-            "A message from the bot to {who} could not be delivered: they have blocked "
-            "the bot or their Telegram account no longer exists."
-        ).format(who=_who(owner))
-    return _(
-        "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
-        "blocked the bot or their Telegram account no longer exists. Please contact them "
-        "another way."
-    ).format(number=esc(number), who=_who(owner))
 
 
 class UndeliverableNotices:
@@ -124,7 +96,7 @@ class UndeliverableNotices:
             log.warning("nobody to tell that outbox message %s was undeliverable", row.id)
         for recipient in recipients:
             with use_language(language_or_default(recipient.language)):
-                text = notice(number, owner, handed_over)
+                text = undeliverable_notice(number, owner, handed_over)
             await outbox.enqueue(
                 conn,
                 self._cipher,

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 
 from bot import outbox
 from bot.clock import Clock
-from bot.domain.case_texts import kind_label
 from bot.domain.model import Status
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
+from bot.domain.texts.labels import kind_label
 from bot.i18n import _, format_date, format_time, language_or_default, ngettext, use_language
 from bot.jobs.report import KINDS
 from bot.jobs.schedule import due_period

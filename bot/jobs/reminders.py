@@ -17,11 +17,14 @@ from datetime import date, datetime, timedelta
 
 from bot import outbox
 from bot.clock import Clock
-from bot.domain.case_texts import kind_label
 from bot.domain.deadlines import is_school_day, school_day_on_or_before
-from bot.domain.notifications import open_case_button
-from bot.i18n import _, format_date, language_or_default, ngettext, use_language
-from bot.markup import esc
+from bot.domain.texts.for_staff import (
+    open_case_button,
+    overdue_summary,
+    reminder_text,
+    request_about,
+)
+from bot.i18n import language_or_default, use_language
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
 from storage import accounts, job_runs, people, reports, staff
@@ -98,14 +101,11 @@ async def due_on(
 
 async def _about(conn: Connection, row: CaseDates) -> str:
     student = await people.student(conn, row.student_id)
-    child = esc(student.first_name) if student and student.first_name else "–"
-    group = (
-        ", " + _("group {name}").format(name=esc(student.group_name))
-        if student and student.group_name
-        else ""
-    )
-    return _("request {number} ({kind}, {child}{group})").format(
-        number=_number(row), kind=esc(kind_label(row.kind)), child=child, group=group
+    return request_about(
+        _number(row),
+        row.kind,
+        student.first_name if student else None,
+        student.group_name if student else None,
     )
 
 
@@ -117,28 +117,15 @@ async def _render(
     holidays: Sequence[tuple[date, date]] = (),
 ) -> str:
     due = _due(row)
-    about = await _about(conn, row)
-    if kind == "overdue":
-        late = (today - due).days
-        head = ngettext(
-            "Overdue: {about} was due on {date}, {days} day ago.",
-            "Overdue: {about} was due on {date}, {days} days ago.",
-            late,
-        ).format(about=about, date=esc(format_date(due, "full")), days=late)
-    elif due == today:
-        head = _("Reminder: {about} is due today, {date}.").format(
-            about=about, date=esc(format_date(due, "full"))
-        )
-    else:
-        left = (due - today).days
-        head = ngettext(
-            "Reminder: {about} is due on {date}: {days} day left.",
-            "Reminder: {about} is due on {date}: {days} days left.",
-            left,
-        ).format(about=about, date=esc(format_date(due, "full")), days=left)
-        if school_day_on_or_before(due - timedelta(days=1), holidays) <= today:
-            head += "\n" + _("This is the last school day before the due date.")
-    return head + "\n" + _("Open it with /case {number}.").format(number=_number(row))
+    last_school_day = school_day_on_or_before(due - timedelta(days=1), holidays) <= today
+    return reminder_text(
+        await _about(conn, row),
+        _number(row),
+        due,
+        today,
+        overdue=kind == "overdue",
+        last_school_day=last_school_day,
+    )
 
 
 async def _assignee_chats(conn: Connection, row: CaseDates) -> list[Recipient]:
@@ -228,36 +215,21 @@ async def _tell_directors(
         conn, staff_ids=await staff.directors(conn, school_id)
     ):
         with use_language(language_or_default(recipient.language)):
-            lines = [
-                "<b>"
-                + ngettext(
-                    "{count} request is overdue",
-                    "{count} requests are overdue",
-                    len(overdue),
-                ).format(count=len(overdue))
-                + "</b>"
-            ]
+            items = []
             for row in overdue:
                 member = (
                     await staff.get(conn, row.assignee_staff_id)
                     if row.assignee_staff_id is not None
                     else None
                 )
-                who = esc(member.name) if member else _("nobody yet")
-                lines.append(
-                    "• "
-                    + _("{about}, due {date}, with {who}").format(
-                        about=await _about(conn, row),
-                        date=esc(format_date(_due(row), "medium")),
-                        who=who,
-                    )
-                )
+                items.append((await _about(conn, row), _due(row), member.name if member else None))
+            text = overdue_summary(items)
         await outbox.enqueue(
             conn,
             cipher,
             now,
             chat_id=recipient.chat_id,
-            text="\n".join(lines),
+            text=text,
             school_id=school_id,
             staff_id=recipient.staff_id,
         )

@@ -13,8 +13,8 @@ from typing import Literal
 
 from bot import outbox
 from bot.clock import Clock
-from bot.domain.case_texts import kind_label
 from bot.domain.model import DECIDED, Status
+from bot.domain.texts.labels import kind_label
 from bot.i18n import _, format_date
 from bot.jobs.schedule import due_period, week_start
 from bot.markup import esc

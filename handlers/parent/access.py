@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import kind_label, parent_status_label
 from bot.domain.model import Kind
+from bot.domain.texts.labels import kind_label, parent_status_label
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback

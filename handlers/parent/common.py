@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import kind_label
 from bot.domain.model import Actor, Case
+from bot.domain.texts.labels import kind_label
 from bot.i18n import _, format_date
 from handlers.callbacks import Callback
 from handlers.context import BotContext, Screen

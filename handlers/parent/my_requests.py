@@ -6,16 +6,16 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
 
-from bot.domain.case_texts import (
+from bot.domain.document_resends import Queued, StillSending, TooSoon
+from bot.domain.model import Case, RefusalReason, Refused, Status
+from bot.domain.texts.for_parents import rights_lines
+from bot.domain.texts.labels import (
     about_line,
     event_label,
     kind_label,
     outcome_label,
     parent_status_label,
 )
-from bot.domain.document_resends import Queued, StillSending, TooSoon
-from bot.domain.model import Case, RefusalReason, Refused, Status
-from bot.domain.staff_notices import rights_lines
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
 from handlers.callbacks import Callback

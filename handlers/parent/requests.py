@@ -7,9 +7,9 @@ from typing import Any
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import about_line, kind_label
 from bot.domain.free_text import MAX_TEXT, TextProblem, clean_text, text_problem
 from bot.domain.model import Kind
+from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_number
 from handlers import fallback
 from handlers.callbacks import Callback

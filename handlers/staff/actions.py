@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.domain.case_texts import role_label
+from bot.domain.texts.labels import role_label
 from bot.domain.transitions import Action
 from bot.i18n import _
 from handlers.callbacks import Callback

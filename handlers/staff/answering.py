@@ -9,13 +9,13 @@ from typing import Any
 from telegram import Update
 
 from bot.domain.case_details import category_keys
-from bot.domain.case_texts import kind_label, outcome_label
 from bot.domain.deadlines import MAX_EXTENSION_MONTHS
 from bot.domain.free_text import clean_text
 from bot.domain.model import Kind, Outcome, Refused
 from bot.domain.staff_base import CaseView
 from bot.domain.staff_cases import MAX_MESSAGE
-from bot.domain.staff_notices import not_a_school_day_note
+from bot.domain.texts.for_staff import not_a_school_day_note
+from bot.domain.texts.labels import kind_label, outcome_label
 from bot.domain.transitions import OUTCOMES, Action, extension_months_left, new_due_date
 from bot.i18n import _, current_language, format_date, format_number, ngettext
 from handlers.callbacks import Callback

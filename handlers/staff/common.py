@@ -7,10 +7,9 @@ from typing import Any
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.case_texts import role_label
 from bot.domain.model import HANDLING_ROLES, Refused, Role
 from bot.domain.staff_base import StaffActor
-from bot.domain.staff_notices import when
+from bot.domain.texts.labels import role_label, when
 from bot.i18n import _
 from bot.schools.config import SchoolConfig
 from handlers.context import BotContext

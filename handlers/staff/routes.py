@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.notifications import OPEN_CASE
+from bot.domain.texts.for_staff import OPEN_CASE
 from handlers.context import Screen
 from handlers.staff import actions, answering, documents, screens
 

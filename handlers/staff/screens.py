@@ -8,11 +8,17 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_details import opened_by_school
-from bot.domain.case_texts import event_label, kind_label, outcome_label, role_label, status_label
 from bot.domain.model import HANDLING_ROLES, Kind, Refused, Role
-from bot.domain.notifications import consent_task_lines
 from bot.domain.staff_base import CaseView, QueueLine
-from bot.domain.staff_notices import when
+from bot.domain.texts.for_staff import consent_task_lines
+from bot.domain.texts.labels import (
+    event_label,
+    kind_label,
+    outcome_label,
+    role_label,
+    status_label,
+    when,
+)
 from bot.domain.transitions import Action
 from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
 from handlers.callbacks import Callback

@@ -1,18 +1,17 @@
-"""What parents and staff are told when staff act on a case, in the reader's language.
-
-Each notice names the case number and what happens next.
-"""
+"""What a parent reads about their request, in their language: the notices of every step
+the school takes, the outcome and their rights."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
-from bot.domain.case_texts import kind_label
-from bot.domain.model import Case, Kind
+from bot.domain.model import Case
+from bot.domain.texts.labels import kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
+from storage.people import Student
 
 
 def _heading(case: Case) -> str:
@@ -53,27 +52,6 @@ def extended_notice(case: Case, previous_due: date, reason: str) -> str:
                 "after your request came in (GDPR (AVG) Art. 12(3))."
             ),
         ]
-    )
-
-
-def not_a_school_day_note(day: date, school: SchoolConfig) -> str | None:
-    """For staff choosing an answer date: a note when that day is no school day."""
-    holiday = next((h for h in school.holidays if h.start <= day <= h.end), None)
-    if holiday is not None and holiday.name is not None:
-        where = _("Please note: that day falls in the {holiday}.").format(
-            holiday=esc(holiday.name.get(current_language()))
-        )
-    elif holiday is not None:
-        where = _("Please note: that day falls in a school holiday.")
-    elif day.weekday() >= 5:
-        where = _("Please note: that day falls on a weekend.")
-    else:
-        return None
-    return (
-        "⚠️ "
-        + where
-        + " "
-        + _("The school may answer earlier; the parent is told this date as the latest.")
     )
 
 
@@ -178,39 +156,30 @@ def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
     )
 
 
-def assigned_notice(case: Case, by: str, child: str) -> str:
-    """To the staff member a case was escalated or assigned to."""
-    return "\n".join(
-        [
-            _("<b>Request {number}</b> ({kind}) for {child} is now yours, from {by}.").format(
-                number=esc(case.number), kind=kind_label(case.kind), child=esc(child), by=esc(by)
-            ),
-            _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
-                due=format_date(case.due, "full"), number=esc(case.number)
-            ),
-        ]
-    )
-
-
-def handed_over_notice(number: str, kind: Kind, child: str, due: date, reason: str) -> str:
-    """To the staff member who now holds a case after a staff change at the school."""
-    why = (
-        _("the colleague who held it no longer works with Privacyloket")
-        if reason == "removed"
-        else _("the child's group now has another teacher")
-    )
-    return "\n".join(
-        [
-            _("<b>Request {number}</b> ({kind}) for {child} is now yours: {why}.").format(
-                number=esc(number), kind=kind_label(kind), child=esc(child), why=why
-            ),
-            _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
-                due=format_date(due, "full"), number=esc(number)
-            ),
-        ]
-    )
-
-
-def when(moment: datetime, school: SchoolConfig) -> str:
-    local = moment.astimezone(school.tz)
-    return f"{format_date(local.date())} {local:%H:%M}"
+def consent_changed_notice(
+    student: Student, changes: dict[str, bool], effective: dict[str, bool], school: SchoolConfig
+) -> str:
+    """To the child's other parents: what changed, and what now applies."""
+    language = current_language()
+    lines = [
+        _("Another parent or guardian of {child} has changed their photo consent:").format(
+            child=esc(student.first_name)
+        ),
+    ]
+    for purpose in school.photo_purposes:
+        if purpose.key not in changes:
+            continue
+        state = _("consent given") if changes[purpose.key] else _("no consent")
+        lines.append(f"• {esc(purpose.label.get(language))}: {state}")
+    lines += [
+        "",
+        _("What applies now:"),
+        *[
+            f"• {esc(p.label.get(language))}: "
+            + (_("photos allowed") if effective.get(p.key) else _("no photos"))
+            for p in school.photo_purposes
+        ],
+        "",
+        _("You can see and change your own choice under Photo consent in /menu."),
+    ]
+    return "\n".join(lines)

@@ -1,19 +1,20 @@
-"""Messages sent through the outbox, rendered in the recipient's language.
-
-Each names its case number, so a rare duplicate after a crash is recognisable.
-"""
+"""What staff read about a case, in their language: new-request alerts, photo-consent
+tasks, hand-overs, withdrawals, reminders and messages that could not be delivered. Each
+names its case number, so a rare duplicate after a crash is recognisable."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from bot.domain.case_details import category_keys
-from bot.domain.case_texts import about_line, kind_label
-from bot.domain.model import Case
-from bot.i18n import _, current_language, format_date
+from bot.domain.model import Case, Kind
+from bot.domain.texts.labels import about_line, kind_label
+from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.outbox import Button
 from bot.schools.config import SchoolConfig
+from storage.chat_links import ChatOwner
 from storage.people import Student
 
 OPEN_CASE = "sco"
@@ -194,30 +195,143 @@ def case_withdrawn_notice(case: Case, student: Student) -> str:
     ).format(number=esc(case.number), kind=kind_label(case.kind), child=_child(student))
 
 
-def consent_changed_notice(
-    student: Student, changes: dict[str, bool], effective: dict[str, bool], school: SchoolConfig
+def not_a_school_day_note(day: date, school: SchoolConfig) -> str | None:
+    """For staff choosing an answer date: a note when that day is no school day."""
+    holiday = next((h for h in school.holidays if h.start <= day <= h.end), None)
+    if holiday is not None and holiday.name is not None:
+        where = _("Please note: that day falls in the {holiday}.").format(
+            holiday=esc(holiday.name.get(current_language()))
+        )
+    elif holiday is not None:
+        where = _("Please note: that day falls in a school holiday.")
+    elif day.weekday() >= 5:
+        where = _("Please note: that day falls on a weekend.")
+    else:
+        return None
+    return (
+        "⚠️ "
+        + where
+        + " "
+        + _("The school may answer earlier; the parent is told this date as the latest.")
+    )
+
+
+def assigned_notice(case: Case, by: str, child: str) -> str:
+    """To the staff member a case was escalated or assigned to."""
+    return "\n".join(
+        [
+            _("<b>Request {number}</b> ({kind}) for {child} is now yours, from {by}.").format(
+                number=esc(case.number), kind=kind_label(case.kind), child=esc(child), by=esc(by)
+            ),
+            _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
+                due=format_date(case.due, "full"), number=esc(case.number)
+            ),
+        ]
+    )
+
+
+def handed_over_notice(number: str, kind: Kind, child: str, due: date, reason: str) -> str:
+    """To the staff member who now holds a case after a staff change at the school."""
+    why = (
+        _("the colleague who held it no longer works with Privacyloket")
+        if reason == "removed"
+        else _("the child's group now has another teacher")
+    )
+    return "\n".join(
+        [
+            _("<b>Request {number}</b> ({kind}) for {child} is now yours: {why}.").format(
+                number=esc(number), kind=kind_label(kind), child=esc(child), why=why
+            ),
+            _("Please handle it by {due} at the latest. Open it with /case {number}.").format(
+                due=format_date(due, "full"), number=esc(number)
+            ),
+        ]
+    )
+
+
+def _undelivered_to(owner: ChatOwner) -> str:
+    if owner.guardian_ids:
+        return _("the parent or guardian")
+    if owner.staff_ids:
+        return _("a staff member")
+    return _("a former user of the bot")
+
+
+def undeliverable_notice(number: str | None, owner: ChatOwner, handed_over: bool = False) -> str:
+    """The notice in the current language."""
+    if number is not None and handed_over:
+        return _(
+            "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
+            "blocked the bot or their Telegram account no longer exists. The request is now "
+            "assigned to you; please also contact them another way."
+        ).format(number=esc(number), who=_undelivered_to(owner))
+    if number is None:
+        return _(
+            "A message from the bot to {who} could not be delivered: they have blocked "
+            "the bot or their Telegram account no longer exists."
+        ).format(who=_undelivered_to(owner))
+    return _(
+        "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
+        "blocked the bot or their Telegram account no longer exists. Please contact them "
+        "another way."
+    ).format(number=esc(number), who=_undelivered_to(owner))
+
+
+def request_about(number: str, kind: str, child: str | None, group: str | None) -> str:
+    """'request 2026-0004 (correction, Zoë, group 3)' in a reminder or a summary."""
+    group_text = ", " + _("group {name}").format(name=esc(group)) if group else ""
+    return _("request {number} ({kind}, {child}{group})").format(
+        number=esc(number),
+        kind=esc(kind_label(kind)),
+        child=esc(child) if child else "–",
+        group=group_text,
+    )
+
+
+def reminder_text(
+    about: str, number: str, due: date, today: date, *, overdue: bool, last_school_day: bool
 ) -> str:
-    """To the child's other parents: what changed, and what now applies."""
-    language = current_language()
+    """A reminder to the staff member holding a case: before its due date, on it, or while
+    it is overdue. ``about`` is HTML (request_about)."""
+    if overdue:
+        late = (today - due).days
+        head = ngettext(
+            "Overdue: {about} was due on {date}, {days} day ago.",
+            "Overdue: {about} was due on {date}, {days} days ago.",
+            late,
+        ).format(about=about, date=esc(format_date(due, "full")), days=late)
+    elif due == today:
+        head = _("Reminder: {about} is due today, {date}.").format(
+            about=about, date=esc(format_date(due, "full"))
+        )
+    else:
+        left = (due - today).days
+        head = ngettext(
+            "Reminder: {about} is due on {date}: {days} day left.",
+            "Reminder: {about} is due on {date}: {days} days left.",
+            left,
+        ).format(about=about, date=esc(format_date(due, "full")), days=left)
+        if last_school_day:
+            head += "\n" + _("This is the last school day before the due date.")
+    return head + "\n" + _("Open it with /case {number}.").format(number=esc(number))
+
+
+def overdue_summary(items: Sequence[tuple[str, date, str | None]]) -> str:
+    """The director's daily list of overdue requests: (about as HTML, due date, the name of
+    who holds it or None)."""
     lines = [
-        _("Another parent or guardian of {child} has changed their photo consent:").format(
-            child=esc(student.first_name)
-        ),
+        "<b>"
+        + ngettext(
+            "{count} request is overdue", "{count} requests are overdue", len(items)
+        ).format(count=len(items))
+        + "</b>"
     ]
-    for purpose in school.photo_purposes:
-        if purpose.key not in changes:
-            continue
-        state = _("consent given") if changes[purpose.key] else _("no consent")
-        lines.append(f"• {esc(purpose.label.get(language))}: {state}")
-    lines += [
-        "",
-        _("What applies now:"),
-        *[
-            f"• {esc(p.label.get(language))}: "
-            + (_("photos allowed") if effective.get(p.key) else _("no photos"))
-            for p in school.photo_purposes
-        ],
-        "",
-        _("You can see and change your own choice under Photo consent in /menu."),
-    ]
+    for about, due, holder in items:
+        who = esc(holder) if holder else _("nobody yet")
+        lines.append(
+            "• "
+            + _("{about}, due {date}, with {who}").format(
+                about=about, date=esc(format_date(due, "medium")), who=who
+            )
+        )
     return "\n".join(lines)

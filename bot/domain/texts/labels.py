@@ -4,11 +4,12 @@ events, outcomes and roles. One label function per vocabulary."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from bot.domain.case_details import category_keys
 from bot.domain.model import Role
-from bot.i18n import _, current_language
+from bot.i18n import _, current_language, format_date
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 
@@ -122,3 +123,8 @@ def role_label(role: str | None, *, definite: bool = False) -> str:
         case Role.SYSTEM:
             return "Privacyloket"
     return _("the teacher") if definite else _("teacher")
+
+
+def when(moment: datetime, school: SchoolConfig) -> str:
+    local = moment.astimezone(school.tz)
+    return f"{format_date(local.date())} {local:%H:%M}"
