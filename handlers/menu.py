@@ -47,7 +47,16 @@ def staff_lines(context: BotContext, profile: Profile) -> list[str]:
 def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
     user = profile.telegram_user_id
     lines = [_("<b>Privacyloket</b> · {school}").format(school=_school_names(context, profile))]
-    if profile.is_guardian:
+    if profile.off_roster:
+        lines += [
+            "",
+            _(
+                "You are no longer on the school's roster as the parent or guardian of a "
+                "pupil. The requests you made stay yours: you can follow them under My "
+                "requests. With /forgetme you unlink this Telegram account."
+            ),
+        ]
+    elif profile.is_guardian:
         lines += ["", ngettext("Your child:", "Your children:", len(profile.children))]
         lines += [f"• {child_line(c)}" for c in profile.children]
         lines += ["", _("What would you like to do?")]
@@ -56,7 +65,9 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
         if not profile.is_guardian:
             lines += ["", _("What would you like to do?")]
     keyboard: list[list[InlineKeyboardButton]] = []
-    if profile.is_guardian:
+    if profile.off_roster:
+        keyboard += [[context.button(user, _("My requests"), "my")]]
+    elif profile.is_guardian:
         keyboard += [
             [context.button(user, _("See my child's data"), "flow", "access")],
             [context.button(user, _("Correct data"), "flow", "correct")],
@@ -83,10 +94,18 @@ async def send_menu(update: Update, context: BotContext, *, edit: bool = False) 
     assert user is not None
     profile = await context.services.accounts.profile(user.id)
     if profile is None:
-        await send(update, context, not_linked_text())
+        known = await context.services.accounts.language(user.id) is not None
+        await send(update, context, no_longer_linked_text() if known else not_linked_text())
         return
     text, keyboard = menu_content(context, profile)
     await (show if edit else send)(update, context, text, keyboard)
+
+
+def no_longer_linked_text() -> str:
+    return _(
+        "This Telegram account is no longer linked to a school. If you work at the school or "
+        "have a child there, ask the school for a new code, then tap /start and type it."
+    )
 
 
 def not_linked_text() -> str:

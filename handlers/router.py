@@ -34,6 +34,9 @@ async def pick_child(update: Update, context: BotContext, cb: Callback) -> None:
     if profile is None or flow not in FLOWS:
         return
     action, extra = FLOWS[flow]
+    if not profile.children:  # no longer on the roster: the menu says what is left
+        await menu.send_menu(update, context, edit=True)
+        return
     if len(profile.children) == 1:
         await ROUTES[action](
             update, context, Callback(action, (str(profile.children[0].id), *extra))

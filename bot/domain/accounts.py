@@ -22,10 +22,18 @@ class Profile:
     guardian_ids: tuple[int, ...]
     children: tuple[Student, ...]
     staff: tuple[StaffMember, ...]
+    linked_school_ids: frozenset[int] = frozenset()
+    """Every school this account is linked to, with or without children there now."""
 
     @property
     def is_guardian(self) -> bool:
         return bool(self.guardian_ids)
+
+    @property
+    def off_roster(self) -> bool:
+        """A guardian no longer on the roster with any child: their requests stay theirs,
+        but they cannot start a new one about a child."""
+        return self.is_guardian and not self.children
 
     @property
     def is_staff(self) -> bool:
@@ -33,7 +41,9 @@ class Profile:
 
     @property
     def school_ids(self) -> frozenset[int]:
-        return frozenset([c.school_id for c in self.children] + [m.school_id for m in self.staff])
+        return self.linked_school_ids | frozenset(
+            [c.school_id for c in self.children] + [m.school_id for m in self.staff]
+        )
 
 
 class Accounts:
@@ -68,7 +78,14 @@ class Accounts:
         ]
         children = await people.children_of(conn, list(guardian_ids))
         language = account.language if is_language(account.language) else "nl"
-        return Profile(telegram_user_id, language, guardian_ids, tuple(children), tuple(members))
+        return Profile(
+            telegram_user_id,
+            language,
+            guardian_ids,
+            tuple(children),
+            tuple(members),
+            frozenset(link.school_id for link in links),
+        )
 
     async def set_language(self, telegram_user_id: int, language: Language) -> bool:
         async with self._db.transaction() as conn:

@@ -105,6 +105,9 @@ class RefusalReason(StrEnum):
     """The input is not possible in this form (an empty text, an unknown colleague)."""
     VOLUNTARY = "voluntary"
     """Data given voluntarily (religion) is always deleted on request, never kept."""
+    REQUESTER_OFF_ROSTER = "requester_off_roster"
+    """The parent who asked is no longer on the roster: a copy needs the staff member's
+    explicit confirmation before it goes out."""
     LAST_DIRECTOR = "last_director"
     """A school keeps at least one director: the last one cannot be removed."""
 

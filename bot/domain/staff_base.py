@@ -72,6 +72,9 @@ class CaseView:
     informed: list[str]
     undelivered: int = 0
     """Messages about this case that could not be delivered (blocked, chat gone)."""
+    requester_on_roster: bool = True
+    """False when the parent who asked is no longer a guardian of the child on the roster:
+    their rights over the request stay, but a copy is sent only after staff confirm it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,12 @@ class QueueLine:
     first_name: str
     group_name: str | None
     days_left: int
+
+
+async def requester_on_roster(conn: Connection, case: Case) -> bool:
+    """Whether the parent who made the request is still a guardian of the child on the
+    roster (a case the school opened itself has no requester to check)."""
+    return case.guardian_id in await people.guardians_of(conn, case.student_id)
 
 
 def parse_number(text: str) -> tuple[int, int] | None:

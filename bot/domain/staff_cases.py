@@ -39,6 +39,7 @@ from bot.domain.staff_base import (
     StaffBase,
     extension_reasons,
     recipients_to_inform,
+    requester_on_roster,
 )
 from bot.domain.texts.for_parents import (
     document_caption,
@@ -339,11 +340,22 @@ class StaffCases(StaffBase):
         outcome: str,
         message: str | None = None,
         kept: Sequence[str] = (),
+        *,
+        off_roster_confirmed: bool = False,
     ) -> Case:
+        """Answer and close. Documents for a requester who is no longer a guardian of the
+        child on the roster go out only when the staff member confirmed that this is right
+        (``off_roster_confirmed``); else REQUESTER_OFF_ROSTER, nothing changed."""
         async with self._acting(who, case_id, Action.RESOLVE) as ctx:
             case = ctx.case
             if outcome not in OUTCOMES[case.kind]:
                 raise Refused(RefusalReason.INVALID, case=case)
+            if (
+                not off_roster_confirmed
+                and await case_work.attachments(ctx.conn, case_id)
+                and not await requester_on_roster(ctx.conn, case)
+            ):
+                raise Refused(RefusalReason.REQUESTER_OFF_ROSTER, case=case)
             affected = category_keys(case.details)
             kept_keys = (
                 [k for k in kept if k in affected] if outcome == Outcome.PARTLY_ERASED else []

@@ -18,6 +18,7 @@ from bot.domain.staff_base import (
     extension_reasons,
     parse_number,
     recipients_to_inform,
+    requester_on_roster,
 )
 from bot.domain.transitions import (
     allowed_actions,
@@ -88,6 +89,7 @@ class StaffViews(StaffBase):
         undelivered = await outbox.undeliverable_for_case(conn, case_id)
         return CaseView(
             undelivered=undelivered,
+            requester_on_roster=await requester_on_roster(conn, case),
             case=case,
             student=ctx.student,
             guardian_name=guardian.name if guardian else "",

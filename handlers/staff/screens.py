@@ -162,6 +162,14 @@ def case_text(context: BotContext, view: CaseView) -> str:
         else _("Requested by: {guardian}").format(guardian=esc(view.guardian_name)),
         _("Status: {status}").format(status=status_label(case.status)),
     ]
+    if not view.requester_on_roster and not opened_by_school(case.details):
+        lines.append(
+            _(
+                "⚠️ The parent who asked is no longer a guardian of this child on the roster. "
+                "The request stays theirs; a copy of the dossier is sent only after you "
+                "confirm that this is right."
+            )
+        )
     if view.assignee_name:
         lines.append(
             _("Assigned to: {role} {name}").format(
