@@ -123,7 +123,7 @@ async def test_a_new_code_for_the_same_teacher_links_her_new_phone_and_unlinks_t
         s.db, s.keys, clock, school, name="anna de wit ", role="teacher", groups=[], days=7
     )
     second = await issue_staff_code(
-        s.db, s.keys, clock, school, name="Anna de Wit", role="teacher", groups=["3"], days=7
+        s.db, s.keys, clock, school, name="Anna de Wit", role="teacher", groups=["Groep 3"], days=7
     )
     assert not first.new_member and not second.new_member
     assert (first.name, second.groups) == ("Anna de Wit", ("3",))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import UserFacingError
 from bot.schools.config import SchoolConfig
+from bot.schools.groups import group_name
 from bot.schools.groups import group_name, group_order
 from bot.security import audit, codes
 from bot.security.audit import AuditAction
@@ -171,6 +172,7 @@ async def issue_staff_code(
         )
     if not name.strip():
         raise UserFacingError("--name is empty")
+    groups = [group_name(g) for g in groups]
     now = clock.now()
     expires = expiry(now, days, school.tz)
     code = codes.generate()
