@@ -35,7 +35,7 @@ from handlers import input as typed_input
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
-from handlers.context import BotContext
+from handlers.context import BotContext, ChatData
 from handlers.errors import on_error
 from handlers.intake import Intake as Intake  # for bot.runtime
 from handlers.outbox_sender import TelegramSender
@@ -78,7 +78,7 @@ def build_application(
         # Updates come through our own intake (handlers.intake), not PTB's Updater.
         .updater(None)
         .connection_pool_size(concurrency + SPARE_CONNECTIONS)
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, chat_data=ChatData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -18,6 +18,7 @@ from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
+from handlers.context import ChatData
 from storage import bot_state
 from storage.db import Connection, Database
 
@@ -37,7 +38,7 @@ class StateChange:
     """The JSON text to store, or None to delete."""
 
 
-class SqlitePersistence(BasePersistence[Data, Data, Data]):
+class SqlitePersistence(BasePersistence[Data, ChatData, Data]):
     def __init__(self, db: Database, cipher: Cipher) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
@@ -68,9 +69,10 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int
     ) -> list[StateChange]:
         """What differs from the stored state of this person (private chat id == user id)."""
+        chat = application.chat_data.get(user_id)
         current: list[tuple[str, str, object]] = [
             ("user", str(user_id), application.user_data.get(user_id)),
-            ("chat", str(user_id), application.chat_data.get(user_id)),
+            ("chat", str(user_id), chat.to_json() if isinstance(chat, ChatData) else None),
         ]
         key = f"{user_id}:{user_id}"
         for name, states in application._conversation_handler_conversations.items():
@@ -101,8 +103,8 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
     async def get_user_data(self) -> dict[int, Data]:
         return {int(k): v for k, v in (await self._load("user")).items()}
 
-    async def get_chat_data(self) -> dict[int, Data]:
-        return {int(k): v for k, v in (await self._load("chat")).items()}
+    async def get_chat_data(self) -> dict[int, ChatData]:
+        return {int(k): ChatData.from_json(v) for k, v in (await self._load("chat")).items()}
 
     async def get_bot_data(self) -> Data:
         return {}
@@ -122,7 +124,7 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
     async def update_user_data(self, user_id: int, data: Data) -> None:
         pass
 
-    async def update_chat_data(self, chat_id: int, data: Data) -> None:
+    async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
         pass
 
     async def update_bot_data(self, data: Data) -> None:
@@ -140,7 +142,7 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
     async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
         pass
 
-    async def refresh_chat_data(self, chat_id: int, chat_data: Data) -> None:
+    async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:
         pass
 
     async def refresh_bot_data(self, bot_data: Data) -> None:

@@ -21,7 +21,7 @@ from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
 from handlers.staff.common import actor, refusal_text, staff_profile
-from handlers.staff.screens import case_of_message, open_case
+from handlers.staff.screens import open_case
 from handlers.staff.steps import cancel_row, checked_view, user_id
 
 
@@ -47,10 +47,9 @@ async def file_sent(update: Update, context: BotContext) -> bool:
     """A document or photo after 'Attach copy'; False when none was asked for."""
     message = update.effective_message
     case_id = context.user_data.get(common.ATTACH) if context.user_data is not None else None
-    if message is not None and message.reply_to_message is not None:
-        case_id = (
-            case_of_message(context.chat_data, message.reply_to_message.message_id) or case_id
-        )
+    reply = message.reply_to_message if message is not None else None
+    if reply is not None and context.chat_data is not None:
+        case_id = context.chat_data.case_messages.get(reply.message_id) or case_id
     if message is None or not isinstance(case_id, int):
         return False
     if message.document is not None:

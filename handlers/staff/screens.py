@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
@@ -17,14 +15,12 @@ from bot.domain.transitions import Action
 from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
 from handlers.callbacks import Callback
 from handlers.context import BotContext
-from handlers.messages import LIVE_MESSAGE, send, show
+from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff.common import actor, refusal_text, staff_profile
 from handlers.texts import group_label
 
 PAGE = 10
-CASE_MESSAGES = "case_messages"
-KEEP_CASE_MESSAGES = 20
 KINDS = tuple(k.value for k in Kind)
 
 
@@ -289,21 +285,9 @@ async def open_case(update: Update, context: BotContext, case_id: int, *, edit: 
     text = case_text(context, view)
     keyboard = case_buttons(context, update.effective_user.id, view)
     await (show if edit else send)(update, context, text, keyboard)
-    if context.chat_data is not None and isinstance(context.chat_data.get(LIVE_MESSAGE), int):
-        remember_case_message(context.chat_data, context.chat_data[LIVE_MESSAGE], case_id)
-
-
-def remember_case_message(chat_data: dict[str, Any], message_id: int, case_id: int) -> None:
-    """Documents sent in reply to a case's message are attached to that case."""
-    shown: dict[str, int] = chat_data.setdefault(CASE_MESSAGES, {})
-    shown[str(message_id)] = case_id
-    for old in sorted(shown, key=int)[:-KEEP_CASE_MESSAGES]:
-        del shown[old]
-
-
-def case_of_message(chat_data: dict[str, Any] | None, message_id: int) -> int | None:
-    found = (chat_data or {}).get(CASE_MESSAGES, {}).get(str(message_id))
-    return found if isinstance(found, int) else None
+    chat = context.chat_data
+    if chat is not None and chat.live_message is not None:
+        chat.show_case(chat.live_message, case_id)
 
 
 async def case_button(update: Update, context: BotContext, cb: Callback) -> None:
