@@ -35,11 +35,10 @@ from handlers import input as typed_input
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
-from handlers.context import BotContext, ChatData
+from handlers.context import BotContext, ChatData, UserData
 from handlers.errors import on_error
 from handlers.intake import Intake as Intake  # for bot.runtime
 from handlers.outbox_sender import TelegramSender
-from handlers.parent import requests
 from handlers.persistence import SqlitePersistence
 from handlers.rate_limiter import PriorityRateLimiter
 from handlers.staff import actions as staff_actions
@@ -78,7 +77,7 @@ def build_application(
         # Updates come through our own intake (handlers.intake), not PTB's Updater.
         .updater(None)
         .connection_pool_size(concurrency + SPARE_CONNECTIONS)
-        .context_types(ContextTypes(context=BotContext, chat_data=ChatData))
+        .context_types(ContextTypes(context=BotContext, chat_data=ChatData, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -185,7 +184,7 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("language", account.language_command))
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
-    app.add_handler(CommandHandler("cancel", requests.cancel))
+    app.add_handler(CommandHandler("cancel", typed_input.cancel))
     # Staff: the queue, one case, and an action per command; who may not appear in photos,
     # per group and purpose; the head teacher's digest.
     app.add_handler(CommandHandler("queue", staff_screens.queue_command))

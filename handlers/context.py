@@ -1,21 +1,144 @@
 """The callback context our handlers get, with typed access to the services and typed
-data per chat (PTB's ``ContextTypes``, registered in bot.app)."""
+data per person and per chat (PTB's ``ContextTypes``, registered in bot.app).
+
+What the bot waits for from a person (typed text for a request or a staff step, files for
+a dossier copy, the next answer of the sign-up) is one ``Step`` in their ``UserData``: a
+dataclass that knows what it asks, what it holds and what it does with the answer.
+``handlers.input`` hands it what the person sends, ``handlers.gate`` ends the waiting at a
+button or a command without knowing which room the step belongs to.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeGuard
+from typing import Any, ClassVar, TypeGuard, TypeVar
 
+from pydantic import TypeAdapter, ValidationError
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
 from handlers.callbacks import Callback, CallbackCodec
 
-UserData = dict[str, Any]
+log = logging.getLogger(__name__)
 
 KEEP_CASE_MESSAGES = 20
+
+
+class Step:
+    """Something the bot waits for from one person. A subclass is a dataclass of plain
+    JSON values, stored with the person's data under its ``tag`` (handlers.persistence)."""
+
+    tag: ClassVar[str]
+    lasting: ClassVar[bool] = False
+    """Whether waiting goes on after one of our commands or a button (the sign-up's does;
+    any other step waits only until the person does something else)."""
+    _by_tag: ClassVar[dict[str, type[Step]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "tag" in cls.__dict__ and Step._by_tag.setdefault(cls.tag, cls) is not cls:
+            raise TypeError(f"two steps are tagged {cls.tag!r}")
+
+    async def receive(self, update: Update, context: BotContext) -> bool:
+        """A message that is not one of our commands arrived while this step waits; False
+        leaves it to the general hint (handlers.fallback)."""
+        raise NotImplementedError
+
+    async def cancel(self, update: Update, context: BotContext) -> bool:
+        """/cancel while this step is held: say what stopped; True when the menu follows."""
+        return True
+
+    def to_json(self) -> dict[str, Any]:
+        assert dataclasses.is_dataclass(self)
+        return {"tag": self.tag, **dataclasses.asdict(self)}
+
+    @staticmethod
+    def from_json(data: object) -> Step | None:
+        """The step as stored, or None when this version has no such step or cannot read
+        it (stored by another version): the person is then simply not waited for."""
+        if not isinstance(data, dict) or not isinstance(data.get("tag"), str):
+            return None
+        kind = Step._by_tag.get(data["tag"])
+        if kind is None:
+            return None
+        fields = {k: v for k, v in data.items() if k != "tag"}
+        adapter = _adapters.get(kind.tag) or _adapters.setdefault(kind.tag, TypeAdapter(kind))
+        try:
+            return adapter.validate_python(fields)
+        except ValidationError:
+            log.warning("dropping an unreadable %s step", kind.tag)
+            return None
+
+
+_adapters: dict[str, TypeAdapter[Step]] = {}
+
+
+S = TypeVar("S", bound=Step)
+
+
+@dataclass
+class UserData:
+    """What the bot keeps about one person between updates: the step it waits for."""
+
+    step: Step | None = None
+    awaiting: bool = False
+    """Whether what the person sends goes to the step now. A step can outlive waiting: a
+    request's summary keeps its draft for the Send button, but typed text no longer goes
+    to it."""
+    pending_invitation: int | None = None
+    """The invitation whose code was typed, until a child's date of birth confirms it."""
+    suggested_language: str | None = None
+
+    def start(self, step: Step, *, awaiting: bool = True) -> None:
+        """Wait for ``step`` (instead of whatever was waited for before)."""
+        self.step, self.awaiting = step, awaiting
+
+    def held(self, kind: type[S]) -> S | None:
+        """The step held, if it is a ``kind``."""
+        return self.step if isinstance(self.step, kind) else None
+
+    def waiting(self) -> Step | None:
+        """The step that takes what the person sends now."""
+        return self.step if self.awaiting else None
+
+    def interrupt(self) -> None:
+        """A button or one of our commands: stop waiting, unless the step is lasting; the
+        step itself stays (its confirm button may be the one tapped)."""
+        if self.step is None or not self.step.lasting:
+            self.awaiting = False
+
+    def clear(self, kind: type[Step] = Step) -> None:
+        """Forget the step held, if it is a ``kind``."""
+        if isinstance(self.step, kind):
+            self.step, self.awaiting = None, False
+
+    def to_json(self) -> dict[str, Any] | None:
+        data: dict[str, Any] = {}
+        if self.step is not None:
+            data.update(step=self.step.to_json(), awaiting=self.awaiting)
+        if self.pending_invitation is not None:
+            data["pending_invitation"] = self.pending_invitation
+        if self.suggested_language is not None:
+            data["suggested_language"] = self.suggested_language
+        return data or None
+
+    @classmethod
+    def from_json(cls, data: object) -> UserData:
+        """What was stored; a draft under the keys of older versions is left out."""
+        found = cls()
+        if not isinstance(data, dict):
+            return found
+        if (step := Step.from_json(data.get("step"))) is not None:
+            found.start(step, awaiting=data.get("awaiting") is True or step.lasting)
+        if _is_int(invitation := data.get("pending_invitation")):
+            found.pending_invitation = invitation
+        if isinstance(language := data.get("suggested_language"), str):
+            found.suggested_language = language
+        return found
 
 
 @dataclass
@@ -69,6 +192,12 @@ def _is_int(value: object) -> TypeGuard[int]:
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, dict[str, Any]]):
+    @property
+    def user_state(self) -> UserData:
+        """The acting person's data (every update we handle comes from a person)."""
+        assert self.user_data is not None
+        return self.user_data
+
     @property
     def services(self) -> Services:
         services: Services = self.application.bot_data["services"]

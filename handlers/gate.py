@@ -15,8 +15,6 @@ from handlers.context import BotContext
 from handlers.menu import send_menu
 from handlers.messages import is_live
 from handlers.outbox_sender import RECEIPT_ACTION
-from handlers.parent.common import AWAITING
-from handlers.staff import common as staff_common
 
 # Buttons under outbox messages (not the newest screen): still signed for this user, and
 # their action is idempotent (confirming receipt) or only shows something (opening a
@@ -41,12 +39,12 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
 async def check_button(update: Update, context: BotContext) -> None:
     """Every callback query is answered here, so none is left spinning on the phone.
 
-    A tapped button or one of our commands also ends waiting for a request's text: only
-    the screen that asks for text starts waiting again.
+    A tapped button or one of our commands also ends waiting for what the person sends,
+    whichever step it was for (``UserData.interrupt``): only the screen that asks starts
+    waiting again.
     """
-    if command_of(update) in KNOWN and context.user_data:
-        context.user_data.pop(AWAITING, None)
-        staff_common.stop_waiting(context.user_data)
+    if command_of(update) in KNOWN and context.user_data is not None:
+        context.user_data.interrupt()
     query = update.callback_query
     if query is None:
         return
@@ -60,9 +58,8 @@ async def check_button(update: Update, context: BotContext) -> None:
         reason = "stale"
     else:
         await answer(query)
-        if context.user_data:
-            context.user_data.pop(AWAITING, None)
-            staff_common.stop_waiting(context.user_data)
+        if context.user_data is not None:
+            context.user_data.interrupt()
         return
     await answer(query, _("This button no longer works."))
     await context.services.accounts.note_refused_button(query.from_user.id, reason)

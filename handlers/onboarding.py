@@ -40,9 +40,6 @@ BIRTH_DATE: Final = "birth_date"
 LANGUAGE: Final = "language"
 END: Final = ConversationHandler.END
 
-PENDING_INVITATION = "pending_invitation"
-SUGGESTED_LANGUAGE = "suggested_language"
-
 
 def _ids(update: Update) -> tuple[int, int]:
     """The account and the chat to address it by: always the person's private chat, whose
@@ -121,9 +118,9 @@ async def _redeem(
             )
             return CODE
         case rules.NeedBirthDate(invitation_id, roster_language):
-            assert context.user_data is not None and update.effective_user is not None
-            context.user_data[PENDING_INVITATION] = invitation_id
-            context.user_data[SUGGESTED_LANGUAGE] = suggest_language(
+            assert update.effective_user is not None
+            context.user_state.pending_invitation = invitation_id
+            context.user_state.suggested_language = suggest_language(
                 update.effective_user.language_code, fallback=roster_language or "nl"
             )
             if welcome:
@@ -158,14 +155,13 @@ def _too_many(until: datetime, now: datetime) -> str:
 
 async def birth_date_typed(update: Update, context: BotContext) -> object:
     assert update.message is not None and update.message.text is not None
-    assert context.user_data is not None
-    invitation_id = context.user_data.get(PENDING_INVITATION)
-    if not isinstance(invitation_id, int):
+    invitation_id = context.user_state.pending_invitation
+    if invitation_id is None:
         await send(update, context, _code_prompt())
         return CODE
     user_id, chat_id = _ids(update)
     services = context.services
-    suggested = context.user_data.get(SUGGESTED_LANGUAGE)
+    suggested = context.user_state.suggested_language
     language = suggested if is_language(suggested) else current_language()
     result = await services.onboarding.confirm_birth_date(
         user_id, chat_id, invitation_id, update.message.text, language
@@ -235,9 +231,7 @@ async def birth_date_typed(update: Update, context: BotContext) -> object:
 
 
 def _forget_pending(context: BotContext) -> None:
-    assert context.user_data is not None
-    context.user_data.pop(PENDING_INVITATION, None)
-    context.user_data.pop(SUGGESTED_LANGUAGE, None)
+    context.user_state.pending_invitation = context.user_state.suggested_language = None
 
 
 def _language_question() -> str:

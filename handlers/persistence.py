@@ -18,7 +18,7 @@ from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
-from handlers.context import ChatData
+from handlers.context import ChatData, UserData
 from storage import bot_state
 from storage.db import Connection, Database
 
@@ -38,7 +38,7 @@ class StateChange:
     """The JSON text to store, or None to delete."""
 
 
-class SqlitePersistence(BasePersistence[Data, ChatData, Data]):
+class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
     def __init__(self, db: Database, cipher: Cipher) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
@@ -69,9 +69,9 @@ class SqlitePersistence(BasePersistence[Data, ChatData, Data]):
         self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int
     ) -> list[StateChange]:
         """What differs from the stored state of this person (private chat id == user id)."""
-        chat = application.chat_data.get(user_id)
+        user, chat = application.user_data.get(user_id), application.chat_data.get(user_id)
         current: list[tuple[str, str, object]] = [
-            ("user", str(user_id), application.user_data.get(user_id)),
+            ("user", str(user_id), user.to_json() if isinstance(user, UserData) else None),
             ("chat", str(user_id), chat.to_json() if isinstance(chat, ChatData) else None),
         ]
         key = f"{user_id}:{user_id}"
@@ -100,8 +100,8 @@ class SqlitePersistence(BasePersistence[Data, ChatData, Data]):
 
     # --- BasePersistence -----------------------------------------------------------------
 
-    async def get_user_data(self) -> dict[int, Data]:
-        return {int(k): v for k, v in (await self._load("user")).items()}
+    async def get_user_data(self) -> dict[int, UserData]:
+        return {int(k): UserData.from_json(v) for k, v in (await self._load("user")).items()}
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         return {int(k): ChatData.from_json(v) for k, v in (await self._load("chat")).items()}
@@ -121,7 +121,7 @@ class SqlitePersistence(BasePersistence[Data, ChatData, Data]):
     ) -> None:
         pass
 
-    async def update_user_data(self, user_id: int, data: Data) -> None:
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
         pass
 
     async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
@@ -139,7 +139,7 @@ class SqlitePersistence(BasePersistence[Data, ChatData, Data]):
     async def drop_user_data(self, user_id: int) -> None:
         pass
 
-    async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         pass
 
     async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:

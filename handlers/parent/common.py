@@ -19,9 +19,6 @@ from handlers.messages import Keyboard, send, show
 from handlers.render import esc
 from storage.people import Student
 
-AWAITING = "awaiting_text"
-DRAFT = "draft"
-
 
 def new_key() -> str:
     """The idempotency key of a request being written: its confirm button carries it."""
@@ -97,12 +94,6 @@ def for_child(screen: ChildScreen) -> Screen:
             await screen(update, context, cb, *found)
 
     return opened
-
-
-def clear_draft(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
-        context.user_data.pop(DRAFT, None)
 
 
 def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[str, Keyboard]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from telegram import InlineKeyboardButton, Update
 
@@ -11,25 +12,22 @@ from bot.domain.case_texts import about_line, kind_label
 from bot.domain.free_text import MAX_TEXT, TextProblem, clean_text, text_problem
 from bot.domain.model import Kind
 from bot.i18n import _, current_language, format_number
-from handlers import fallback
 from handlers.callbacks import Callback
-from handlers.context import BotContext
+from handlers.context import BotContext, Step
 from handlers.menu import send_menu
 from handlers.messages import send, show
 from handlers.parent.common import (
-    AWAITING,
-    DRAFT,
     actor,
     already_sent,
     case_key,
     child_of,
-    clear_draft,
     for_child,
     new_key,
     parent,
     submitted_text,
 )
 from handlers.render import esc
+from handlers.texts import too_long
 from storage.people import Student
 
 # --- correction -------------------------------------------------------------------------
@@ -72,15 +70,8 @@ async def correction_text(
     if category is None:
         await correction_categories(update, context, cb)
         return
-    _start_draft(
-        context,
-        {
-            "kind": Kind.RECTIFICATION.value,
-            "student": child.id,
-            "details": {"category": category.key},
-        },
-    )
-    await _ask_text(update, context, child)
+    draft = RequestDraft(Kind.RECTIFICATION.value, child.id, {"category": category.key})
+    await ask_text(update, context, draft, child)
 
 
 # --- deletion ---------------------------------------------------------------------------
@@ -142,52 +133,101 @@ async def deletion_reason(
     if not keys:
         await deletion_categories(update, context, Callback("del", (str(child.id), "0")))
         return
-    _start_draft(
-        context, {"kind": Kind.ERASURE.value, "student": child.id, "details": {"categories": keys}}
-    )
-    await _ask_text(update, context, child)
+    draft = RequestDraft(Kind.ERASURE.value, child.id, {"categories": keys})
+    await ask_text(update, context, draft, child)
 
 
 # --- the free text and the summary --------------------------------------------------------
 
 
-def _start_draft(context: BotContext, draft: dict[str, Any]) -> None:
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {**draft, "key": new_key()}
-    context.user_data[AWAITING] = True
+@dataclass
+class RequestDraft(Step):
+    """A request the parent is writing: its kind, the child and what it is about, then the
+    text they type; sent when they confirm the summary. The key makes the Send button
+    send it once (a double tap, or again after a restart)."""
+
+    tag: ClassVar[str] = "parent.request"
+    kind: str
+    student: int
+    details: dict[str, Any]
+    key: str = field(default_factory=new_key)
+    text: str | None = None
+
+    def question(self) -> str:
+        if self.kind == Kind.RECTIFICATION:
+            return _("Please type what is wrong and what it should be.")
+        if self.kind == Kind.RESTRICTION:
+            return _("Please type why the school should restrict the use of this data.")
+        if self.kind == Kind.OBJECTION:
+            return _("Please type why you object to this use, given your situation.")
+        return _("Please type why you would like this deleted.")
+
+    def about(self, context: BotContext, child: Student) -> str:
+        school = context.services.school_by_id[child.school_id]
+        return about_line(school, self.details) or ""
+
+    async def receive(self, update: Update, context: BotContext) -> bool:
+        """Text, a photo or anything else sent while the question is open."""
+        message = update.effective_message
+        if message is None:
+            context.user_state.clear(RequestDraft)
+            return False
+        if message.text is None:
+            await send(update, context, _("Please type your answer as text."))
+            return True
+        if message.text.startswith("/"):
+            # Our own commands were taken before this; this one we do not know.
+            await send(
+                update,
+                context,
+                _("That looks like a command I do not know. I am still waiting for your text.")
+                + " "
+                + self.question(),
+            )
+            return True
+        text = clean_text(message.text)
+        problem = text_problem(text)
+        if problem is TextProblem.CONTROL:
+            await send(
+                update,
+                context,
+                _(
+                    "Your text contains characters that cannot be stored (control characters, "
+                    "for example from copying and pasting). Please type it again without them. "
+                    "Nothing has been sent yet."
+                ),
+            )
+            return True
+        if problem is TextProblem.EMPTY:
+            await send(update, context, self.question())
+            return True
+        if problem is TextProblem.TOO_LONG:
+            await send(update, context, too_long(len(text), MAX_TEXT))
+            return True
+        self.text = text
+        context.user_state.awaiting = False
+        await _summary(update, context, self)
+        return True
+
+    async def cancel(self, update: Update, context: BotContext) -> bool:
+        await send(update, context, _("Cancelled. Nothing was sent."))
+        return True
 
 
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    draft = context.user_data.get(DRAFT) if context.user_data is not None else None
-    return draft if isinstance(draft, dict) else None
-
-
-def _question(draft: dict[str, Any]) -> str:
-    if draft["kind"] == Kind.RECTIFICATION.value:
-        return _("Please type what is wrong and what it should be.")
-    if draft["kind"] == Kind.RESTRICTION.value:
-        return _("Please type why the school should restrict the use of this data.")
-    if draft["kind"] == Kind.OBJECTION.value:
-        return _("Please type why you object to this use, given your situation.")
-    return _("Please type why you would like this deleted.")
-
-
-def _about(context: BotContext, draft: dict[str, Any], child: Student) -> str:
-    school = context.services.school_by_id[child.school_id]
-    return about_line(school, draft["details"]) or ""
-
-
-async def _ask_text(update: Update, context: BotContext, child: Student) -> None:
-    draft = _draft(context)
-    assert draft is not None and update.effective_user is not None
+async def ask_text(
+    update: Update, context: BotContext, draft: RequestDraft, child: Student
+) -> None:
+    """Wait for the request's text, and ask for it."""
+    assert update.effective_user is not None
+    context.user_state.start(draft)
     heading = _("<b>{kind} for {child}</b>").format(
-        kind=kind_label(draft["kind"]).capitalize(), child=esc(child.first_name)
+        kind=kind_label(draft.kind).capitalize(), child=esc(child.first_name)
     )
     lines = [
         heading,
-        _about(context, draft, child),
+        draft.about(context, child),
         "",
-        _question(draft),
+        draft.question(),
         _("At most {limit} characters.").format(limit=format_number(MAX_TEXT)),
     ]
     await show(
@@ -198,79 +238,24 @@ async def _ask_text(update: Update, context: BotContext, child: Student) -> None
     )
 
 
-async def text_typed(update: Update, context: BotContext) -> None:
-    """Text, a photo or anything else typed while no command or button took it."""
-    if context.user_data is None or not context.user_data.get(AWAITING):
-        await fallback.unexpected(update, context)
-        return
-    draft = _draft(context)
-    message = update.effective_message
-    if draft is None or message is None:
-        clear_draft(context)
-        await fallback.unexpected(update, context)
-        return
-    if message.text is None:
-        await send(update, context, _("Please type your answer as text."))
-        return
-    if message.text.startswith("/"):
-        # Our own commands were taken before this; this one we do not know.
-        await send(
-            update,
-            context,
-            _("That looks like a command I do not know. I am still waiting for your text.")
-            + " "
-            + _question(draft),
-        )
-        return
-    text = clean_text(message.text)
-    problem = text_problem(text)
-    if problem is TextProblem.CONTROL:
-        await send(
-            update,
-            context,
-            _(
-                "Your text contains characters that cannot be stored (control characters, "
-                "for example from copying and pasting). Please type it again without them. "
-                "Nothing has been sent yet."
-            ),
-        )
-        return
-    if problem is TextProblem.EMPTY:
-        await send(update, context, _question(draft))
-        return
-    if problem is TextProblem.TOO_LONG:
-        await send(
-            update,
-            context,
-            _(
-                "Your text is {length} characters long; the limit is {limit}. Please shorten "
-                "it and send it again. Nothing has been sent yet."
-            ).format(length=format_number(len(text)), limit=format_number(MAX_TEXT)),
-        )
-        return
-    draft["text"] = text
-    context.user_data[AWAITING] = False
-    await _summary(update, context, draft)
-
-
-async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+async def _summary(update: Update, context: BotContext, draft: RequestDraft) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
-    child = next((c for c in profile.children if c.id == draft.get("student")), None)
-    if child is None:
-        clear_draft(context)
+    child = next((c for c in profile.children if c.id == draft.student), None)
+    if child is None or draft.text is None:
+        context.user_state.clear(RequestDraft)
         await send(update, context, _("That is not possible from this account."))
         return
     user = profile.telegram_user_id
     lines = [
         _("<b>Please check your request</b>"),
         "",
-        _("Request: {kind}").format(kind=kind_label(draft["kind"])),
+        _("Request: {kind}").format(kind=kind_label(draft.kind)),
         _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}")),
-        _about(context, draft, child),
+        draft.about(context, child),
         _("Your text:"),
-        f"<blockquote>{esc(draft['text'])}</blockquote>",
+        f"<blockquote>{esc(draft.text)}</blockquote>",
         "",
         _("Send it to the school?"),
     ]
@@ -279,7 +264,7 @@ async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Send request"), "sub", draft.setdefault("key", new_key()))],
+            [context.button(user, _("Send request"), "sub", draft.key)],
             [context.button(user, _("Change the text"), "edit")],
             [context.button(user, _("Cancel"), "drop")],
         ],
@@ -287,21 +272,19 @@ async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -
 
 
 async def edit_text(update: Update, context: BotContext, cb: Callback) -> None:
-    draft = _draft(context)
+    draft = context.user_state.held(RequestDraft)
     if draft is None:
         await _gone(update, context)
         return
-    found = await child_of(update, context, draft.get("student"))
+    found = await child_of(update, context, draft.student)
     if found is None:
-        clear_draft(context)
+        context.user_state.clear(RequestDraft)
         return
-    assert context.user_data is not None
-    context.user_data[AWAITING] = True
-    await _ask_text(update, context, found[1])
+    await ask_text(update, context, draft, found[1])
 
 
 async def drop(update: Update, context: BotContext, cb: Callback) -> None:
-    clear_draft(context)
+    context.user_state.clear(RequestDraft)
     assert update.effective_user is not None
     await show(
         update,
@@ -318,32 +301,24 @@ async def _gone(update: Update, context: BotContext) -> None:
 
 async def submit(update: Update, context: BotContext, cb: Callback) -> None:
     key = cb.args[0] if cb.args else None
-    draft = _draft(context)
-    if draft is None or "text" not in draft or (key and draft.get("key") != key):
+    draft = context.user_state.held(RequestDraft)
+    if draft is None or draft.text is None or (key and draft.key != key):
         profile = await parent(update, context)
         if profile is not None and not await already_sent(update, context, profile, key):
             await _gone(update, context)
         return
-    found = await child_of(update, context, draft.get("student"))
+    found = await child_of(update, context, draft.student)
     if found is None:
-        clear_draft(context)
+        context.user_state.clear(RequestDraft)
         return
     profile, child = found
     case = await context.services.cases.submit(
         actor(profile),
         student_id=child.id,
-        kind=Kind(draft["kind"]),
-        details=draft["details"],
-        text=draft["text"],
-        idempotency_key=case_key(profile, draft.setdefault("key", new_key())),
+        kind=Kind(draft.kind),
+        details=draft.details,
+        text=draft.text,
+        idempotency_key=case_key(profile, draft.key),
     )
-    clear_draft(context)
+    context.user_state.clear(RequestDraft)
     await show(update, context, *submitted_text(context, profile, case))
-
-
-async def cancel(update: Update, context: BotContext) -> None:
-    """/cancel outside the sign-up conversation: drop a request being written."""
-    if _draft(context) is not None:
-        clear_draft(context)
-        await send(update, context, _("Cancelled. Nothing was sent."))
-    await send_menu(update, context)

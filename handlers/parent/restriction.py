@@ -16,7 +16,7 @@ from handlers.callbacks import Callback
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent.common import for_child
-from handlers.parent.requests import _ask_text, _start_draft
+from handlers.parent.requests import RequestDraft, ask_text
 from handlers.render import esc
 from storage.people import Student
 
@@ -75,10 +75,8 @@ async def _text(
     if category is None:
         await _categories(update, context, profile, child, kind)
         return
-    _start_draft(
-        context, {"kind": kind.value, "student": child.id, "details": {"category": category.key}}
-    )
-    await _ask_text(update, context, child)
+    draft = RequestDraft(kind.value, child.id, {"category": category.key})
+    await ask_text(update, context, draft, child)
 
 
 @for_child

@@ -3,6 +3,9 @@ informed of a correction or deletion (AVG art. 19)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from telegram import Update
 
 from bot.domain.dossier_files import (
@@ -20,18 +23,27 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import actor, refusal_text, staff_profile
+from handlers.staff.common import StaffStep, actor, refusal_text, staff_profile
 from handlers.staff.screens import open_case
 from handlers.staff.steps import cancel_row, checked_view, user_id
+
+
+@dataclass
+class AttachCopy(StaffStep):
+    """Files for the dossier copy of a request, after Attach copy (or after a first file
+    sent in reply to the request's message)."""
+
+    tag: ClassVar[str] = "staff.attach"
+
+    async def receive(self, update: Update, context: BotContext) -> bool:
+        return await _add(update, context, self.case)
 
 
 async def attach(update: Update, context: BotContext, case_id: int) -> None:
     view = await checked_view(update, context, case_id, Action.ATTACH)
     if view is None:
         return
-    common.clear(context)
-    assert context.user_data is not None
-    context.user_data[common.ATTACH] = case_id
+    context.user_state.start(AttachCopy(case_id))
     await send(
         update,
         context,
@@ -43,14 +55,21 @@ async def attach(update: Update, context: BotContext, case_id: int) -> None:
     )
 
 
-async def file_sent(update: Update, context: BotContext) -> bool:
-    """A document or photo after 'Attach copy'; False when none was asked for."""
+async def file_in_reply(update: Update, context: BotContext) -> bool:
+    """A document or photo sent in reply to a request's message goes to that request,
+    whatever else the bot waits for; False for anything else."""
     message = update.effective_message
-    case_id = context.user_data.get(common.ATTACH) if context.user_data is not None else None
     reply = message.reply_to_message if message is not None else None
-    if reply is not None and context.chat_data is not None:
-        case_id = context.chat_data.case_messages.get(reply.message_id) or case_id
-    if message is None or not isinstance(case_id, int):
+    if reply is None or context.chat_data is None:
+        return False
+    case_id = context.chat_data.case_messages.get(reply.message_id)
+    return case_id is not None and await _add(update, context, case_id)
+
+
+async def _add(update: Update, context: BotContext, case_id: int) -> bool:
+    """The document or photo sent, attached to ``case_id``; False when it is neither."""
+    message = update.effective_message
+    if message is None:
         return False
     if message.document is not None:
         document = message.document
@@ -89,8 +108,7 @@ async def file_sent(update: Update, context: BotContext) -> bool:
             [context.button(user, _("« Back to the request"), "sc", case_id)],
         ],
     )
-    assert context.user_data is not None
-    context.user_data[common.ATTACH] = case_id
+    context.user_state.start(AttachCopy(case_id))
     return True
 
 
