@@ -1,11 +1,11 @@
 """The callback context our handlers get, with typed access to the services and typed
 data per person and per chat (PTB's ``ContextTypes``, registered in bot.app).
 
-What the bot waits for from a person (typed text for a request or a staff step, files for
-a dossier copy, the next answer of the sign-up) is one ``Step`` in their ``UserData``: a
+What the bot waits for from a person (the next answer of the sign-up, typed text for a
+request or a staff step, files for a dossier copy) is a ``Step`` in their ``UserData``: a
 dataclass that knows what it asks, what it holds and what it does with the answer.
-``handlers.input`` hands it what the person sends, ``handlers.gate`` ends the waiting at a
-button or a command without knowing which room the step belongs to.
+``handlers.input`` hands it what the person sends and /cancel, ``handlers.gate`` ends the
+waiting at a button or a command without knowing which room the step belongs to.
 """
 
 from __future__ import annotations
@@ -33,9 +33,6 @@ class Step:
     JSON values, stored with the person's data under its ``tag`` (handlers.persistence)."""
 
     tag: ClassVar[str]
-    lasting: ClassVar[bool] = False
-    """Whether waiting goes on after one of our commands or a button (the sign-up's does;
-    any other step waits only until the person does something else)."""
     _by_tag: ClassVar[dict[str, type[Step]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -48,9 +45,8 @@ class Step:
         leaves it to the general hint (handlers.fallback)."""
         raise NotImplementedError
 
-    async def cancel(self, update: Update, context: BotContext) -> bool:
-        """/cancel while this step is held: say what stopped; True when the menu follows."""
-        return True
+    async def cancel(self, update: Update, context: BotContext) -> None:
+        """/cancel while this step is held: say what stopped (or nothing)."""
 
     def to_json(self) -> dict[str, Any]:
         assert dataclasses.is_dataclass(self)
@@ -82,19 +78,21 @@ S = TypeVar("S", bound=Step)
 
 @dataclass
 class UserData:
-    """What the bot keeps about one person between updates: the step it waits for."""
+    """What the bot keeps about one person between updates: the steps it waits for."""
 
+    sign_up: Step | None = None
+    """The step of linking this account (handlers.onboarding). It goes on through other
+    commands and buttons, beside whatever else is held, until the account is linked,
+    /start begins again or /cancel stops it."""
     step: Step | None = None
+    """The step of what the person is doing: a request, a staff action."""
     awaiting: bool = False
-    """Whether what the person sends goes to the step now. A step can outlive waiting: a
+    """Whether what the person sends goes to ``step`` now. A step can outlive waiting: a
     request's summary keeps its draft for the Send button, but typed text no longer goes
     to it."""
-    pending_invitation: int | None = None
-    """The invitation whose code was typed, until a child's date of birth confirms it."""
-    suggested_language: str | None = None
 
     def start(self, step: Step, *, awaiting: bool = True) -> None:
-        """Wait for ``step`` (instead of whatever was waited for before)."""
+        """Wait for ``step`` (instead of whatever the person was doing)."""
         self.step, self.awaiting = step, awaiting
 
     def held(self, kind: type[S]) -> S | None:
@@ -102,14 +100,13 @@ class UserData:
         return self.step if isinstance(self.step, kind) else None
 
     def waiting(self) -> Step | None:
-        """The step that takes what the person sends now."""
+        """The step that takes what the person sends now, after the sign-up's."""
         return self.step if self.awaiting else None
 
     def interrupt(self) -> None:
-        """A button or one of our commands: stop waiting, unless the step is lasting; the
-        step itself stays (its confirm button may be the one tapped)."""
-        if self.step is None or not self.step.lasting:
-            self.awaiting = False
+        """A button or one of our commands: stop waiting (not the sign-up). The step itself
+        stays: its confirm button may be the one tapped."""
+        self.awaiting = False
 
     def clear(self, kind: type[Step] = Step) -> None:
         """Forget the step held, if it is a ``kind``."""
@@ -118,12 +115,10 @@ class UserData:
 
     def to_json(self) -> dict[str, Any] | None:
         data: dict[str, Any] = {}
+        if self.sign_up is not None:
+            data["sign_up"] = self.sign_up.to_json()
         if self.step is not None:
             data.update(step=self.step.to_json(), awaiting=self.awaiting)
-        if self.pending_invitation is not None:
-            data["pending_invitation"] = self.pending_invitation
-        if self.suggested_language is not None:
-            data["suggested_language"] = self.suggested_language
         return data or None
 
     @classmethod
@@ -132,12 +127,9 @@ class UserData:
         found = cls()
         if not isinstance(data, dict):
             return found
+        found.sign_up = Step.from_json(data.get("sign_up"))
         if (step := Step.from_json(data.get("step"))) is not None:
-            found.start(step, awaiting=data.get("awaiting") is True or step.lasting)
-        if _is_int(invitation := data.get("pending_invitation")):
-            found.pending_invitation = invitation
-        if isinstance(language := data.get("suggested_language"), str):
-            found.suggested_language = language
+            found.start(step, awaiting=data.get("awaiting") is True)
         return found
 
 

@@ -1,9 +1,12 @@
-"""PTB persistence in SQLite: user data, chat data and conversation states, encrypted.
+"""PTB persistence in SQLite: each person's data and each chat's data, encrypted JSON.
 
 State is written when the update that changed it is done, in the same transaction that
 removes the update from the inbox (handlers.intake), and only the state of the person that
 update came from: another chat's update still running never has half its changes saved.
 PTB's own interval writes are not used.
+
+Versions that ran the sign-up as a ``ConversationHandler`` kept its state as a conversation;
+it is read once into the person's ``UserData.sign_up`` and removed with their next update.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ Data = dict[str, Any]
 
 # PTB wants an interval; its timer only writes what the intake already wrote.
 _UNUSED_INTERVAL = 24 * 3600.0
+
+_OLD_SIGN_UP = "conversation:onboarding"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +79,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
             ("user", str(user_id), user.to_json() if isinstance(user, UserData) else None),
             ("chat", str(user_id), chat.to_json() if isinstance(chat, ChatData) else None),
         ]
-        key = f"{user_id}:{user_id}"
-        for name, states in application._conversation_handler_conversations.items():
-            current.append((f"conversation:{name}", key, states.get((user_id, user_id))))
+        current.append((_OLD_SIGN_UP, f"{user_id}:{user_id}", None))
         changes = []
         for kind, name, value in current:
             text = None if value is None or value == {} else json.dumps(value, sort_keys=True)
@@ -101,7 +104,11 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
     # --- BasePersistence -----------------------------------------------------------------
 
     async def get_user_data(self) -> dict[int, UserData]:
-        return {int(k): UserData.from_json(v) for k, v in (await self._load("user")).items()}
+        stored = {int(k): v for k, v in (await self._load("user")).items()}
+        for key, state in (await self._load(_OLD_SIGN_UP)).items():
+            user_id = int(key.split(":")[0])
+            stored[user_id] = _with_old_sign_up(stored.get(user_id), state)
+        return {user_id: UserData.from_json(data) for user_id, data in stored.items()}
 
     async def get_chat_data(self) -> dict[int, ChatData]:
         return {int(k): ChatData.from_json(v) for k, v in (await self._load("chat")).items()}
@@ -113,8 +120,7 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
         return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        stored = await self._load(f"conversation:{name}")
-        return {tuple(_key_part(p) for p in k.split(":")): v for k, v in stored.items()}
+        return {}  # the bot has no ConversationHandler
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -152,5 +158,15 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
         pass
 
 
-def _key_part(part: str) -> int | str:
-    return int(part) if part.lstrip("-").isdigit() else part
+def _with_old_sign_up(data: object, state: object) -> dict[str, Any]:
+    """A person's data as an older version stored it, with the sign-up's conversation
+    state, as this version stores it (the drafts of that version are left behind)."""
+    old = data if isinstance(data, dict) else {}
+    invitation, language = old.get("pending_invitation"), old.get("suggested_language")
+    if state == "birth_date" and isinstance(invitation, int) and isinstance(language, str):
+        sign_up = {"tag": "sign_up.birth_date", "invitation": invitation, "language": language}
+    elif state == "language":
+        sign_up = {"tag": "sign_up.language"}
+    else:
+        sign_up = {"tag": "sign_up.code"}
+    return {"sign_up": sign_up}

@@ -56,7 +56,7 @@ ROUTES: dict[str, Screen] = {
     "menu": lambda u, c, _cb: menu.menu_button(u, c),
     "privacy": lambda u, c, _cb: account.privacy_button(u, c),
     "language": lambda u, c, _cb: account.language_button(u, c),
-    "lang": lambda u, c, _cb: onboarding.language_chosen_button(u, c),
+    "lang": onboarding.language_chosen,
     "forget": lambda u, c, _cb: account.forget_button(u, c),
     "flow": pick_child,
     "acc": access.overview,

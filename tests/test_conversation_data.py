@@ -4,10 +4,13 @@ what an older version stored still loads (what cannot be read is left out, never
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
+from typing import Any
 
 from bot.security import contexts
 from bot.services import Services
 from handlers.context import KEEP_CASE_MESSAGES, ChatData, Step, UserData
+from handlers.onboarding import AwaitBirthDate, AwaitCode, ChooseLanguage
 from handlers.parent.requests import RequestDraft
 from handlers.persistence import SqlitePersistence
 from handlers.staff.documents import AttachCopy
@@ -124,3 +127,57 @@ async def test_the_persistence_loads_what_an_older_version_stored(services: Serv
         await bot_state.save(conn, "user", "5001", blob)
     persistence = SqlitePersistence(services.db, services.cipher)
     assert await persistence.get_user_data() == {5001: UserData()}
+
+
+def test_the_sign_up_is_kept_beside_the_step_and_outlasts_a_button() -> None:
+    for sign_up in (AwaitCode(), AwaitBirthDate(12, "en"), ChooseLanguage()):
+        user = UserData(sign_up=sign_up)
+        user.start(Note(7))
+        user.interrupt()
+        assert user.sign_up == sign_up
+        assert UserData.from_json(json.loads(json.dumps(user.to_json()))) == user
+
+
+async def _stored_by_an_older_version(
+    services: Services, user: object, sign_up: str
+) -> SqlitePersistence:
+    """The person's data and the sign-up's conversation state as versions with a
+    ConversationHandler stored them."""
+    async with services.db.transaction() as conn:
+        stored: tuple[tuple[str, str, object], ...] = (
+            ("user", "5001", user),
+            ("conversation:onboarding", "5001:5001", sign_up),
+        )
+        for kind, key, value in stored:
+            blob = services.cipher.encrypt(
+                json.dumps(value).encode(), contexts.bot_state(kind, key)
+            )
+            await bot_state.save(conn, kind, key, blob)
+    return SqlitePersistence(services.db, services.cipher)
+
+
+async def test_a_sign_up_stored_as_a_conversation_goes_on_after_the_update(
+    services: Services,
+) -> None:
+    waiting_for_a_date = {**OLDER_USER_DATA, "pending_invitation": 12, "suggested_language": "en"}
+    for user, state, expected in (
+        ({}, "code", AwaitCode()),
+        (OLDER_USER_DATA, "language", ChooseLanguage()),
+        ({"pending_invitation": "12"}, "birth_date", AwaitCode()),
+        (waiting_for_a_date, "birth_date", AwaitBirthDate(12, "en")),
+    ):
+        persistence = await _stored_by_an_older_version(services, user, state)
+        loaded = await persistence.get_user_data()
+        assert loaded == {5001: UserData(sign_up=expected)}, state
+
+    # With the person's next update, the data is stored as this version stores it and the
+    # conversation state is gone.
+    app: Any = SimpleNamespace(user_data=loaded, chat_data={})
+    changes = persistence.changes_for(app, 5001)
+    async with services.db.transaction() as conn:
+        await persistence.write(conn, changes)
+    persistence.committed(changes)
+    assert await bot_state.load(services.db.reader, "conversation:onboarding") == {}
+    again = SqlitePersistence(services.db, services.cipher)
+    assert await again.get_user_data() == {5001: UserData(sign_up=AwaitBirthDate(12, "en"))}
+    assert persistence.changes_for(app, 5001) == []

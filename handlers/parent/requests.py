@@ -209,9 +209,8 @@ class RequestDraft(Step):
         await _summary(update, context, self)
         return True
 
-    async def cancel(self, update: Update, context: BotContext) -> bool:
+    async def cancel(self, update: Update, context: BotContext) -> None:
         await send(update, context, _("Cancelled. Nothing was sent."))
-        return True
 
 
 async def ask_text(
