@@ -21,7 +21,8 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
-from handlers.callbacks import Callback, CallbackCodec
+from handlers.buttons import Press, Tap
+from handlers.callbacks import CallbackCodec
 
 log = logging.getLogger(__name__)
 
@@ -200,13 +201,17 @@ class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, dict[str, Any
         codec: CallbackCodec = self.application.bot_data["codec"]
         return codec
 
-    def button(
-        self, user_id: int, text: str, action: str, *args: str | int
-    ) -> InlineKeyboardButton:
-        return InlineKeyboardButton(text, callback_data=self.codec.encode(user_id, action, *args))
+    tap: Tap | None = None
+    """The button tapped, decoded once by handlers.gate (None for anything else)."""
+
+    def button(self, user_id: int, text: str, press: Press) -> InlineKeyboardButton:
+        """A button signed for this user: ``context.button(user, label, Staff.CASE(7))``."""
+        data = self.codec.encode(user_id, press.action.code, *press.wire())
+        return InlineKeyboardButton(text, callback_data=data)
 
 
 BotApplication = Application[ExtBot[None], BotContext, UserData, ChatData, dict[str, Any], Any]
 
-Screen = Callable[[Update, BotContext, Callback], Awaitable[None]]
-"""What a button opens: the update, the context and the decoded callback."""
+T = TypeVar("T")
+Screen = Callable[[Update, BotContext, T], Awaitable[None]]
+"""What a button opens: the update, the context and the button's typed arguments."""

@@ -27,7 +27,7 @@ from bot.i18n import (
     suggest_language,
     use_language,
 )
-from handlers.callbacks import Callback
+from handlers.buttons import Everyone, LanguageCode
 from handlers.commands import publish_staff_commands
 from handlers.context import BotContext, Step
 from handlers.menu import menu_content, send_menu
@@ -299,16 +299,18 @@ def _language_question() -> str:
 
 def language_keyboard(context: BotContext, user_id: int, suggested: str) -> Keyboard:
     order: tuple[Language, ...] = LANGUAGES if suggested == "nl" else LANGUAGES[::-1]
-    return [[context.button(user_id, LANGUAGE_NAMES[code], "lang", code)] for code in order]
+    return [
+        [context.button(user_id, LANGUAGE_NAMES[code], Everyone.LANGUAGE(code))] for code in order
+    ]
 
 
-async def language_chosen(update: Update, context: BotContext, cb: Callback) -> None:
+async def language_chosen(update: Update, context: BotContext, args: LanguageCode) -> None:
     """A language button: the sign-up's last step, or the choice of /language."""
     query = update.callback_query
     assert query is not None
     if isinstance(context.user_state.sign_up, ChooseLanguage):
         _wait_for(context, None)
-    choice = cb.args[0] if cb.args else None
+    choice = args.code
     if not is_language(choice):
         return
     await context.services.accounts.set_language(query.from_user.id, choice)

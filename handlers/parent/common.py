@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 
 from telegram import Update
 
@@ -12,7 +13,7 @@ from bot.domain.accounts import Profile
 from bot.domain.case_texts import kind_label
 from bot.domain.model import Actor, Case
 from bot.i18n import _, format_date
-from handlers.callbacks import Callback
+from handlers.buttons import Everyone, Parent
 from handlers.context import BotContext, Screen
 from handlers.menu import send_menu
 from handlers.messages import Keyboard, send, show
@@ -81,17 +82,25 @@ async def child_of(
     return profile, child
 
 
-ChildScreen = Callable[[Update, BotContext, Callback, Profile, Student], Awaitable[None]]
+class AboutChild(Protocol):
+    """A button's arguments that name a child."""
+
+    @property
+    def child(self) -> int: ...
 
 
-def for_child(screen: ChildScreen) -> Screen:
-    """A screen about the child the button names first; another family's child is refused."""
+C = TypeVar("C", bound=AboutChild)
+ChildScreen = Callable[[Update, BotContext, C, Profile, Student], Awaitable[None]]
+
+
+def for_child(screen: ChildScreen[C]) -> Screen[C]:
+    """A screen about the child the button names; another family's child is refused."""
 
     @functools.wraps(screen)
-    async def opened(update: Update, context: BotContext, cb: Callback) -> None:
-        found = await child_of(update, context, cb.int_arg(0))
+    async def opened(update: Update, context: BotContext, args: C) -> None:
+        found = await child_of(update, context, args.child)
         if found is not None:
-            await screen(update, context, cb, *found)
+            await screen(update, context, args, *found)
 
     return opened
 
@@ -113,6 +122,6 @@ def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[s
         + _("You can follow it under My requests.")
     )
     return text, [
-        [context.button(user, _("My requests"), "my")],
-        [context.button(user, _("« Back to the menu"), "menu")],
+        [context.button(user, _("My requests"), Parent.MY_REQUESTS())],
+        [context.button(user, _("« Back to the menu"), Everyone.MENU())],
     ]

@@ -12,7 +12,7 @@ from bot.domain.case_texts import about_line, kind_label
 from bot.domain.free_text import MAX_TEXT, TextProblem, clean_text, text_problem
 from bot.domain.model import Kind
 from bot.i18n import _, current_language, format_number
-from handlers.callbacks import Callback
+from handlers.buttons import ChildCategory, DraftKey, Everyone, ForChild, Marked, NoArgs, Parent
 from handlers.context import BotContext, Step
 from handlers.menu import send_menu
 from handlers.messages import send, show
@@ -35,16 +35,16 @@ from storage.people import Student
 
 @for_child
 async def correction_categories(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
     language = current_language()
     user = profile.telegram_user_id
     rows: list[list[InlineKeyboardButton]] = [
-        [context.button(user, c.label.get(language), "corcat", child.id, c.key)]
+        [context.button(user, c.label.get(language), Parent.CORRECT_CATEGORY(child.id, c.key))]
         for c in school.categories
     ]
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(
         update,
         context,
@@ -63,12 +63,12 @@ async def correction_categories(
 
 @for_child
 async def correction_text(
-    update: Update, context: BotContext, cb: Callback, _profile: Profile, child: Student
+    update: Update, context: BotContext, args: ChildCategory, _profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    category = school.category(cb.args[1]) if len(cb.args) > 1 else None
+    category = school.category(args.category)
     if category is None:
-        await correction_categories(update, context, cb)
+        await correction_categories(update, context, ForChild(child.id))
         return
     draft = RequestDraft(Kind.RECTIFICATION.value, child.id, {"category": category.key})
     await ask_text(update, context, draft, child)
@@ -83,10 +83,10 @@ def _selected(mask: int, count: int) -> list[int]:
 
 @for_child
 async def deletion_categories(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: Marked, profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    mask = cb.int_arg(1) or 0
+    mask = args.mask
     categories = school.categories
     mask &= (1 << len(categories)) - 1
     language = current_language()
@@ -97,10 +97,10 @@ async def deletion_categories(
         label = f"{mark} {category.label.get(language)}"
         if category.voluntary:
             label += " " + _("(voluntary)")
-        rows.append([context.button(user, label, "del", child.id, mask ^ (1 << index))])
+        rows.append([context.button(user, label, Parent.DELETE(child.id, mask ^ (1 << index)))])
     if mask:
-        rows.append([context.button(user, _("Next"), "delnext", child.id, mask)])
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+        rows.append([context.button(user, _("Next"), Parent.DELETE_CHOSEN(child.id, mask))])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     grounds = [g.label.get(language) for g in school.retention_grounds]
     voluntary = [c.label.get(language) for c in categories if c.voluntary]
     lines = [
@@ -125,13 +125,13 @@ async def deletion_categories(
 
 @for_child
 async def deletion_reason(
-    update: Update, context: BotContext, cb: Callback, _profile: Profile, child: Student
+    update: Update, context: BotContext, args: Marked, _profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    chosen = _selected(cb.int_arg(1) or 0, len(school.categories))
+    chosen = _selected(args.mask, len(school.categories))
     keys = [school.categories[i].key for i in chosen]
     if not keys:
-        await deletion_categories(update, context, Callback("del", (str(child.id), "0")))
+        await deletion_categories(update, context, Marked(child.id, 0))
         return
     draft = RequestDraft(Kind.ERASURE.value, child.id, {"categories": keys})
     await ask_text(update, context, draft, child)
@@ -233,7 +233,7 @@ async def ask_text(
         update,
         context,
         "\n".join(lines),
-        [[context.button(update.effective_user.id, _("Cancel"), "drop")]],
+        [[context.button(update.effective_user.id, _("Cancel"), Parent.REQUEST_DROP())]],
     )
 
 
@@ -263,14 +263,14 @@ async def _summary(update: Update, context: BotContext, draft: RequestDraft) -> 
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Send request"), "sub", draft.key)],
-            [context.button(user, _("Change the text"), "edit")],
-            [context.button(user, _("Cancel"), "drop")],
+            [context.button(user, _("Send request"), Parent.REQUEST_SEND(draft.key))],
+            [context.button(user, _("Change the text"), Parent.REQUEST_EDIT())],
+            [context.button(user, _("Cancel"), Parent.REQUEST_DROP())],
         ],
     )
 
 
-async def edit_text(update: Update, context: BotContext, cb: Callback) -> None:
+async def edit_text(update: Update, context: BotContext, _args: NoArgs) -> None:
     draft = context.user_state.held(RequestDraft)
     if draft is None:
         await _gone(update, context)
@@ -282,14 +282,14 @@ async def edit_text(update: Update, context: BotContext, cb: Callback) -> None:
     await ask_text(update, context, draft, found[1])
 
 
-async def drop(update: Update, context: BotContext, cb: Callback) -> None:
+async def drop(update: Update, context: BotContext, _args: NoArgs) -> None:
     context.user_state.clear(RequestDraft)
     assert update.effective_user is not None
     await show(
         update,
         context,
         _("Cancelled. Nothing was sent."),
-        [[context.button(update.effective_user.id, _("« Back to the menu"), "menu")]],
+        [[context.button(update.effective_user.id, _("« Back to the menu"), Everyone.MENU())]],
     )
 
 
@@ -298,8 +298,8 @@ async def _gone(update: Update, context: BotContext) -> None:
     await send_menu(update, context)
 
 
-async def submit(update: Update, context: BotContext, cb: Callback) -> None:
-    key = cb.args[0] if cb.args else None
+async def submit(update: Update, context: BotContext, args: DraftKey) -> None:
+    key = args.key
     draft = context.user_state.held(RequestDraft)
     if draft is None or draft.text is None or (key and draft.key != key):
         profile = await parent(update, context)

@@ -13,7 +13,7 @@ from bot.domain.model import Kind, Outcome
 from bot.domain.staff_base import CaseView
 from bot.domain.transitions import OUTCOMES, Action, extension_months_left
 from bot.i18n import _, current_language, ngettext
-from handlers.callbacks import Callback
+from handlers.buttons import Choice, ExtendBy, ForCase, KeptData, Staff
 from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
@@ -77,14 +77,17 @@ async def extend(update: Update, context: BotContext, case_id: int) -> None:
             "only before the answer date; the parent is told the new date and your reason."
         ).format(number=esc(view.case.number)),
         [
-            [context.button(user, label, "sem", case_id, n) for n, label in enumerate(labels, 1)],
+            [
+                context.button(user, label, Staff.EXTEND_BY(case_id, n))
+                for n, label in enumerate(labels, 1)
+            ],
             cancel_row(context, user, case_id),
         ],
     )
 
 
-async def extend_months(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, months = cb.int_arg(0) or 0, extension_months(cb.int_arg(1))
+async def extend_months(update: Update, context: BotContext, args: ExtendBy) -> None:
+    case_id, months = args.case, extension_months(args.months)
     view = await checked_view(update, context, case_id, Action.EXTEND)
     if view is None:
         return
@@ -103,7 +106,11 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
         school = context.services.school_by_id[view.case.school_id]
         language = current_language()
         rows: Rows = [
-            [context.button(user, g.label.get(language).split(":")[0], "sjg", case_id, i)]
+            [
+                context.button(
+                    user, g.label.get(language).split(":")[0], Staff.REJECT_ON_GROUND(case_id, i)
+                )
+            ]
             for i, g in enumerate(school.retention_grounds)
         ]
         rows.append(cancel_row(context, user, case_id))
@@ -119,13 +126,13 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
     await ask(update, context, Refusal(case_id), view, new_message=True)
 
 
-async def reject_ground(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, index = cb.int_arg(0) or 0, cb.int_arg(1)
+async def reject_ground(update: Update, context: BotContext, args: Choice) -> None:
+    case_id, index = args
     view = await checked_view(update, context, case_id, Action.REJECT)
     if view is None:
         return
     grounds = context.services.school_by_id[view.case.school_id].retention_grounds
-    if index is None or not 0 <= index < len(grounds):
+    if not 0 <= index < len(grounds):
         await reject(update, context, case_id)
         return
     refusal = Refusal(case_id, ground=grounds[index].key)
@@ -148,7 +155,11 @@ async def resolve(update: Update, context: BotContext, case_id: int) -> None:
         return
     user = user_id(update)
     rows: Rows = [
-        [context.button(user, _outcome_button(view.case.kind, o), "sro", case_id, i)]
+        [
+            context.button(
+                user, _outcome_button(view.case.kind, o), Staff.RESOLVE_OUTCOME(case_id, i)
+            )
+        ]
         for i, o in enumerate(outcomes)
     ]
     rows.append(cancel_row(context, user, case_id))
@@ -160,13 +171,13 @@ async def resolve(update: Update, context: BotContext, case_id: int) -> None:
     )
 
 
-async def resolve_outcome(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, index = cb.int_arg(0) or 0, cb.int_arg(1)
+async def resolve_outcome(update: Update, context: BotContext, args: Choice) -> None:
+    case_id, index = args
     view = await checked_view(update, context, case_id, Action.RESOLVE)
     if view is None:
         return
     outcomes = OUTCOMES[view.case.kind]
-    if index is None or not 0 <= index < len(outcomes):
+    if not 0 <= index < len(outcomes):
         await resolve(update, context, case_id)
         return
     if outcomes[index] == Outcome.PARTLY_ERASED:
@@ -186,10 +197,16 @@ async def _kept(update: Update, context: BotContext, view: CaseView, mask: int) 
         label = category.label.get(language) if category else key
         mark = "☑" if mask >> i & 1 else "☐"
         rows.append(
-            [context.button(user, f"{mark} {label}", "srk", view.case.id, mask ^ (1 << i))]
+            [
+                context.button(
+                    user, f"{mark} {label}", Staff.RESOLVE_KEPT(view.case.id, mask ^ (1 << i))
+                )
+            ]
         )
     if mask:
-        rows.append([context.button(user, _("Next"), "srkok", view.case.id, mask)])
+        rows.append(
+            [context.button(user, _("Next"), Staff.RESOLVE_KEPT_CHOSEN(view.case.id, mask))]
+        )
     rows.append(cancel_row(context, user, view.case.id))
     await show(
         update,
@@ -199,17 +216,17 @@ async def _kept(update: Update, context: BotContext, view: CaseView, mask: int) 
     )
 
 
-async def kept_toggled(update: Update, context: BotContext, cb: Callback) -> None:
-    view = await checked_view(update, context, cb.int_arg(0) or 0, Action.RESOLVE)
+async def kept_toggled(update: Update, context: BotContext, args: KeptData) -> None:
+    view = await checked_view(update, context, args.case, Action.RESOLVE)
     if view is not None:
-        await _kept(update, context, view, cb.int_arg(1) or 0)
+        await _kept(update, context, view, args.mask)
 
 
-async def kept_chosen(update: Update, context: BotContext, cb: Callback) -> None:
-    view = await checked_view(update, context, cb.int_arg(0) or 0, Action.RESOLVE)
+async def kept_chosen(update: Update, context: BotContext, args: KeptData) -> None:
+    view = await checked_view(update, context, args.case, Action.RESOLVE)
     if view is None:
         return
-    mask = cb.int_arg(1) or 0
+    mask = args.mask
     keys = category_keys(view.case.details)
     kept = [k for i, k in enumerate(keys) if mask >> i & 1]
     if not kept:
@@ -219,17 +236,17 @@ async def kept_chosen(update: Update, context: BotContext, cb: Callback) -> None
     await ask(update, context, answer, view, new_message=False)
 
 
-async def no_message(update: Update, context: BotContext, cb: Callback) -> None:
+async def no_message(update: Update, context: BotContext, args: ForCase) -> None:
     draft = context.user_state.held(Answer)
-    if draft is None or draft.case != cb.int_arg(0):
+    if draft is None or draft.case != args.case:
         await gone(update, context)
         return
     await draft.take_text(update, context, None)
 
 
-async def confirmed(update: Update, context: BotContext, cb: Callback) -> None:
+async def confirmed(update: Update, context: BotContext, args: ForCase) -> None:
     draft = context.user_state.held(Decision)
-    case_id = cb.int_arg(0) or 0
+    case_id = args.case
     if draft is None or draft.case != case_id or not draft.written:
         await gone(update, context)
         return
@@ -237,7 +254,7 @@ async def confirmed(update: Update, context: BotContext, cb: Callback) -> None:
     await run(update, context, case_id, lambda: draft.do(staff_cases, who), draft.said())
 
 
-async def cancelled(update: Update, context: BotContext, cb: Callback) -> None:
+async def cancelled(update: Update, context: BotContext, args: ForCase) -> None:
     common.clear(context)
     await show(update, context, _("Cancelled. Nothing was changed."))
-    await open_case(update, context, cb.int_arg(0) or 0, edit=False)
+    await open_case(update, context, args.case, edit=False)

@@ -18,7 +18,7 @@ from bot.domain.dossier_files import (
 from bot.domain.model import Refused
 from bot.domain.transitions import Action
 from bot.i18n import _
-from handlers.callbacks import Callback
+from handlers.buttons import Choice, Staff
 from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
@@ -104,8 +104,8 @@ async def _add(update: Update, context: BotContext, case_id: int) -> bool:
             name=esc(name) if name else _("photo"), count=count
         ),
         [
-            [context.button(user, _("Answer and close"), "sr", case_id)],
-            [context.button(user, _("« Back to the request"), "sc", case_id)],
+            [context.button(user, _("Answer and close"), Staff.RESOLVE(case_id))],
+            [context.button(user, _("« Back to the request"), Staff.CASE(case_id))],
         ],
     )
     context.user_state.start(AttachCopy(case_id))
@@ -135,14 +135,14 @@ def _not_added(checked: CheckedFile) -> str:
     ).format(name=name)
 
 
-async def informed(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, index = cb.int_arg(0) or 0, cb.int_arg(1)
+async def informed(update: Update, context: BotContext, args: Choice) -> None:
+    case_id, index = args
     if await staff_profile(update, context) is None:
         return
     try:
         view = await context.services.staff_views.view(actor(update), case_id)
         recipients = context.services.school_by_id[view.case.school_id].recipients
-        key = recipients[index].key if index is not None and 0 <= index < len(recipients) else ""
+        key = recipients[index].key if 0 <= index < len(recipients) else ""
         left = await context.services.staff_cases.inform(actor(update), case_id, key)
     except Refused as exc:
         school = context.services.school_by_id.get(exc.case.school_id) if exc.case else None

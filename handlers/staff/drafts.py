@@ -20,6 +20,7 @@ from bot.domain.staff_notices import not_a_school_day_note
 from bot.domain.transitions import new_due_date
 from bot.i18n import _, current_language, format_date
 from bot.schools.config import SchoolConfig
+from handlers.buttons import Staff
 from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
@@ -213,7 +214,7 @@ class Answer(Decision):
         return "\n".join(lines)
 
     def rows(self, context: BotContext, user: int) -> Rows:
-        return [[context.button(user, _("No message"), "srn", self.case)]]
+        return [[context.button(user, _("No message"), Staff.RESOLVE_NO_MESSAGE(self.case))]]
 
     def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
         language = current_language()
@@ -263,7 +264,7 @@ async def confirm(update: Update, context: BotContext, draft: Decision) -> None:
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Confirm"), "sok", draft.case)],
+            [context.button(user, _("Confirm"), Staff.CONFIRM(draft.case))],
             cancel_row(context, user, draft.case),
         ],
     )
