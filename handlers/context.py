@@ -49,6 +49,11 @@ class Step:
     async def cancel(self, update: Update, context: BotContext) -> None:
         """/cancel while this step is held: say what stopped (or nothing)."""
 
+    @staticmethod
+    def tags() -> frozenset[str]:
+        """The tags of every step this version knows."""
+        return frozenset(Step._by_tag)
+
     def to_json(self) -> dict[str, Any]:
         assert dataclasses.is_dataclass(self)
         return {"tag": self.tag, **dataclasses.asdict(self)}
@@ -63,9 +68,10 @@ class Step:
         if kind is None:
             return None
         fields = {k: v for k, v in data.items() if k != "tag"}
-        adapter = _adapters.get(kind.tag) or _adapters.setdefault(kind.tag, TypeAdapter(kind))
+        if kind.tag not in _adapters:
+            _adapters[kind.tag] = TypeAdapter(kind)
         try:
-            return adapter.validate_python(fields)
+            return _adapters[kind.tag].validate_python(fields)
         except ValidationError:
             log.warning("dropping an unreadable %s step", kind.tag)
             return None

@@ -62,6 +62,8 @@ STEPS: list[Step] = [
 
 
 def test_every_step_round_trips_through_json() -> None:
+    signing_up = [AwaitCode(), AwaitBirthDate(12, "en"), ChooseLanguage()]
+    assert {s.tag for s in [*STEPS, *signing_up]} == Step.tags()
     for step in STEPS:
         for awaiting in (True, False):
             user = UserData()
