@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import warnings
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -21,7 +20,6 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.domain.undeliverable import UndeliverableNotices
 from bot.errors import UserFacingError
@@ -35,11 +33,10 @@ from handlers import input as typed_input
 from handlers.callbacks import CallbackCodec
 from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
-from handlers.context import BotContext
+from handlers.context import BotContext, ChatData, UserData
 from handlers.errors import on_error
 from handlers.intake import Intake as Intake  # for bot.runtime
 from handlers.outbox_sender import TelegramSender
-from handlers.parent import requests
 from handlers.persistence import SqlitePersistence
 from handlers.rate_limiter import PriorityRateLimiter
 from handlers.staff import actions as staff_actions
@@ -47,9 +44,6 @@ from handlers.staff import consents, digest
 from handlers.staff import screens as staff_screens
 
 log = logging.getLogger(__name__)
-
-# ConversationHandler warns that buttons are tracked per chat, not per message: intended.
-warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 OUTBOX_INTERVAL = 5
 SCHEDULE_INTERVAL = 60
@@ -78,7 +72,7 @@ def build_application(
         # Updates come through our own intake (handlers.intake), not PTB's Updater.
         .updater(None)
         .connection_pool_size(concurrency + SPARE_CONNECTIONS)
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, chat_data=ChatData, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -179,13 +173,13 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(TypeHandler(Update, gate.check_button), group=-1)
 
     # Group 0: the first handler that matches takes the update.
-    app.add_handler(onboarding.build())
+    app.add_handler(CommandHandler("start", onboarding.start))
     app.add_handler(CommandHandler("menu", menu.menu_command))
     app.add_handler(CommandHandler("help", menu.help_command))
     app.add_handler(CommandHandler("language", account.language_command))
     app.add_handler(CommandHandler("privacy", account.privacy_command))
     app.add_handler(CommandHandler("forgetme", account.forgetme_command))
-    app.add_handler(CommandHandler("cancel", requests.cancel))
+    app.add_handler(CommandHandler("cancel", typed_input.cancel))
     # Staff: the queue, one case, and an action per command; who may not appear in photos,
     # per group and purpose; the head teacher's digest.
     app.add_handler(CommandHandler("queue", staff_screens.queue_command))
@@ -196,8 +190,9 @@ def register_handlers(app: BotApplication) -> None:
     app.add_handler(CommandHandler("digest", digest.digest_command))
     # Every other button, by its action (handlers.router.ROUTES).
     app.add_handler(CallbackQueryHandler(router.on_button))
-    # Whatever is left: a staff step's text or documents, typed answers to a request's
-    # question (an unknown command there keeps the question open); a photo, a sticker, an
+    # Whatever is left goes to the step the bot waits for (handlers.input): the sign-up's
+    # code, date or language; a document for a request; a staff step's text; a request's
+    # text (an unknown command there keeps the question open). A photo, a sticker, an
     # unknown command or text out of place gets a short hint (handlers.fallback).
     app.add_handler(MessageHandler(filters.ALL, typed_input.typed))
 

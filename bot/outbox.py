@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from bot.i18n import language_or_default, use_language
 from bot.markup import split_html
@@ -23,6 +24,17 @@ from storage.accounts import Recipient
 from storage.db import Connection, to_db
 
 
+class NoticeAction(StrEnum):
+    """What a button under a queued message does. The domain names it here; the handlers
+    map it to the screen it opens (handlers.buttons), its value being the code its callback
+    data carries."""
+
+    OPEN_CASE = "sco"
+    """Under a staff notice (an alert, a reminder): the request, as a new message."""
+    CONFIRM_RECEIPT = "rcvd"
+    """Under the last document of a delivery: the parent confirms they received them."""
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     """A document or photo Telegram already has, sent again by its file id."""
@@ -31,7 +43,8 @@ class Attachment:
     file_id: str
     file_name: str | None = None
     receipt_button: str | None = None
-    """With a button of this text the parent confirms receipt of ``case_id``'s documents."""
+    """With a button of this text (``NoticeAction.CONFIRM_RECEIPT``) the parent confirms
+    receipt of ``case_id``'s documents."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +53,7 @@ class Button:
     and arguments its callback data carries (signed for the recipient when sent)."""
 
     label: str
-    action: str
+    action: NoticeAction
     args: tuple[int, ...] = ()
 
 
@@ -152,7 +165,11 @@ def button_of(raw: str | None) -> Button | None:
     if raw is None:
         return None
     data = json.loads(raw)
-    return Button(str(data["label"]), str(data["action"]), tuple(int(a) for a in data["args"]))
+    try:
+        action = NoticeAction(data["action"])
+    except ValueError:  # queued by a version with another button: the notice goes without
+        return None
+    return Button(str(data["label"]), action, tuple(int(a) for a in data["args"]))
 
 
 def attachment_of(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:

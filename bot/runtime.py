@@ -22,10 +22,11 @@ Where the bot deliberately goes around python-telegram-bot, and what to check on
   chat, in order. Check that ``process_update`` still runs the handler groups and the
   persistence update for one update, and that ``Application.start()`` without an updater
   still starts the JobQueue.
-- **Conversation state is saved by ``handlers.persistence.SqlitePersistence``**, which reads
-  ``ConversationHandler``'s private ``_conversation_handler_conversations`` mapping to save
-  only what an update changed, when that update is done. Check the attribute and the
-  ``BasePersistence`` methods' signatures.
+- **Each person's and chat's state is saved by ``handlers.persistence.SqlitePersistence``**
+  (typed ``UserData`` and ``ChatData`` through ``ContextTypes``; the sign-up is a step in
+  it, not a ``ConversationHandler``), only what an update changed, when that update is
+  done. Check the ``BasePersistence`` methods' signatures and that ``Application.user_data``
+  and ``chat_data`` are still made from the ``ContextTypes``.
 - **The reader's language is a ContextVar** set around each update by the intake
   (``bot.i18n.use_language``) and refined by the first handler (``handlers.gate``). It
   relies on ``process_update`` running the handlers in the caller's task (``block=True``

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.i18n import _, current_language
 from bot.schools.config import SchoolConfig
+from handlers.buttons import Everyone, NoArgs, YesNo
 from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.onboarding import language_keyboard
@@ -22,7 +23,7 @@ async def language_command(update: Update, context: BotContext) -> None:
     )
 
 
-async def language_button(update: Update, context: BotContext) -> None:
+async def language_button(update: Update, context: BotContext, _args: NoArgs) -> None:
     await language_command(update, context)
 
 
@@ -82,7 +83,7 @@ async def _privacy(update: Update, context: BotContext, *, edit: bool) -> None:
         schools = list(services.schools.values())
     text = "\n\n".join(privacy_summary(s) for s in schools)
     keyboard = (
-        [[context.button(update.effective_user.id, _("« Back to the menu"), "menu")]]
+        [[context.button(update.effective_user.id, _("« Back to the menu"), Everyone.MENU())]]
         if profile is not None
         else None
     )
@@ -93,7 +94,7 @@ async def privacy_command(update: Update, context: BotContext) -> None:
     await _privacy(update, context, edit=False)
 
 
-async def privacy_button(update: Update, context: BotContext) -> None:
+async def privacy_button(update: Update, context: BotContext, _args: NoArgs) -> None:
     await _privacy(update, context, edit=True)
 
 
@@ -123,18 +124,17 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
         + "\n\n"
         + _("Do you want to unlink this account?"),
         [
-            [context.button(user.id, _("Yes, unlink this account"), "forget", "yes")],
-            [context.button(user.id, _("No, keep it"), "forget", "no")],
+            [context.button(user.id, _("Yes, unlink this account"), Everyone.UNLINK("yes"))],
+            [context.button(user.id, _("No, keep it"), Everyone.UNLINK("no"))],
         ],
     )
 
 
-async def forget_button(update: Update, context: BotContext) -> None:
+async def forget_button(update: Update, context: BotContext, args: YesNo) -> None:
     query = update.callback_query
     assert query is not None
     user_id = query.from_user.id  # also the id of their private chat
-    decoded = context.codec.decode(user_id, query.data or "")
-    if decoded is None or decoded.args != ("yes",):
+    if args.answer != "yes":
         await show(update, context, _("Nothing was changed. Your account stays linked."))
         return
     await context.services.accounts.forget(user_id, user_id)

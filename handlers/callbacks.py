@@ -64,8 +64,3 @@ class CallbackCodec:
         if not action or not all(_PART.fullmatch(p) for p in (action, *args)):
             return None
         return Callback(action, tuple(args))
-
-
-def pattern(action: str) -> str:
-    """A CallbackQueryHandler pattern for one action."""
-    return rf"^{re.escape(action)}(:|~)"

@@ -8,20 +8,12 @@ from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ApplicationHandlerStop
 
-from bot.domain.texts.for_staff import OPEN_CASE
 from bot.i18n import _
+from handlers.buttons import tap_of
 from handlers.commands import KNOWN, command_of
 from handlers.context import BotContext
 from handlers.menu import send_menu
 from handlers.messages import is_live
-from handlers.outbox_sender import RECEIPT_ACTION
-from handlers.parent.common import AWAITING
-from handlers.staff import common as staff_common
-
-# Buttons under outbox messages (not the newest screen): still signed for this user, and
-# their action is idempotent (confirming receipt) or only shows something (opening a
-# request, whose permission is checked again).
-LASTING = frozenset({RECEIPT_ACTION, OPEN_CASE})
 
 log = logging.getLogger(__name__)
 
@@ -41,28 +33,33 @@ async def answer(query: CallbackQuery, text: str | None = None, *, alert: bool =
 async def check_button(update: Update, context: BotContext) -> None:
     """Every callback query is answered here, so none is left spinning on the phone.
 
-    A tapped button or one of our commands also ends waiting for a request's text: only
-    the screen that asks for text starts waiting again.
+    A tapped button or one of our commands also ends waiting for what the person sends,
+    whichever step it was for (``UserData.interrupt``): only the screen that asks starts
+    waiting again.
     """
-    if command_of(update) in KNOWN and context.user_data:
-        context.user_data.pop(AWAITING, None)
-        staff_common.stop_waiting(context.user_data)
+    if command_of(update) in KNOWN and context.user_data is not None:
+        context.user_data.interrupt()
     query = update.callback_query
     if query is None:
         return
-    decoded = context.codec.decode(query.from_user.id, query.data or "")
+    callback = context.codec.decode(query.from_user.id, query.data or "")
     message = query.message
-    if decoded is None:
+    # Decoded once, here; handlers.router takes the tap from the context. A button under a
+    # queued notice keeps working after newer screens (it is still signed for this user, and
+    # it confirms a receipt again or only shows a request, whose permission is checked).
+    tap = tap_of(callback) if callback is not None else None
+    lasting = tap is not None and tap.action.lasting
+    if callback is None:
         reason = "forged"
     elif not isinstance(message, Message) or (
-        decoded.action not in LASTING and not is_live(context, message.message_id)
+        not lasting and not is_live(context, message.message_id)
     ):
         reason = "stale"
     else:
+        context.tap = tap
         await answer(query)
-        if context.user_data:
-            context.user_data.pop(AWAITING, None)
-            staff_common.stop_waiting(context.user_data)
+        if context.user_data is not None:
+            context.user_data.interrupt()
         return
     await answer(query, _("This button no longer works."))
     await context.services.accounts.note_refused_button(query.from_user.id, reason)

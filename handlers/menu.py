@@ -8,6 +8,7 @@ from bot.domain.accounts import Profile
 from bot.domain.model import HANDLING_ROLES, Role
 from bot.domain.texts.labels import role_label
 from bot.i18n import _, ngettext
+from handlers.buttons import Everyone, NoArgs, Parent, Staff
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
@@ -66,24 +67,24 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
             lines += ["", _("What would you like to do?")]
     keyboard: list[list[InlineKeyboardButton]] = []
     if profile.off_roster:
-        keyboard += [[context.button(user, _("My requests"), "my")]]
+        keyboard += [[context.button(user, _("My requests"), Parent.MY_REQUESTS())]]
     elif profile.is_guardian:
         keyboard += [
-            [context.button(user, _("See my child's data"), "flow", "access")],
-            [context.button(user, _("Correct data"), "flow", "correct")],
-            [context.button(user, _("Delete data"), "flow", "delete")],
+            [context.button(user, _("See my child's data"), Parent.START("access"))],
+            [context.button(user, _("Correct data"), Parent.START("correct"))],
+            [context.button(user, _("Delete data"), Parent.START("delete"))],
             [
-                context.button(user, _("Restrict use"), "flow", "restrict"),
-                context.button(user, _("Object"), "flow", "object"),
+                context.button(user, _("Restrict use"), Parent.START("restrict")),
+                context.button(user, _("Object"), Parent.START("object")),
             ],
-            [context.button(user, _("Photo consent"), "flow", "consent")],
-            [context.button(user, _("My requests"), "my")],
+            [context.button(user, _("Photo consent"), Parent.START("consent"))],
+            [context.button(user, _("My requests"), Parent.MY_REQUESTS())],
         ]
     if profile.is_staff:
         keyboard += staff_rows(context, profile)
     keyboard += [
-        [context.button(user, _("Privacy information"), "privacy")],
-        [context.button(user, _("Language / Taal"), "language")],
+        [context.button(user, _("Privacy information"), Everyone.PRIVACY())],
+        [context.button(user, _("Language / Taal"), Everyone.LANGUAGES())],
     ]
     return "\n".join(lines), keyboard
 
@@ -119,7 +120,7 @@ async def menu_command(update: Update, context: BotContext) -> None:
     await send_menu(update, context)
 
 
-async def menu_button(update: Update, context: BotContext) -> None:
+async def menu_button(update: Update, context: BotContext, _args: NoArgs) -> None:
     await send_menu(update, context, edit=True)
 
 
@@ -160,12 +161,12 @@ def staff_rows(context: BotContext, profile: Profile) -> list[list[InlineKeyboar
     roles = {m.role for m in profile.staff}
     rows: list[list[InlineKeyboardButton]] = []
     if roles & HANDLING_ROLES:
-        rows.append([context.button(user, _("My queue"), "q", "mine", 0)])
+        rows.append([context.button(user, _("My queue"), Staff.QUEUE("mine", 0))])
     if Role.DIRECTOR in roles:
-        rows.append([context.button(user, _("All open requests"), "q", "all", 0)])
+        rows.append([context.button(user, _("All open requests"), Staff.QUEUE("all", 0))])
     if Role.PRIVACY_OFFICER in roles:
-        rows.append([context.button(user, _("Requests in numbers"), "cnt")])
-    rows.append([context.button(user, _("Consent lists"), "stcons")])
+        rows.append([context.button(user, _("Requests in numbers"), Staff.COUNTS())])
+    rows.append([context.button(user, _("Consent lists"), Staff.CONSENT_LISTS())])
     return rows
 
 

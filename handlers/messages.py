@@ -14,11 +14,6 @@ from telegram.error import BadRequest
 from handlers.context import BotContext
 from handlers.render import split_html
 
-LIVE_MESSAGE = "live_message"
-LIVE_SHOWS = "live_shows"
-"""A digest of what the live message shows (text and keyboard), to never edit it into
-the same thing: Telegram refuses that ("message is not modified")."""
-
 Keyboard = Sequence[Sequence[InlineKeyboardButton]]
 
 
@@ -33,14 +28,14 @@ def _digest(text: str, keyboard: Keyboard | None) -> str:
 
 
 def _remember(context: BotContext, message_id: int, text: str, keyboard: Keyboard | None) -> None:
-    if context.chat_data is None:
+    chat = context.chat_data
+    if chat is None:
         return
     if keyboard:
-        context.chat_data[LIVE_MESSAGE] = message_id
-        context.chat_data[LIVE_SHOWS] = _digest(text, keyboard)
-    elif context.chat_data.get(LIVE_MESSAGE) == message_id:
-        context.chat_data.pop(LIVE_MESSAGE, None)
-        context.chat_data.pop(LIVE_SHOWS, None)
+        chat.live_message = message_id
+        chat.live_shows = _digest(text, keyboard)
+    elif chat.live_message == message_id:
+        chat.live_message = chat.live_shows = None
 
 
 def _already_shows(
@@ -49,7 +44,7 @@ def _already_shows(
     """Whether the message shows this already: as we last drew it, or (for a message we do
     not track) as the tapped button's message showed it."""
     if is_live(context, message.message_id) and context.chat_data is not None:
-        return context.chat_data.get(LIVE_SHOWS) == _digest(text, keyboard)
+        return context.chat_data.live_shows == _digest(text, keyboard)
     return message.text_html == text and message.reply_markup == _markup(keyboard)
 
 
@@ -100,4 +95,4 @@ async def show(
 
 
 def is_live(context: BotContext, message_id: int) -> bool:
-    return context.chat_data is not None and context.chat_data.get(LIVE_MESSAGE) == message_id
+    return context.chat_data is not None and context.chat_data.live_message == message_id

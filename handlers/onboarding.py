@@ -1,18 +1,18 @@
-"""Linking a Telegram account: /start with the code, a child's date of birth, a language."""
+"""Linking a Telegram account: /start with the code, a child's date of birth, a language.
+
+Each answer the sign-up waits for is a step (handlers.context.Step) in the person's
+``UserData.sign_up``: the code, the date of birth (with the invitation it confirms) or the
+language. It outlasts other commands and buttons; /start begins again, /cancel stops it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import ClassVar
 
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import filters
 
 from bot.domain import onboarding as rules
 from bot.i18n import (
@@ -27,21 +27,88 @@ from bot.i18n import (
     suggest_language,
     use_language,
 )
-from handlers.callbacks import pattern
+from handlers.buttons import Everyone, LanguageCode
 from handlers.commands import publish_staff_commands
-from handlers.context import BotContext
+from handlers.context import BotContext, Step
 from handlers.menu import menu_content, send_menu
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
 from handlers.texts import wait_text
 
-CODE: Final = "code"
-BIRTH_DATE: Final = "birth_date"
-LANGUAGE: Final = "language"
-END: Final = ConversationHandler.END
 
-PENDING_INVITATION = "pending_invitation"
-SUGGESTED_LANGUAGE = "suggested_language"
+class SignUp(Step):
+    """A step of linking this account: it takes every message that is not a command."""
+
+    async def receive(self, update: Update, context: BotContext) -> bool:
+        message = update.effective_message
+        if (
+            message is None
+            or filters.COMMAND.check_update(update)
+            or filters.StatusUpdate.ALL.check_update(update)
+        ):
+            return False
+        if message.text is None:
+            await self.not_text(update, context)
+        else:
+            await self.typed(update, context, message.text)
+        return True
+
+    async def typed(self, update: Update, context: BotContext, text: str) -> None:
+        raise NotImplementedError
+
+    async def not_text(self, update: Update, context: BotContext) -> None:
+        """A photo, sticker or other non-text where a code or date was asked."""
+        await send(update, context, _("I can only read typed text here. Please type your answer."))
+
+    async def cancel(self, update: Update, context: BotContext) -> None:
+        await send(update, context, _("Stopped. You can start again at any time with /start."))
+
+
+@dataclass
+class AwaitCode(SignUp):
+    """The code from the school's letter."""
+
+    tag: ClassVar[str] = "sign_up.code"
+
+    async def typed(self, update: Update, context: BotContext, text: str) -> None:
+        await _redeem(update, context, text)
+
+
+@dataclass
+class AwaitBirthDate(SignUp):
+    """A child's date of birth, which confirms the invitation whose code was typed."""
+
+    tag: ClassVar[str] = "sign_up.birth_date"
+    invitation: int
+    language: str
+    """The language suggested for the account (Telegram's, else the roster's)."""
+
+    async def typed(self, update: Update, context: BotContext, text: str) -> None:
+        await _confirm_birth_date(update, context, self, text)
+
+
+@dataclass
+class ChooseLanguage(SignUp):
+    """The language of a newly linked account, chosen with a button."""
+
+    tag: ClassVar[str] = "sign_up.language"
+
+    async def typed(self, update: Update, context: BotContext, text: str) -> None:
+        await self.not_text(update, context)
+
+    async def not_text(self, update: Update, context: BotContext) -> None:
+        user_id, _chat_id = _ids(update)
+        await send(
+            update,
+            context,
+            _("Please choose a language with one of the buttons."),
+            language_keyboard(context, user_id, current_language()),
+        )
+
+
+def _wait_for(context: BotContext, step: SignUp | None) -> None:
+    """The sign-up's next step, or None when it is over."""
+    context.user_state.sign_up = step
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -58,17 +125,19 @@ def _code_prompt() -> str:
     )
 
 
-async def start(update: Update, context: BotContext) -> object:
+async def start(update: Update, context: BotContext) -> None:
     user_id, _chat_id = _ids(update)
     typed = " ".join(context.args or [])
     if typed:
-        return await _redeem(update, context, typed, welcome=True)
+        await _redeem(update, context, typed, welcome=True)
+        return
     profile = await context.services.accounts.profile(user_id)
     if profile is not None:
         if profile.is_staff:
             await publish_staff_commands(context, profile, _chat_id)
         await send_menu(update, context)
-        return END
+        _wait_for(context, None)
+        return
     await send(
         update,
         context,
@@ -83,17 +152,12 @@ async def start(update: Update, context: BotContext) -> object:
         + "\n"
         + _("Type /cancel to stop."),
     )
-    return CODE
-
-
-async def code_typed(update: Update, context: BotContext) -> object:
-    assert update.message is not None and update.message.text is not None
-    return await _redeem(update, context, update.message.text)
+    _wait_for(context, AwaitCode())
 
 
 async def _redeem(
     update: Update, context: BotContext, typed: str, *, welcome: bool = False
-) -> object:
+) -> None:
     user_id, chat_id = _ids(update)
     services = context.services
     result = await services.onboarding.redeem_code(user_id, chat_id, typed, current_language())
@@ -103,10 +167,10 @@ async def _redeem(
             await send(
                 update, context, _("That is not a code I recognise.") + " " + _code_prompt()
             )
-            return CODE
+            _wait_for(context, AwaitCode())
         case rules.Blocked(until):
             await send(update, context, _too_many(until, now))
-            return CODE
+            _wait_for(context, AwaitCode())
         case rules.Rejected(until):
             await send(
                 update,
@@ -119,11 +183,10 @@ async def _redeem(
                 + "\n"
                 + _("You can try again {when}.").format(when=wait_text(until, now)),
             )
-            return CODE
+            _wait_for(context, AwaitCode())
         case rules.NeedBirthDate(invitation_id, roster_language):
-            assert context.user_data is not None and update.effective_user is not None
-            context.user_data[PENDING_INVITATION] = invitation_id
-            context.user_data[SUGGESTED_LANGUAGE] = suggest_language(
+            assert update.effective_user is not None
+            suggested = suggest_language(
                 update.effective_user.language_code, fallback=roster_language or "nl"
             )
             if welcome:
@@ -131,7 +194,7 @@ async def _redeem(
             else:
                 prompt = _("Thank you.") + " " + _birth_date_question()
             await send(update, context, prompt)
-            return BIRTH_DATE
+            _wait_for(context, AwaitBirthDate(invitation_id, suggested))
         case rules.StaffLinked(member):
             profile = await services.accounts.profile(user_id)
             assert profile is not None
@@ -139,8 +202,9 @@ async def _redeem(
             text, keyboard = menu_content(context, profile)
             greeting = _("Welcome, {name}. Your account is linked.").format(name=esc(member.name))
             await send(update, context, greeting + "\n\n" + text, keyboard)
-            return END
-    raise AssertionError(result)
+            _wait_for(context, None)
+        case _:
+            raise AssertionError(result)
 
 
 def _birth_date_question() -> str:
@@ -156,19 +220,14 @@ def _too_many(until: datetime, now: datetime) -> str:
     )
 
 
-async def birth_date_typed(update: Update, context: BotContext) -> object:
-    assert update.message is not None and update.message.text is not None
-    assert context.user_data is not None
-    invitation_id = context.user_data.get(PENDING_INVITATION)
-    if not isinstance(invitation_id, int):
-        await send(update, context, _code_prompt())
-        return CODE
+async def _confirm_birth_date(
+    update: Update, context: BotContext, step: AwaitBirthDate, typed: str
+) -> None:
     user_id, chat_id = _ids(update)
     services = context.services
-    suggested = context.user_data.get(SUGGESTED_LANGUAGE)
-    language = suggested if is_language(suggested) else current_language()
+    language = step.language if is_language(step.language) else current_language()
     result = await services.onboarding.confirm_birth_date(
-        user_id, chat_id, invitation_id, update.message.text, language
+        user_id, chat_id, step.invitation, typed, language
     )
     now = services.clock.now()
     match result:
@@ -181,10 +240,8 @@ async def birth_date_typed(update: Update, context: BotContext) -> object:
                     "example 14-02-2020."
                 ),
             )
-            return BIRTH_DATE
         case rules.Blocked(until):
             await send(update, context, _too_many(until, now))
-            return BIRTH_DATE
         case rules.WrongDate(left, until):
             await send(
                 update,
@@ -197,9 +254,7 @@ async def birth_date_typed(update: Update, context: BotContext) -> object:
                     left,
                 ).format(n=left, when=wait_text(until, now)),
             )
-            return BIRTH_DATE
         case rules.CodeRevoked():
-            _forget_pending(context)
             await send(
                 update,
                 context,
@@ -208,17 +263,15 @@ async def birth_date_typed(update: Update, context: BotContext) -> object:
                     "your safety. Please ask the school for a new letter."
                 ),
             )
-            return END
+            _wait_for(context, None)
         case rules.Rejected():
-            _forget_pending(context)
             await send(
                 update,
                 context,
                 _("This code can no longer be used. Please ask the school for a new one."),
             )
-            return END
+            _wait_for(context, None)
         case rules.GuardianLinked(first_link, _children):
-            _forget_pending(context)
             if first_link:
                 set_language(language)
                 await send(
@@ -227,17 +280,13 @@ async def birth_date_typed(update: Update, context: BotContext) -> object:
                     _("Thank you, your account is linked.") + "\n\n" + _language_question(),
                     language_keyboard(context, user_id, language),
                 )
-                return LANGUAGE
+                _wait_for(context, ChooseLanguage())
+                return
             await send(update, context, _("Thank you, the code has been added to your account."))
             await send_menu(update, context)
-            return END
-    raise AssertionError(result)
-
-
-def _forget_pending(context: BotContext) -> None:
-    assert context.user_data is not None
-    context.user_data.pop(PENDING_INVITATION, None)
-    context.user_data.pop(SUGGESTED_LANGUAGE, None)
+            _wait_for(context, None)
+        case _:
+            raise AssertionError(result)
 
 
 def _language_question() -> str:
@@ -250,24 +299,27 @@ def _language_question() -> str:
 
 def language_keyboard(context: BotContext, user_id: int, suggested: str) -> Keyboard:
     order: tuple[Language, ...] = LANGUAGES if suggested == "nl" else LANGUAGES[::-1]
-    return [[context.button(user_id, LANGUAGE_NAMES[code], "lang", code)] for code in order]
+    return [
+        [context.button(user_id, LANGUAGE_NAMES[code], Everyone.LANGUAGE(code))] for code in order
+    ]
 
 
-async def language_chosen(update: Update, context: BotContext) -> object:
-    """Also handles the language buttons of /language (outside this conversation)."""
+async def language_chosen(update: Update, context: BotContext, args: LanguageCode) -> None:
+    """A language button: the sign-up's last step, or the choice of /language."""
     query = update.callback_query
     assert query is not None
-    decoded = context.codec.decode(query.from_user.id, query.data or "")
-    choice = decoded.args[0] if decoded and decoded.args else None
+    if isinstance(context.user_state.sign_up, ChooseLanguage):
+        _wait_for(context, None)
+    choice = args.code
     if not is_language(choice):
-        return END
+        return
     await context.services.accounts.set_language(query.from_user.id, choice)
     set_language(choice)
     with use_language(choice):
         profile = await context.services.accounts.profile(query.from_user.id)
         if profile is None:
             await show(update, context, _("Language: {name}.").format(name=LANGUAGE_NAMES[choice]))
-            return END
+            return
         if profile.is_staff and query.message is not None:
             await publish_staff_commands(context, profile, query.message.chat.id)
         text, keyboard = menu_content(context, profile)
@@ -277,54 +329,3 @@ async def language_chosen(update: Update, context: BotContext) -> object:
             _("I will write to you in English.") + "\n\n" + text,
             keyboard,
         )
-    return END
-
-
-async def language_chosen_button(update: Update, context: BotContext) -> None:
-    await language_chosen(update, context)
-
-
-async def language_text_instead_of_button(update: Update, context: BotContext) -> object:
-    user_id, _chat_id = _ids(update)
-    await send(
-        update,
-        context,
-        _("Please choose a language with one of the buttons."),
-        language_keyboard(context, user_id, current_language()),
-    )
-    return LANGUAGE
-
-
-async def text_expected(update: Update, context: BotContext) -> object:
-    """A photo, sticker or other non-text where a code or date was asked."""
-    await send(update, context, _("I can only read typed text here. Please type your answer."))
-    return None
-
-
-async def cancel(update: Update, context: BotContext) -> object:
-    _forget_pending(context)
-    await send(update, context, _("Stopped. You can start again at any time with /start."))
-    return END
-
-
-def build() -> ConversationHandler[BotContext]:
-    text = filters.TEXT & ~filters.COMMAND
-    not_text = ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL
-    return ConversationHandler(
-        entry_points=[CommandHandler("start", start)],
-        states={
-            CODE: [MessageHandler(text, code_typed), MessageHandler(not_text, text_expected)],
-            BIRTH_DATE: [
-                MessageHandler(text, birth_date_typed),
-                MessageHandler(not_text, text_expected),
-            ],
-            LANGUAGE: [
-                CallbackQueryHandler(language_chosen, pattern=pattern("lang")),
-                MessageHandler(text | not_text, language_text_instead_of_button),
-            ],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        allow_reentry=True,
-        name="onboarding",
-        persistent=True,
-    )

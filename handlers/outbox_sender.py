@@ -12,12 +12,11 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot.jobs.dispatcher import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
-from bot.outbox import Attachment, Button
+from bot.outbox import Attachment, Button, NoticeAction
+from handlers.buttons import for_notice
 from handlers.callbacks import CallbackCodec
 from handlers.rate_limiter import BULK
 from handlers.retry_after import retry_after_seconds
-
-RECEIPT_ACTION = "rcvd"
 
 
 def _never_reached_telegram(exc: TimedOut) -> bool:
@@ -51,7 +50,8 @@ class TelegramSender:
         user's id); without the codec the notice goes without it."""
         markup = None
         if self._codec is not None:
-            data = self._codec.encode(chat_id, button.action, *button.args)
+            action = for_notice(button.action)
+            data = self._codec.encode(chat_id, action.code, *button.args)
             markup = InlineKeyboardMarkup(
                 [[InlineKeyboardButton(button.label, callback_data=data)]]
             )
@@ -69,7 +69,8 @@ class TelegramSender:
         user's id, which the button is signed for)."""
         markup = None
         if attachment.receipt_button and case_id is not None and self._codec is not None:
-            data = self._codec.encode(chat_id, RECEIPT_ACTION, case_id)
+            action = for_notice(NoticeAction.CONFIRM_RECEIPT)
+            data = self._codec.encode(chat_id, action.code, case_id)
             button = InlineKeyboardButton(attachment.receipt_button, callback_data=data)
             markup = InlineKeyboardMarkup([[button]])
         send = self._bot.send_photo if attachment.kind == "photo" else self._bot.send_document

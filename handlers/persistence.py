@@ -1,9 +1,12 @@
-"""PTB persistence in SQLite: user data, chat data and conversation states, encrypted.
+"""PTB persistence in SQLite: each person's data and each chat's data, encrypted JSON.
 
 State is written when the update that changed it is done, in the same transaction that
 removes the update from the inbox (handlers.intake), and only the state of the person that
 update came from: another chat's update still running never has half its changes saved.
 PTB's own interval writes are not used.
+
+Versions that ran the sign-up as a ``ConversationHandler`` kept its state as a conversation;
+it is read once into the person's ``UserData.sign_up`` and removed with their next update.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from telegram.ext._utils.types import ConversationDict, ConversationKey
 
 from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
+from handlers.context import ChatData, UserData
 from storage import bot_state
 from storage.db import Connection, Database
 
@@ -28,6 +32,8 @@ Data = dict[str, Any]
 # PTB wants an interval; its timer only writes what the intake already wrote.
 _UNUSED_INTERVAL = 24 * 3600.0
 
+_OLD_SIGN_UP = "conversation:onboarding"
+
 
 @dataclass(frozen=True, slots=True)
 class StateChange:
@@ -37,7 +43,7 @@ class StateChange:
     """The JSON text to store, or None to delete."""
 
 
-class SqlitePersistence(BasePersistence[Data, Data, Data]):
+class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
     def __init__(self, db: Database, cipher: Cipher) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, callback_data=False),
@@ -68,13 +74,12 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int
     ) -> list[StateChange]:
         """What differs from the stored state of this person (private chat id == user id)."""
+        user, chat = application.user_data.get(user_id), application.chat_data.get(user_id)
         current: list[tuple[str, str, object]] = [
-            ("user", str(user_id), application.user_data.get(user_id)),
-            ("chat", str(user_id), application.chat_data.get(user_id)),
+            ("user", str(user_id), user.to_json() if isinstance(user, UserData) else None),
+            ("chat", str(user_id), chat.to_json() if isinstance(chat, ChatData) else None),
         ]
-        key = f"{user_id}:{user_id}"
-        for name, states in application._conversation_handler_conversations.items():
-            current.append((f"conversation:{name}", key, states.get((user_id, user_id))))
+        current.append((_OLD_SIGN_UP, f"{user_id}:{user_id}", None))
         changes = []
         for kind, name, value in current:
             text = None if value is None or value == {} else json.dumps(value, sort_keys=True)
@@ -98,11 +103,15 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
 
     # --- BasePersistence -----------------------------------------------------------------
 
-    async def get_user_data(self) -> dict[int, Data]:
-        return {int(k): v for k, v in (await self._load("user")).items()}
+    async def get_user_data(self) -> dict[int, UserData]:
+        stored = {int(k): v for k, v in (await self._load("user")).items()}
+        for key, state in (await self._load(_OLD_SIGN_UP)).items():
+            user_id = int(key.split(":")[0])
+            stored[user_id] = _with_old_sign_up(stored.get(user_id), state)
+        return {user_id: UserData.from_json(data) for user_id, data in stored.items()}
 
-    async def get_chat_data(self) -> dict[int, Data]:
-        return {int(k): v for k, v in (await self._load("chat")).items()}
+    async def get_chat_data(self) -> dict[int, ChatData]:
+        return {int(k): ChatData.from_json(v) for k, v in (await self._load("chat")).items()}
 
     async def get_bot_data(self) -> Data:
         return {}
@@ -111,18 +120,17 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         return None
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        stored = await self._load(f"conversation:{name}")
-        return {tuple(_key_part(p) for p in k.split(":")): v for k, v in stored.items()}
+        return {}  # the bot has no ConversationHandler
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         pass
 
-    async def update_user_data(self, user_id: int, data: Data) -> None:
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
         pass
 
-    async def update_chat_data(self, chat_id: int, data: Data) -> None:
+    async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
         pass
 
     async def update_bot_data(self, data: Data) -> None:
@@ -137,10 +145,10 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
     async def drop_user_data(self, user_id: int) -> None:
         pass
 
-    async def refresh_user_data(self, user_id: int, user_data: Data) -> None:
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         pass
 
-    async def refresh_chat_data(self, chat_id: int, chat_data: Data) -> None:
+    async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:
         pass
 
     async def refresh_bot_data(self, bot_data: Data) -> None:
@@ -150,5 +158,15 @@ class SqlitePersistence(BasePersistence[Data, Data, Data]):
         pass
 
 
-def _key_part(part: str) -> int | str:
-    return int(part) if part.lstrip("-").isdigit() else part
+def _with_old_sign_up(data: object, state: object) -> dict[str, Any]:
+    """A person's data as an older version stored it, with the sign-up's conversation
+    state, as this version stores it (the drafts of that version are left behind)."""
+    old = data if isinstance(data, dict) else {}
+    invitation, language = old.get("pending_invitation"), old.get("suggested_language")
+    if state == "birth_date" and isinstance(invitation, int) and isinstance(language, str):
+        sign_up = {"tag": "sign_up.birth_date", "invitation": invitation, "language": language}
+    elif state == "language":
+        sign_up = {"tag": "sign_up.language"}
+    else:
+        sign_up = {"tag": "sign_up.code"}
+    return {"sign_up": sign_up}

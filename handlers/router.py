@@ -1,105 +1,110 @@
-"""Every button outside a conversation, by its action: one table, one handler."""
+"""Every button, by its action (handlers.buttons): one table, one handler. The gate
+(handlers.gate) has decoded the tap; here it goes to its screen with its typed arguments."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
 from telegram import Update
 
-from bot.i18n import _
 from handlers import account, fallback, menu, onboarding
-from handlers.callbacks import Callback
+from handlers.buttons import ALL, Action, Everyone, Parent, Staff
 from handlers.context import BotContext, Screen
-from handlers.messages import show
-from handlers.outbox_sender import RECEIPT_ACTION
-from handlers.parent import access, consent, my_requests, requests, restriction
-from handlers.parent.common import parent
-from handlers.staff import consents as staff_consents
-from handlers.staff import routes as staff_routes
-from handlers.texts import group_label
+from handlers.parent import access, consent, flows, my_requests, requests, restriction
+from handlers.staff import actions, answering, consents, documents, screens
 
-# The first screen of each flow: its action and the arguments after the child's id.
-FLOWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "access": ("acc", ()),
-    "correct": ("cor", ()),
-    "delete": ("del", ("0",)),
-    "consent": ("con", ()),
-    "restrict": ("res", ()),
-    "object": ("obj", ()),
-}
+P = ParamSpec("P")
+A = TypeVar("A", bound=tuple[Any, ...])
 
 
-async def pick_child(update: Update, context: BotContext, cb: Callback) -> None:
-    """Each flow starts here: with one child straight on, with several the parent picks."""
-    flow = cb.args[0] if cb.args else ""
-    profile = await parent(update, context)
-    if profile is None or flow not in FLOWS:
-        return
-    action, extra = FLOWS[flow]
-    if not profile.children:  # no longer on the roster: the menu says what is left
-        await menu.send_menu(update, context, edit=True)
-        return
-    if len(profile.children) == 1:
-        await ROUTES[action](
-            update, context, Callback(action, (str(profile.children[0].id), *extra))
-        )
-        return
-    user = profile.telegram_user_id
-    rows = [
-        [
-            context.button(
-                user, f"{c.first_name} ({group_label(c.group_name)})", action, c.id, *extra
-            )
-        ]
-        for c in profile.children
-    ]
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
-    await show(update, context, _("About which child?"), rows)
+@dataclass(frozen=True, slots=True)
+class Route:
+    action: Action[Any, Any]
+    screen: Screen[Any]
 
 
-ROUTES: dict[str, Screen] = {
-    "menu": lambda u, c, _cb: menu.menu_button(u, c),
-    "privacy": lambda u, c, _cb: account.privacy_button(u, c),
-    "language": lambda u, c, _cb: account.language_button(u, c),
-    "lang": lambda u, c, _cb: onboarding.language_chosen_button(u, c),
-    "forget": lambda u, c, _cb: account.forget_button(u, c),
-    "flow": pick_child,
-    "acc": access.overview,
-    "accreq": access.confirm_request,
-    "accok": access.submit_request,
-    "cor": requests.correction_categories,
-    "corcat": requests.correction_text,
-    "del": requests.deletion_categories,
-    "delnext": requests.deletion_reason,
-    "sub": requests.submit,
-    "edit": requests.edit_text,
-    "drop": requests.drop,
-    "res": restriction.restriction_categories,
-    "rescat": restriction.restriction_text,
-    "obj": restriction.objection_categories,
-    "objcat": restriction.objection_text,
-    "con": consent.form,
-    "conrev": consent.review,
-    "conok": consent.confirm,
-    "my": my_requests.overview,
-    "case": my_requests.detail,
-    "wd": my_requests.confirm_withdraw,
-    "wdok": my_requests.withdraw,
-    # Staff: consent lists (the staff menu's "Consent lists" button is stcons).
-    "stcons": lambda u, c, _cb: staff_consents.consents_menu(u, c),
-    "stc": staff_consents.list_button,
-    "stcsv": staff_consents.csv_button,
-    "rcv": my_requests.confirm_receipt,
-    RECEIPT_ACTION: my_requests.receipt_from_delivery,
-    "docs": my_requests.send_documents,
-    **staff_routes.ROUTES,
-}
+def route(
+    action: Action[P, A], screen: Callable[[Update, BotContext, A], Awaitable[None]]
+) -> Route:
+    """``action``'s button opens ``screen`` (mypy checks they take the same arguments)."""
+    return Route(action, screen)
+
+
+def _table(*routes: Route) -> dict[Action[Any, Any], Screen[Any]]:
+    table = {r.action: r.screen for r in routes}
+    if len(table) != len(routes) or set(table) != set(ALL):
+        missing = sorted(a.name for a in set(ALL) - set(table))
+        raise TypeError(f"every button has one route; without one: {missing}")
+    return table
+
+
+ROUTES = _table(
+    route(Everyone.MENU, menu.menu_button),
+    route(Everyone.PRIVACY, account.privacy_button),
+    route(Everyone.LANGUAGES, account.language_button),
+    route(Everyone.LANGUAGE, onboarding.language_chosen),
+    route(Everyone.UNLINK, account.forget_button),
+    # Parents: each flow of the menu, then its screens.
+    route(Parent.START, flows.pick_child),
+    route(Parent.ACCESS, access.overview),
+    route(Parent.ACCESS_COPY, access.confirm_request),
+    route(Parent.ACCESS_COPY_SEND, access.submit_request),
+    route(Parent.CORRECT, requests.correction_categories),
+    route(Parent.CORRECT_CATEGORY, requests.correction_text),
+    route(Parent.DELETE, requests.deletion_categories),
+    route(Parent.DELETE_CHOSEN, requests.deletion_reason),
+    route(Parent.RESTRICT, restriction.restriction_categories),
+    route(Parent.RESTRICT_CATEGORY, restriction.restriction_text),
+    route(Parent.OBJECT, restriction.objection_categories),
+    route(Parent.OBJECT_CATEGORY, restriction.objection_text),
+    route(Parent.REQUEST_SEND, requests.submit),
+    route(Parent.REQUEST_EDIT, requests.edit_text),
+    route(Parent.REQUEST_DROP, requests.drop),
+    route(Parent.CONSENT, consent.form),
+    route(Parent.CONSENT_REVIEW, consent.review),
+    route(Parent.CONSENT_CONFIRM, consent.confirm),
+    route(Parent.MY_REQUESTS, my_requests.overview),
+    route(Parent.REQUEST, my_requests.detail),
+    route(Parent.WITHDRAW, my_requests.confirm_withdraw),
+    route(Parent.WITHDRAW_CONFIRMED, my_requests.withdraw),
+    route(Parent.RECEIVED, my_requests.confirm_receipt),
+    route(Parent.RECEIVED_DELIVERY, my_requests.receipt_from_delivery),
+    route(Parent.RESEND_DOCUMENTS, my_requests.send_documents),
+    # Staff: the queue and one request, the actions on it, the consent lists.
+    route(Staff.QUEUE, screens.queue_button),
+    route(Staff.COUNTS, screens.counts_button),
+    route(Staff.CASE, screens.case_button),
+    route(Staff.CASE_FROM_NOTICE, screens.case_from_notice),
+    route(Staff.TAKE, actions.on_case(actions.take)),
+    route(Staff.NOTE, actions.on_case(answering.note)),
+    route(Staff.EXTEND, actions.on_case(answering.extend)),
+    route(Staff.EXTEND_BY, answering.extend_months),
+    route(Staff.ESCALATE, actions.on_case(actions.escalate)),
+    route(Staff.ESCALATE_CONFIRMED, actions.escalate_confirmed),
+    route(Staff.ASSIGN, actions.on_case(actions.assign)),
+    route(Staff.ASSIGN_TO, actions.assign_confirmed),
+    route(Staff.REJECT, actions.on_case(answering.reject)),
+    route(Staff.REJECT_ON_GROUND, answering.reject_ground),
+    route(Staff.RESOLVE, actions.on_case(answering.resolve)),
+    route(Staff.RESOLVE_OUTCOME, answering.resolve_outcome),
+    route(Staff.RESOLVE_KEPT, answering.kept_toggled),
+    route(Staff.RESOLVE_KEPT_CHOSEN, answering.kept_chosen),
+    route(Staff.RESOLVE_NO_MESSAGE, answering.no_message),
+    route(Staff.CONFIRM, answering.confirmed),
+    route(Staff.CANCEL, answering.cancelled),
+    route(Staff.ATTACH, actions.on_case(documents.attach)),
+    route(Staff.INFORMED, documents.informed),
+    route(Staff.CONSENT_LISTS, consents.consents_menu),
+    route(Staff.CONSENT_LIST, consents.list_button),
+    route(Staff.CONSENT_CSV, consents.csv_button),
+)
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    decoded = context.codec.decode(query.from_user.id, query.data or "")
-    screen = ROUTES.get(decoded.action) if decoded else None
-    if decoded is None or screen is None:
+    tap = context.tap
+    if tap is None:  # signed by this bot, but no button of this version
         await fallback.unexpected(update, context)
         return
-    await screen(update, context, decoded)
+    await ROUTES[tap.action](update, context, tap.args)

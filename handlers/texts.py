@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from bot.i18n import _, ngettext
+from bot.i18n import _, format_number, ngettext
 from handlers.render import esc
 from storage.people import Student
 
@@ -30,3 +30,11 @@ def wait_text(until: datetime, now: datetime) -> str:
         return ngettext("in {n} second", "in {n} seconds", seconds).format(n=seconds)
     minutes = math.ceil(seconds / 60)
     return ngettext("in {n} minute", "in {n} minutes", minutes).format(n=minutes)
+
+
+def too_long(length: int, limit: int) -> str:
+    """The answer to a text over its limit: it is refused, never cut."""
+    return _(
+        "Your text is {length} characters long; the limit is {limit}. Please shorten "
+        "it and send it again. Nothing has been sent yet."
+    ).format(length=format_number(length), limit=format_number(limit))

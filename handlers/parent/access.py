@@ -9,7 +9,7 @@ from bot.domain.model import Kind
 from bot.domain.texts.labels import kind_label, parent_status_label
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.schools.config import SchoolConfig
-from handlers.callbacks import Callback
+from handlers.buttons import Everyone, ForChild, Parent, Sending
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent.common import actor, case_key, for_child, new_key, submitted_text
@@ -143,7 +143,7 @@ async def bot_holdings(
 
 @for_child
 async def overview(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
     lines = register_overview(school, child)
@@ -161,15 +161,19 @@ async def overview(
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Request a copy of the dossier"), "accreq", child.id)],
-            [context.button(user, _("« Back to the menu"), "menu")],
+            [
+                context.button(
+                    user, _("Request a copy of the dossier"), Parent.ACCESS_COPY(child.id)
+                )
+            ],
+            [context.button(user, _("« Back to the menu"), Everyone.MENU())],
         ],
     )
 
 
 @for_child
 async def confirm_request(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
     user = profile.telegram_user_id
@@ -187,17 +191,21 @@ async def confirm_request(
             system=esc(school.administration_system),
         ),
         [
-            [context.button(user, _("Send request"), "accok", child.id, new_key())],
-            [context.button(user, _("Cancel"), "menu")],
+            [
+                context.button(
+                    user, _("Send request"), Parent.ACCESS_COPY_SEND(child.id, new_key())
+                )
+            ],
+            [context.button(user, _("Cancel"), Everyone.MENU())],
         ],
     )
 
 
 @for_child
 async def submit_request(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: Sending, profile: Profile, child: Student
 ) -> None:
-    key = cb.args[1] if len(cb.args) > 1 else new_key()
+    key = args.key or new_key()
     case = await context.services.cases.submit(
         actor(profile),
         student_id=child.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 
 from telegram import Update
 
@@ -12,15 +13,12 @@ from bot.domain.accounts import Profile
 from bot.domain.model import Actor, Case
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, format_date
-from handlers.callbacks import Callback
+from handlers.buttons import Everyone, Parent
 from handlers.context import BotContext, Screen
 from handlers.menu import send_menu
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
 from storage.people import Student
-
-AWAITING = "awaiting_text"
-DRAFT = "draft"
 
 
 def new_key() -> str:
@@ -84,25 +82,27 @@ async def child_of(
     return profile, child
 
 
-ChildScreen = Callable[[Update, BotContext, Callback, Profile, Student], Awaitable[None]]
+class AboutChild(Protocol):
+    """A button's arguments that name a child."""
+
+    @property
+    def child(self) -> int: ...
 
 
-def for_child(screen: ChildScreen) -> Screen:
-    """A screen about the child the button names first; another family's child is refused."""
+C = TypeVar("C", bound=AboutChild)
+ChildScreen = Callable[[Update, BotContext, C, Profile, Student], Awaitable[None]]
+
+
+def for_child(screen: ChildScreen[C]) -> Screen[C]:
+    """A screen about the child the button names; another family's child is refused."""
 
     @functools.wraps(screen)
-    async def opened(update: Update, context: BotContext, cb: Callback) -> None:
-        found = await child_of(update, context, cb.int_arg(0))
+    async def opened(update: Update, context: BotContext, args: C) -> None:
+        found = await child_of(update, context, args.child)
         if found is not None:
-            await screen(update, context, cb, *found)
+            await screen(update, context, args, *found)
 
     return opened
-
-
-def clear_draft(context: BotContext) -> None:
-    if context.user_data is not None:
-        context.user_data.pop(AWAITING, None)
-        context.user_data.pop(DRAFT, None)
 
 
 def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[str, Keyboard]:
@@ -122,6 +122,6 @@ def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[s
         + _("You can follow it under My requests.")
     )
     return text, [
-        [context.button(user, _("My requests"), "my")],
-        [context.button(user, _("« Back to the menu"), "menu")],
+        [context.button(user, _("My requests"), Parent.MY_REQUESTS())],
+        [context.button(user, _("« Back to the menu"), Everyone.MENU())],
     ]

@@ -8,7 +8,7 @@ from bot.domain.accounts import Profile
 from bot.domain.consent import PurposeState
 from bot.i18n import _, current_language
 from bot.schools.config import SchoolConfig
-from handlers.callbacks import Callback
+from handlers.buttons import ConsentChoices, Everyone, Parent
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent.common import actor, case_key, for_child, new_key
@@ -60,19 +60,19 @@ def _mark(letter: str) -> str:
 
 
 async def _load(
-    context: BotContext, cb: Callback, profile: Profile, child: Student
+    context: BotContext, args: ConsentChoices, profile: Profile, child: Student
 ) -> tuple[int, str, list[PurposeState], SchoolConfig, str]:
     states = await context.services.consents.states(actor(profile), child.id)
-    wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)
+    wanted = _parse(args.choices or "", states)
     school = context.services.school_by_id[child.school_id]
     return child.id, child.first_name, states, school, wanted
 
 
 @for_child
 async def form(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ConsentChoices, profile: Profile, child: Student
 ) -> None:
-    child_id, name, states, school, wanted = await _load(context, cb, profile, child)
+    child_id, name, states, school, wanted = await _load(context, args, profile, child)
     assert update.effective_user is not None
     user = update.effective_user.id
     language = current_language()
@@ -102,9 +102,13 @@ async def form(
         ]
         flipped = _REFUSED if letter == _GIVEN else _GIVEN
         toggled = wanted[:index] + flipped + wanted[index + 1 :]
-        rows.append([context.button(user, f"{_mark(letter)} {label}", "con", child_id, toggled)])
-    rows.append([context.button(user, _("Review my changes"), "conrev", child_id, wanted)])
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+        rows.append(
+            [context.button(user, f"{_mark(letter)} {label}", Parent.CONSENT(child_id, toggled))]
+        )
+    rows.append(
+        [context.button(user, _("Review my changes"), Parent.CONSENT_REVIEW(child_id, wanted))]
+    )
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(update, context, "\n".join(lines), rows)
 
 
@@ -119,9 +123,9 @@ def _changes(wanted: str, states: list[PurposeState]) -> dict[str, bool]:
 
 @for_child
 async def review(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ConsentChoices, profile: Profile, child: Student
 ) -> None:
-    child_id, name, states, school, wanted = await _load(context, cb, profile, child)
+    child_id, name, states, school, wanted = await _load(context, args, profile, child)
     assert update.effective_user is not None
     user = update.effective_user.id
     changes = _changes(wanted, states)
@@ -131,8 +135,12 @@ async def review(
             context,
             _("You have not changed anything."),
             [
-                [context.button(user, _("« Back to photo consent"), "con", child_id, wanted)],
-                [context.button(user, _("« Back to the menu"), "menu")],
+                [
+                    context.button(
+                        user, _("« Back to photo consent"), Parent.CONSENT(child_id, wanted)
+                    )
+                ],
+                [context.button(user, _("« Back to the menu"), Everyone.MENU())],
             ],
         )
         return
@@ -154,21 +162,25 @@ async def review(
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Confirm"), "conok", child_id, wanted, new_key())],
-            [context.button(user, _("« Change my choices"), "con", child_id, wanted)],
-            [context.button(user, _("Cancel"), "menu")],
+            [
+                context.button(
+                    user, _("Confirm"), Parent.CONSENT_CONFIRM(child_id, wanted, new_key())
+                )
+            ],
+            [context.button(user, _("« Change my choices"), Parent.CONSENT(child_id, wanted))],
+            [context.button(user, _("Cancel"), Everyone.MENU())],
         ],
     )
 
 
 @for_child
 async def confirm(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ConsentChoices, profile: Profile, child: Student
 ) -> None:
     services = context.services
     states = await services.consents.states(actor(profile), child.id)
-    wanted = _parse(cb.args[1] if len(cb.args) > 1 else "", states)
-    key = cb.args[2] if len(cb.args) > 2 else new_key()
+    wanted = _parse(args.choices or "", states)
+    key = args.key or new_key()
     result = await services.consents.change(
         actor(profile),
         child.id,
@@ -194,5 +206,5 @@ async def confirm(
         update,
         context,
         "\n".join(lines),
-        [[context.button(user, _("« Back to the menu"), "menu")]],
+        [[context.button(user, _("« Back to the menu"), Everyone.MENU())]],
     )

@@ -18,7 +18,7 @@ from bot.domain.texts.labels import (
 )
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.schools.config import SchoolConfig
-from handlers.callbacks import Callback
+from handlers.buttons import Everyone, ForCase, NoArgs, Parent
 from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
@@ -26,7 +26,7 @@ from handlers.render import esc
 from handlers.texts import wait_text
 
 
-async def overview(update: Update, context: BotContext, cb: Callback) -> None:
+async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
@@ -51,11 +51,13 @@ async def overview(update: Update, context: BotContext, cb: Callback) -> None:
         rows.append(
             [
                 context.button(
-                    user, f"{case.number} · {kind_label(case.kind)} · {child}", "case", case.id
+                    user,
+                    f"{case.number} · {kind_label(case.kind)} · {child}",
+                    Parent.REQUEST(case.id),
                 )
             ]
         )
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(update, context, "\n".join(lines), rows)
 
 
@@ -74,14 +76,13 @@ def _details(case: Case, context: BotContext) -> list[str]:
     return lines
 
 
-async def detail(update: Update, context: BotContext, cb: Callback) -> None:
+async def detail(update: Update, context: BotContext, args: ForCase) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
-    case_id = cb.int_arg(0)
     services = context.services
     try:
-        case = await services.cases.get(actor(profile), case_id or 0)
+        case = await services.cases.get(actor(profile), args.case)
         events = await services.cases.timeline(actor(profile), case.id)
     except Refused:
         await refuse(update, context, "not_their_case")
@@ -122,21 +123,25 @@ async def detail(update: Update, context: BotContext, cb: Callback) -> None:
     user = profile.telegram_user_id
     rows: list[list[InlineKeyboardButton]] = []
     if documents and not all(d.received for d in documents):
-        rows.append([context.button(user, _("I received the documents"), "rcv", case.id)])
+        rows.append(
+            [context.button(user, _("I received the documents"), Parent.RECEIVED(case.id))]
+        )
     if documents:
-        rows.append([context.button(user, _("Send the documents again"), "docs", case.id)])
+        rows.append(
+            [context.button(user, _("Send the documents again"), Parent.RESEND_DOCUMENTS(case.id))]
+        )
     if case.can_withdraw:
-        rows.append([context.button(user, _("Withdraw this request"), "wd", case.id)])
-    rows.append([context.button(user, _("« My requests"), "my")])
+        rows.append([context.button(user, _("Withdraw this request"), Parent.WITHDRAW(case.id))])
+    rows.append([context.button(user, _("« My requests"), Parent.MY_REQUESTS())])
     await show(update, context, "\n".join(lines), rows)
 
 
-async def confirm_withdraw(update: Update, context: BotContext, cb: Callback) -> None:
+async def confirm_withdraw(update: Update, context: BotContext, args: ForCase) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
     try:
-        case = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
+        case = await context.services.cases.get(actor(profile), args.case)
     except Refused:
         await refuse(update, context, "not_their_case")
         return
@@ -148,26 +153,26 @@ async def confirm_withdraw(update: Update, context: BotContext, cb: Callback) ->
             number=esc(case.number)
         ),
         [
-            [context.button(user, _("Yes, withdraw it"), "wdok", case.id)],
-            [context.button(user, _("No, keep it"), "case", case.id)],
+            [context.button(user, _("Yes, withdraw it"), Parent.WITHDRAW_CONFIRMED(case.id))],
+            [context.button(user, _("No, keep it"), Parent.REQUEST(case.id))],
         ],
     )
 
 
-async def withdraw(update: Update, context: BotContext, cb: Callback) -> None:
+async def withdraw(update: Update, context: BotContext, args: ForCase) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
     user = profile.telegram_user_id
-    back = [[context.button(user, _("« My requests"), "my")]]
+    back = [[context.button(user, _("« My requests"), Parent.MY_REQUESTS())]]
     try:
-        case = await context.services.cases.withdraw(actor(profile), cb.int_arg(0) or 0)
+        case = await context.services.cases.withdraw(actor(profile), args.case)
     except Refused as exc:
         if exc.reason is RefusalReason.NOT_ALLOWED:
             await refuse(update, context, "not_their_case")
             return
         # A second tap on "Yes, withdraw it" finds the request withdrawn by the first.
-        current = await context.services.cases.get(actor(profile), cb.int_arg(0) or 0)
+        current = await context.services.cases.get(actor(profile), args.case)
         await show(
             update,
             context,
@@ -219,17 +224,17 @@ def outcome_lines(
     return lines
 
 
-async def confirm_receipt(update: Update, context: BotContext, cb: Callback) -> None:
+async def confirm_receipt(update: Update, context: BotContext, args: ForCase) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
     await context.services.staff_cases.confirm_receipt(
-        profile.telegram_user_id, profile.guardian_ids, cb.int_arg(0) or 0
+        profile.telegram_user_id, profile.guardian_ids, args.case
     )
-    await detail(update, context, Callback("case", cb.args))
+    await detail(update, context, args)
 
 
-async def send_documents(update: Update, context: BotContext, cb: Callback) -> None:
+async def send_documents(update: Update, context: BotContext, args: ForCase) -> None:
     """The delivered documents once more, through the outbox (paced for this chat); one
     resend of a request at a time, and at most one a minute."""
     profile = await parent(update, context)
@@ -237,7 +242,7 @@ async def send_documents(update: Update, context: BotContext, cb: Callback) -> N
         return
     services = context.services
     try:
-        outcome = await services.resends.request(actor(profile), cb.int_arg(0) or 0)
+        outcome = await services.resends.request(actor(profile), args.case)
     except Refused:
         await refuse(update, context, "not_their_case")
         return
@@ -257,14 +262,14 @@ async def send_documents(update: Update, context: BotContext, cb: Callback) -> N
     await send(update, context, said)
 
 
-async def receipt_from_delivery(update: Update, context: BotContext, cb: Callback) -> None:
+async def receipt_from_delivery(update: Update, context: BotContext, args: ForCase) -> None:
     """The button under a delivered document: recorded once, then the button goes."""
     profile = await parent(update, context)
     query = update.callback_query
     if profile is None or query is None:
         return
     recorded = await context.services.staff_cases.confirm_receipt(
-        profile.telegram_user_id, profile.guardian_ids, cb.int_arg(0) or 0
+        profile.telegram_user_id, profile.guardian_ids, args.case
     )
     message = query.message
     if isinstance(message, Message):

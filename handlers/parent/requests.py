@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from telegram import InlineKeyboardButton, Update
 
@@ -11,25 +12,22 @@ from bot.domain.free_text import MAX_TEXT, TextProblem, clean_text, text_problem
 from bot.domain.model import Kind
 from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_number
-from handlers import fallback
-from handlers.callbacks import Callback
-from handlers.context import BotContext
+from handlers.buttons import ChildCategory, DraftKey, Everyone, ForChild, Marked, NoArgs, Parent
+from handlers.context import BotContext, Step
 from handlers.menu import send_menu
 from handlers.messages import send, show
 from handlers.parent.common import (
-    AWAITING,
-    DRAFT,
     actor,
     already_sent,
     case_key,
     child_of,
-    clear_draft,
     for_child,
     new_key,
     parent,
     submitted_text,
 )
 from handlers.render import esc
+from handlers.texts import too_long
 from storage.people import Student
 
 # --- correction -------------------------------------------------------------------------
@@ -37,16 +35,16 @@ from storage.people import Student
 
 @for_child
 async def correction_categories(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
     language = current_language()
     user = profile.telegram_user_id
     rows: list[list[InlineKeyboardButton]] = [
-        [context.button(user, c.label.get(language), "corcat", child.id, c.key)]
+        [context.button(user, c.label.get(language), Parent.CORRECT_CATEGORY(child.id, c.key))]
         for c in school.categories
     ]
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(
         update,
         context,
@@ -65,22 +63,15 @@ async def correction_categories(
 
 @for_child
 async def correction_text(
-    update: Update, context: BotContext, cb: Callback, _profile: Profile, child: Student
+    update: Update, context: BotContext, args: ChildCategory, _profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    category = school.category(cb.args[1]) if len(cb.args) > 1 else None
+    category = school.category(args.category)
     if category is None:
-        await correction_categories(update, context, cb)
+        await correction_categories(update, context, ForChild(child.id))
         return
-    _start_draft(
-        context,
-        {
-            "kind": Kind.RECTIFICATION.value,
-            "student": child.id,
-            "details": {"category": category.key},
-        },
-    )
-    await _ask_text(update, context, child)
+    draft = RequestDraft(Kind.RECTIFICATION.value, child.id, {"category": category.key})
+    await ask_text(update, context, draft, child)
 
 
 # --- deletion ---------------------------------------------------------------------------
@@ -92,10 +83,10 @@ def _selected(mask: int, count: int) -> list[int]:
 
 @for_child
 async def deletion_categories(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: Marked, profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    mask = cb.int_arg(1) or 0
+    mask = args.mask
     categories = school.categories
     mask &= (1 << len(categories)) - 1
     language = current_language()
@@ -106,10 +97,10 @@ async def deletion_categories(
         label = f"{mark} {category.label.get(language)}"
         if category.voluntary:
             label += " " + _("(voluntary)")
-        rows.append([context.button(user, label, "del", child.id, mask ^ (1 << index))])
+        rows.append([context.button(user, label, Parent.DELETE(child.id, mask ^ (1 << index)))])
     if mask:
-        rows.append([context.button(user, _("Next"), "delnext", child.id, mask)])
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+        rows.append([context.button(user, _("Next"), Parent.DELETE_CHOSEN(child.id, mask))])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     grounds = [g.label.get(language) for g in school.retention_grounds]
     voluntary = [c.label.get(language) for c in categories if c.voluntary]
     lines = [
@@ -134,143 +125,136 @@ async def deletion_categories(
 
 @for_child
 async def deletion_reason(
-    update: Update, context: BotContext, cb: Callback, _profile: Profile, child: Student
+    update: Update, context: BotContext, args: Marked, _profile: Profile, child: Student
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    chosen = _selected(cb.int_arg(1) or 0, len(school.categories))
+    chosen = _selected(args.mask, len(school.categories))
     keys = [school.categories[i].key for i in chosen]
     if not keys:
-        await deletion_categories(update, context, Callback("del", (str(child.id), "0")))
+        await deletion_categories(update, context, Marked(child.id, 0))
         return
-    _start_draft(
-        context, {"kind": Kind.ERASURE.value, "student": child.id, "details": {"categories": keys}}
-    )
-    await _ask_text(update, context, child)
+    draft = RequestDraft(Kind.ERASURE.value, child.id, {"categories": keys})
+    await ask_text(update, context, draft, child)
 
 
 # --- the free text and the summary --------------------------------------------------------
 
 
-def _start_draft(context: BotContext, draft: dict[str, Any]) -> None:
-    assert context.user_data is not None
-    context.user_data[DRAFT] = {**draft, "key": new_key()}
-    context.user_data[AWAITING] = True
+@dataclass
+class RequestDraft(Step):
+    """A request the parent is writing: its kind, the child and what it is about, then the
+    text they type; sent when they confirm the summary. The key makes the Send button
+    send it once (a double tap, or again after a restart)."""
+
+    tag: ClassVar[str] = "parent.request"
+    kind: str
+    student: int
+    details: dict[str, Any]
+    key: str = field(default_factory=new_key)
+    text: str | None = None
+
+    def question(self) -> str:
+        if self.kind == Kind.RECTIFICATION:
+            return _("Please type what is wrong and what it should be.")
+        if self.kind == Kind.RESTRICTION:
+            return _("Please type why the school should restrict the use of this data.")
+        if self.kind == Kind.OBJECTION:
+            return _("Please type why you object to this use, given your situation.")
+        return _("Please type why you would like this deleted.")
+
+    def about(self, context: BotContext, child: Student) -> str:
+        school = context.services.school_by_id[child.school_id]
+        return about_line(school, self.details) or ""
+
+    async def receive(self, update: Update, context: BotContext) -> bool:
+        """Text, a photo or anything else sent while the question is open."""
+        message = update.effective_message
+        if message is None:
+            context.user_state.clear(RequestDraft)
+            return False
+        if message.text is None:
+            await send(update, context, _("Please type your answer as text."))
+            return True
+        if message.text.startswith("/"):
+            # Our own commands were taken before this; this one we do not know.
+            await send(
+                update,
+                context,
+                _("That looks like a command I do not know. I am still waiting for your text.")
+                + " "
+                + self.question(),
+            )
+            return True
+        text = clean_text(message.text)
+        problem = text_problem(text)
+        if problem is TextProblem.CONTROL:
+            await send(
+                update,
+                context,
+                _(
+                    "Your text contains characters that cannot be stored (control characters, "
+                    "for example from copying and pasting). Please type it again without them. "
+                    "Nothing has been sent yet."
+                ),
+            )
+            return True
+        if problem is TextProblem.EMPTY:
+            await send(update, context, self.question())
+            return True
+        if problem is TextProblem.TOO_LONG:
+            await send(update, context, too_long(len(text), MAX_TEXT))
+            return True
+        self.text = text
+        context.user_state.awaiting = False
+        await _summary(update, context, self)
+        return True
+
+    async def cancel(self, update: Update, context: BotContext) -> None:
+        await send(update, context, _("Cancelled. Nothing was sent."))
 
 
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    draft = context.user_data.get(DRAFT) if context.user_data is not None else None
-    return draft if isinstance(draft, dict) else None
-
-
-def _question(draft: dict[str, Any]) -> str:
-    if draft["kind"] == Kind.RECTIFICATION.value:
-        return _("Please type what is wrong and what it should be.")
-    if draft["kind"] == Kind.RESTRICTION.value:
-        return _("Please type why the school should restrict the use of this data.")
-    if draft["kind"] == Kind.OBJECTION.value:
-        return _("Please type why you object to this use, given your situation.")
-    return _("Please type why you would like this deleted.")
-
-
-def _about(context: BotContext, draft: dict[str, Any], child: Student) -> str:
-    school = context.services.school_by_id[child.school_id]
-    return about_line(school, draft["details"]) or ""
-
-
-async def _ask_text(update: Update, context: BotContext, child: Student) -> None:
-    draft = _draft(context)
-    assert draft is not None and update.effective_user is not None
+async def ask_text(
+    update: Update, context: BotContext, draft: RequestDraft, child: Student
+) -> None:
+    """Wait for the request's text, and ask for it."""
+    assert update.effective_user is not None
+    context.user_state.start(draft)
     heading = _("<b>{kind} for {child}</b>").format(
-        kind=kind_label(draft["kind"]).capitalize(), child=esc(child.first_name)
+        kind=kind_label(draft.kind).capitalize(), child=esc(child.first_name)
     )
     lines = [
         heading,
-        _about(context, draft, child),
+        draft.about(context, child),
         "",
-        _question(draft),
+        draft.question(),
         _("At most {limit} characters.").format(limit=format_number(MAX_TEXT)),
     ]
     await show(
         update,
         context,
         "\n".join(lines),
-        [[context.button(update.effective_user.id, _("Cancel"), "drop")]],
+        [[context.button(update.effective_user.id, _("Cancel"), Parent.REQUEST_DROP())]],
     )
 
 
-async def text_typed(update: Update, context: BotContext) -> None:
-    """Text, a photo or anything else typed while no command or button took it."""
-    if context.user_data is None or not context.user_data.get(AWAITING):
-        await fallback.unexpected(update, context)
-        return
-    draft = _draft(context)
-    message = update.effective_message
-    if draft is None or message is None:
-        clear_draft(context)
-        await fallback.unexpected(update, context)
-        return
-    if message.text is None:
-        await send(update, context, _("Please type your answer as text."))
-        return
-    if message.text.startswith("/"):
-        # Our own commands were taken before this; this one we do not know.
-        await send(
-            update,
-            context,
-            _("That looks like a command I do not know. I am still waiting for your text.")
-            + " "
-            + _question(draft),
-        )
-        return
-    text = clean_text(message.text)
-    problem = text_problem(text)
-    if problem is TextProblem.CONTROL:
-        await send(
-            update,
-            context,
-            _(
-                "Your text contains characters that cannot be stored (control characters, "
-                "for example from copying and pasting). Please type it again without them. "
-                "Nothing has been sent yet."
-            ),
-        )
-        return
-    if problem is TextProblem.EMPTY:
-        await send(update, context, _question(draft))
-        return
-    if problem is TextProblem.TOO_LONG:
-        await send(
-            update,
-            context,
-            _(
-                "Your text is {length} characters long; the limit is {limit}. Please shorten "
-                "it and send it again. Nothing has been sent yet."
-            ).format(length=format_number(len(text)), limit=format_number(MAX_TEXT)),
-        )
-        return
-    draft["text"] = text
-    context.user_data[AWAITING] = False
-    await _summary(update, context, draft)
-
-
-async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -> None:
+async def _summary(update: Update, context: BotContext, draft: RequestDraft) -> None:
     profile = await parent(update, context)
     if profile is None:
         return
-    child = next((c for c in profile.children if c.id == draft.get("student")), None)
-    if child is None:
-        clear_draft(context)
+    child = next((c for c in profile.children if c.id == draft.student), None)
+    if child is None or draft.text is None:
+        context.user_state.clear(RequestDraft)
         await send(update, context, _("That is not possible from this account."))
         return
     user = profile.telegram_user_id
     lines = [
         _("<b>Please check your request</b>"),
         "",
-        _("Request: {kind}").format(kind=kind_label(draft["kind"])),
+        _("Request: {kind}").format(kind=kind_label(draft.kind)),
         _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}")),
-        _about(context, draft, child),
+        draft.about(context, child),
         _("Your text:"),
-        f"<blockquote>{esc(draft['text'])}</blockquote>",
+        f"<blockquote>{esc(draft.text)}</blockquote>",
         "",
         _("Send it to the school?"),
     ]
@@ -279,35 +263,33 @@ async def _summary(update: Update, context: BotContext, draft: dict[str, Any]) -
         context,
         "\n".join(lines),
         [
-            [context.button(user, _("Send request"), "sub", draft.setdefault("key", new_key()))],
-            [context.button(user, _("Change the text"), "edit")],
-            [context.button(user, _("Cancel"), "drop")],
+            [context.button(user, _("Send request"), Parent.REQUEST_SEND(draft.key))],
+            [context.button(user, _("Change the text"), Parent.REQUEST_EDIT())],
+            [context.button(user, _("Cancel"), Parent.REQUEST_DROP())],
         ],
     )
 
 
-async def edit_text(update: Update, context: BotContext, cb: Callback) -> None:
-    draft = _draft(context)
+async def edit_text(update: Update, context: BotContext, _args: NoArgs) -> None:
+    draft = context.user_state.held(RequestDraft)
     if draft is None:
         await _gone(update, context)
         return
-    found = await child_of(update, context, draft.get("student"))
+    found = await child_of(update, context, draft.student)
     if found is None:
-        clear_draft(context)
+        context.user_state.clear(RequestDraft)
         return
-    assert context.user_data is not None
-    context.user_data[AWAITING] = True
-    await _ask_text(update, context, found[1])
+    await ask_text(update, context, draft, found[1])
 
 
-async def drop(update: Update, context: BotContext, cb: Callback) -> None:
-    clear_draft(context)
+async def drop(update: Update, context: BotContext, _args: NoArgs) -> None:
+    context.user_state.clear(RequestDraft)
     assert update.effective_user is not None
     await show(
         update,
         context,
         _("Cancelled. Nothing was sent."),
-        [[context.button(update.effective_user.id, _("« Back to the menu"), "menu")]],
+        [[context.button(update.effective_user.id, _("« Back to the menu"), Everyone.MENU())]],
     )
 
 
@@ -316,34 +298,26 @@ async def _gone(update: Update, context: BotContext) -> None:
     await send_menu(update, context)
 
 
-async def submit(update: Update, context: BotContext, cb: Callback) -> None:
-    key = cb.args[0] if cb.args else None
-    draft = _draft(context)
-    if draft is None or "text" not in draft or (key and draft.get("key") != key):
+async def submit(update: Update, context: BotContext, args: DraftKey) -> None:
+    key = args.key
+    draft = context.user_state.held(RequestDraft)
+    if draft is None or draft.text is None or (key and draft.key != key):
         profile = await parent(update, context)
         if profile is not None and not await already_sent(update, context, profile, key):
             await _gone(update, context)
         return
-    found = await child_of(update, context, draft.get("student"))
+    found = await child_of(update, context, draft.student)
     if found is None:
-        clear_draft(context)
+        context.user_state.clear(RequestDraft)
         return
     profile, child = found
     case = await context.services.cases.submit(
         actor(profile),
         student_id=child.id,
-        kind=Kind(draft["kind"]),
-        details=draft["details"],
-        text=draft["text"],
-        idempotency_key=case_key(profile, draft.setdefault("key", new_key())),
+        kind=Kind(draft.kind),
+        details=draft.details,
+        text=draft.text,
+        idempotency_key=case_key(profile, draft.key),
     )
-    clear_draft(context)
+    context.user_state.clear(RequestDraft)
     await show(update, context, *submitted_text(context, profile, case))
-
-
-async def cancel(update: Update, context: BotContext) -> None:
-    """/cancel outside the sign-up conversation: drop a request being written."""
-    if _draft(context) is not None:
-        clear_draft(context)
-        await send(update, context, _("Cancelled. Nothing was sent."))
-    await send_menu(update, context)

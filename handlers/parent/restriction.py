@@ -12,11 +12,11 @@ from telegram import InlineKeyboardButton, Update
 from bot.domain.accounts import Profile
 from bot.domain.model import Kind
 from bot.i18n import _, current_language
-from handlers.callbacks import Callback
+from handlers.buttons import ChildCategory, Everyone, ForChild, Parent
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent.common import for_child
-from handlers.parent.requests import _ask_text, _start_draft
+from handlers.parent.requests import RequestDraft, ask_text
 from handlers.render import esc
 from storage.people import Student
 
@@ -44,12 +44,12 @@ async def _categories(
     school = context.services.school_by_id[child.school_id]
     language = current_language()
     user = profile.telegram_user_id
-    action = "rescat" if kind == Kind.RESTRICTION else "objcat"
+    action = Parent.RESTRICT_CATEGORY if kind == Kind.RESTRICTION else Parent.OBJECT_CATEGORY
     rows: list[list[InlineKeyboardButton]] = [
-        [context.button(user, c.label.get(language), action, child.id, c.key)]
+        [context.button(user, c.label.get(language), action(child.id, c.key))]
         for c in school.categories
     ]
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     heading = (
         _("<b>Restrict the use of data about {child}</b>")
         if kind == Kind.RESTRICTION
@@ -68,42 +68,45 @@ async def _categories(
 
 
 async def _text(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student, kind: Kind
+    update: Update,
+    context: BotContext,
+    args: ChildCategory,
+    profile: Profile,
+    child: Student,
+    kind: Kind,
 ) -> None:
     school = context.services.school_by_id[child.school_id]
-    category = school.category(cb.args[1]) if len(cb.args) > 1 else None
+    category = school.category(args.category)
     if category is None:
         await _categories(update, context, profile, child, kind)
         return
-    _start_draft(
-        context, {"kind": kind.value, "student": child.id, "details": {"category": category.key}}
-    )
-    await _ask_text(update, context, child)
+    draft = RequestDraft(kind.value, child.id, {"category": category.key})
+    await ask_text(update, context, draft, child)
 
 
 @for_child
 async def restriction_categories(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
 ) -> None:
     await _categories(update, context, profile, child, Kind.RESTRICTION)
 
 
 @for_child
 async def restriction_text(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ChildCategory, profile: Profile, child: Student
 ) -> None:
-    await _text(update, context, cb, profile, child, Kind.RESTRICTION)
+    await _text(update, context, args, profile, child, Kind.RESTRICTION)
 
 
 @for_child
 async def objection_categories(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
 ) -> None:
     await _categories(update, context, profile, child, Kind.OBJECTION)
 
 
 @for_child
 async def objection_text(
-    update: Update, context: BotContext, cb: Callback, profile: Profile, child: Student
+    update: Update, context: BotContext, args: ChildCategory, profile: Profile, child: Student
 ) -> None:
-    await _text(update, context, cb, profile, child, Kind.OBJECTION)
+    await _text(update, context, args, profile, child, Kind.OBJECTION)

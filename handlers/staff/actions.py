@@ -11,8 +11,8 @@ from telegram import Update
 from bot.domain.texts.labels import role_label
 from bot.domain.transitions import Action
 from bot.i18n import _
-from handlers.callbacks import Callback
-from handlers.context import BotContext
+from handlers.buttons import AssignTo, ForCase, Staff
+from handlers.context import BotContext, Screen
 from handlers.messages import show
 from handlers.render import esc
 from handlers.staff import common
@@ -48,14 +48,14 @@ async def escalate(update: Update, context: BotContext, case_id: int) -> None:
         context,
         _("Pass request {number} to the head teacher?").format(number=esc(view.case.number)),
         [
-            [context.button(user, _("Yes, pass it on"), "sescok", case_id)],
+            [context.button(user, _("Yes, pass it on"), Staff.ESCALATE_CONFIRMED(case_id))],
             cancel_row(context, user, case_id),
         ],
     )
 
 
-async def escalate_confirmed(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id = cb.int_arg(0) or 0
+async def escalate_confirmed(update: Update, context: BotContext, args: ForCase) -> None:
+    case_id = args.case
     if await checked_view(update, context, case_id, Action.ESCALATE) is None:
         return
     await run(
@@ -74,7 +74,7 @@ async def assign(update: Update, context: BotContext, case_id: int) -> None:
     user = user_id(update)
     colleagues = await context.services.staff_views.assignable(view.case.school_id)
     rows: Rows = [
-        [context.button(user, f"{name} ({role_label(role)})", "saok", case_id, staff_id)]
+        [context.button(user, f"{name} ({role_label(role)})", Staff.ASSIGN_TO(case_id, staff_id))]
         for staff_id, name, role in colleagues
     ]
     rows.append(cancel_row(context, user, case_id))
@@ -86,8 +86,8 @@ async def assign(update: Update, context: BotContext, case_id: int) -> None:
     )
 
 
-async def assign_confirmed(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, staff_id = cb.int_arg(0) or 0, cb.int_arg(1) or 0
+async def assign_confirmed(update: Update, context: BotContext, args: AssignTo) -> None:
+    case_id, staff_id = args
     if await checked_view(update, context, case_id, Action.ASSIGN) is None:
         return
     await run(
@@ -102,6 +102,7 @@ async def assign_confirmed(update: Update, context: BotContext, cb: Callback) ->
 CaseAction = Callable[[Update, BotContext, int], Awaitable[None]]
 
 
+# The commands that name a case ("/take 2026-0042"); the buttons are in handlers.router.
 BY_CASE: dict[str, CaseAction] = {
     "take": take,
     "note": note,
@@ -124,8 +125,10 @@ def command(name: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, Non
     return handle
 
 
-def button(name: str) -> Callable[[Update, BotContext, Callback], Awaitable[None]]:
-    async def handle(update: Update, context: BotContext, cb: Callback) -> None:
-        await BY_CASE[name](update, context, cb.int_arg(0) or 0)
+def on_case(step: CaseAction) -> Screen[ForCase]:
+    """The button that starts ``step`` for the case it names."""
+
+    async def handle(update: Update, context: BotContext, args: ForCase) -> None:
+        await step(update, context, args.case)
 
     return handle

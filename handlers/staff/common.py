@@ -1,8 +1,8 @@
-"""What the staff screens share: the acting staff member, drafts of an action, refusals."""
+"""What the staff screens share: the acting staff member, the steps of an action, refusals."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from telegram import Update
 
@@ -12,41 +12,22 @@ from bot.domain.staff_base import StaffActor
 from bot.domain.texts.labels import role_label, when
 from bot.i18n import _
 from bot.schools.config import SchoolConfig
-from handlers.context import BotContext
+from handlers.context import BotContext, Step
 from handlers.menu import send_menu
 from handlers.messages import send
 from handlers.render import esc
 
-DRAFT = "staff_draft"
-AWAITING = "staff_awaiting"
-ATTACH = "staff_attach"
 
+@dataclass
+class StaffStep(Step):
+    """A staff action on one request, waiting for what the member sends."""
 
-def stop_waiting(user_data: dict[str, Any]) -> None:
-    """A command or a button ends waiting for typed text or for documents."""
-    user_data.pop(AWAITING, None)
-    user_data.pop(ATTACH, None)
+    case: int
 
 
 def clear(context: BotContext) -> None:
-    if context.user_data is not None:
-        for key in (DRAFT, AWAITING, ATTACH):
-            context.user_data.pop(key, None)
-
-
-def draft(context: BotContext) -> dict[str, Any] | None:
-    found = context.user_data.get(DRAFT) if context.user_data is not None else None
-    return found if isinstance(found, dict) else None
-
-
-def start_draft(context: BotContext, data: dict[str, Any], *, awaiting: bool) -> None:
-    assert context.user_data is not None
-    context.user_data[DRAFT] = data
-    context.user_data.pop(ATTACH, None)
-    if awaiting:
-        context.user_data[AWAITING] = True
-    else:
-        context.user_data.pop(AWAITING, None)
+    """Forget the staff step held (a request the same person writes as a parent stays)."""
+    context.user_state.clear(StaffStep)
 
 
 def actor(update: Update) -> StaffActor:

@@ -17,7 +17,7 @@ from bot.domain.consent_lists import ConsentLists, GroupRef, GroupTable
 from bot.domain.model import Refused, Role
 from bot.i18n import _, current_language, ngettext
 from bot.schools.config import PhotoPurpose, SchoolConfig
-from handlers.callbacks import Callback
+from handlers.buttons import ConsentList, Everyone, ForGroup, NoArgs, Staff
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
@@ -123,7 +123,7 @@ async def _group_by_name(
     return None
 
 
-async def consents_menu(update: Update, context: BotContext) -> None:
+async def consents_menu(update: Update, context: BotContext, _args: NoArgs) -> None:
     """The staff menu's "Consent lists" button: the same as /consents without arguments."""
     profile = await _staff(update, context)
     if profile is None:
@@ -150,20 +150,20 @@ async def _pick_group(
         await show(update, context, _("You have no groups with pupils in the bot yet."))
         return
     buttons = [
-        context.button(user, group_label(g.name), "stc", g.id, purpose.key if purpose else "")
+        context.button(
+            user, group_label(g.name), Staff.CONSENT_LIST(g.id, purpose.key if purpose else "")
+        )
         for g in groups
     ]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(update, context, _("<b>Consent lists</b>\nWhich group?"), rows)
 
 
-async def list_button(update: Update, context: BotContext, cb: Callback) -> None:
+async def list_button(update: Update, context: BotContext, args: ConsentList) -> None:
     profile = await _staff(update, context)
     if profile is not None:
-        await _list(
-            update, context, profile, cb.int_arg(0), cb.args[1] if len(cb.args) > 1 else ""
-        )
+        await _list(update, context, profile, args.group, args.purpose)
 
 
 async def _table(
@@ -247,9 +247,7 @@ def _keyboard(
         context.button(
             user,
             ("» " if only and p.key == only.key else "") + p.label.get(language),
-            "stc",
-            group_id,
-            p.key,
+            Staff.CONSENT_LIST(group_id, p.key),
         )
         for p in table.school.photo_purposes
     ]
@@ -257,9 +255,9 @@ def _keyboard(
         purposes[i : i + 2] for i in range(0, len(purposes), 2)
     ]
     if only is not None:
-        rows.append([context.button(user, _("All purposes"), "stc", group_id, "")])
+        rows.append([context.button(user, _("All purposes"), Staff.CONSENT_LIST(group_id, ""))])
     others = [
-        context.button(user, group_label(g.name), "stc", g.id, key)
+        context.button(user, group_label(g.name), Staff.CONSENT_LIST(g.id, key))
         for g in groups
         if g.id != group_id
     ]
@@ -269,20 +267,19 @@ def _keyboard(
             context.button(
                 user,
                 _("Table of {group} (CSV)").format(group=group_label(table.group.name)),
-                "stcsv",
-                group_id,
+                Staff.CONSENT_CSV(group_id),
             )
         ]
     )
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     return rows
 
 
-async def csv_button(update: Update, context: BotContext, cb: Callback) -> None:
+async def csv_button(update: Update, context: BotContext, args: ForGroup) -> None:
     profile = await _staff(update, context)
     if profile is None:
         return
-    table = await _table(update, context, profile, cb.int_arg(0))
+    table = await _table(update, context, profile, args.group)
     if table is None:
         return
     chat = update.effective_chat
@@ -333,5 +330,5 @@ async def _counts(update: Update, context: BotContext, profile: Profile) -> None
         update,
         context,
         "\n".join(lines),
-        [[context.button(user, _("« Back to the menu"), "menu")]],
+        [[context.button(user, _("« Back to the menu"), Everyone.MENU())]],
     )

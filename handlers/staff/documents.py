@@ -3,6 +3,9 @@ informed of a correction or deletion (AVG art. 19)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 from telegram import Update
 
 from bot.domain.dossier_files import (
@@ -15,23 +18,32 @@ from bot.domain.dossier_files import (
 from bot.domain.model import Refused
 from bot.domain.transitions import Action
 from bot.i18n import _
-from handlers.callbacks import Callback
+from handlers.buttons import Choice, Staff
 from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import actor, refusal_text, staff_profile
-from handlers.staff.screens import case_of_message, open_case
+from handlers.staff.common import StaffStep, actor, refusal_text, staff_profile
+from handlers.staff.screens import open_case
 from handlers.staff.steps import cancel_row, checked_view, user_id
+
+
+@dataclass
+class AttachCopy(StaffStep):
+    """Files for the dossier copy of a request, after Attach copy (or after a first file
+    sent in reply to the request's message)."""
+
+    tag: ClassVar[str] = "staff.attach"
+
+    async def receive(self, update: Update, context: BotContext) -> bool:
+        return await _add(update, context, self.case)
 
 
 async def attach(update: Update, context: BotContext, case_id: int) -> None:
     view = await checked_view(update, context, case_id, Action.ATTACH)
     if view is None:
         return
-    common.clear(context)
-    assert context.user_data is not None
-    context.user_data[common.ATTACH] = case_id
+    context.user_state.start(AttachCopy(case_id))
     await send(
         update,
         context,
@@ -43,15 +55,21 @@ async def attach(update: Update, context: BotContext, case_id: int) -> None:
     )
 
 
-async def file_sent(update: Update, context: BotContext) -> bool:
-    """A document or photo after 'Attach copy'; False when none was asked for."""
+async def file_in_reply(update: Update, context: BotContext) -> bool:
+    """A document or photo sent in reply to a request's message goes to that request,
+    whatever else the bot waits for; False for anything else."""
     message = update.effective_message
-    case_id = context.user_data.get(common.ATTACH) if context.user_data is not None else None
-    if message is not None and message.reply_to_message is not None:
-        case_id = (
-            case_of_message(context.chat_data, message.reply_to_message.message_id) or case_id
-        )
-    if message is None or not isinstance(case_id, int):
+    reply = message.reply_to_message if message is not None else None
+    if reply is None or context.chat_data is None:
+        return False
+    case_id = context.chat_data.case_messages.get(reply.message_id)
+    return case_id is not None and await _add(update, context, case_id)
+
+
+async def _add(update: Update, context: BotContext, case_id: int) -> bool:
+    """The document or photo sent, attached to ``case_id``; False when it is neither."""
+    message = update.effective_message
+    if message is None:
         return False
     if message.document is not None:
         document = message.document
@@ -86,12 +104,11 @@ async def file_sent(update: Update, context: BotContext) -> bool:
             name=esc(name) if name else _("photo"), count=count
         ),
         [
-            [context.button(user, _("Answer and close"), "sr", case_id)],
-            [context.button(user, _("« Back to the request"), "sc", case_id)],
+            [context.button(user, _("Answer and close"), Staff.RESOLVE(case_id))],
+            [context.button(user, _("« Back to the request"), Staff.CASE(case_id))],
         ],
     )
-    assert context.user_data is not None
-    context.user_data[common.ATTACH] = case_id
+    context.user_state.start(AttachCopy(case_id))
     return True
 
 
@@ -118,14 +135,14 @@ def _not_added(checked: CheckedFile) -> str:
     ).format(name=name)
 
 
-async def informed(update: Update, context: BotContext, cb: Callback) -> None:
-    case_id, index = cb.int_arg(0) or 0, cb.int_arg(1)
+async def informed(update: Update, context: BotContext, args: Choice) -> None:
+    case_id, index = args
     if await staff_profile(update, context) is None:
         return
     try:
         view = await context.services.staff_views.view(actor(update), case_id)
         recipients = context.services.school_by_id[view.case.school_id].recipients
-        key = recipients[index].key if index is not None and 0 <= index < len(recipients) else ""
+        key = recipients[index].key if 0 <= index < len(recipients) else ""
         left = await context.services.staff_cases.inform(actor(update), case_id, key)
     except Refused as exc:
         school = context.services.school_by_id.get(exc.case.school_id) if exc.case else None

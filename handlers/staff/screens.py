@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
@@ -21,16 +19,15 @@ from bot.domain.texts.labels import (
 )
 from bot.domain.transitions import Action
 from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
-from handlers.callbacks import Callback
+from handlers.buttons import Action as Button
+from handlers.buttons import Everyone, ForCase, NoArgs, QueuePage, Staff
 from handlers.context import BotContext
-from handlers.messages import LIVE_MESSAGE, send, show
+from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff.common import actor, refusal_text, staff_profile
 from handlers.texts import group_label
 
 PAGE = 10
-CASE_MESSAGES = "case_messages"
-KEEP_CASE_MESSAGES = 20
 KINDS = tuple(k.value for k in Kind)
 
 
@@ -67,12 +64,12 @@ def queue_usage() -> str:
     ).format(kinds=", ".join(KINDS))
 
 
-async def queue_button(update: Update, context: BotContext, cb: Callback) -> None:
+async def queue_button(update: Update, context: BotContext, args: QueuePage) -> None:
     profile = await staff_profile(update, context)
     if profile is None:
         return
-    scope = cb.args[0] if cb.args and cb.args[0] in ("mine", "all", "overdue", *KINDS) else "mine"
-    await _queue(update, context, profile, scope, cb.int_arg(1) or 0)
+    scope = args.scope if args.scope in ("mine", "all", "overdue", *KINDS) else "mine"
+    await _queue(update, context, profile, scope, args.page)
 
 
 async def _queue(
@@ -81,7 +78,7 @@ async def _queue(
     if scope != "mine" and not any(m.role == Role.DIRECTOR for m in profile.staff):
         scope = "mine"
     if not any(m.role in HANDLING_ROLES for m in profile.staff):
-        await counts_button(update, context, Callback("cnt", ()))
+        await counts_button(update, context, NoArgs())
         return
     lines = await context.services.staff_views.queue(actor(update), scope)
     pages = max(1, -(-len(lines) // PAGE))
@@ -96,26 +93,27 @@ async def _queue(
         text.append(_("Page {page} of {pages}").format(page=page + 1, pages=pages))
     user = profile.telegram_user_id
     rows = [
-        [context.button(user, f"{q.case.number} · {q.first_name}", "sc", q.case.id)] for q in shown
+        [context.button(user, f"{q.case.number} · {q.first_name}", Staff.CASE(q.case.id))]
+        for q in shown
     ]
     nav = []
     if page > 0:
-        nav.append(context.button(user, _("« Previous"), "q", scope, page - 1))
+        nav.append(context.button(user, _("« Previous"), Staff.QUEUE(scope, page - 1)))
     if page < pages - 1:
-        nav.append(context.button(user, _("Next »"), "q", scope, page + 1))
+        nav.append(context.button(user, _("Next »"), Staff.QUEUE(scope, page + 1)))
     if nav:
         rows.append(nav)
-    rows.append([context.button(user, _("« Back to the menu"), "menu")])
+    rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(update, context, "\n".join(text), rows)
 
 
-async def counts_button(update: Update, context: BotContext, cb: Callback) -> None:
+async def counts_button(update: Update, context: BotContext, _args: NoArgs) -> None:
     profile = await staff_profile(update, context)
     if profile is None:
         return
     counts = await context.services.staff_views.counts(actor(update))
     user = profile.telegram_user_id
-    back = [[context.button(user, _("« Back to the menu"), "menu")]]
+    back = [[context.button(user, _("« Back to the menu"), Everyone.MENU())]]
     if counts is None:
         await show(
             update, context, _("You cannot do this for this request. Nothing was changed."), back
@@ -133,15 +131,16 @@ async def counts_button(update: Update, context: BotContext, cb: Callback) -> No
 
 # --- one case ----------------------------------------------------------------------------
 
-BUTTONS: dict[Action, tuple[str, str]] = {
-    Action.TAKE: (N_("Take on"), "st"),
-    Action.ATTACH: (N_("Attach copy"), "sat"),
-    Action.RESOLVE: (N_("Answer and close"), "sr"),
-    Action.REJECT: (N_("Refuse"), "sj"),
-    Action.EXTEND: (N_("Extend"), "se"),
-    Action.NOTE: (N_("Internal note"), "sn"),
-    Action.ESCALATE: (N_("To the head teacher"), "sesc"),
-    Action.ASSIGN: (N_("Assign"), "sa"),
+# The button of each action a member may take on a case, with its label.
+BUTTONS: dict[Action, tuple[str, Button[[int], ForCase]]] = {
+    Action.TAKE: (N_("Take on"), Staff.TAKE),
+    Action.ATTACH: (N_("Attach copy"), Staff.ATTACH),
+    Action.RESOLVE: (N_("Answer and close"), Staff.RESOLVE),
+    Action.REJECT: (N_("Refuse"), Staff.REJECT),
+    Action.EXTEND: (N_("Extend"), Staff.EXTEND),
+    Action.NOTE: (N_("Internal note"), Staff.NOTE),
+    Action.ESCALATE: (N_("To the head teacher"), Staff.ESCALATE),
+    Action.ASSIGN: (N_("Assign"), Staff.ASSIGN),
 }
 
 
@@ -266,8 +265,8 @@ def case_buttons(
     actions = [a for a in view.actions if a != Action.ATTACH or view.case.kind == Kind.ACCESS]
     pair: list[InlineKeyboardButton] = []
     for action in actions:
-        label, code = BUTTONS[action]
-        pair.append(context.button(user, gettext(label), code, view.case.id))
+        label, button = BUTTONS[action]
+        pair.append(context.button(user, gettext(label), button(view.case.id)))
         if len(pair) == 2:
             rows.append(pair)
             pair = []
@@ -282,13 +281,11 @@ def case_buttons(
                     context.button(
                         user,
                         _("✓ Informed: {name}").format(name=recipient.name.get(language)),
-                        "sinf",
-                        view.case.id,
-                        index,
+                        Staff.INFORMED(view.case.id, index),
                     )
                 ]
             )
-    rows.append([context.button(user, _("« My queue"), "q", "mine", 0)])
+    rows.append([context.button(user, _("« My queue"), Staff.QUEUE("mine", 0))])
     return rows
 
 
@@ -303,35 +300,23 @@ async def open_case(update: Update, context: BotContext, case_id: int, *, edit: 
     text = case_text(context, view)
     keyboard = case_buttons(context, update.effective_user.id, view)
     await (show if edit else send)(update, context, text, keyboard)
-    if context.chat_data is not None and isinstance(context.chat_data.get(LIVE_MESSAGE), int):
-        remember_case_message(context.chat_data, context.chat_data[LIVE_MESSAGE], case_id)
+    chat = context.chat_data
+    if chat is not None and chat.live_message is not None:
+        chat.show_case(chat.live_message, case_id)
 
 
-def remember_case_message(chat_data: dict[str, Any], message_id: int, case_id: int) -> None:
-    """Documents sent in reply to a case's message are attached to that case."""
-    shown: dict[str, int] = chat_data.setdefault(CASE_MESSAGES, {})
-    shown[str(message_id)] = case_id
-    for old in sorted(shown, key=int)[:-KEEP_CASE_MESSAGES]:
-        del shown[old]
-
-
-def case_of_message(chat_data: dict[str, Any] | None, message_id: int) -> int | None:
-    found = (chat_data or {}).get(CASE_MESSAGES, {}).get(str(message_id))
-    return found if isinstance(found, int) else None
-
-
-async def case_button(update: Update, context: BotContext, cb: Callback) -> None:
+async def case_button(update: Update, context: BotContext, args: ForCase) -> None:
     if await staff_profile(update, context) is None:
         return
-    await open_case(update, context, cb.int_arg(0) or 0, edit=True)
+    await open_case(update, context, args.case, edit=True)
 
 
-async def case_from_notice(update: Update, context: BotContext, cb: Callback) -> None:
+async def case_from_notice(update: Update, context: BotContext, args: ForCase) -> None:
     """The button under an alert or reminder: the request as a new message, the notice
     stays as it was."""
     if await staff_profile(update, context) is None:
         return
-    await open_case(update, context, cb.int_arg(0) or 0, edit=False)
+    await open_case(update, context, args.case, edit=False)
 
 
 async def case_id_from_args(update: Update, context: BotContext, command: str) -> int | None:

@@ -13,6 +13,7 @@ from bot.domain.staff_base import CaseView
 from bot.domain.staff_cases import MAX_MESSAGE
 from bot.domain.transitions import Action, next_status
 from bot.i18n import _, format_number
+from handlers.buttons import Staff
 from handlers.context import BotContext
 from handlers.messages import send
 from handlers.render import esc
@@ -89,7 +90,7 @@ async def run(
 
 
 def cancel_row(context: BotContext, user: int, case_id: int) -> list[InlineKeyboardButton]:
-    return [context.button(user, _("Cancel"), "sx", case_id)]
+    return [context.button(user, _("Cancel"), Staff.CANCEL(case_id))]
 
 
 def limit_line() -> str:

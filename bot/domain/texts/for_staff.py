@@ -12,19 +12,17 @@ from bot.domain.model import Case, Kind
 from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
-from bot.outbox import Button
+from bot.outbox import Button, NoticeAction
 from bot.schools.config import SchoolConfig
 from storage.chat_links import ChatOwner
 from storage.people import Student
-
-OPEN_CASE = "sco"
-"""The action of the button under a staff notice that opens its request (as a new message)."""
 
 
 def open_case_button(case_id: int, number: str) -> Button:
     """The button under a staff notice (alert, reminder) that opens the request, in the
     current language."""
-    return Button(_("Open request {number}").format(number=number), OPEN_CASE, (case_id,))
+    label = _("Open request {number}").format(number=number)
+    return Button(label, NoticeAction.OPEN_CASE, (case_id,))
 
 
 def _child(student: Student) -> str:
