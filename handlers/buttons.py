@@ -223,6 +223,18 @@ class AssignTo(NamedTuple):
     staff: int
 
 
+class ForStaff(NamedTuple):
+    staff: int
+
+
+class StaffGroups(NamedTuple):
+    """A teacher's groups being chosen: the school's groups ticked, one bit each (None: the
+    groups they teach now)."""
+
+    staff: int
+    mask: int | None = None
+
+
 class ConsentList(NamedTuple):
     group: int
     purpose: str
@@ -301,6 +313,14 @@ class Staff:
     CONSENT_LISTS = Action("stcons", NoArgs)
     CONSENT_LIST = Action("stc", ConsentList)
     CONSENT_CSV = Action("stcsv", ForGroup)
+    TEAM = Action("tm", NoArgs)
+    TEAM_MEMBER = Action("tmm", ForStaff)
+    TEAM_REMOVE = Action("tmr", ForStaff)
+    TEAM_REMOVE_CONFIRMED = Action("tmrok", ForStaff)
+    TEAM_GROUPS = Action("tmg", StaffGroups)
+    TEAM_GROUPS_SAVE = Action("tmgok", StaffGroups)
+    TEAM_CODE = Action("tmc", ForStaff)
+    TEAM_CODE_CONFIRMED = Action("tmcok", ForStaff)
 
 
 def _declared() -> Iterator[Action[Any, Any]]:

@@ -164,6 +164,7 @@ def staff_rows(context: BotContext, profile: Profile) -> list[list[InlineKeyboar
         rows.append([context.button(user, _("My queue"), Staff.QUEUE("mine", 0))])
     if Role.DIRECTOR in roles:
         rows.append([context.button(user, _("All open requests"), Staff.QUEUE("all", 0))])
+        rows.append([context.button(user, _("Staff"), Staff.TEAM())])
     if Role.PRIVACY_OFFICER in roles:
         rows.append([context.button(user, _("Requests in numbers"), Staff.COUNTS())])
     rows.append([context.button(user, _("Consent lists"), Staff.CONSENT_LISTS())])

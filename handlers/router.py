@@ -13,7 +13,7 @@ from handlers import account, fallback, menu, onboarding
 from handlers.buttons import ALL, Action, Everyone, Parent, Staff
 from handlers.context import BotContext, Screen
 from handlers.parent import access, consent, flows, my_requests, requests, restriction
-from handlers.staff import actions, answering, consents, documents, screens
+from handlers.staff import actions, answering, consents, documents, screens, team
 
 P = ParamSpec("P")
 A = TypeVar("A", bound=tuple[Any, ...])
@@ -99,6 +99,15 @@ ROUTES = _table(
     route(Staff.CONSENT_LISTS, consents.consents_menu),
     route(Staff.CONSENT_LIST, consents.list_button),
     route(Staff.CONSENT_CSV, consents.csv_button),
+    # The head teacher's Staff screen.
+    route(Staff.TEAM, team.team),
+    route(Staff.TEAM_MEMBER, team.member),
+    route(Staff.TEAM_REMOVE, team.remove),
+    route(Staff.TEAM_REMOVE_CONFIRMED, team.remove_confirmed),
+    route(Staff.TEAM_GROUPS, team.groups),
+    route(Staff.TEAM_GROUPS_SAVE, team.groups_save),
+    route(Staff.TEAM_CODE, team.code),
+    route(Staff.TEAM_CODE_CONFIRMED, team.code_confirmed),
 )
 
 

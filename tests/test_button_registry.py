@@ -113,6 +113,8 @@ SAMPLES: dict[str, tuple[object, ...]] = {
     "ExtendBy": (7, -1),
     "AssignTo": (7, 21),
     "ConsentList": (3, ""),
+    "ForStaff": (21,),
+    "StaffGroups": (21, 65535),
 }
 
 

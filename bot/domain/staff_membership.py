@@ -13,14 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from bot import outbox
 from bot.clock import Clock
 from bot.domain.model import CaseEvent, Kind, RefusalReason, Refused, Role, case_number
 from bot.domain.routing import route
+from bot.domain.staff_base import StaffActor
 from bot.domain.texts.for_staff import handed_over_notice, open_case_button
 from bot.schools.config import SchoolConfig
-from bot.security import audit
+from bot.schools.groups import group_order
+from bot.schools.invitations import expiry
+from bot.security import audit, codes
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
@@ -28,6 +32,9 @@ from storage import accounts, cases, invitations, people, schools, staff
 from storage import outbox as outbox_rows
 from storage.db import Connection, Database, from_db, to_db
 from storage.staff import StaffMember
+
+Actor = StaffActor | Literal["cli"]
+"""Who changes the staff: the command line, or a director of the school in the bot."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +95,15 @@ class StaffMembership:
     async def by_name(self, school_id: int, name: str) -> list[StaffMember]:
         return await staff.find_by_name(self._db.reader, school_id, name)
 
-    async def remove(self, school_id: int, staff_id: int, *, actor: str) -> list[Moved]:
+    async def groups(self, school_id: int) -> list[str]:
+        """The school's groups with pupils, in the order a school lists them."""
+        return sorted(await schools.group_names(self._db.reader, school_id), key=group_order)
+
+    async def remove(self, school_id: int, staff_id: int, *, actor: Actor) -> list[Moved]:
         """End a member's access; their open cases move on. Refused for someone not (or no
         longer) on this school's staff, and for the school's last director."""
         now = self._clock.now()
+        by = await self._actor(actor, school_id, "staff_remove")
         async with self._db.transaction() as conn:
             member = await self._active(conn, school_id, staff_id)
             if member.role == Role.DIRECTOR and len(await staff.directors(conn, school_id)) < 2:
@@ -102,23 +114,24 @@ class StaffMembership:
             dropped = await outbox_rows.drop_pending_for_staff(conn, staff_id)
             await self._audit(
                 conn,
-                actor,
+                by,
                 AuditAction.STAFF_REMOVED,
                 member,
                 {"unlinked": len(unlinked), "codes_revoked": revoked, "notices_dropped": dropped},
             )
             moved = await self._move_cases(
-                conn, await cases.open_assigned_to(conn, staff_id), "removed", actor
+                conn, await cases.open_assigned_to(conn, staff_id), "removed", by
             )
         self._bell.ring()
         return moved
 
     async def set_groups(
-        self, school_id: int, staff_id: int, group_names: list[str], *, actor: str
+        self, school_id: int, staff_id: int, group_names: list[str], *, actor: Actor
     ) -> list[Moved]:
         """A teacher's groups from now on; cases of children in groups they no longer teach
         move to the groups' teachers (or a director). Refused for a name that is not a
         group of the school (INVALID) and for anyone but a teacher."""
+        by = await self._actor(actor, school_id, "staff_groups")
         async with self._db.transaction() as conn:
             member = await self._active(conn, school_id, staff_id)
             found = await schools.group_ids(conn, school_id, group_names)
@@ -130,7 +143,7 @@ class StaffMembership:
                 raise Refused(RefusalReason.INVALID)
             await staff.set_groups(conn, staff_id, sorted(set(found.values())))
             await self._audit(
-                conn, actor, AuditAction.STAFF_GROUPS_CHANGED, member, {"groups": sorted(found)}
+                conn, by, AuditAction.STAFF_GROUPS_CHANGED, member, {"groups": sorted(found)}
             )
             keep = set(found.values())
             leaving = []
@@ -142,9 +155,84 @@ class StaffMembership:
                     leaving.append(row)
             # A group this teacher now teaches may hold cases that waited on a director
             # because no teacher used the bot: they stay there; the director can assign them.
-            moved = await self._move_cases(conn, leaving, "groups_changed", actor)
+            moved = await self._move_cases(conn, leaving, "groups_changed", by)
         self._bell.ring()
         return moved
+
+    async def new_code(
+        self, school_id: int, staff_id: int, *, actor: Actor, days: int
+    ) -> tuple[str, datetime]:
+        """A new one-time code for a member (a new phone): their other open codes stop
+        working, and redeeming it unlinks the account they used before. (code, valid until)"""
+        now = self._clock.now()
+        school = self._schools[school_id]
+        expires = expiry(now, days, school.tz)
+        code = codes.generate()
+        by = await self._actor(actor, school_id, "staff_code")
+        async with self._db.transaction() as conn:
+            member = await self._active(conn, school_id, staff_id)
+            await invitations.revoke_open_for_staff(conn, staff_id, to_db(now))
+            invitation_id = await invitations.create(
+                conn,
+                school_id,
+                codes.code_mac(self._keys.codes, code),
+                staff_id=member.id,
+                created_at=to_db(now),
+                expires_at=to_db(expires),
+            )
+            await audit.record(
+                conn,
+                self._keys.audit,
+                now,
+                actor=by,
+                action=AuditAction.INVITATION_ISSUED,
+                school_id=school_id,
+                subject=f"invitation:{invitation_id}",
+                details={"staff": member.id, "role": member.role, "new_member": False},
+            )
+        return code, expires
+
+    async def directed_schools(self, who: StaffActor) -> list[int]:
+        """The schools this account is an active director of."""
+        conn = self._db.reader
+        found = []
+        for link in await accounts.links(conn, who.telegram_user_id):
+            member = await staff.get(conn, link.staff_id) if link.staff_id else None
+            if member is not None and member.active and member.role == Role.DIRECTOR:
+                found.append(member.school_id)
+        return sorted(set(found))
+
+    async def _actor(self, actor: Actor, school_id: int, what: str) -> str:
+        """The audit actor: the command line, or a director of this school in the bot
+        (anyone else is refused, and that is audited). Checked again by the change's own
+        unit of work only through the member it changes; a director removed meanwhile
+        was unlinked, so their taps are refused here."""
+        if actor == "cli":
+            return "cli"
+        assert isinstance(actor, StaffActor)
+        conn = self._db.reader
+        for link in await accounts.links(conn, actor.telegram_user_id):
+            member = await staff.get(conn, link.staff_id) if link.staff_id else None
+            if (
+                member is not None
+                and member.active
+                and member.role == Role.DIRECTOR
+                and member.school_id == school_id
+            ):
+                return self._keys.pseudonym("tg", actor.telegram_user_id)
+        await self._refused(actor, what)
+        raise Refused(RefusalReason.NOT_ALLOWED)
+
+    async def _refused(self, who: StaffActor, what: str) -> None:
+        async with self._db.transaction() as conn:
+            await audit.record(
+                conn,
+                self._keys.audit,
+                self._clock.now(),
+                actor=self._keys.pseudonym("tg", who.telegram_user_id),
+                action=AuditAction.STAFF_REFUSED,
+                details={"action": what, "reason": RefusalReason.NOT_ALLOWED.value},
+            )
 
     async def _active(self, conn: Connection, school_id: int, staff_id: int) -> StaffMember:
         member = await staff.get(conn, staff_id)

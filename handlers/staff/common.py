@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.model import HANDLING_ROLES, Refused, Role
+from bot.domain.model import HANDLING_ROLES, RefusalReason, Refused, Role
 from bot.domain.staff_base import StaffActor
 from bot.domain.texts.labels import role_label, when
 from bot.i18n import _
@@ -65,15 +65,21 @@ def _event_done(event: str) -> str:
 
 def refusal_text(exc: Refused, school: SchoolConfig | None) -> str:
     """What a refused staff action says: nothing changed, and why."""
-    if exc.reason == "not_allowed":
+    if exc.reason == RefusalReason.NOT_ALLOWED:
         return _("You cannot do this for this request. Nothing was changed.")
-    if exc.reason == "voluntary":
+    if exc.reason == RefusalReason.VOLUNTARY:
         return _(
             "Data given voluntarily (such as religion) is always deleted on request and "
             "cannot be kept. Nothing was changed."
         )
-    if exc.reason == "invalid":
+    if exc.reason == RefusalReason.INVALID:
         return _("That is not possible in this form. Nothing was changed.")
+    if exc.reason == RefusalReason.REQUESTER_OFF_ROSTER:
+        return _(
+            "The parent who asked is no longer a guardian of this child on the roster: open "
+            "the request again and confirm that the documents may still go to them. Nothing "
+            "was changed."
+        )
     last, case = exc.last, exc.case
     if last is not None and case is not None and school is not None:
         by = esc(last.staff_name) if last.staff_name else role_label(last.role)

@@ -196,6 +196,9 @@ class Answer(Decision):
     tag: ClassVar[str] = "staff.resolve"
     outcome: str
     kept: list[str] = field(default_factory=list)
+    off_roster_shown: bool = False
+    """The confirmation said that the parent who asked is no longer on the roster:
+    confirming it sends them the documents all the same."""
 
     def _title(self, view: CaseView) -> str:
         return _("<b>Answer request {number}</b> ({kind})").format(
@@ -229,10 +232,25 @@ class Answer(Decision):
                 )
         if view.documents:
             lines.append(_("Documents sent to the parent: {n}").format(n=len(view.documents)))
+            if not view.requester_on_roster:
+                self.off_roster_shown = True
+                lines.append(
+                    _(
+                        "⚠️ The parent who asked is no longer a guardian of this child on the "
+                        "roster. Confirm only if the documents may still go to them."
+                    )
+                )
         return lines
 
     def do(self, service: StaffCases, who: StaffActor) -> Awaitable[Case]:
-        return service.resolve(who, self.case, self.outcome, self.text, self.kept)
+        return service.resolve(
+            who,
+            self.case,
+            self.outcome,
+            self.text,
+            self.kept,
+            off_roster_confirmed=self.off_roster_shown,
+        )
 
     def said(self) -> str:
         return _("Done: the request is closed and the parent has been told.")
