@@ -4,6 +4,10 @@ The rules (who may, what moves where, what is audited) are bot.domain.staff_memb
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.model import RefusalReason, Refused, Role
@@ -20,6 +24,7 @@ from handlers.staff.common import actor, staff_profile
 from handlers.texts import group_label
 
 Rows = list[list[InlineKeyboardButton]]
+A = TypeVar("A", ForStaff, StaffGroups)
 
 
 def groups_text(groups: tuple[str, ...] | list[str]) -> str:
@@ -72,6 +77,25 @@ def _to_list(context: BotContext, update: Update) -> list[InlineKeyboardButton]:
     return [context.button(_user(update), _("« Staff"), Staff.TEAM())]
 
 
+MemberScreen = Callable[[Update, BotContext, A, int, StaffEntry], Awaitable[None]]
+
+
+def _for_member(screen: MemberScreen[A]) -> Callable[[Update, BotContext, A], Awaitable[None]]:
+    """A screen about one member of this head teacher's school: anyone else, or someone no
+    longer on the staff, is answered before the screen is drawn."""
+
+    @functools.wraps(screen)
+    async def opened(update: Update, context: BotContext, args: A) -> None:
+        school_id = await _school(update, context)
+        if school_id is None:
+            return
+        entry = await _entry(update, context, school_id, args.staff)
+        if entry is not None:
+            await screen(update, context, args, school_id, entry)
+
+    return opened
+
+
 async def team(update: Update, context: BotContext, _args: NoArgs) -> None:
     school_id = await _school(update, context)
     if school_id is None:
@@ -110,13 +134,10 @@ async def _entry(
     return found
 
 
-async def member(update: Update, context: BotContext, args: ForStaff) -> None:
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
+@_for_member
+async def member(
+    update: Update, context: BotContext, args: ForStaff, school_id: int, entry: StaffEntry
+) -> None:
     school = context.services.school_by_id[school_id]
     lines = [f"<b>{esc(entry.member.name)}</b>", _who(entry).split(", ", 1)[1], _state(entry)]
     if entry.last_active is not None:
@@ -136,13 +157,10 @@ async def member(update: Update, context: BotContext, args: ForStaff) -> None:
     await show(update, context, "\n".join(lines), rows)
 
 
-async def remove(update: Update, context: BotContext, args: ForStaff) -> None:
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
+@_for_member
+async def remove(
+    update: Update, context: BotContext, args: ForStaff, school_id: int, entry: StaffEntry
+) -> None:
     name = esc(entry.member.name)
     lines = [
         _("<b>End {name}'s access?</b>").format(name=name),
@@ -183,13 +201,10 @@ def _moved_lines(moved: list[Moved]) -> list[str]:
     ]
 
 
-async def remove_confirmed(update: Update, context: BotContext, args: ForStaff) -> None:
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
+@_for_member
+async def remove_confirmed(
+    update: Update, context: BotContext, args: ForStaff, school_id: int, entry: StaffEntry
+) -> None:
     try:
         moved = await context.services.staff_membership.remove(
             school_id, args.staff, actor=StaffActor(_user(update))
@@ -204,14 +219,11 @@ async def remove_confirmed(update: Update, context: BotContext, args: ForStaff) 
     await show(update, context, "\n".join(lines), [_to_list(context, update)])
 
 
-async def groups(update: Update, context: BotContext, args: StaffGroups) -> None:
+@_for_member
+async def groups(
+    update: Update, context: BotContext, args: StaffGroups, school_id: int, entry: StaffEntry
+) -> None:
     """The school's groups as checkboxes: the teacher's current ones ticked at first."""
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
     names = await context.services.staff_membership.groups(school_id)
     mask = (
         args.mask
@@ -252,13 +264,10 @@ async def groups(update: Update, context: BotContext, args: StaffGroups) -> None
     await show(update, context, "\n".join(lines), rows)
 
 
-async def groups_save(update: Update, context: BotContext, args: StaffGroups) -> None:
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
+@_for_member
+async def groups_save(
+    update: Update, context: BotContext, args: StaffGroups, school_id: int, entry: StaffEntry
+) -> None:
     names = await context.services.staff_membership.groups(school_id)
     mask = args.mask or 0
     chosen = [n for i, n in enumerate(names) if mask >> i & 1]
@@ -278,13 +287,10 @@ async def groups_save(update: Update, context: BotContext, args: StaffGroups) ->
     await show(update, context, "\n".join(lines), [_to_list(context, update)])
 
 
-async def code(update: Update, context: BotContext, args: ForStaff) -> None:
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
+@_for_member
+async def code(
+    update: Update, context: BotContext, args: ForStaff, school_id: int, entry: StaffEntry
+) -> None:
     name = esc(entry.member.name)
     user = _user(update)
     await show(
@@ -307,13 +313,10 @@ async def code(update: Update, context: BotContext, args: ForStaff) -> None:
     )
 
 
-async def code_confirmed(update: Update, context: BotContext, args: ForStaff) -> None:
-    school_id = await _school(update, context)
-    if school_id is None:
-        return
-    entry = await _entry(update, context, school_id, args.staff)
-    if entry is None:
-        return
+@_for_member
+async def code_confirmed(
+    update: Update, context: BotContext, args: ForStaff, school_id: int, entry: StaffEntry
+) -> None:
     services = context.services
     try:
         new, expires = await services.staff_membership.new_code(
