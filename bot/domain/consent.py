@@ -1,16 +1,18 @@
-"""Photo consent per child and per purpose.
+"""Consent per child and per purpose: photos and video, and data passed to another
+organisation (an exchange).
 
 Silence is not consent: a purpose nobody answered counts as refused. With several
 guardians, consent is effective when at least one gave it and none refused it. A change
 takes effect the moment it is confirmed, is appended to the ledger, is told to the child's
-other guardians and queues a consent case for the teacher.
+other guardians and queues a consent case for the teacher. An exchange that ended (its
+``valid_until`` passed) no longer applies, whatever was answered.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from bot import outbox
 from bot.clock import Clock
@@ -18,7 +20,7 @@ from bot.domain.case_details import PUPIL_LEFT
 from bot.domain.cases import Cases
 from bot.domain.model import Actor, Case, Kind
 from bot.domain.texts.for_parents import consent_changed_notice
-from bot.schools.config import SchoolConfig
+from bot.schools.config import ConsentPurpose, SchoolConfig
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from storage import accounts, consents, people
@@ -32,12 +34,20 @@ class PurposeState:
     own: bool | None
     """This parent's own choice; None when they never answered."""
     effective: bool
-    """Whether the school may use photos for this purpose now."""
+    """Whether the school may use photos (or pass the data on) for this purpose now."""
     refused_by_other: bool
+    ended: bool = False
+    """An exchange whose last day has passed: no consent applies to it any more."""
 
 
 def effective(choices: list[bool]) -> bool:
     return any(choices) and all(choices)
+
+
+def today_at(school: SchoolConfig, moment: datetime) -> date:
+    """The school's local date at ``moment``: the day a purpose's ``valid_until`` is
+    compared with."""
+    return moment.astimezone(school.tz).date()
 
 
 async def effective_purposes(conn: Connection, student_id: int) -> set[str]:
@@ -103,12 +113,21 @@ class Consents:
         self._cases = cases
 
     async def _states(
-        self, conn: Connection, guardian_id: int, student_id: int, school: SchoolConfig
+        self,
+        conn: Connection,
+        guardian_id: int,
+        student_id: int,
+        school: SchoolConfig,
+        purposes: Sequence[ConsentPurpose] | None = None,
     ) -> list[PurposeState]:
+        """Per purpose (every consent purpose unless given), this guardian's own answer and
+        what applies now."""
         current = set(await people.guardians_of(conn, student_id))
         choices = [c for c in await consents.latest(conn, student_id) if c.guardian_id in current]
+        today = today_at(school, self._clock.now())
         states = []
-        for purpose in school.photo_purposes:
+        for purpose in school.consent_purposes if purposes is None else purposes:
+            ended = purpose.ended(today)
             answers = [c.granted for c in choices if c.purpose == purpose.key]
             own = next(
                 (
@@ -123,10 +142,29 @@ class Consents:
                 for c in choices
                 if c.purpose == purpose.key and c.guardian_id != guardian_id
             ]
-            states.append(PurposeState(purpose.key, own, effective(answers), False in others))
+            states.append(
+                PurposeState(
+                    purpose.key,
+                    own,
+                    effective(answers) and not ended,
+                    False in others,
+                    ended,
+                )
+            )
         return states
 
     async def states(self, actor: Actor, student_id: int) -> list[PurposeState]:
+        """The photo purposes, in config order (the parents' photo-consent screen)."""
+        conn = self._db.reader
+        guardian_id = await self._cases.guardian_for(conn, actor, student_id)
+        student = await people.student(conn, student_id)
+        assert student is not None
+        school = self._schools[student.school_id]
+        return await self._states(conn, guardian_id, student_id, school, school.photo_purposes)
+
+    async def all_states(self, actor: Actor, student_id: int) -> list[PurposeState]:
+        """Every consent purpose, in the order of ``SchoolConfig.consent_purposes``: the
+        photo purposes, then the exchanges (an ended one with ``ended`` set)."""
         conn = self._db.reader
         guardian_id = await self._cases.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
@@ -154,9 +192,8 @@ class Consents:
             student = await people.student(conn, student_id)
             assert student is not None
             school = self._schools[student.school_id]
-            before = {
-                s.key: s.own for s in await self._states(conn, guardian_id, student_id, school)
-            }
+            states = await self._states(conn, guardian_id, student_id, school)
+            before = {s.key: s.own for s in states if not s.ended}
             changes = {
                 key: value
                 for key, value in wanted.items()
@@ -211,6 +248,7 @@ class Consents:
             after = {
                 s.key: s.effective
                 for s in await self._states(conn, guardian_id, student_id, school)
+                if not s.ended
             }
             others = [g for g in await people.guardians_of(conn, student_id) if g != guardian_id]
             own_chats = {

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.errors import UserFacingError
 from bot.schools.config import SchoolConfig
-from bot.schools.groups import group_name
 from bot.schools.groups import group_name, group_order
 from bot.security import audit, codes
 from bot.security.audit import AuditAction
