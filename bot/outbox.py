@@ -44,6 +44,19 @@ class Button:
     args: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """Several buttons under a notice, in rows (a consent round's Yes / No per purpose and
+    Send), and the one button a sender that puts only one under a notice shows instead."""
+
+    rows: tuple[tuple[Button, ...], ...]
+    fallback: Button
+
+
+def _spec(button: Button) -> dict[str, object]:
+    return {"label": button.label, "action": button.action, "args": list(button.args)}
+
+
 class Bell:
     """Rung after a unit of work queued messages, so that they go out now rather than at the
     dispatcher's next round. The running bot listens (bot.app); until then a ring does
@@ -73,6 +86,7 @@ async def enqueue(
     attachment: Attachment | None = None,
     button: Button | None = None,
     staff_id: int | None = None,
+    keyboard: Keyboard | None = None,
 ) -> str:
     """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
     longer than Telegram allows becomes several messages, split at line breaks, in order. With
@@ -108,9 +122,11 @@ async def enqueue(
             data["receipt_button"] = attachment.receipt_button
         blob = cipher.encrypt_text(json.dumps(data), contexts.outbox_attachment(first))
         await outbox.set_attachment(conn, first, blob)
-    if button is not None:  # under the last part, like a keyboard under a long reply
-        spec = {"label": button.label, "action": button.action, "args": list(button.args)}
+    if keyboard is not None:  # under the last part, like a keyboard under a long reply
+        spec = {**_spec(keyboard.fallback), "rows": [[_spec(b) for b in r] for r in keyboard.rows]}
         await outbox.set_button(conn, last, json.dumps(spec))
+    elif button is not None:
+        await outbox.set_button(conn, last, json.dumps(_spec(button)))
     return first
 
 
@@ -148,11 +164,28 @@ async def enqueue_each(
     return len(recipients)
 
 
+def _button(data: dict[str, object]) -> Button:
+    args = data["args"]
+    assert isinstance(args, list)
+    return Button(str(data["label"]), str(data["action"]), tuple(int(a) for a in args))
+
+
 def button_of(raw: str | None) -> Button | None:
+    """The one button under a notice (for a keyboard: its fallback)."""
+    if raw is None:
+        return None
+    return _button(json.loads(raw))
+
+
+def keyboard_of(raw: str | None) -> Keyboard | None:
+    """The keyboard under a notice, or None when it has one button or none."""
     if raw is None:
         return None
     data = json.loads(raw)
-    return Button(str(data["label"]), str(data["action"]), tuple(int(a) for a in data["args"]))
+    rows = data.get("rows")
+    if not isinstance(rows, list):
+        return None
+    return Keyboard(tuple(tuple(_button(b) for b in row) for row in rows), _button(data))
 
 
 def attachment_of(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:
