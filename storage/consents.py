@@ -174,3 +174,22 @@ async def answer_at(conn: Connection, key: str) -> str | None:
     """When the answer with this key was recorded, if it was."""
     row = await fetch_one(conn, "SELECT at FROM consent_answers WHERE key = ?", (key,))
     return str(row[0]) if row else None
+
+
+async def own_answers_for_school(
+    conn: Connection, school_id: int, purposes: Sequence[str]
+) -> dict[tuple[int, int], dict[str, bool]]:
+    """Per (student, guardian): each purpose's newest choice of that guardian."""
+    if not purposes:
+        return {}
+    marks = ",".join("?" * len(purposes))
+    found: dict[tuple[int, int], dict[str, bool]] = {}
+    for r in await fetch_all(
+        conn,
+        "SELECT student_id, guardian_id, purpose, granted, MAX(id) FROM consent_ledger "
+        f"WHERE school_id = ? AND purpose IN ({marks}) "
+        "GROUP BY student_id, guardian_id, purpose",
+        (school_id, *purposes),
+    ):
+        found.setdefault((int(r[0]), int(r[1])), {})[str(r[2])] = bool(r[3])
+    return found

@@ -167,9 +167,9 @@ async def by_key(conn: Connection, key: str) -> list[RoundRow]:
         _round(r)
         for r in await fetch_all(
             conn,
-            f"SELECT {_ROUND_COLUMNS} FROM consent_rounds WHERE idempotency_key = ? "
-            "OR idempotency_key LIKE ? ORDER BY id",
-            (key, f"{key}#%"),
+            f"SELECT {_ROUND_COLUMNS} FROM consent_rounds "
+            "WHERE substr(idempotency_key, 1, ?) = ? ORDER BY id",
+            (len(key) + 1, f"{key}#"),
         )
     ]
 
@@ -463,3 +463,24 @@ async def answered_children(conn: Connection, round_id: int, group_id: int) -> t
         (round_id, group_id),
     )
     return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+async def mark_answered_in_open_rounds(
+    conn: Connection,
+    student_id: int,
+    guardian_id: int,
+    purposes: Iterable[str],
+    at: str,
+    via: str,
+) -> list[int]:
+    """A guardian answered about a child (in a round, in the menu or on paper): every
+    unanswered request of theirs about the child in an open round that asks one of these
+    purposes is answered now; the ids of those requests."""
+    answered = set(purposes)
+    ids = [
+        request.id
+        for request, found in await open_requests_of_pair(conn, student_id, guardian_id)
+        if request.answered_at is None and answered & set(found.purposes)
+    ]
+    await mark_answered(conn, ids, at, via)
+    return ids

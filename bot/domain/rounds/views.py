@@ -1,0 +1,311 @@
+"""What staff see of a round: its progress, per group and purpose what holds now, who needs
+paper; the privacy officer the same in numbers per school; a teacher the response of
+their group; the digest one line per open round.
+
+Per child and purpose: yes when at least one current guardian gave consent and none
+refused it; no when one refused; not answered when no current guardian answered, and on
+paper when moreover none of the child's guardians can be reached in the bot (they are not
+linked, or blocked the bot). A child answered the round when one of its guardians did.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.domain.rounds import questions
+from bot.domain.rounds.access import members_of, record_refusal, round_schools, sees_names
+from bot.domain.rounds.audience import Reach
+from bot.domain.rounds.model import Refusal, Round, RoundRefused
+from bot.domain.staff_base import StaffActor
+from bot.schools.config import SchoolConfig
+from bot.schools.groups import group_order
+from bot.security import audit
+from bot.security.audit import AuditAction
+from bot.security.crypto import Cipher
+from bot.security.keys import Keys
+from storage import consents, people
+from storage import rounds as rows
+from storage.db import Connection, Database
+from storage.rounds import RequestFacts
+
+
+@dataclass(slots=True)
+class PurposeCounts:
+    yes: int = 0
+    no: int = 0
+    not_answered: int = 0
+    on_paper: int = 0
+
+
+@dataclass(slots=True)
+class GroupRow:
+    group: str
+    """The group's name; empty for pupils without a group."""
+    children: int = 0
+    answered: int = 0
+    """Children for whom at least one guardian answered in the round."""
+    purposes: dict[str, PurposeCounts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperItem:
+    """A guardian the round reaches only on paper (director only: names)."""
+
+    group: str
+    child: str
+    guardian: str
+    why: Reach
+    answered: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RoundView:
+    round: Round
+    school: SchoolConfig
+    requests: int
+    """Guardian-and-child pairs the round asks (not counting those no longer asked)."""
+    questions: int
+    """Questions queued in the bot."""
+    sent: int
+    """Of which Telegram has them: "sent 1,240 of 2,084"."""
+    answered: int
+    answered_on_paper: int
+    on_paper: int
+    """Pairs not reachable in the bot and not answered."""
+    not_linked: int
+    blocked: int
+    stopped: int
+    joined_late: int
+    reminders: int
+    groups: list[GroupRow]
+    totals: GroupRow
+    removed_purposes: tuple[str, ...]
+    """Purposes of the round the school removed from its config (their answers stay)."""
+    paper: list[PaperItem] | None
+    """Who needs paper, by group and child; None for the privacy officer (numbers only)."""
+
+
+def _reach(fact: RequestFacts) -> Reach:
+    if fact.blocked:
+        return Reach.BLOCKED
+    return Reach.BOT if fact.linked else Reach.NOT_LINKED
+
+
+def build_view(
+    round: Round,
+    school: SchoolConfig,
+    facts: Sequence[RequestFacts],
+    states: dict[tuple[int, str], tuple[bool, bool]],
+    paper: list[PaperItem] | None,
+) -> RoundView:
+    """The view from each request's facts and each child's answers (pure, for tests)."""
+    purposes = round.purposes
+    live = [f for f in facts if not f.stopped]
+    children: dict[int, list[RequestFacts]] = defaultdict(list)
+    for fact in live:
+        children[fact.student_id].append(fact)
+    groups: dict[str, GroupRow] = {}
+    totals = GroupRow("", purposes={p: PurposeCounts() for p in purposes})
+    for student_id, own in children.items():
+        name = own[0].group_name or ""
+        row = groups.setdefault(
+            name, GroupRow(name, purposes={p: PurposeCounts() for p in purposes})
+        )
+        answered = any(f.answered for f in own)
+        on_paper = all(_reach(f) != Reach.BOT for f in own)
+        for target in (row, totals):
+            target.children += 1
+            target.answered += answered
+        for purpose in purposes:
+            state = states.get((student_id, purpose))
+            for target in (row, totals):
+                counts = target.purposes[purpose]
+                if state is None:
+                    if on_paper:
+                        counts.on_paper += 1
+                    else:
+                        counts.not_answered += 1
+                elif state[0]:
+                    counts.yes += 1
+                else:
+                    counts.no += 1
+    reach = [_reach(f) for f in live]
+    return RoundView(
+        round=round,
+        school=school,
+        requests=len(live),
+        questions=sum(f.asked for f in live),
+        sent=sum(f.sent for f in live),
+        answered=sum(f.answered for f in live),
+        answered_on_paper=sum(f.answered_via == "paper" for f in live),
+        on_paper=sum(r != Reach.BOT and not f.answered for r, f in zip(reach, live, strict=True)),
+        not_linked=sum(r == Reach.NOT_LINKED for r in reach),
+        blocked=sum(r == Reach.BLOCKED for r in reach),
+        stopped=len(facts) - len(live),
+        joined_late=sum(f.joined_late for f in live),
+        reminders=sum(f.reminders for f in live),
+        groups=sorted(groups.values(), key=lambda g: group_order(g.group)),
+        totals=totals,
+        removed_purposes=tuple(p for p in purposes if school.consent_purpose(p) is None),
+        paper=paper,
+    )
+
+
+async def view_in(
+    conn: Connection, cipher: Cipher, school: SchoolConfig, round_id: int, *, names: bool
+) -> RoundView:
+    found = await rows.get(conn, round_id)
+    assert found is not None
+    round = questions.round_of(found, cipher)
+    facts = await rows.facts(conn, round_id)
+    states = await consents.states_for_school(conn, round.school_id, round.purposes)
+    paper = await _paper(conn, round.school_id, facts) if names else None
+    return build_view(round, school, facts, states, paper)
+
+
+async def _paper(
+    conn: Connection, school_id: int, facts: Sequence[RequestFacts]
+) -> list[PaperItem]:
+    guardians = {
+        g.id: g.name for g in (await people.guardians_by_external_id(conn, school_id)).values()
+    }
+    students = {s.id: s for s in (await people.students_by_external_id(conn, school_id)).values()}
+    items = []
+    for fact in facts:
+        reach = _reach(fact)
+        if fact.stopped or reach == Reach.BOT:
+            continue
+        student = students[fact.student_id]
+        items.append(
+            PaperItem(
+                fact.group_name or "",
+                f"{student.first_name} {student.last_name}",
+                guardians.get(fact.guardian_id, ""),
+                reach,
+                fact.answered,
+            )
+        )
+    return sorted(items, key=lambda i: (group_order(i.group), i.child.casefold(), i.guardian))
+
+
+@dataclass(frozen=True, slots=True)
+class RoundLine:
+    """A round in the list of a school's rounds."""
+
+    round: Round
+    requests: int
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRounds:
+    """For the privacy officer: a school's rounds in numbers."""
+
+    school_id: int
+    school: SchoolConfig
+    views: list[RoundView]
+
+
+class RoundViews:
+    def __init__(
+        self,
+        db: Database,
+        keys: Keys,
+        cipher: Cipher,
+        clock: Clock,
+        schools: dict[int, SchoolConfig],
+    ) -> None:
+        self._db, self._keys, self._cipher, self._clock = db, keys, cipher, clock
+        self._schools = schools
+
+    async def _round_for(self, who: StaffActor, round_id: int, action: str) -> tuple[Round, bool]:
+        """The round and whether this person sees names; RoundRefused (recorded) when the
+        round is not of a school of theirs."""
+        conn = self._db.reader
+        members = await members_of(conn, who.telegram_user_id)
+        found = await rows.get(conn, round_id)
+        if found is None or found.school_id not in round_schools(members, self._schools):
+            await record_refusal(
+                self._db,
+                self._keys,
+                self._clock,
+                actor=self._keys.pseudonym("tg", who.telegram_user_id),
+                school_id=found.school_id if found is not None else None,
+                subject=f"round:{round_id}",
+                details={"action": action, "reason": Refusal.NOT_YOURS.value},
+            )
+            raise RoundRefused(Refusal.NOT_YOURS)
+        return questions.round_of(found, self._cipher), sees_names(members, found.school_id)
+
+    async def rounds(self, who: StaffActor) -> list[RoundLine]:
+        """Every round of the schools this person runs rounds for, open ones first, then
+        the newest."""
+        conn = self._db.reader
+        members = await members_of(conn, who.telegram_user_id)
+        lines = []
+        for school_id in sorted(round_schools(members, self._schools)):
+            for found in await rows.for_school(conn, school_id):
+                facts = [f for f in await rows.facts(conn, found.id) if not f.stopped]
+                lines.append(
+                    RoundLine(
+                        questions.round_of(found, self._cipher),
+                        len(facts),
+                        sum(f.answered for f in facts),
+                    )
+                )
+        return sorted(
+            lines, key=lambda line: (not line.round.is_open, -line.round.started_at.timestamp())
+        )
+
+    async def view(self, who: StaffActor, round_id: int) -> RoundView:
+        """The round's screen: progress, per group and purpose, who needs paper (names for
+        the director only)."""
+        round, names = await self._round_for(who, round_id, "view")
+        return await view_in(
+            self._db.reader, self._cipher, self._schools[round.school_id], round_id, names=names
+        )
+
+    async def for_officer(self, who: StaffActor) -> list[SchoolRounds]:
+        """Per school this person runs rounds for, each round in numbers (no names)."""
+        conn = self._db.reader
+        members = await members_of(conn, who.telegram_user_id)
+        found = []
+        for school_id in sorted(round_schools(members, self._schools)):
+            school = self._schools[school_id]
+            views = [
+                await view_in(conn, self._cipher, school, r.id, names=False)
+                for r in await rows.for_school(conn, school_id)
+            ]
+            found.append(SchoolRounds(school_id, school, views))
+        return found
+
+    async def record_export(self, who: StaffActor, round_id: int, rows_written: int) -> None:
+        """Sending the round's table out of the bot is recorded."""
+        round, _ = await self._round_for(who, round_id, "export")
+        async with self._db.transaction() as conn:
+            await audit.record(
+                conn,
+                self._keys.audit,
+                self._clock.now(),
+                actor=self._keys.pseudonym("tg", who.telegram_user_id),
+                action=AuditAction.ROUND_EXPORTED,
+                school_id=round.school_id,
+                subject=f"round:{round_id}",
+                details={"rows": rows_written},
+            )
+
+
+async def group_responses(
+    conn: Connection, cipher: Cipher, school_id: int, group_id: int
+) -> list[tuple[Round, int, int]]:
+    """For a teacher's list: per open round of the school, (round, children of the group
+    it asks, of whom answered)."""
+    found = []
+    for row in await rows.open_rounds(conn, school_id):
+        children, answered = await rows.answered_children(conn, row.id, group_id)
+        if children:
+            found.append((questions.round_of(row, cipher), children, answered))
+    return found
