@@ -484,3 +484,179 @@ async def mark_answered_in_open_rounds(
     ]
     await mark_answered(conn, ids, at, via)
     return ids
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A round's requests in numbers (those no longer asked apart)."""
+
+    requests: int
+    asked: int
+    sent: int
+    answered: int
+    answered_on_paper: int
+    blocked: int
+    not_linked: int
+    """Not blocked, and the guardian has no linked account."""
+    paper_open: int
+    """Not reachable in the bot (blocked or not linked) and not answered."""
+    joined_late: int
+    reminders: int
+    stopped: int
+
+
+async def progress(conn: Connection, round_id: int) -> Progress:
+    """The round's requests in numbers (for its line in a list of rounds)."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*), TOTAL(answered_at IS NOT NULL) FROM consent_round_requests "
+        "WHERE round_id = ? AND stopped_at IS NULL",
+        (round_id,),
+    )
+    assert row is not None
+    return Progress(int(row[0]), 0, 0, int(row[1]), 0, 0, 0, 0, 0, 0, 0)
+
+
+async def _stopped_and_sent(conn: Connection, round_id: int, asked: int) -> tuple[int, int]:
+    stopped = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM consent_round_requests WHERE round_id = ? "
+        "AND stopped_at IS NOT NULL",
+        (round_id,),
+    )
+    # The questions by their outbox keys (first parts): sent, or still there at all. One
+    # that is gone was delivered and later forgotten (delivered messages are kept 30 days
+    # by default, undeliverable ones 90: longer than a round).
+    prefix = f"round:{round_id}:q:"
+    found = {
+        str(r[0]): int(r[1])
+        for r in await fetch_all(
+            conn,
+            "SELECT status, COUNT(*) FROM outbox WHERE key >= ? AND key < ? "
+            "AND instr(key, '#') = 0 GROUP BY status",
+            (prefix, prefix[:-1] + ";"),
+        )
+    }
+    sent = found.get("sent", 0) + max(0, asked - sum(found.values()))
+    return (int(stopped[0]) if stopped else 0), sent
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCounts:
+    """Per group: its children in the round, how many answered, and per purpose (in the
+    round's order) the children with yes, no, not answered, and on paper."""
+
+    group_id: int | None
+    group_name: str | None
+    children: int
+    answered: int
+    purposes: tuple[tuple[int, int, int, int], ...]
+
+
+async def counts(
+    conn: Connection, round_id: int, school_id: int, purposes: Sequence[str]
+) -> tuple[Progress, list[GroupCounts]]:
+    """The round in numbers, in one pass over its requests and the school's ledger.
+
+    Per child: yes when every current guardian's newest answer is yes, no when one is no,
+    else not answered, or on paper when none of its guardians is reachable in the bot (not
+    linked, or blocked)."""
+    marks = ",".join("?" * len(purposes))
+    states = ", ".join(
+        f"MIN(CASE WHEN purpose = ? THEN granted END) AS p{n}" for n in range(len(purposes))
+    )
+    sums = "".join(
+        f", TOTAL(st.p{n} = 1), TOTAL(st.p{n} = 0), TOTAL(st.p{n} IS NULL AND NOT req.paper), "
+        f"TOTAL(st.p{n} IS NULL AND req.paper)"
+        for n in range(len(purposes))
+    )
+    rows = await fetch_all(
+        conn,
+        "WITH latest AS (SELECT l.student_id, l.purpose, l.granted, MAX(l.id) "
+        "FROM consent_ledger l JOIN guardian_students gs ON gs.student_id = l.student_id "
+        f"AND gs.guardian_id = l.guardian_id WHERE l.school_id = ? AND l.purpose IN ({marks}) "
+        "GROUP BY l.student_id, l.guardian_id, l.purpose), "
+        f"st AS (SELECT student_id, {states} FROM latest GROUP BY student_id), "
+        "r AS (SELECT q.student_id, q.asked_at IS NOT NULL AS asked, "
+        "q.answered_at IS NOT NULL AS answered, q.answered_via = 'paper' AS paper_answer, "
+        "q.blocked_at IS NOT NULL AS blocked, q.blocked_at IS NULL AND lk.guardian_id IS NULL "
+        "AS unlinked, q.joined_late, q.reminders FROM consent_round_requests q "
+        "LEFT JOIN (SELECT DISTINCT guardian_id FROM account_links "
+        "WHERE guardian_id IS NOT NULL) lk ON lk.guardian_id = q.guardian_id "
+        "WHERE q.round_id = ? AND q.stopped_at IS NULL), "
+        "req AS (SELECT student_id, COUNT(*) AS n, TOTAL(asked) AS asked, MAX(answered) "
+        "AS answered, TOTAL(answered) AS answers, TOTAL(paper_answer) AS paper_answers, "
+        "TOTAL(blocked) AS blocked, TOTAL(unlinked) AS unlinked, MIN(blocked OR unlinked) "
+        "AS paper, TOTAL((blocked OR unlinked) AND NOT answered) AS paper_open, "
+        "TOTAL(joined_late) AS late, TOTAL(reminders) AS reminders FROM r GROUP BY student_id) "
+        "SELECT s.group_id, g.name, COUNT(*), TOTAL(req.answered), TOTAL(req.n), "
+        "TOTAL(req.asked), TOTAL(req.answers), TOTAL(req.paper_answers), TOTAL(req.blocked), "
+        "TOTAL(req.unlinked), TOTAL(req.paper_open), TOTAL(req.late), TOTAL(req.reminders)"
+        f"{sums} FROM req JOIN students s ON s.id = req.student_id "
+        "LEFT JOIN school_groups g ON g.id = s.group_id "
+        "LEFT JOIN st ON st.student_id = req.student_id GROUP BY s.group_id",
+        (school_id, *purposes, *purposes, round_id),
+    )
+    totals = [sum(int(r[i]) for r in rows) for i in range(4, 13)]
+    stopped, sent = await _stopped_and_sent(conn, round_id, totals[1])
+    progress = Progress(
+        requests=totals[0],
+        asked=totals[1],
+        sent=sent,
+        answered=totals[2],
+        answered_on_paper=totals[3],
+        blocked=totals[4],
+        not_linked=totals[5],
+        paper_open=totals[6],
+        joined_late=totals[7],
+        reminders=totals[8],
+        stopped=stopped,
+    )
+    groups = [
+        GroupCounts(
+            r[0],
+            r[1],
+            int(r[2]),
+            int(r[3]),
+            tuple(
+                (int(r[13 + 4 * n]), int(r[14 + 4 * n]), int(r[15 + 4 * n]), int(r[16 + 4 * n]))
+                for n in range(len(purposes))
+            ),
+        )
+        for r in rows
+    ]
+    return progress, groups
+
+
+@dataclass(frozen=True, slots=True)
+class PaperRow:
+    student_id: int
+    first_name: str
+    last_name: str
+    group_name: str | None
+    guardian_id: int
+    guardian_name: str
+    blocked: bool
+    answered: bool
+
+
+async def paper(conn: Connection, round_id: int, limit: int | None = None) -> list[PaperRow]:
+    """The requests the bot cannot reach (not linked, or blocked), by group and name."""
+    rows = await fetch_all(
+        conn,
+        "SELECT s.id, s.first_name, s.last_name, g.name, q.guardian_id, gu.name, "
+        "q.blocked_at IS NOT NULL, q.answered_at IS NOT NULL FROM consent_round_requests q "
+        "JOIN students s ON s.id = q.student_id LEFT JOIN school_groups g ON g.id = s.group_id "
+        "JOIN guardians gu ON gu.id = q.guardian_id WHERE q.round_id = ? "
+        "AND q.stopped_at IS NULL AND (q.blocked_at IS NOT NULL OR NOT EXISTS (SELECT 1 "
+        "FROM account_links l WHERE l.guardian_id = q.guardian_id)) "
+        "ORDER BY CAST(g.name AS INTEGER), g.name, s.first_name, s.last_name, s.id, gu.name "
+        "LIMIT ?",
+        (round_id, -1 if limit is None else limit),
+    )
+    return [
+        PaperRow(
+            int(r[0]), str(r[1]), str(r[2]), r[3], int(r[4]), str(r[5]), bool(r[6]), bool(r[7])
+        )
+        for r in rows
+    ]

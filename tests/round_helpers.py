@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 from bot.domain.model import Actor
 from bot.domain.rounds.model import Audience, Round, RoundDraft
@@ -15,7 +16,7 @@ from bot.services import Services
 from storage import outbox, schools
 from storage.db import fetch_all
 from tests.domain_helpers import link_guardian, link_staff
-from tests.support import FakeClock
+from tests.support import SCHOOL_TOML, FakeClock
 
 DIRECTOR = 7002
 MARIEKE, JAMES, PRIYA = 5001, 5002, 5003
@@ -115,6 +116,18 @@ async def audit_actions(s: Services) -> list[tuple[str, dict[str, object]]]:
             s.db.reader, "SELECT action, details FROM audit_events ORDER BY id"
         )
     ]
+
+
+def two_schools(folder: Path) -> Path:
+    """cbs Klimop and a second school of the same foundation (obs De Linde), one file each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    klimop = SCHOOL_TOML.read_text(encoding="utf-8")
+    (folder / "cbs-klimop.toml").write_text(klimop, encoding="utf-8")
+    linde = klimop.replace('slug = "cbs-klimop"', 'slug = "de-linde"').replace(
+        'name = "cbs Klimop"', 'name = "obs De Linde"'
+    )
+    (folder / "de-linde.toml").write_text(linde, encoding="utf-8")
+    return folder
 
 
 def day(text: str) -> date:

@@ -24,7 +24,6 @@ from storage import rounds
 from storage.db import fetch_all
 from tests.database_templates import DatabaseTemplates
 from tests.domain_helpers import link_staff
-from tests.e2e.conftest import two_schools
 from tests.round_helpers import (
     DIRECTOR,
     JAMES,
@@ -38,6 +37,7 @@ from tests.round_helpers import (
     parents,
     pending,
     start,
+    two_schools,
 )
 from tests.support import FakeClock, make_settings
 

@@ -29,10 +29,18 @@ from bot.domain.texts import for_parents_rounds, for_staff_photo_checks, for_sta
 from bot.emulator import parse_html
 from bot.i18n import use_language
 from bot.markup import TELEGRAM_LIMIT
+from bot.schools.config import SchoolConfig, load_school
 from storage.people import Student
-from storage.rounds import RequestFacts
-from tests.test_hostile_templates import HOSTILE, _school
+from storage.rounds import GroupCounts, Progress
+from tests.support import SCHOOL_TOML
 
+HOSTILE = [
+    '<a href="https://x">x</a>',
+    "Jansen & Zn &amp; Co",
+    "<Zoon>",
+    "Sanne\u202eennaS",
+    "L" + "é" * 196 + "<&>",
+]
 WITHOUT_NAMES = {
     "for_parents_rounds.answer_label",
     "for_parents_rounds.purpose_lines",  # the school's config
@@ -41,6 +49,10 @@ WITHOUT_NAMES = {
     "for_staff_photo_checks.purpose_label",
 }
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def _school() -> SchoolConfig:
+    return load_school(SCHOOL_TOML)
 
 
 def _round(message: str | None = None) -> Round:
@@ -69,15 +81,11 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         PurposeState("website", True, False, True),
         PurposeState("newsletter", None, False, False),
     ]
-    facts = [
-        RequestFacts(1, 1, 1, 3, name, False, False, False, False, None, True, False, False, 0),
-        RequestFacts(2, 2, 2, 3, name, True, True, True, True, "round", False, False, True, 1),
-    ]
     view = build_view(
         round_,
         school,
-        facts,
-        {(2, "website"): (True, True)},
+        Progress(2, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0),
+        [GroupCounts(3, name, 2, 1, ((1, 0, 0, 1), (0, 0, 1, 1)))],
         [PaperItem(name, name, name, Reach.BLOCKED, False)],
     )
     overlap = DraftProblem(Problem.OVERLAPS, 1, "website", open_round=round_)

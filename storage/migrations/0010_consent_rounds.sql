@@ -44,8 +44,10 @@ CREATE TABLE consent_round_requests (
 CREATE INDEX consent_round_requests_by_pair ON consent_round_requests(student_id, guardian_id);
 CREATE INDEX consent_round_requests_by_outbox ON consent_round_requests(outbox_ref)
     WHERE outbox_ref IS NOT NULL;
--- Whether a guardian's chat could be reached the last time the bot wrote to it.
+-- Whether a guardian's chat could be reached the last time the bot wrote to it; how many of
+-- a round's questions went out (by their keys, without reading the messages).
 CREATE INDEX outbox_by_chat ON outbox(chat_id, id);
+CREATE INDEX outbox_key_status ON outbox(key, status) WHERE key IS NOT NULL;
 
 -- One row per answer given through a round's question or recorded from a paper form: the
 -- key makes a second recording of the same answer (a double tap, a replay after a crash)
