@@ -10,8 +10,10 @@ from bot.domain.cases import Cases
 from bot.domain.consent import Consents
 from bot.domain.document_resends import DocumentResends
 from bot.domain.onboarding import Onboarding
+from bot.domain.photo_checks import PhotoChecks
 from bot.domain.rounds.answering import RoundAnswers
 from bot.domain.rounds.closing import RoundClosing
+from bot.domain.rounds.paper import PaperAnswers
 from bot.domain.rounds.starting import ConsentRounds
 from bot.domain.rounds.views import RoundViews
 from bot.domain.staff_cases import StaffCases
@@ -48,6 +50,8 @@ class Services:
     round_answers: RoundAnswers
     round_views: RoundViews
     round_closing: RoundClosing
+    photo_checks: PhotoChecks
+    paper_answers: PaperAnswers
     outbox_bell: Bell
     """Rung when a change queued messages; the running bot's dispatcher listens."""
 
@@ -100,6 +104,8 @@ class Services:
             round_answers=RoundAnswers(db, keys, cipher, clock, by_id, consents, bell),
             round_views=RoundViews(db, keys, cipher, clock, by_id),
             round_closing=RoundClosing(db, keys, cipher, clock, by_id, bell),
+            photo_checks=PhotoChecks(db, keys, clock, by_id),
+            paper_answers=PaperAnswers(db, keys, clock, by_id, consents, bell),
             outbox_bell=bell,
         )
 

@@ -396,57 +396,51 @@ async def to_remind(conn: Connection, round_id: int, before: int) -> list[Reques
 
 
 @dataclass(frozen=True, slots=True)
-class RequestFacts:
-    """What a round's screens count of one request."""
+class ExportRow:
+    """One request of a round as its table lists it."""
 
-    id: int
     student_id: int
     guardian_id: int
-    group_id: int | None
     group_name: str | None
-    linked: bool
+    first_name: str
+    last_name: str
+    guardian_name: str
     asked: bool
-    sent: bool
-    """Its question is out: the outbox sent it (or sent it and has since forgotten it)."""
-    answered: bool
-    answered_via: str | None
+    linked: bool
     blocked: bool
     stopped: bool
-    joined_late: bool
-    reminders: int
+    answered_at: str | None
+    answered_via: str | None
 
 
-async def facts(conn: Connection, round_id: int) -> list[RequestFacts]:
+async def export_rows(conn: Connection, round_id: int) -> list[ExportRow]:
+    """Every request of the round, by group, child and guardian."""
     rows = await fetch_all(
         conn,
-        "SELECT q.id, q.student_id, q.guardian_id, s.group_id, g.name, "
-        "EXISTS (SELECT 1 FROM account_links l WHERE l.guardian_id = q.guardian_id), "
-        "q.asked_at IS NOT NULL, "
-        "q.asked_at IS NOT NULL AND (o.status = 'sent' OR (o.id IS NULL "
-        "AND q.blocked_at IS NULL)), "
-        "q.answered_at IS NOT NULL, q.answered_via, q.blocked_at IS NOT NULL, "
-        "q.stopped_at IS NOT NULL, q.joined_late, q.reminders "
+        "SELECT q.student_id, q.guardian_id, g.name, s.first_name, s.last_name, gu.name, "
+        "q.asked_at IS NOT NULL, EXISTS (SELECT 1 FROM account_links l "
+        "WHERE l.guardian_id = q.guardian_id), q.blocked_at IS NOT NULL, "
+        "q.stopped_at IS NOT NULL, q.answered_at, q.answered_via "
         "FROM consent_round_requests q JOIN students s ON s.id = q.student_id "
-        "LEFT JOIN school_groups g ON g.id = s.group_id "
-        "LEFT JOIN outbox o ON o.ref = q.outbox_ref WHERE q.round_id = ? ORDER BY q.id",
+        "LEFT JOIN school_groups g ON g.id = s.group_id JOIN guardians gu "
+        "ON gu.id = q.guardian_id WHERE q.round_id = ? "
+        "ORDER BY CAST(g.name AS INTEGER), g.name, s.first_name, s.last_name, s.id, gu.name",
         (round_id,),
     )
     return [
-        RequestFacts(
+        ExportRow(
             int(r[0]),
             int(r[1]),
-            int(r[2]),
-            r[3],
-            r[4],
-            bool(r[5]),
+            r[2],
+            str(r[3]),
+            str(r[4]),
+            str(r[5]),
             bool(r[6]),
             bool(r[7]),
             bool(r[8]),
-            r[9],
-            bool(r[10]),
-            bool(r[11]),
-            bool(r[12]),
-            int(r[13]),
+            bool(r[9]),
+            r[10],
+            r[11],
         )
         for r in rows
     ]

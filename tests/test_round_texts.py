@@ -12,7 +12,9 @@ from types import ModuleType
 
 import pytest
 
-from bot.domain.consent import PurposeState
+from bot.domain.consent import LedgerLine, PurposeState
+from bot.domain.consent_lists import Appearance
+from bot.domain.photo_checks import CheckedChild, PhotoCheck
 from bot.domain.rounds.audience import Reach
 from bot.domain.rounds.model import (
     Audience,
@@ -46,6 +48,8 @@ WITHOUT_NAMES = {
     "for_parents_rounds.purpose_lines",  # the school's config
     "for_parents_rounds.question_keyboard",  # button labels: plain text, no HTML
     "for_staff_rounds.round_title",  # purposes from the config
+    "for_staff_rounds.reach_label",  # a CSV cell: plain text
+    "for_staff_rounds.answered_via_label",  # a CSV cell: plain text
     "for_staff_photo_checks.purpose_label",
 }
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -101,6 +105,15 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
             )
             for reason in Refusal
         ),
+        "for_parents_rounds.ledger_text": lambda: for_parents_rounds.ledger_text(
+            [
+                LedgerLine(AT, "website", True, True, "round", 3),
+                LedgerLine(AT, "website", False, False, "paper", None, name),
+                LedgerLine(AT, "school_photographer", None, False, "ended"),
+            ],
+            school,
+            student,
+        ),
         "for_staff_rounds.round_screen": lambda: for_staff_rounds.round_screen(view),
         "for_staff_rounds.round_summary": lambda: for_staff_rounds.round_summary(view),
         # Numbers and the school's config only, no names: that they are valid is checked.
@@ -122,6 +135,18 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         ),
         "-for_staff_rounds.preview_text": lambda: for_staff_rounds.preview_text(
             [(school, 3, 12, 4, 12, 11, 1)]
+        ),
+        "for_staff_photo_checks.photo_check_verdict": lambda: "\n".join(
+            for_staff_photo_checks.photo_check_verdict(
+                PhotoCheck(1, school, school.photo_purposes[0], AT, children)
+            )
+            for children in (
+                (CheckedChild(student, Appearance.ALLOWED),),
+                (
+                    CheckedChild(student, Appearance.DISAGREE),
+                    CheckedChild(student, Appearance.ALLOWED),
+                ),
+            )
         ),
         "for_staff_photo_checks.photo_check_withdrawal_notice": lambda: (
             for_staff_photo_checks.photo_check_withdrawal_notice(

@@ -3,23 +3,36 @@ at closing; the privacy officer in numbers; nobody another school's round."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
+from bot.domain.consent_lists import Appearance, ConsentLists
 from bot.domain.rounds.audience import Reach
 from bot.domain.rounds.model import Refusal, RoundRefused
 from bot.domain.staff_base import StaffActor
-from bot.domain.texts.for_staff_rounds import digest_lines, officer_lines, round_screen
+from bot.domain.texts.for_staff_rounds import (
+    digest_lines,
+    officer_lines,
+    response_line,
+    round_screen,
+)
 from bot.domain.undeliverable import UndeliverableNotices
 from bot.i18n import use_language
+from bot.jobs.digest import build as build_digest
 from bot.jobs.dispatcher import Dispatcher, SendOutcome, Sent, Undeliverable
 from bot.outbox import Button, Keyboard
 from bot.services import Services
+from storage import staff
 from tests.domain_helpers import link_staff
 from tests.round_helpers import (
     DIRECTOR,
     MARIEKE,
     PRIYA,
+    audit_actions,
     director,
+    klimop_id,
     parents,
     pending,
     request_id,
@@ -138,3 +151,70 @@ async def test_the_privacy_officer_sees_numbers_and_nobody_another_schools_round
         with pytest.raises(RoundRefused) as refused:
             await s.round_views.view(who, round_.id)
         assert refused.value.reason == Refusal.NOT_YOURS
+
+
+async def test_the_teachers_list_the_digest_and_the_csv_of_a_round(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    boss = await director(s, clock)
+    anna = await link_staff(s, clock, "Anna de Wit", "teacher", ["3"], 7001)
+    people = await parents(s, clock)
+    round_ = await start(s, clock)
+    marieke = people[MARIEKE]
+    request = await request_id(s, round_.id, MARIEKE)
+    question = await s.round_answers.question(marieke, request)
+    await s.round_answers.answer(marieke, request, question.code({"website": False}))
+
+    member = await staff.get(s.db.reader, anna)
+    assert member is not None
+    lists = ConsentLists(s.db, s.keys, clock, s.school_by_id)
+    [group] = await lists.groups([member])
+    table = await lists.table(7001, [member], group.id)
+    [(open_round, children, answered)] = table.responses
+    assert (open_round.number, children, answered) == (1, 2, 1)
+    with use_language("en"):
+        assert response_line(open_round, children, answered) == "Consent round 1: 1 of 2 answered"
+    zoe = next(p for p in table.pupils if p.student.first_name == "Zoë")
+    assert zoe.states["website"] == Appearance.REFUSED  # the round's answer, live
+
+    school_id = await klimop_id(s)
+    with use_language("nl"):
+        digest = await build_digest(
+            s.db.reader, school_id, s.school_by_id[school_id], clock.now(), clock.now()
+        )
+    assert "Open toestemmingsrondes: 1" in digest
+    assert "1 van 16 beantwoord (6%)" in digest
+
+    with use_language("nl"):
+        name, data = await s.round_views.export(boss, round_.id)
+    assert name == "toestemmingsronde-1-2026-11-02.csv"
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Groep",
+        "Leerling",
+        "Ouder of verzorger",
+        "Gevraagd",
+        "Beantwoord",
+        "Website van de school",
+        "Nieuwsbrief",
+    ]
+    assert len(rows) == 17
+    zoe_rows = {r[2]: r for r in rows if r[1] == "Zoë de Jong"}
+    assert zoe_rows["Marieke de Jong"][3:] == [
+        "in de bot",
+        "02-11-2026 (in de bot)",
+        "geen toestemming",
+        "niet beantwoord",
+    ]
+    assert zoe_rows["James Whitfield"][4] == ""
+    sem = next(r for r in rows if r[1] == "Sem Mulder")
+    assert sem[3] == "op papier: niet gekoppeld"
+    exported = [d for a, d in await audit_actions(s) if a == "round.exported"]
+    assert exported == [{"rows": 16}]
+
+    # Names leave the bot only for the director: the privacy officer is refused.
+    await link_staff(s, clock, "F. Gerritsen", "privacy_officer", [], 7003)
+    with pytest.raises(RoundRefused):
+        await s.round_views.export(StaffActor(7003), round_.id)

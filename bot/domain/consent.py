@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from bot import outbox
 from bot.clock import Clock
@@ -24,8 +24,8 @@ from bot.domain.texts.for_parents import consent_changed_notice
 from bot.schools.config import ConsentPurpose, SchoolConfig
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
-from storage import accounts, consents, people, rounds
-from storage.db import Connection, Database, to_db
+from storage import accounts, consents, people, rounds, staff
+from storage.db import Connection, Database, from_db, to_db
 from storage.people import Student
 
 
@@ -109,6 +109,24 @@ MENU = Source()
 
 
 @dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One line of a child's consent ledger as a guardian reads it."""
+
+    at: datetime
+    purpose: str
+    granted: bool | None
+    """None: the purpose (an exchange) ended by itself on its last day."""
+    own: bool
+    """This guardian's own choice (else another guardian's)."""
+    source: str | None
+    """None: in the menu; 'round' (with ``round_number``); 'paper' (with
+    ``recorded_by``); 'ended'."""
+    round_number: int | None = None
+    recorded_by: str | None = None
+    """The staff member who recorded a paper form."""
+
+
+@dataclass(frozen=True, slots=True)
 class ConsentChange:
     changes: dict[str, bool]
     case: Case | None
@@ -185,6 +203,49 @@ class Consents:
         student = await people.student(conn, student_id)
         assert student is not None
         return await self._states(conn, guardian_id, student_id, self._schools[student.school_id])
+
+    async def ledger(self, actor: Actor, student_id: int) -> list[LedgerLine]:
+        """The child's ledger, oldest first: every choice of its current guardians (who,
+        when, what, how it came in), and for an exchange whose last day has passed, that
+        it ended by itself."""
+        conn = self._db.reader
+        guardian_id = await self._cases.guardian_for(conn, actor, student_id)
+        student = await people.student(conn, student_id)
+        assert student is not None
+        school = self._schools[student.school_id]
+        current = set(await people.guardians_of(conn, student_id))
+        lines: list[LedgerLine] = []
+        numbers: dict[int, int | None] = {}
+        names: dict[int, str | None] = {}
+        for entry in await consents.entries(conn, student_id):
+            if entry.guardian_id not in current:
+                continue
+            if entry.round_id is not None and entry.round_id not in numbers:
+                found = await rounds.get(conn, entry.round_id)
+                numbers[entry.round_id] = found.number if found is not None else None
+            if entry.recorded_by is not None and entry.recorded_by not in names:
+                member = await staff.get(conn, entry.recorded_by)
+                names[entry.recorded_by] = member.name if member is not None else None
+            lines.append(
+                LedgerLine(
+                    from_db(entry.at),
+                    entry.purpose,
+                    entry.granted,
+                    entry.guardian_id == guardian_id,
+                    entry.source,
+                    numbers.get(entry.round_id) if entry.round_id is not None else None,
+                    names.get(entry.recorded_by) if entry.recorded_by is not None else None,
+                )
+            )
+        today = today_at(school, self._clock.now())
+        for purpose in school.exchange_purposes:
+            if purpose.valid_until is None or not purpose.ended(today):
+                continue
+            ended = datetime.combine(
+                purpose.valid_until + timedelta(days=1), time(0), tzinfo=school.tz
+            )
+            lines.append(LedgerLine(ended, purpose.key, None, False, "ended"))
+        return sorted(lines, key=lambda line: line.at)
 
     async def states_in(
         self, conn: Connection, guardian_id: int, student_id: int

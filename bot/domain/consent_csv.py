@@ -65,9 +65,12 @@ def reason_label(state: Appearance) -> str:
             return _("the exchange has ended")
 
 
-def _cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """A spreadsheet must show a name, never run it as a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+_cell = safe_cell
 
 
 def consent_csv(table: GroupTable) -> bytes:

@@ -17,6 +17,8 @@ from enum import StrEnum
 from bot.clock import Clock
 from bot.domain.consent import effective, today_at
 from bot.domain.model import RefusalReason, Refused, Role
+from bot.domain.rounds.model import Round
+from bot.domain.rounds.responses import group_responses
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.audit import AuditAction
@@ -71,6 +73,10 @@ class GroupTable:
     group: GroupRef
     school: SchoolConfig
     pupils: list[PupilRow]
+    responses: tuple[tuple[Round, int, int], ...] = ()
+    """Per consent round open now: (the round, children of the group it asks, of whom at
+    least one guardian answered), for "21 of 27 answered"
+    (``texts.for_staff_rounds.response_line``)."""
 
     def may_not_appear(self, purpose: str) -> list[PupilRow]:
         return [p for p in self.pupils if not p.may_appear(purpose)]
@@ -140,7 +146,8 @@ class ConsentLists:
                     },
                 )
             )
-        return GroupTable(group, school, pupils)
+        responses = await group_responses(conn, group.school_id, group.id)
+        return GroupTable(group, school, pupils, tuple(responses))
 
     async def counts(self, members: Sequence[StaffMember]) -> list[SchoolCounts]:
         """For a privacy officer: per school of their foundation, how many may appear."""

@@ -42,9 +42,10 @@ def keys_of(round_id: int, request_id: int) -> list[str]:
     ]
 
 
-def round_of(row: RoundRow, cipher: Cipher) -> Round:
+def round_of(row: RoundRow, cipher: Cipher | None) -> Round:
+    """The stored round; without the cipher, without the school's message."""
     message = None
-    if row.message is not None:
+    if row.message is not None and cipher is not None:
         message = json.loads(cipher.decrypt_text(row.message, contexts.round_message(row.id)))
     return Round(
         id=row.id,

@@ -19,6 +19,7 @@ from bot.domain.rounds import questions
 from bot.domain.rounds.access import members_of, record_refusal, round_schools, sees_names
 from bot.domain.rounds.audience import Reach
 from bot.domain.rounds.model import Refusal, Round, RoundRefused
+from bot.domain.rounds.round_csv import csv_filename, round_csv
 from bot.domain.staff_base import StaffActor
 from bot.schools.config import SchoolConfig
 from bot.schools.groups import group_order
@@ -253,9 +254,29 @@ class RoundViews:
             found.append(SchoolRounds(school_id, school, views))
         return found
 
-    async def record_export(self, who: StaffActor, round_id: int, rows_written: int) -> None:
-        """Sending the round's table out of the bot is recorded."""
-        round, _ = await self._round_for(who, round_id, "export")
+    async def export(self, who: StaffActor, round_id: int) -> tuple[str, bytes]:
+        """The round's table as a CSV file (file name, content), for the director only:
+        it names children and guardians. Sending it out of the bot is recorded."""
+        round, names = await self._round_for(who, round_id, "export")
+        if not names:
+            await record_refusal(
+                self._db,
+                self._keys,
+                self._clock,
+                actor=self._keys.pseudonym("tg", who.telegram_user_id),
+                school_id=round.school_id,
+                subject=f"round:{round_id}",
+                details={"action": "export", "reason": Refusal.NOT_YOURS.value},
+            )
+            raise RoundRefused(Refusal.NOT_YOURS, round=round)
+        school = self._schools[round.school_id]
+        data, lines = await round_csv(self._db.reader, round, school)
+        await self._record_export(who, round, lines)
+        today = self._clock.now().astimezone(school.tz).date()
+        return csv_filename(round, today), data
+
+    async def _record_export(self, who: StaffActor, round: Round, rows_written: int) -> None:
+        round_id = round.id
         async with self._db.transaction() as conn:
             await audit.record(
                 conn,
@@ -267,16 +288,3 @@ class RoundViews:
                 subject=f"round:{round_id}",
                 details={"rows": rows_written},
             )
-
-
-async def group_responses(
-    conn: Connection, cipher: Cipher, school_id: int, group_id: int
-) -> list[tuple[Round, int, int]]:
-    """For a teacher's list: per open round of the school, (round, children of the group
-    it asks, of whom answered)."""
-    found = []
-    for row in await rows.open_rounds(conn, school_id):
-        children, answered = await rows.answered_children(conn, row.id, group_id)
-        if children:
-            found.append((questions.round_of(row, cipher), children, answered))
-    return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.domain.consent import PurposeState
+from bot.domain.consent import LedgerLine, PurposeState
 from bot.domain.rounds.model import Question, Refusal, RoundAction, RoundRefused
 from bot.domain.texts.for_parents import consent_now_label
 from bot.i18n import _, current_language, format_date
@@ -228,3 +228,40 @@ def refusal_text(refused: RoundRefused, school: SchoolConfig, student: Student |
         case Refusal.NOTHING_TO_KEEP:
             return _("There is no earlier answer to keep: choose Yes or No for each purpose.")
     return _("This button is not meant for you. Nothing was changed.")
+
+
+def ledger_text(lines: Sequence[LedgerLine], school: SchoolConfig, student: Student) -> str:
+    """A child's consent ledger: who chose what, when, and how it came in; an exchange
+    that ended by itself says so."""
+    language = current_language()
+    out = [_("<b>Consent ledger for {child}</b>").format(child=esc(student.first_name))]
+    if not lines:
+        out.append(_("Nobody has answered yet: no answer counts as no."))
+    for line in lines:
+        purpose = school.consent_purpose(line.purpose)
+        label = esc(purpose.label.get(language) if purpose is not None else line.purpose)
+        when = format_date(line.at.astimezone(school.tz).date())
+        if line.granted is None:
+            out.append(
+                _(
+                    "{date}: {purpose} has ended (it was valid until the day before); "
+                    "consent for it no longer applies."
+                ).format(date=when, purpose=label)
+            )
+            continue
+        who = _("you") if line.own else _("another parent")
+        what = _("consent given") if line.granted else _("no consent")
+        how = ""
+        if line.source == "round" and line.round_number is not None:
+            how = " " + _("(consent round {number})").format(number=line.round_number)
+        elif line.source == "paper":
+            how = " " + _("(paper, recorded by {name})").format(
+                name=esc(line.recorded_by or _("a staff member"))
+            )
+        out.append(
+            _("{date}: {purpose}: {what}, by {who}").format(
+                date=when, purpose=label, what=what, who=who
+            )
+            + how
+        )
+    return "\n".join(out)

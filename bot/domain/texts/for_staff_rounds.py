@@ -5,6 +5,7 @@ teacher's response line."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot.domain.rounds.audience import Reach
 from bot.domain.rounds.model import (
@@ -16,11 +17,13 @@ from bot.domain.rounds.model import (
     Round,
     RoundStatus,
 )
-from bot.domain.rounds.views import GroupRow, RoundView
 from bot.domain.texts.for_staff_photo_checks import purpose_label
 from bot.i18n import _, format_date, format_number
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
+
+if TYPE_CHECKING:  # the views use these texts (their CSV), so only for the types
+    from bot.domain.rounds.views import GroupRow, RoundView
 
 
 def _purposes(school: SchoolConfig, keys: Sequence[str]) -> str:
@@ -325,3 +328,27 @@ def preview_text(
         _("Nothing is sent until you tap Start. The first question, as a parent will see it:"),
     ]
     return "\n".join(lines)
+
+
+def reach_label(*, stopped: bool, blocked: bool, asked: bool, linked: bool) -> str:
+    """How a round reached a guardian, in a word or two (a cell of the round's table)."""
+    if stopped:
+        return _("no longer asked (off the roster)")
+    if blocked:
+        return _("on paper: blocked the bot")
+    if asked:
+        return _("in the bot")
+    if linked:
+        return _("in the bot (not yet asked)")
+    return _("on paper: not linked")
+
+
+def answered_via_label(via: str | None) -> str:
+    match via:
+        case "round":
+            return _("in the bot")
+        case "menu":
+            return _("under Photo consent")
+        case "paper":
+            return _("on paper")
+    return "–"
