@@ -169,15 +169,18 @@ class _Writer:
                 self._choices(top, yes, no, font)
 
     def _choices(self, top: float, yes: str, no: str, size: float) -> None:
+        """A Yes and a No box on the line of a purpose's title, level with its text."""
         pdf = self.pdf
         left = pdf.w - _MARGIN_X - _CHOICE_WIDTH + 4
         pdf.set_draw_color(0)
         pdf.set_line_width(0.3)
         pdf.set_font(_FONT, "", size)
+        font = size * _PT
+        baseline = top + font * 1.3 / 2 + 0.3 * font
         for offset, label in ((0.0, yes), (_CHOICE_WIDTH / 2, no)):
             x = left + offset
-            pdf.rect(x, top + 0.4, _BOX, _BOX)
-            pdf.text(x + _BOX + 1.5, top + _BOX - 0.2, label)
+            pdf.rect(x, baseline - 0.36 * font - _BOX / 2, _BOX, _BOX)
+            pdf.text(x + _BOX + 1.5, baseline, label)
 
     def _signature(self, letter: PaperLetter) -> None:
         pdf = self.pdf
