@@ -547,14 +547,45 @@ class GroupCounts:
     purposes: tuple[tuple[int, int, int, int], ...]
 
 
+_LINKED = "(SELECT guardian_id FROM account_links WHERE guardian_id IS NOT NULL)"
+
+
 async def counts(
     conn: Connection, round_id: int, school_id: int, purposes: Sequence[str]
 ) -> tuple[Progress, list[GroupCounts]]:
-    """The round in numbers, in one pass over its requests and the school's ledger.
+    """The round in numbers: its requests, and per group its children and what holds for
+    them per purpose.
 
     Per child: yes when every current guardian's newest answer is yes, no when one is no,
     else not answered, or on paper when none of its guardians is reachable in the bot (not
     linked, or blocked)."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*), TOTAL(asked_at IS NOT NULL), TOTAL(answered_at IS NOT NULL), "
+        "TOTAL(answered_via = 'paper'), TOTAL(blocked_at IS NOT NULL), TOTAL(unlinked), "
+        "TOTAL((blocked_at IS NOT NULL OR unlinked) AND answered_at IS NULL), "
+        "TOTAL(joined_late), TOTAL(reminders) FROM (SELECT q.asked_at, q.answered_at, "
+        "q.answered_via, q.blocked_at, q.joined_late, q.reminders, q.blocked_at IS NULL "
+        f"AND q.guardian_id NOT IN {_LINKED} AS unlinked FROM consent_round_requests q "
+        "WHERE q.round_id = ? AND q.stopped_at IS NULL)",
+        (round_id,),
+    )
+    assert row is not None
+    asked = int(row[1])
+    stopped, sent = await _stopped_and_sent(conn, round_id, asked)
+    progress = Progress(
+        requests=int(row[0]),
+        asked=asked,
+        sent=sent,
+        answered=int(row[2]),
+        answered_on_paper=int(row[3]),
+        blocked=int(row[4]),
+        not_linked=int(row[5]),
+        paper_open=int(row[6]),
+        joined_late=int(row[7]),
+        reminders=int(row[8]),
+        stopped=stopped,
+    )
     marks = ",".join("?" * len(purposes))
     states = ", ".join(
         f"MIN(CASE WHEN purpose = ? THEN granted END) AS p{n}" for n in range(len(purposes))
@@ -571,40 +602,15 @@ async def counts(
         f"AND gs.guardian_id = l.guardian_id WHERE l.school_id = ? AND l.purpose IN ({marks}) "
         "GROUP BY l.student_id, l.guardian_id, l.purpose), "
         f"st AS (SELECT student_id, {states} FROM latest GROUP BY student_id), "
-        "r AS (SELECT q.student_id, q.asked_at IS NOT NULL AS asked, "
-        "q.answered_at IS NOT NULL AS answered, q.answered_via = 'paper' AS paper_answer, "
-        "q.blocked_at IS NOT NULL AS blocked, q.blocked_at IS NULL AND lk.guardian_id IS NULL "
-        "AS unlinked, q.joined_late, q.reminders FROM consent_round_requests q "
-        "LEFT JOIN (SELECT DISTINCT guardian_id FROM account_links "
-        "WHERE guardian_id IS NOT NULL) lk ON lk.guardian_id = q.guardian_id "
-        "WHERE q.round_id = ? AND q.stopped_at IS NULL), "
-        "req AS (SELECT student_id, COUNT(*) AS n, TOTAL(asked) AS asked, MAX(answered) "
-        "AS answered, TOTAL(answered) AS answers, TOTAL(paper_answer) AS paper_answers, "
-        "TOTAL(blocked) AS blocked, TOTAL(unlinked) AS unlinked, MIN(blocked OR unlinked) "
-        "AS paper, TOTAL((blocked OR unlinked) AND NOT answered) AS paper_open, "
-        "TOTAL(joined_late) AS late, TOTAL(reminders) AS reminders FROM r GROUP BY student_id) "
-        "SELECT s.group_id, g.name, COUNT(*), TOTAL(req.answered), TOTAL(req.n), "
-        "TOTAL(req.asked), TOTAL(req.answers), TOTAL(req.paper_answers), TOTAL(req.blocked), "
-        "TOTAL(req.unlinked), TOTAL(req.paper_open), TOTAL(req.late), TOTAL(req.reminders)"
-        f"{sums} FROM req JOIN students s ON s.id = req.student_id "
+        "req AS (SELECT q.student_id, MAX(q.answered_at IS NOT NULL) AS answered, "
+        f"MIN(q.blocked_at IS NOT NULL OR q.guardian_id NOT IN {_LINKED}) AS paper "
+        "FROM consent_round_requests q WHERE q.round_id = ? AND q.stopped_at IS NULL "
+        "GROUP BY q.student_id) "
+        f"SELECT s.group_id, g.name, COUNT(*), TOTAL(req.answered){sums} "
+        "FROM req JOIN students s ON s.id = req.student_id "
         "LEFT JOIN school_groups g ON g.id = s.group_id "
         "LEFT JOIN st ON st.student_id = req.student_id GROUP BY s.group_id",
         (school_id, *purposes, *purposes, round_id),
-    )
-    totals = [sum(int(r[i]) for r in rows) for i in range(4, 13)]
-    stopped, sent = await _stopped_and_sent(conn, round_id, totals[1])
-    progress = Progress(
-        requests=totals[0],
-        asked=totals[1],
-        sent=sent,
-        answered=totals[2],
-        answered_on_paper=totals[3],
-        blocked=totals[4],
-        not_linked=totals[5],
-        paper_open=totals[6],
-        joined_late=totals[7],
-        reminders=totals[8],
-        stopped=stopped,
     )
     groups = [
         GroupCounts(
@@ -613,7 +619,7 @@ async def counts(
             int(r[2]),
             int(r[3]),
             tuple(
-                (int(r[13 + 4 * n]), int(r[14 + 4 * n]), int(r[15 + 4 * n]), int(r[16 + 4 * n]))
+                (int(r[4 + 4 * n]), int(r[5 + 4 * n]), int(r[6 + 4 * n]), int(r[7 + 4 * n]))
                 for n in range(len(purposes))
             ),
         )
@@ -642,8 +648,8 @@ async def paper(conn: Connection, round_id: int, limit: int | None = None) -> li
         "q.blocked_at IS NOT NULL, q.answered_at IS NOT NULL FROM consent_round_requests q "
         "JOIN students s ON s.id = q.student_id LEFT JOIN school_groups g ON g.id = s.group_id "
         "JOIN guardians gu ON gu.id = q.guardian_id WHERE q.round_id = ? "
-        "AND q.stopped_at IS NULL AND (q.blocked_at IS NOT NULL OR NOT EXISTS (SELECT 1 "
-        "FROM account_links l WHERE l.guardian_id = q.guardian_id)) "
+        "AND q.stopped_at IS NULL AND (q.blocked_at IS NOT NULL "
+        f"OR q.guardian_id NOT IN {_LINKED}) "
         "ORDER BY CAST(g.name AS INTEGER), g.name, s.first_name, s.last_name, s.id, gu.name "
         "LIMIT ?",
         (round_id, -1 if limit is None else limit),
