@@ -116,6 +116,18 @@ async def drop_pending_keyed(conn: Connection, keys: Sequence[str]) -> int:
     return dropped
 
 
+async def drop_pending_with_prefix(conn: Connection, prefix: str) -> list[str]:
+    """Withdraw every message not gone out yet whose key starts with ``prefix``; the keys
+    of the messages withdrawn."""
+    rows = await fetch_all(
+        conn,
+        "DELETE FROM outbox WHERE status = 'pending' AND claimed_by IS NULL "
+        "AND key >= ? AND key < ? RETURNING key",
+        (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
+    )
+    return [str(r[0]) for r in rows]
+
+
 async def set_attachment(conn: Connection, ref: str, blob: bytes) -> None:
     await conn.execute("UPDATE outbox SET attachment = ? WHERE ref = ?", (blob, ref))
 

@@ -275,6 +275,23 @@ async def mark_asked(conn: Connection, asked: Sequence[tuple[int, str]], at: str
     )
 
 
+async def mark_not_asked(conn: Connection, request_ids: Sequence[int]) -> None:
+    """Their question was withdrawn before it went out: they were not asked after all."""
+    await conn.executemany(
+        "UPDATE consent_round_requests SET asked_at = NULL, outbox_ref = NULL WHERE id = ?",
+        [(i,) for i in request_ids],
+    )
+
+
+async def unmark_reminded(conn: Connection, request_ids: Sequence[int]) -> None:
+    """A reminder was withdrawn before it went out: it does not count as sent."""
+    await conn.executemany(
+        "UPDATE consent_round_requests SET reminders = reminders - 1 "
+        "WHERE id = ? AND reminders > 0",
+        [(i,) for i in request_ids],
+    )
+
+
 async def mark_blocked(conn: Connection, request_ids: Sequence[int], at: str) -> None:
     await conn.executemany(
         "UPDATE consent_round_requests SET blocked_at = ? WHERE id = ? AND blocked_at IS NULL",

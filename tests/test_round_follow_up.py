@@ -122,6 +122,9 @@ async def test_across_the_change_of_clocks_and_never_after_closing(
     assert len(summary) == 1 and "Toestemmingsronde 1 is gesloten" in summary[0]
     clock.moment = utc(2026, 10, 27, 7, 0)
     assert await run(s, clock) == 0
+    # Neither the questions nor the reminders had gone out: none counts as sent.
+    view = await s.round_views.view(StaffActor(DIRECTOR), round_.id)
+    assert (view.questions, view.sent, view.reminders) == (0, 0, 0)
     assert (await rounds.get(s.db.reader, round_.id)).status == "closed"  # type: ignore[union-attr]
 
 

@@ -48,12 +48,23 @@ async def end_in(
     (NOT_OPEN) when it was closed or cancelled already."""
     if not await rows.end(conn, round.id, status.value, to_db(now), by):
         raise RoundRefused(Refusal.NOT_OPEN, round=round)
-    keys_ = [
-        key
-        for r in await rows.requests(conn, round.id)
-        for key in questions.keys_of(round.id, r.id)
-    ]
-    withdrawn = await outbox_rows.drop_pending_keyed(conn, keys_)
+    dropped = await outbox_rows.drop_pending_with_prefix(conn, f"round:{round.id}:")
+    not_asked = {
+        request
+        for key in dropped
+        if key.split(":")[2:3] == ["q"] and (request := questions.request_of_key(key)) is not None
+    }
+    await rows.mark_not_asked(conn, sorted(not_asked))
+    await rows.unmark_reminded(
+        conn,
+        [
+            request
+            for key in dropped
+            if key.split(":")[2:3] in (["r1"], ["r2"]) and "#" not in key
+            if (request := questions.request_of_key(key)) is not None
+        ],
+    )
+    withdrawn = len({key.split("#", 1)[0] for key in dropped})
     await audit.record(
         conn,
         keys.audit,
