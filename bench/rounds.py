@@ -218,9 +218,12 @@ async def _screens(
     return view_ms, list_ms, pupils
 
 
-async def _deliver(database: Path, folder: Path, measure: int) -> tuple[float, int, int, float]:
+async def _deliver(
+    database: Path, folder: Path, measure: int
+) -> tuple[float, int, int, float, int]:
     """The real bot sends the questions: (messages a second over the first ``measure``,
-    refused calls, the busiest second, a parent's reply time while they drain)."""
+    refused calls, the busiest second, a parent's reply time while they drain, the bot's
+    peak memory in KiB)."""
     async with FakeBotAPI(bot_username="KlimopBenchBot") as fake:
         with sqlite3.connect(database) as conn:
             every = [
@@ -241,11 +244,12 @@ async def _deliver(database: Path, folder: Path, measure: int) -> tuple[float, i
             await fake.wait_for(lambda: sum(1 for c in chats if fake.messages(c)) >= 50, 120)
             reply = await round_trip(fake, parent, "/help")
             await fake.wait_for(lambda: all(fake.messages(c) for c in chats), 3600)
+            _, peak_kib = bot.memory_kib()
         finally:
             await bot.stop()
         times = sorted(fake.messages(c)[0].sent_at for c in chats)
         rate = (len(times) - 1) / (times[-1] - times[0])
-        return rate, refused(fake, since), peak_per_second(fake, since), reply
+        return rate, refused(fake, since), peak_per_second(fake, since), reply, peak_kib
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         answered = _answer(database, round_id, 0.4)
         view_ms, list_ms, pupils = asyncio.run(_screens(database, round_id, teacher_id, runs))
         print(f"delivering the first {measure:,} questions through the bot", flush=True)
-        rate, refused_calls, peak, reply = asyncio.run(_deliver(database, folder, measure))
+        rate, refused_calls, peak, reply, memory = asyncio.run(_deliver(database, folder, measure))
     rows = [
         (f"Start: a round for {children:,} guardians, queued", f"{took:.2f} s", "5 s", took / 5),
         (
@@ -284,6 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("  refused calls / busiest second", f"{refused_calls} / {peak}", "0 / 28", None),
         ("a parent's reply while questions drain", f"{reply * 1000:.0f} ms", "1000 ms", reply),
+        (
+            f"bot memory (peak RSS) with {children:,} guardians",
+            f"{memory / 1024:.0f} MB",
+            "150 MB",
+            memory / 1024 / 150,
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     print()
