@@ -70,9 +70,10 @@ CREATE INDEX consent_answers_by_round ON consent_answers(round_id);
 ALTER TABLE consent_ledger ADD COLUMN source TEXT;          -- NULL: the parent, in the menu
 ALTER TABLE consent_ledger ADD COLUMN round_id INTEGER REFERENCES consent_rounds(id);
 ALTER TABLE consent_ledger ADD COLUMN recorded_by INTEGER REFERENCES staff(id);
--- Each guardian's newest choice per child and purpose, for a whole school at once.
+-- Each guardian's newest choice per child and purpose, for a whole school at once (the
+-- choice itself in the index, so a round's screen reads no ledger row).
 CREATE INDEX consent_ledger_latest
-    ON consent_ledger(school_id, student_id, guardian_id, purpose, id);
+    ON consent_ledger(school_id, student_id, guardian_id, purpose, id, granted);
 
 CREATE TABLE photo_checks (
     id INTEGER PRIMARY KEY,
