@@ -107,6 +107,7 @@ def build_application(
         sender,
         attachment_sender=sender.attachment,
         button_sender=sender.with_button,
+        keyboard_sender=sender.with_keyboard,
         on_undeliverable=UndeliverableNotices(services.cipher, services.keys),
     )
     application.bot_data["dispatcher"] = dispatcher

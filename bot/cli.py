@@ -22,6 +22,7 @@ from bot.schools.config import load_schools
 from bot.schools.invitations import (
     STAFF_ROLES,
     deep_link,
+    issue_codes_for,
     issue_guardian_codes,
     issue_staff_code,
     staff_groups_text,
@@ -223,6 +224,31 @@ def _parser() -> argparse.ArgumentParser:
         help="also replace codes that are still open (the old letters stop working)",
     )
     _bot_option(invites)
+
+    letters = _command(
+        commands,
+        "consent-letters",
+        "print a consent round's paper forms for parents the bot cannot reach",
+        "Write one A4 page per child for every parent or guardian a consent round cannot "
+        "reach in the bot (not linked, or blocked it) and who has not answered yet: the "
+        "round's purposes with the school's description, Yes and No boxes, a line to sign, "
+        "and a QR code to answer in the bot instead (with a new invitation code for a "
+        "parent who is not linked; their earlier codes keep working). In the parent's "
+        "language, sorted per group for handing out. Record a returned form in the bot "
+        "(the child's screen in the consent list: Record a paper answer).",
+        "privacyloket consent-letters --school cbs-klimop --round 1 --out forms.pdf",
+    )
+    _school_option(letters)
+    letters.add_argument(
+        "--round", type=int, required=True, metavar="N", help="the round's number at the school"
+    )
+    letters.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE.pdf",
+        help="where to write the forms (default: consent-letters-round-N.pdf)",
+    )
+    _bot_option(letters)
 
     staff = _command(
         commands,
@@ -534,6 +560,77 @@ async def _invites(settings: Settings, args: argparse.Namespace) -> None:
     print(f"{count(len(letters), 'code')} issued; written to {' and '.join(written)}.")
 
 
+async def _consent_letters(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.domain.rounds.paper import letters_for
+    from bot.schools.consent_letters import Page, write_consent_letters_pdf
+
+    username = _bot_username(args, settings)
+    out: Path = args.out or Path(f"consent-letters-round-{args.round}.pdf")
+    _check_writable(out)
+    services = await Services.start(settings)
+    try:
+        school = services.school(args.school)
+        today = services.clock.now().astimezone(school.tz).date()
+        try:
+            letters = await letters_for(
+                services.db, services.cipher, services.school_by_id, school.slug, args.round, today
+            )
+        except LookupError:
+            raise UserFacingError(
+                f"--round {args.round}: {school.slug} has no consent round with that number"
+            ) from None
+        if not letters:
+            print(
+                f"No forms to print: every parent in round {args.round} of {school.slug} "
+                "is reached in the bot or has answered."
+            )
+            return
+        unlinked = [letter.guardian_id for letter in letters if not letter.linked]
+        codes = await issue_codes_for(
+            services.db,
+            services.keys,
+            services.clock,
+            school,
+            unlinked,
+            days=settings.guardian_code_days,
+        )
+    finally:
+        await services.close()
+    pages = [
+        Page(
+            letter,
+            deep_link(username, codes[letter.guardian_id][0])
+            if letter.guardian_id in codes
+            else f"https://t.me/{username}",
+            display(codes[letter.guardian_id][0]) if letter.guardian_id in codes else None,
+            codes[letter.guardian_id][1].astimezone(school.tz).date()
+            if letter.guardian_id in codes
+            else None,
+        )
+        for letter in letters
+    ]
+    try:
+        with Progress("Writing forms") as progress:
+            write_consent_letters_pdf(
+                pages,
+                school=school.name,
+                printed=today,
+                bot_username=username,
+                out=out,
+                progress=progress,
+            )
+    except OSError as exc:
+        raise UserFacingError(
+            f"{out}: cannot write ({exc.strerror or exc}); the {len(codes)} codes just "
+            "issued are in no file: run the command again"
+        ) from None
+    guardians = len({letter.guardian_id for letter in letters})
+    print(
+        f"{count(len(pages), 'form')} for {count(guardians, 'parent')} written to {out} "
+        f"({count(len(codes), 'new code')}). Print them and delete the file."
+    )
+
+
 async def _staff_invite(settings: Settings, args: argparse.Namespace) -> None:
     username = _bot_username(args, settings)
     services = await Services.start(settings)
@@ -751,6 +848,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_import_roster(settings, args))
             case "invites":
                 asyncio.run(_invites(settings, args))
+            case "consent-letters":
+                asyncio.run(_consent_letters(settings, args))
             case "staff-invite":
                 asyncio.run(_staff_invite(settings, args))
             case "staff":

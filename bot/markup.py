@@ -23,7 +23,8 @@ def _units(text: str) -> int:
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split into messages of at most ``limit`` visible characters, preferring paragraph and
     line breaks; tags open at a cut are closed and reopened in the next part."""
-    if _visible_length(text) <= limit:
+    if _units(text) <= limit or _visible_length(text) <= limit:
+        # Tags and entities only add to the whole text's length: the first test is cheap.
         return [text]
     parts: list[str] = []
     current: list[str] = []

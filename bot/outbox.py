@@ -33,6 +33,16 @@ class NoticeAction(StrEnum):
     """Under a staff notice (an alert, a reminder): the request, as a new message."""
     CONFIRM_RECEIPT = "rcvd"
     """Under the last document of a delivery: the parent confirms they received them."""
+    ROUND_QUESTION = "rdo"
+    """(request id): a consent round's question again, as a new message; the one button a
+    sender without keyboards puts under it (bot.domain.rounds)."""
+    ROUND_CHOOSE = "rdc"
+    """(request id, selection): Yes or No for one purpose of a round's question; nothing is
+    saved, the question is shown again with the selection."""
+    ROUND_SEND = "rds"
+    """(request id, selection): record the choices of a round's question."""
+    ROUND_KEEP = "rdk"
+    """(request id): keep every current answer as this round's answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +65,19 @@ class Button:
     label: str
     action: NoticeAction
     args: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    """Several buttons under a notice, in rows (a consent round's Yes / No per purpose and
+    Send), and the one button a sender that puts only one under a notice shows instead."""
+
+    rows: tuple[tuple[Button, ...], ...]
+    fallback: Button
+
+
+def _spec(button: Button) -> dict[str, object]:
+    return {"label": button.label, "action": button.action, "args": list(button.args)}
 
 
 class Bell:
@@ -86,6 +109,7 @@ async def enqueue(
     attachment: Attachment | None = None,
     button: Button | None = None,
     staff_id: int | None = None,
+    keyboard: Keyboard | None = None,
 ) -> str:
     """Queue ``text`` (Telegram HTML) for ``chat_id`` inside the caller's unit of work; a text
     longer than Telegram allows becomes several messages, split at line breaks, in order. With
@@ -121,9 +145,11 @@ async def enqueue(
             data["receipt_button"] = attachment.receipt_button
         blob = cipher.encrypt_text(json.dumps(data), contexts.outbox_attachment(first))
         await outbox.set_attachment(conn, first, blob)
-    if button is not None:  # under the last part, like a keyboard under a long reply
-        spec = {"label": button.label, "action": button.action, "args": list(button.args)}
+    if keyboard is not None:  # under the last part, like a keyboard under a long reply
+        spec = {**_spec(keyboard.fallback), "rows": [[_spec(b) for b in r] for r in keyboard.rows]}
         await outbox.set_button(conn, last, json.dumps(spec))
+    elif button is not None:
+        await outbox.set_button(conn, last, json.dumps(_spec(button)))
     return first
 
 
@@ -161,15 +187,38 @@ async def enqueue_each(
     return len(recipients)
 
 
+def _button(data: dict[str, object]) -> Button | None:
+    """A stored button; None for an action this version does not know (queued by another
+    version): the notice then goes without it."""
+    args = data["args"]
+    assert isinstance(args, list)
+    try:
+        action = NoticeAction(str(data["action"]))
+    except ValueError:
+        return None
+    return Button(str(data["label"]), action, tuple(int(a) for a in args))
+
+
 def button_of(raw: str | None) -> Button | None:
+    """The one button under a notice (for a keyboard: its fallback)."""
+    if raw is None:
+        return None
+    return _button(json.loads(raw))
+
+
+def keyboard_of(raw: str | None) -> Keyboard | None:
+    """The keyboard under a notice, or None when it has one button or none."""
     if raw is None:
         return None
     data = json.loads(raw)
-    try:
-        action = NoticeAction(data["action"])
-    except ValueError:  # queued by a version with another button: the notice goes without
+    rows = data.get("rows")
+    if not isinstance(rows, list):
         return None
-    return Button(str(data["label"]), action, tuple(int(a) for a in data["args"]))
+    buttons = tuple(tuple(_button(b) for b in row) for row in rows)
+    fallback = _button(data)
+    if fallback is None or any(b is None for row in buttons for b in row):
+        return None
+    return Keyboard(tuple(tuple(b for b in row if b is not None) for row in buttons), fallback)
 
 
 def attachment_of(cipher: Cipher, ref: str, blob: bytes | None) -> Attachment | None:

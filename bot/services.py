@@ -10,6 +10,12 @@ from bot.domain.cases import Cases
 from bot.domain.consent import Consents
 from bot.domain.document_resends import DocumentResends
 from bot.domain.onboarding import Onboarding
+from bot.domain.photo_checks import PhotoChecks
+from bot.domain.rounds.answering import RoundAnswers
+from bot.domain.rounds.closing import RoundClosing
+from bot.domain.rounds.paper import PaperAnswers
+from bot.domain.rounds.starting import ConsentRounds
+from bot.domain.rounds.views import RoundViews
 from bot.domain.staff_cases import StaffCases
 from bot.domain.staff_membership import StaffMembership
 from bot.domain.staff_views import StaffViews
@@ -40,6 +46,12 @@ class Services:
     staff_views: StaffViews
     staff_membership: StaffMembership
     resends: DocumentResends
+    rounds: ConsentRounds
+    round_answers: RoundAnswers
+    round_views: RoundViews
+    round_closing: RoundClosing
+    photo_checks: PhotoChecks
+    paper_answers: PaperAnswers
     outbox_bell: Bell
     """Rung when a change queued messages; the running bot's dispatcher listens."""
 
@@ -71,6 +83,7 @@ class Services:
         cipher = Cipher(keys.encryption)
         bell = Bell()
         cases = Cases(db, keys, cipher, clock, by_id, bell)
+        consents = Consents(db, cipher, clock, by_id, cases)
         return cls(
             settings=settings,
             db=db,
@@ -82,11 +95,17 @@ class Services:
             onboarding=Onboarding(db, keys, clock),
             accounts=Accounts(db, keys, clock),
             cases=cases,
-            consents=Consents(db, cipher, clock, by_id, cases),
+            consents=consents,
             staff_cases=StaffCases(db, keys, cipher, clock, by_id, cases),
             staff_views=StaffViews(db, keys, cipher, clock, by_id, cases),
             staff_membership=StaffMembership(db, keys, cipher, clock, by_id, bell),
             resends=DocumentResends(db, keys, cipher, clock, cases),
+            rounds=ConsentRounds(db, keys, cipher, clock, by_id, bell),
+            round_answers=RoundAnswers(db, keys, cipher, clock, by_id, consents, bell),
+            round_views=RoundViews(db, keys, cipher, clock, by_id),
+            round_closing=RoundClosing(db, keys, cipher, clock, by_id, bell),
+            photo_checks=PhotoChecks(db, keys, clock, by_id),
+            paper_answers=PaperAnswers(db, keys, clock, by_id, consents, bell),
             outbox_bell=bell,
         )
 

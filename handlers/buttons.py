@@ -223,6 +223,20 @@ class AssignTo(NamedTuple):
     staff: int
 
 
+class ForRequest(NamedTuple):
+    """A question of a consent round to one guardian about one child."""
+
+    request: int
+
+
+class RoundSelection(NamedTuple):
+    """A round's question with the guardian's choices so far (bot.domain.rounds.model:
+    one base-3 digit per purpose)."""
+
+    request: int
+    selection: int
+
+
 class ForStaff(NamedTuple):
     staff: int
 
@@ -282,6 +296,10 @@ class Parent:
     RECEIVED = Action("rcv", ForCase)
     RECEIVED_DELIVERY = Action(NoticeAction.CONFIRM_RECEIPT, ForCase)
     RESEND_DOCUMENTS = Action("docs", ForCase)
+    ROUND_QUESTION = Action(NoticeAction.ROUND_QUESTION, ForRequest)
+    ROUND_CHOOSE = Action(NoticeAction.ROUND_CHOOSE, RoundSelection)
+    ROUND_SEND = Action(NoticeAction.ROUND_SEND, RoundSelection)
+    ROUND_KEEP = Action(NoticeAction.ROUND_KEEP, ForRequest)
 
 
 class Staff:

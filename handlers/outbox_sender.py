@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ExtBot
 
 from bot.jobs.dispatcher import MaybeSent, SendOutcome, Sent, TryAgain, Undeliverable, WaitAndRetry
-from bot.outbox import Attachment, Button, NoticeAction
+from bot.outbox import Attachment, Button, Keyboard, NoticeAction
 from handlers.buttons import for_notice
 from handlers.callbacks import CallbackCodec
 from handlers.rate_limiter import BULK
@@ -54,6 +54,32 @@ class TelegramSender:
             data = self._codec.encode(chat_id, action.code, *button.args)
             markup = InlineKeyboardMarkup(
                 [[InlineKeyboardButton(button.label, callback_data=data)]]
+            )
+        return await self._deliver(
+            lambda: self._bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup, **self._bulk()
+            )
+        )
+
+    async def with_keyboard(self, chat_id: int, text: str, keyboard: Keyboard) -> SendOutcome:
+        """A notice with several buttons (a consent round's question), each signed for the
+        recipient; without the codec the notice goes without them."""
+        markup = None
+        if self._codec is not None:
+            codec = self._codec
+            markup = InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            b.label,
+                            callback_data=codec.encode(
+                                chat_id, for_notice(b.action).code, *b.args
+                            ),
+                        )
+                        for b in row
+                    ]
+                    for row in keyboard.rows
+                ]
             )
         return await self._deliver(
             lambda: self._bot.send_message(

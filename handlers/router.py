@@ -12,7 +12,15 @@ from telegram import Update
 from handlers import account, fallback, menu, onboarding
 from handlers.buttons import ALL, Action, Everyone, Parent, Staff
 from handlers.context import BotContext, Screen
-from handlers.parent import access, consent, flows, my_requests, requests, restriction
+from handlers.parent import (
+    access,
+    consent,
+    flows,
+    my_requests,
+    requests,
+    restriction,
+    round_answers,
+)
 from handlers.staff import actions, answering, consents, documents, screens, team
 
 P = ParamSpec("P")
@@ -72,6 +80,10 @@ ROUTES = _table(
     route(Parent.RECEIVED, my_requests.confirm_receipt),
     route(Parent.RECEIVED_DELIVERY, my_requests.receipt_from_delivery),
     route(Parent.RESEND_DOCUMENTS, my_requests.send_documents),
+    route(Parent.ROUND_QUESTION, round_answers.question),
+    route(Parent.ROUND_CHOOSE, round_answers.choose),
+    route(Parent.ROUND_SEND, round_answers.send_answers),
+    route(Parent.ROUND_KEEP, round_answers.keep),
     # Staff: the queue and one request, the actions on it, the consent lists.
     route(Staff.QUEUE, screens.queue_button),
     route(Staff.COUNTS, screens.counts_button),

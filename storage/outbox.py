@@ -6,6 +6,7 @@ so two dispatchers never hold the same row; every outcome releases the lease.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -99,6 +100,32 @@ async def drop_pending_for_staff(conn: Connection, staff_id: int) -> int:
         "DELETE FROM outbox WHERE staff_id = ? AND status = 'pending'", (staff_id,)
     )
     return cursor.rowcount
+
+
+async def drop_pending_keyed(conn: Connection, keys: Sequence[str]) -> int:
+    """Withdraw the messages with these keys (and their further parts) that have not gone
+    out yet; how many."""
+    dropped = 0
+    for key in keys:
+        cursor = await conn.execute(
+            "DELETE FROM outbox WHERE status = 'pending' AND claimed_by IS NULL "
+            "AND (key = ? OR substr(key, 1, ?) = ?)",
+            (key, len(key) + 1, f"{key}#"),
+        )
+        dropped += cursor.rowcount
+    return dropped
+
+
+async def drop_pending_with_prefix(conn: Connection, prefix: str) -> list[str]:
+    """Withdraw every message not gone out yet whose key starts with ``prefix``; the keys
+    of the messages withdrawn."""
+    rows = await fetch_all(
+        conn,
+        "DELETE FROM outbox WHERE status = 'pending' AND claimed_by IS NULL "
+        "AND key >= ? AND key < ? RETURNING key",
+        (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)),
+    )
+    return [str(r[0]) for r in rows]
 
 
 async def set_attachment(conn: Connection, ref: str, blob: bytes) -> None:

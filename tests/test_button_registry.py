@@ -67,7 +67,14 @@ def test_every_route_is_reachable() -> None:
 
 def test_the_check_sees_what_screens_draw_and_what_the_domain_queues() -> None:
     assert Staff.EXTEND_BY in _drawn() and Parent.START in _drawn()
-    assert _queued() == {Staff.CASE_FROM_NOTICE, Parent.RECEIVED_DELIVERY}
+    assert _queued() == {
+        Staff.CASE_FROM_NOTICE,
+        Parent.RECEIVED_DELIVERY,
+        Parent.ROUND_QUESTION,
+        Parent.ROUND_CHOOSE,
+        Parent.ROUND_SEND,
+        Parent.ROUND_KEEP,
+    }
     assert {a for a in ALL if a.lasting} == _queued()
 
 
@@ -115,6 +122,8 @@ SAMPLES: dict[str, tuple[object, ...]] = {
     "ConsentList": (3, ""),
     "ForStaff": (21,),
     "StaffGroups": (21, 65535),
+    "ForRequest": (44,),
+    "RoundSelection": (44, 2186),
 }
 
 

@@ -150,7 +150,9 @@ async def test_the_csv_opens_in_dutch_excel_and_holds_no_birth_dates(
         "Schoolgids",
         "Sociale media",
         "Klassenapp (ouderapp)",
+        "Schoolfotograaf",
     ]
+    assert rows[1][-1] == "gegevens gaan niet mee (geen antwoord)"
     assert rows[1][:3] == ["Arjun Sharma", "3", "mag er niet op (geen antwoord)"]
     assert rows[2][:3] == ["Zoë de Jong", "3", "mag erop (toestemming)"]
     assert "2019" not in text and "2020" not in text  # no birth dates

@@ -42,6 +42,8 @@ WITHOUT_NAMES = {
     "for_staff.not_a_school_day_note",  # a holiday name from the config, escaped
     "for_staff.open_case_button",  # a button label: plain text, not HTML
     "for_staff.consent_task_lines",  # part of new_case_alert (consent)
+    "for_staff.exchange_task_line",  # part of consent_task_lines, given escaped HTML
+    "for_parents.consent_now_label",  # a word or two, no name
     "for_staff.undeliverable_notice",
     "labels.kind_label",
     "labels.role_label",
@@ -81,9 +83,9 @@ def _case(kind: Kind, text: str | None = None, details: dict[str, object] | None
 
 
 CONSENT: dict[str, object] = {
-    "changes": {"website": False, "newsletter": True},
-    "effective": {"website": False, "newsletter": True},
-    "effective_before": {"website": True, "newsletter": False},
+    "changes": {"website": False, "newsletter": True, "school_photographer": False},
+    "effective": {"website": False, "newsletter": True, "school_photographer": False},
+    "effective_before": {"website": True, "newsletter": False, "school_photographer": True},
 }
 
 

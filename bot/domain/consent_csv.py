@@ -1,4 +1,5 @@
-"""A group's photo-consent table as a CSV file that Excel opens correctly.
+"""A group's consent table (photo purposes, then exchanges) as a CSV file that Excel opens
+correctly.
 
 Excel decides how to read a double-clicked .csv from the computer's regional settings:
 with Dutch settings the list separator is a semicolon (the comma is the decimal sign), so
@@ -21,7 +22,21 @@ SEPARATOR = ";"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def appearance_label(state: Appearance) -> str:
+def appearance_label(state: Appearance, kind: str = "photo") -> str:
+    """A cell of the table: may the child appear (a photo purpose), may their data go out
+    (an exchange), and why not."""
+    if kind == "exchange":
+        match state:
+            case Appearance.ALLOWED:
+                return _("data may be passed on (consent)")
+            case Appearance.REFUSED:
+                return _("not passed on (refused)")
+            case Appearance.DISAGREE:
+                return _("not passed on (parents disagree)")
+            case Appearance.UNKNOWN:
+                return _("not passed on (no answer)")
+            case Appearance.ENDED:
+                return _("ended")
     match state:
         case Appearance.ALLOWED:
             return _("may appear (consent)")
@@ -31,6 +46,8 @@ def appearance_label(state: Appearance) -> str:
             return _("may not appear (parents disagree)")
         case Appearance.UNKNOWN:
             return _("may not appear (no answer)")
+        case Appearance.ENDED:
+            return _("ended")
 
 
 def reason_label(state: Appearance) -> str:
@@ -44,16 +61,21 @@ def reason_label(state: Appearance) -> str:
             return _("parents disagree")
         case Appearance.UNKNOWN:
             return _("no answer")
+        case Appearance.ENDED:
+            return _("the exchange has ended")
 
 
-def _cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """A spreadsheet must show a name, never run it as a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+_cell = safe_cell
+
+
 def consent_csv(table: GroupTable) -> bytes:
     language = current_language()
-    purposes = table.school.photo_purposes
+    purposes = table.school.consent_purposes
     out = io.StringIO()
     writer = csv.writer(out, delimiter=SEPARATOR)
     writer.writerow([_("Pupil"), _("Group"), *[p.label.get(language) for p in purposes]])
@@ -63,7 +85,7 @@ def consent_csv(table: GroupTable) -> bytes:
             [
                 _cell(f"{student.first_name} {student.last_name}"),
                 _cell(table.group.name),
-                *[appearance_label(pupil.states[p.key]) for p in purposes],
+                *[appearance_label(pupil.states[p.key], p.kind) for p in purposes],
             ]
         )
     return out.getvalue().encode("utf-8-sig")

@@ -1,9 +1,11 @@
-"""Who may not appear in photos: per group and per purpose, for the school's staff.
+"""Who may not appear in photos (or whose data may not go to another organisation), per
+group and per consent purpose, for the school's staff.
 
 The rule is the parents' one (bot.domain.consent.effective): a child may appear for a
 purpose only when at least one current guardian gave consent and none refused it. No
-answer counts as no. A teacher sees the groups they teach, the director every group of
-the school; the foundation's privacy officer sees counts, never names.
+answer counts as no; an exchange whose last day has passed applies to nobody. A teacher
+sees the groups they teach, the director every group of the school; the foundation's
+privacy officer sees counts, never names.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.clock import Clock
-from bot.domain.consent import effective
+from bot.domain.consent import effective, today_at
 from bot.domain.model import RefusalReason, Refused, Role
+from bot.domain.rounds.model import Round
+from bot.domain.rounds.responses import group_responses
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.audit import AuditAction
@@ -34,9 +38,13 @@ class Appearance(StrEnum):
     """One guardian gave consent, another refused: the refusal wins."""
     UNKNOWN = "unknown"
     """Nobody answered: silence is not consent."""
+    ENDED = "ended"
+    """An exchange whose last day has passed: nobody's data goes out for it any more."""
 
 
-def appearance(answers: Sequence[bool]) -> Appearance:
+def appearance(answers: Sequence[bool], *, ended: bool = False) -> Appearance:
+    if ended:
+        return Appearance.ENDED
     if effective(list(answers)):
         return Appearance.ALLOWED
     if not answers:
@@ -65,6 +73,10 @@ class GroupTable:
     group: GroupRef
     school: SchoolConfig
     pupils: list[PupilRow]
+    responses: tuple[tuple[Round, int, int], ...] = ()
+    """Per consent round open now: (the round, children of the group it asks, of whom at
+    least one guardian answered), for "21 of 27 answered"
+    (``texts.for_staff_rounds.response_line``)."""
 
     def may_not_appear(self, purpose: str) -> list[PupilRow]:
         return [p for p in self.pupils if not p.may_appear(purpose)]
@@ -118,6 +130,8 @@ class ConsentLists:
     async def _table(self, conn: Connection, group: GroupRef) -> GroupTable:
         school = self._schools[group.school_id]
         choices = await consents.latest_for_group(conn, group.id)
+        today = today_at(school, self._clock.now())
+        ended = {p.key for p in school.consent_purposes if p.ended(today)}
         pupils = []
         for student in await people.current_students_of_group(conn, group.id):
             own = choices.get(student.id, [])
@@ -125,12 +139,15 @@ class ConsentLists:
                 PupilRow(
                     student,
                     {
-                        p.key: appearance([c.granted for c in own if c.purpose == p.key])
-                        for p in school.photo_purposes
+                        p.key: appearance(
+                            [c.granted for c in own if c.purpose == p.key], ended=p.key in ended
+                        )
+                        for p in school.consent_purposes
                     },
                 )
             )
-        return GroupTable(group, school, pupils)
+        responses = await group_responses(conn, group.school_id, group.id)
+        return GroupTable(group, school, pupils, tuple(responses))
 
     async def counts(self, members: Sequence[StaffMember]) -> list[SchoolCounts]:
         """For a privacy officer: per school of their foundation, how many may appear."""
@@ -145,7 +162,7 @@ class ConsentLists:
         result = []
         for school_id in school_ids:
             school = self._schools[school_id]
-            allowed = dict.fromkeys((p.key for p in school.photo_purposes), 0)
+            allowed = dict.fromkeys((p.key for p in school.consent_purposes), 0)
             total = 0
             for group_id, name in await schools.groups(conn, school_id):
                 table = await self._table(conn, GroupRef(group_id, school_id, name))

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot import outbox
 from bot.domain.model import OPEN, CaseEvent, Role, case_number
+from bot.domain.rounds.questions import request_of_key
 from bot.domain.routing import director_for
 from bot.domain.texts.for_staff import undeliverable_notice
 from bot.i18n import language_or_default, use_language
@@ -20,7 +21,7 @@ from bot.security import audit
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, cases, chat_links, staff
+from storage import accounts, cases, chat_links, rounds, staff
 from storage.accounts import Recipient
 from storage.chat_links import ChatOwner
 from storage.db import Connection, to_db
@@ -82,6 +83,12 @@ class UndeliverableNotices:
         return [r for r in found if r.chat_id != row.chat_id]
 
     async def __call__(self, conn: Connection, row: OutboxRow, now: datetime) -> None:
+        request_id = request_of_key(row.key)
+        if request_id is not None:
+            # A consent round's question: the guardian is counted under paper on the
+            # round's screen, not reported one message at a time.
+            await rounds.mark_blocked(conn, [request_id], to_db(now))
+            return
         if row.key is not None and row.key.startswith(KEY_PREFIX):
             log.warning("undeliverable notice %s not reported again", row.id)
             return

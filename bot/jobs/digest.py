@@ -15,6 +15,8 @@ from bot import outbox
 from bot.clock import Clock
 from bot.domain.model import Status
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
+from bot.domain.rounds.responses import open_round_lines
+from bot.domain.texts.for_staff_rounds import digest_lines
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, format_date, format_time, language_or_default, ngettext, use_language
 from bot.jobs.report import KINDS
@@ -121,6 +123,10 @@ async def build(
             withdrawn=withdrawals, tasks=consent_tasks
         )
     )
+
+    rounds = digest_lines(await open_round_lines(conn, school_id), school)
+    if rounds:
+        lines += ["", *rounds]
 
     follow_up = await _follow_up(conn, school_id, start, end)
     if follow_up:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.outbox import Attachment, Button, attachment_of, button_of
+from bot.outbox import Attachment, Button, Keyboard, attachment_of, button_of, keyboard_of
 from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
@@ -75,6 +75,9 @@ SendOutcome = Sent | WaitAndRetry | TryAgain | MaybeSent | Undeliverable
 Sender = Callable[[int, str], Awaitable[SendOutcome]]
 AttachmentSender = Callable[[int, str, Attachment, int | None], Awaitable[SendOutcome]]
 ButtonSender = Callable[[int, str, Button], Awaitable[SendOutcome]]
+KeyboardSender = Callable[[int, str, Keyboard], Awaitable[SendOutcome]]
+"""Sends a notice with several buttons; without one, such a notice goes with its fallback
+button through the ``ButtonSender``."""
 UndeliverableHook = Callable[[Connection, OutboxRow, datetime], Awaitable[None]]
 """Called in the transaction that marks a row undeliverable, to tell someone."""
 
@@ -101,6 +104,7 @@ class Dispatcher:
         *,
         attachment_sender: AttachmentSender | None = None,
         button_sender: ButtonSender | None = None,
+        keyboard_sender: KeyboardSender | None = None,
         batch: int = 50,
         rng: random.Random | None = None,
         on_undeliverable: UndeliverableHook | None = None,
@@ -109,6 +113,7 @@ class Dispatcher:
         self._batch = batch
         self._send_attachment = attachment_sender
         self._send_button = button_sender
+        self._send_keyboard = keyboard_sender
         self._rng = rng or random.Random()  # noqa: S311 - jitter, not security
         self._lock = asyncio.Lock()
         self._paused_until: datetime | None = None
@@ -196,8 +201,11 @@ class Dispatcher:
                 await self._undeliverable(row, "cannot be decrypted")
                 continue
             button = button_of(row.button)
+            keyboard = keyboard_of(row.button)
             if attachment is not None and self._send_attachment is not None:
                 outcome = await self._send_attachment(row.chat_id, text, attachment, row.case_id)
+            elif keyboard is not None and self._send_keyboard is not None:
+                outcome = await self._send_keyboard(row.chat_id, text, keyboard)
             elif button is not None and self._send_button is not None:
                 outcome = await self._send_button(row.chat_id, text, button)
             else:

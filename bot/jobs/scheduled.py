@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from bot.clock import Clock
-from bot.jobs import digest, reminders, report, retention
+from bot.jobs import digest, reminders, report, retention, rounds
 from bot.jobs.schedule import timetable
 from bot.schools.config import SchoolConfig
 from bot.security.crypto import Cipher
@@ -30,6 +30,7 @@ async def run_due(
     queued = await reminders.send_due(db, cipher, clock, schools)
     queued += await digest.send_due(db, cipher, clock, schools)
     queued += await report.send_due(db, cipher, clock, schools)
+    queued += await rounds.run_due(db, keys, cipher, clock, schools)
     if queued:
         log.info("scheduled work queued %d messages", queued)
     return queued

@@ -1,4 +1,4 @@
-"""A school's own configuration: who to contact, photo purposes and the privacy register.
+"""A school's own configuration: who to contact, consent purposes and the privacy register.
 
 Written by the school as TOML and validated here, so a mistake stops start-up with a
 message that names the file and the field.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import tomllib
 from datetime import date
 from datetime import time as dt_time
+from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, ClassVar, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -54,12 +55,55 @@ class Contacts(_Model):
 
 
 class PhotoPurpose(_Model):
+    kind: ClassVar[Literal["photo"]] = "photo"
     key: Key
     label: LocalizedText
     explanation: LocalizedText
     takedown_on_leaving: bool = False
     """When a pupil with consent for this purpose leaves, what was published of them is
     taken down (a task for the teacher): for public purposes such as the website."""
+
+    def ended(self, day: date) -> bool:
+        """A photo purpose holds until the school removes it from its config."""
+        return False
+
+
+class ExchangePurpose(_Model):
+    """Consent to pass pupil data to another organisation (the school photographer, a
+    research project, a club on a sports day, a learning app without a processing
+    agreement): asked per child like a photo purpose, with the same rules."""
+
+    kind: ClassVar[Literal["exchange"]] = "exchange"
+    key: Key
+    label: LocalizedText
+    organisation: LocalizedText
+    data: LocalizedText
+    """Which data the organisation receives."""
+    why: LocalizedText
+    valid_until: date | None = None
+    """The last day of the exchange (an event): after it, consent for it no longer applies."""
+
+    def ended(self, day: date) -> bool:
+        return self.valid_until is not None and day > self.valid_until
+
+
+ConsentPurpose = PhotoPurpose | ExchangePurpose
+
+
+class Rounds(_Model):
+    """Consent rounds: when guardians who did not answer are reminded."""
+
+    reminder_days: list[Annotated[int, Field(ge=1, le=60)]] = Field(
+        default_factory=lambda: [5, 10], max_length=2
+    )
+    """Days after a guardian was asked; at most two reminders."""
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _increasing(cls, value: list[int]) -> list[int]:
+        if any(later <= earlier for earlier, later in pairwise(value)):
+            raise ValueError(f"reminder days {value} must increase (for example [5, 10])")
+        return value
 
 
 class Recipient(_Model):
@@ -150,6 +194,15 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
     with single fields (a misspelled field stops pydantic before the model is built).
     """
     problems = _unique(data, "photo_purposes", "photo purpose")
+    problems += _unique(data, "exchange_purposes", "exchange purpose")
+    photo_keys = {p.get("key") for p in _items(data, "photo_purposes")}
+    for index, item in enumerate(_items(data, "exchange_purposes")):
+        key = item.get("key")
+        if isinstance(key, str) and key in photo_keys:
+            problems.append(
+                f"exchange_purposes.{index}.key: {key!r} is also a photo purpose's key: "
+                "every consent purpose needs a key of its own"
+            )
     problems += _unique(data, "recipients", "recipient")
     problems += _unique(data, "retention_grounds", "retention ground")
     problems += _unique(data, "categories", "category")
@@ -183,6 +236,8 @@ class SchoolConfig(_Model):
     administration_system: Text
     contacts: Contacts
     photo_purposes: list[PhotoPurpose] = Field(min_length=1)
+    exchange_purposes: list[ExchangePurpose] = Field(default_factory=list)
+    rounds: Rounds = Field(default_factory=Rounds)
     recipients: list[Recipient] = Field(default_factory=list)
     retention_grounds: list[RetentionGround] = Field(default_factory=list)
     categories: list[DataCategory] = Field(min_length=1)
@@ -236,6 +291,15 @@ class SchoolConfig(_Model):
 
     def purpose(self, key: str) -> PhotoPurpose | None:
         return next((p for p in self.photo_purposes if p.key == key), None)
+
+    @property
+    def consent_purposes(self) -> tuple[ConsentPurpose, ...]:
+        """Everything a parent gives consent for per child: the photo purposes, then the
+        exchanges with other organisations."""
+        return (*self.photo_purposes, *self.exchange_purposes)
+
+    def consent_purpose(self, key: str) -> ConsentPurpose | None:
+        return next((p for p in self.consent_purposes if p.key == key), None)
 
 
 _FRIENDLY = {

@@ -240,3 +240,44 @@ def staff_groups_text(groups: tuple[str, ...] | list[str]) -> str:
     if len(names) == 1:
         return f"group {names[0]}"
     return f"groups {', '.join(names[:-1])} and {names[-1]}"
+
+
+async def issue_codes_for(
+    db: Database,
+    keys: Keys,
+    clock: Clock,
+    school: SchoolConfig,
+    guardian_ids: list[int],
+    *,
+    days: int,
+) -> dict[int, tuple[str, datetime]]:
+    """A new code (and when it expires) for each of these guardians of the school, for a
+    paper consent form; codes they hold already keep working."""
+    now = clock.now()
+    expires = expiry(now, days, school.tz)
+    issued: dict[int, tuple[str, datetime]] = {}
+    async with db.transaction() as conn:
+        school_id = await schools.find_id(conn, school.slug)
+        assert school_id is not None
+        for guardian_id in sorted(set(guardian_ids)):
+            code = codes.generate()
+            invitation_id = await invitations.create(
+                conn,
+                school_id,
+                codes.code_mac(keys.codes, code),
+                guardian_id=guardian_id,
+                created_at=to_db(now),
+                expires_at=to_db(expires),
+            )
+            await audit.record(
+                conn,
+                keys.audit,
+                now,
+                actor="cli",
+                action=AuditAction.INVITATION_ISSUED,
+                school_id=school_id,
+                subject=f"invitation:{invitation_id}",
+                details={"guardian": guardian_id, "for": "consent_letter"},
+            )
+            issued[guardian_id] = (code, expires)
+    return issued

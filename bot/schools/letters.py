@@ -245,6 +245,11 @@ def write_letters_csv(letters: Sequence[Letter], out: Path) -> None:
     logger.debug("Wrote %d invitation letters to CSV", len(letters))
 
 
+def write_private(out: Path, data: bytes) -> None:
+    """Write a file readable by its owner only (when new): letters name children."""
+    _write_private(out, data)
+
+
 def _write_private(out: Path, data: bytes) -> None:
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with open(fd, "wb") as fp:
@@ -584,6 +589,11 @@ def qr_rectangles(deep_link: str) -> list[tuple[int, int, int, int]]:
         (first, column, length, height) for (column, length), (first, height) in open_.items()
     ]
     return done
+
+
+def draw_qr(pdf: FPDF, link: str, x: float, y: float, size: float) -> None:
+    """A QR code of ``link`` at (x, y), ``size`` millimetres square, as vector modules."""
+    _draw_qr(pdf, link, x, y, size)
 
 
 def _draw_qr(pdf: FPDF, deep_link: str, x: float, y: float, size: float) -> None:

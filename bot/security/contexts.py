@@ -51,3 +51,8 @@ def inbox_update(update_id: int) -> str:
 def bot_state(kind: str, key: str) -> str:
     """Conversation state and per-person data kept by the persistence."""
     return f"bot_state:{kind}:{key}"
+
+
+def round_message(round_id: int) -> str:
+    """The school's message with a consent round."""
+    return f"round:{round_id}:message"

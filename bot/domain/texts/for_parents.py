@@ -10,7 +10,7 @@ from bot.domain.model import Case
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
-from bot.schools.config import SchoolConfig
+from bot.schools.config import ConsentPurpose, SchoolConfig
 from storage.people import Student
 
 
@@ -156,17 +156,29 @@ def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
     )
 
 
+def consent_now_label(purpose: ConsentPurpose, allowed: bool) -> str:
+    """What applies for a purpose now, in a word or two: photos for a photo purpose, the
+    data passed on or not for an exchange."""
+    if purpose.kind == "exchange":
+        return _("data may be passed on") if allowed else _("data not passed on")
+    return _("photos allowed") if allowed else _("no photos")
+
+
 def consent_changed_notice(
     student: Student, changes: dict[str, bool], effective: dict[str, bool], school: SchoolConfig
 ) -> str:
     """To the child's other parents: what changed, and what now applies."""
     language = current_language()
-    lines = [
-        _("Another parent or guardian of {child} has changed their photo consent:").format(
-            child=esc(student.first_name)
-        ),
-    ]
-    for purpose in school.photo_purposes:
+    photos_only = all(
+        (p := school.consent_purpose(key)) is None or p.kind == "photo" for key in changes
+    )
+    heading = (
+        _("Another parent or guardian of {child} has changed their photo consent:")
+        if photos_only
+        else _("Another parent or guardian of {child} has changed their consent:")
+    )
+    lines = [heading.format(child=esc(student.first_name))]
+    for purpose in school.consent_purposes:
         if purpose.key not in changes:
             continue
         state = _("consent given") if changes[purpose.key] else _("no consent")
@@ -175,9 +187,9 @@ def consent_changed_notice(
         "",
         _("What applies now:"),
         *[
-            f"• {esc(p.label.get(language))}: "
-            + (_("photos allowed") if effective.get(p.key) else _("no photos"))
-            for p in school.photo_purposes
+            f"• {esc(p.label.get(language))}: " + consent_now_label(p, effective.get(p.key, False))
+            for p in school.consent_purposes
+            if p.key in effective
         ],
         "",
         _("You can see and change your own choice under Photo consent in /menu."),

@@ -13,7 +13,7 @@ from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.outbox import Button, NoticeAction
-from bot.schools.config import SchoolConfig
+from bot.schools.config import ExchangePurpose, SchoolConfig
 from storage.chat_links import ChatOwner
 from storage.people import Student
 
@@ -97,12 +97,23 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
                     "photos or video of {child} for this."
                 ).format(purpose=f"<b>{esc(purpose.label.get(language))}</b>", child=child)
             )
-    for purpose in school.photo_purposes:
-        if purpose.key not in changes:
+    for consent_purpose in school.consent_purposes:
+        if consent_purpose.key not in changes:
             continue
-        key, granted = purpose.key, changes[purpose.key]
-        label = f"<b>{esc(purpose.label.get(language))}</b>"
-        if not granted and effective_before.get(key, True):
+        key, granted = consent_purpose.key, changes[consent_purpose.key]
+        label = f"<b>{esc(consent_purpose.label.get(language))}</b>"
+        if isinstance(consent_purpose, ExchangePurpose):
+            lines.append(
+                exchange_task_line(
+                    label,
+                    esc(consent_purpose.organisation.get(language)),
+                    child,
+                    granted=granted,
+                    applied_before=effective_before.get(key, True),
+                    applies=effective.get(key, True),
+                )
+            )
+        elif not granted and effective_before.get(key, True):
             lines.append(
                 _(
                     "• {purpose}: consent withdrawn. Stop using photos and video of {child} "
@@ -132,6 +143,38 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
                 ).format(purpose=label, child=child)
             )
     return lines
+
+
+def exchange_task_line(
+    label: str,
+    organisation: str,
+    child: str,
+    *,
+    granted: bool,
+    applied_before: bool,
+    applies: bool,
+) -> str:
+    """What the teacher does after a change of consent for passing data on; the arguments
+    are HTML."""
+    if not granted and applied_before:
+        return _(
+            "• {purpose}: consent withdrawn. Pass no more data of {child} to {organisation}, "
+            "and ask them to delete what they already received."
+        ).format(purpose=label, child=child, organisation=organisation)
+    if not granted:
+        return _(
+            "• {purpose}: consent refused, so no data of {child} may go to {organisation}. "
+            "Record the refusal."
+        ).format(purpose=label, child=child, organisation=organisation)
+    if applies:
+        return _(
+            "• {purpose}: consent given. Record the new consent: the data of {child} may now "
+            "go to {organisation}."
+        ).format(purpose=label, child=child, organisation=organisation)
+    return _(
+        "• {purpose}: consent given by this parent, but another parent has not given it, so "
+        "no data of {child} may go to {organisation} yet. Record the new choice."
+    ).format(purpose=label, child=child, organisation=organisation)
 
 
 def _consent_task_reason(case: Case, student: Student, school: SchoolConfig) -> str:
