@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -36,8 +35,7 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.single_process import hold_lock
 from storage import bot_state, schools
-from storage.db import DatabaseUnavailable, describe_error
-from storage.migrations import schema_version
+from storage.db import DatabaseUnavailable, describe_error, is_database_error
 
 # The Telegram, HTTP and PDF libraries are imported by the commands that use them, so
 # that every other command (and every error) answers at once.
@@ -364,8 +362,8 @@ async def _init(settings: Settings) -> None:
     load_schools(settings.schools)
     if settings.secret_key is not None or settings.key_file.exists():
         settings.keys()
-    if settings.database.is_dir():
-        raise UserFacingError(f"{settings.database} is a folder, not a database file")
+    if not settings.on_postgresql and settings.database_file.is_dir():
+        raise UserFacingError(f"{settings.database_file} is a folder, not a database file")
     created = settings.ensure_key_file()
     try:
         services = await Services.start(settings)
@@ -374,7 +372,7 @@ async def _init(settings: Settings) -> None:
             settings.remove_key_file()  # nothing half-done: no key without its database
         raise
     try:
-        version = await schema_version(services.db.reader)
+        version = await services.db.schema_version()
     finally:
         await services.close()
     if created:
@@ -383,7 +381,7 @@ async def _init(settings: Settings) -> None:
             "somewhere safe, apart from database backups: without it, codes and stored text "
             "cannot be read."
         )
-    print(f"Database {settings.database} is ready (schema version {version}).")
+    print(f"Database {settings.database_name} is ready (schema version {version}).")
     print(f"Schools: {', '.join(sorted(services.schools))}")
 
 
@@ -392,9 +390,9 @@ async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
         data = args.file.read_bytes()
     except OSError as exc:
         raise UserFacingError(f"{args.file}: {exc.strerror}") from None
-    if args.dry_run and not settings.database.exists():
+    if args.dry_run and not settings.on_postgresql and not settings.database_file.exists():
         raise UserFacingError(
-            f"{settings.database} does not exist yet: run 'privacyloket init' first"
+            f"{settings.database_file} does not exist yet: run 'privacyloket init' first"
         )
     services = await Services.start(settings)
     try:
@@ -652,7 +650,9 @@ async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
                         conn, "health", "heartbeat", services.clock.now().isoformat().encode()
                     )
                 path.write_text(services.clock.now().isoformat() + "\n", encoding="ascii")
-        except (sqlite3.Error, OSError) as exc:
+        except Exception as exc:
+            if not (isinstance(exc, OSError) or is_database_error(exc)):
+                raise
             log.warning("health check failed: %s", type(exc).__name__)
         await asyncio.sleep(HEARTBEAT_INTERVAL)
 
@@ -660,7 +660,11 @@ async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
 async def _run(settings: Settings) -> None:
     if settings.bot_token is None:  # a missing setting, like a bad one: exit code 2
         raise ConfigError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
-    with hold_lock(settings.lock_file, settings.database):
+    if settings.on_postgresql:
+        # Any number of workers share a PostgreSQL database.
+        await _run_locked(settings)
+        return
+    with hold_lock(settings.lock_file, settings.database_file):
         await _run_locked(settings)
 
 
@@ -767,10 +771,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         _error(str(exc))
         return 1
-    except sqlite3.Error as exc:
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
         # A unit of work that failed was rolled back: nothing is half-written.
-        database = settings.database if settings is not None else Path("database")
-        _error(describe_error(database, exc))
+        _error(describe_error(settings.database if settings else "database", exc))
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
 
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, UserFacingError, count
 from bot.security.keys import MIN_SECRET_LENGTH, Keys
+from storage.db import is_postgresql, sqlite_path
 
 
 class Settings(BaseSettings):
@@ -22,7 +24,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
-    database: Path = Path("privacyloket.db")
+    database: str = "privacyloket.db"
+    """A SQLite file (a path, or ``sqlite:///path``) or ``postgresql://user@host:port/db``."""
     schools: Path = Path("school.toml")
     api_base_url: str = "https://api.telegram.org"
     secret_key: SecretStr | None = None
@@ -39,6 +42,44 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        if isinstance(value, Path):
+            return str(value)
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            raise ValueError("empty: give a file path or postgresql://user@host:port/db")
+        if is_postgresql(value):
+            from storage.postgresql import check_url
+
+            check_url(value)
+        else:
+            sqlite_path(value)  # a ValueError for another scheme
+        return value
+
+    @property
+    def on_postgresql(self) -> bool:
+        return is_postgresql(self.database)
+
+    @property
+    def database_file(self) -> Path:
+        """The SQLite file (a ValueError on PostgreSQL: there is no file)."""
+        if self.on_postgresql:
+            raise ValueError("the database is PostgreSQL, not a file")
+        return sqlite_path(self.database)
+
+    @property
+    def database_name(self) -> str:
+        """The database for a message: the file, or the URL without its password."""
+        if self.on_postgresql:
+            from storage.postgresql import display_url
+
+            return display_url(self.database)
+        return str(self.database_file)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -76,8 +117,9 @@ class Settings(BaseSettings):
 
     @property
     def lock_file(self) -> Path:
-        """Held by the running bot, so that a second one on the same database refuses."""
-        return self.database.with_name(self.database.name + ".lock")
+        """Held by the running bot, so that a second one on the same SQLite file refuses."""
+        path = self.database_file
+        return path.with_name(path.name + ".lock")
 
     def keys(self) -> Keys:
         previous = tuple(k.get_secret_value().strip().encode() for k in self.previous_secret_keys)
@@ -122,8 +164,13 @@ class Settings(BaseSettings):
 
     @property
     def health_file(self) -> Path:
-        """Touched by a running bot while it polls and can write its database."""
-        return self.database.with_name(self.database.name + ".health")
+        """Touched by a running bot while it polls and can write its database: beside the
+        SQLite file, or (PostgreSQL, where several workers share the database) in the
+        process's temporary folder."""
+        if self.on_postgresql:
+            return Path(tempfile.gettempdir()) / "privacyloket.health"
+        path = self.database_file
+        return path.with_name(path.name + ".health")
 
 
 def load_settings() -> Settings:

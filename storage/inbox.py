@@ -27,13 +27,14 @@ async def add_batch(
     """Store ``(update_id, chat_key, payload)`` rows and the offset that confirms them; an
     update stored before is kept as it is."""
     await conn.executemany(
-        "INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO inbox (update_id, chat_key, payload, received_at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(u, c, p, received_at) for u, c, p in rows],
     )
     await conn.execute(
         "INSERT INTO intake_offset (id, next_offset) VALUES (1, ?) ON CONFLICT (id) "
-        "DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset)",
+        "DO UPDATE SET next_offset = CASE WHEN excluded.next_offset > intake_offset.next_offset "
+        "THEN excluded.next_offset ELSE intake_offset.next_offset END",
         (offset,),
     )
 
@@ -62,8 +63,8 @@ async def delete(conn: Connection, update_id: int) -> None:
 async def mark_failed(conn: Connection, update_id: int, error: str, at: str) -> None:
     """Kept for the record (error type only), never tried again; the payload is dropped."""
     await conn.execute(
-        "UPDATE inbox SET failed_at = ?, error = ?, payload = x'' WHERE update_id = ?",
-        (at, error, update_id),
+        "UPDATE inbox SET failed_at = ?, error = ?, payload = ? WHERE update_id = ?",
+        (at, error, b"", update_id),
     )
 
 
@@ -77,16 +78,15 @@ async def failed(conn: Connection) -> list[tuple[int, str]]:
 
 
 async def prune_failed(conn: Connection, before: str) -> int:
-    cursor = await conn.execute(
+    return await conn.execute(
         "DELETE FROM inbox WHERE failed_at IS NOT NULL AND failed_at < ?", (before,)
     )
-    return cursor.rowcount
 
 
 async def add_failed(conn: Connection, update_ids: Sequence[int], at: str, error: str) -> None:
     """Record updates that could not even be read: failed at once, without their content."""
     await conn.executemany(
-        "INSERT OR IGNORE INTO inbox (update_id, chat_key, payload, received_at, failed_at, "
-        "error) VALUES (?, 0, x'', ?, ?, ?)",
-        [(u, at, at, error) for u in update_ids],
+        "INSERT INTO inbox (update_id, chat_key, payload, received_at, failed_at, error) "
+        "VALUES (?, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(u, b"", at, at, error) for u in update_ids],
     )

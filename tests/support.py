@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.clock import AdjustableClock
 from bot.settings import Settings
+from tests import engines
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCHOOL_TOML = EXAMPLES / "cbs-klimop.toml"
@@ -21,9 +22,22 @@ class FakeClock(AdjustableClock):
         super().__init__(moment or datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
 
 
+_databases: dict[Path, str] = {}
+
+
+def test_database(tmp: Path) -> str | Path:
+    """The test's database: ``test.db`` in its folder, or (``--engine=postgresql``) a
+    PostgreSQL database of its own, the same one for the same folder."""
+    if engines.engine == "sqlite":
+        return tmp / "test.db"
+    if tmp not in _databases or _databases[tmp] not in engines.created():
+        _databases[tmp] = engines.new_database()
+    return engines.url_of(_databases[tmp])
+
+
 def make_settings(tmp: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "database": tmp / "test.db",
+        "database": overrides.pop("database") if "database" in overrides else test_database(tmp),
         "schools": SCHOOL_TOML,
         "secret_key": SECRET,
         "key_file": tmp / "test.key",
