@@ -37,6 +37,7 @@ from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
 from handlers.context import BotContext
 from handlers.errors import on_error
+from handlers.intake import ALLOWED_UPDATES
 from handlers.intake import Intake as Intake  # for bot.runtime
 from handlers.outbox_sender import TelegramSender
 from handlers.parent import requests
@@ -45,6 +46,8 @@ from handlers.rate_limiter import PriorityRateLimiter
 from handlers.staff import actions as staff_actions
 from handlers.staff import consents, digest
 from handlers.staff import screens as staff_screens
+from handlers.webhook import MAX_CONNECTIONS, WebhookServer
+from storage.migrations import migration_files
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +172,47 @@ def intake_of(app: BotApplication) -> Intake:
     """The intake that fetches and hands out this application's updates."""
     intake: Intake = app.bot_data["intake"]
     return intake
+
+
+def webhook_server(app: BotApplication, services: Services) -> WebhookServer:
+    """The webhook server of this application (``PRIVACYLOKET_WEBHOOK_URL`` is set)."""
+    settings = services.settings
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    host, port = settings.listen
+
+    async def ready() -> bool:
+        known = len(migration_files(services.db.engine))
+        return await services.db.schema_version() == known
+
+    return WebhookServer(
+        intake_of(app),
+        path=settings.webhook_path,
+        secret=settings.webhook_secret.get_secret_value(),
+        host=host,
+        port=port,
+        ready=ready,
+    )
+
+
+async def register_webhook(app: BotApplication, services: Services) -> None:
+    """Ask Telegram to post updates to the webhook URL. Pending updates are kept."""
+    settings = services.settings
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=list(ALLOWED_UPDATES),
+        max_connections=MAX_CONNECTIONS,
+        drop_pending_updates=False,
+    )
+
+
+async def leave_webhook(app: BotApplication) -> None:
+    """Polling: a webhook left from webhook mode would refuse every getUpdates (409)."""
+    info = await app.bot.get_webhook_info()
+    if info.url:
+        log.warning("a webhook was set for this bot; it is removed to poll (updates are kept)")
+        await app.bot.delete_webhook(drop_pending_updates=False)
 
 
 def register_handlers(app: BotApplication) -> None:

@@ -304,9 +304,12 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         "run the bot (long polling)",
         "Run the bot until stopped (Ctrl-C or SIGTERM): it fetches updates from the Bot API "
-        "at PRIVACYLOKET_API_BASE_URL with the token PRIVACYLOKET_BOT_TOKEN. While it polls and "
-        "can write its database it touches a health file beside the database "
-        "('privacyloket health' reads it).",
+        "at PRIVACYLOKET_API_BASE_URL with the token PRIVACYLOKET_BOT_TOKEN, or, when "
+        "PRIVACYLOKET_WEBHOOK_URL is set, serves a webhook on PRIVACYLOKET_WEBHOOK_LISTEN that "
+        "Telegram posts updates to (with /healthz and /readyz). While it polls and can write "
+        "its database it touches a health file beside the database ('privacyloket health' "
+        "reads it, or asks /healthz in webhook mode). On a PostgreSQL database any number of "
+        "'run' processes work together.",
         "PRIVACYLOKET_BOT_TOKEN=123456:your-token privacyloket run",
     )
 
@@ -315,7 +318,8 @@ def _parser() -> argparse.ArgumentParser:
         "health",
         "exit 0 when the running bot is polling and can write its database",
         "For a container health check: succeeds when the running bot has recently confirmed "
-        "that it is polling and that its database is writable.",
+        "that it is polling and that its database is writable, or (webhook mode) when its "
+        "/healthz answers.",
         "privacyloket health",
     )
     health.add_argument(
@@ -713,6 +717,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _health(settings: Settings, max_age: int) -> int:
+    if settings.webhook_url is not None:
+        return _webhook_health(settings)
     try:
         age = time.time() - settings.health_file.stat().st_mtime
     except FileNotFoundError:
@@ -723,6 +729,24 @@ def _health(settings: Settings, max_age: int) -> int:
         return 1
     print(f"healthy: polling, database writable ({age:.0f} s ago)")
     return 0
+
+
+def _webhook_health(settings: Settings) -> int:
+    """Webhook mode: the running bot's own /healthz answers."""
+    import urllib.error
+    import urllib.request
+
+    host, port = settings.listen
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            ok = response.status == 200
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"unhealthy: {url} does not answer ({type(exc).__name__})")
+        return 1
+    print(f"healthy: {url} answers" if ok else f"unhealthy: {url} answers, but not 200")
+    return 0 if ok else 1
 
 
 def _configure_logging(level: str) -> None:

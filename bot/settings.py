@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, UserFacingError, count
@@ -35,6 +37,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     guardian_code_days: int = Field(default=30, ge=1, le=365)
     staff_code_days: int = Field(default=7, ge=1, le=90)
+    webhook_url: str | None = None
+    """The public https URL Telegram posts updates to (its path is the path served); when
+    set, ``privacyloket run`` serves a webhook instead of polling."""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
+    """host:port the webhook server binds (behind the reverse proxy)."""
 
     @field_validator("api_base_url")
     @classmethod
@@ -80,6 +88,51 @@ class Settings(BaseSettings):
 
             return display_url(self.database)
         return str(self.database_file)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise ValueError("must be an https:// URL (Telegram posts only over https)")
+        if not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be an https URL with a host and a path, without ? or #")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1 to 256 of the characters A-Z a-z 0-9 _ -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _webhook_listen(cls, value: str) -> str:
+        listen_address(value)
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "PRIVACYLOKET_WEBHOOK_SECRET: required with PRIVACYLOKET_WEBHOOK_URL (1 to 256 "
+                "of A-Z a-z 0-9 _ -), so that only Telegram can post updates"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook is served on: the path of the public URL."""
+        assert self.webhook_url is not None
+        return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def listen(self) -> tuple[str, int]:
+        return listen_address(self.webhook_listen)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -173,12 +226,24 @@ class Settings(BaseSettings):
         return path.with_name(path.name + ".health")
 
 
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """(host, port) of ``host:port`` (``[::1]:8080`` for IPv6); a ValueError otherwise."""
+    host, sep, port = value.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("must be host:port, for example 127.0.0.1:8080 or 0.0.0.0:8080")
+    return host, int(port)
+
+
 def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
         problems = [
-            f"PRIVACYLOKET_{str(error['loc'][0]).upper() if error['loc'] else 'SETTINGS'}: "
+            (f"PRIVACYLOKET_{str(error['loc'][0]).upper()}: " if error["loc"] else "")
             + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         ]

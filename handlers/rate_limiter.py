@@ -40,7 +40,15 @@ MAX_IDLE_CHATS = 10_000
 """Chats whose budget is kept; beyond this, the ones with a full budget are forgotten."""
 
 UNLIMITED = frozenset(
-    {"getUpdates", "getMe", "setMyCommands", "deleteWebhook", "answerCallbackQuery"}
+    {
+        "getUpdates",
+        "getMe",
+        "setMyCommands",
+        "setWebhook",
+        "deleteWebhook",
+        "getWebhookInfo",
+        "answerCallbackQuery",
+    }
 )
 
 

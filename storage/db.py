@@ -101,14 +101,14 @@ class Lease(abc.ABC):
     connection ends, so a worker killed with SIGKILL holds nothing."""
 
     @abc.abstractmethod
-    async def try_acquire(self, name: str) -> bool:
+    async def try_acquire(self, name: str | int) -> bool:
         """Take the lease ``name`` if nobody holds it; True when this process holds it."""
 
     @abc.abstractmethod
-    async def release(self, name: str) -> None: ...
+    async def release(self, name: str | int) -> None: ...
 
     @abc.abstractmethod
-    def held(self, name: str) -> bool: ...
+    def held(self, name: str | int) -> bool: ...
 
 
 class Database(abc.ABC):

@@ -46,8 +46,11 @@ _KEEPALIVE = {
 }
 
 
-def lock_key(name: str) -> int:
-    """A name as a signed 64-bit advisory lock key."""
+def lock_key(name: str | int) -> int:
+    """A lease's 64-bit advisory lock key: a person's chat key as it is (so that SQL can tell
+    whose updates are being served, storage.inbox), a name hashed."""
+    if isinstance(name, int):
+        return name
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
 
 
@@ -156,7 +159,7 @@ class _AdvisoryLeases(Lease):
         self._configure = configure
         self._conn: psycopg.AsyncConnection[Any] | None = None
         self._lock = asyncio.Lock()
-        self._held: set[str] = set()
+        self._held: set[str | int] = set()
 
     async def _connection(self) -> psycopg.AsyncConnection[Any]:
         if self._conn is None or self._conn.closed:
@@ -166,7 +169,7 @@ class _AdvisoryLeases(Lease):
             self._conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
         return self._conn
 
-    async def try_acquire(self, name: str) -> bool:
+    async def try_acquire(self, name: str | int) -> bool:
         async with self._lock:
             if name in self._held:
                 return True
@@ -182,7 +185,7 @@ class _AdvisoryLeases(Lease):
                 return True
             return False
 
-    async def release(self, name: str) -> None:
+    async def release(self, name: str | int) -> None:
         async with self._lock:
             if name not in self._held:
                 return
@@ -193,7 +196,7 @@ class _AdvisoryLeases(Lease):
             except psycopg.OperationalError:
                 await self._drop()
 
-    def held(self, name: str) -> bool:
+    def held(self, name: str | int) -> bool:
         return name in self._held
 
     async def _drop(self) -> None:

@@ -61,16 +61,16 @@ class _OneProcess(Lease):
     """One process per SQLite file (bot.single_process): every lease is this process's."""
 
     def __init__(self) -> None:
-        self._held: set[str] = set()
+        self._held: set[str | int] = set()
 
-    async def try_acquire(self, name: str) -> bool:
+    async def try_acquire(self, name: str | int) -> bool:
         self._held.add(name)
         return True
 
-    async def release(self, name: str) -> None:
+    async def release(self, name: str | int) -> None:
         self._held.discard(name)
 
-    def held(self, name: str) -> bool:
+    def held(self, name: str | int) -> bool:
         return name in self._held
 
 

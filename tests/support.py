@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,3 +69,22 @@ def new_school_year_roster() -> str:
         "L1015,Mila,de Jong,2022-07-30,1,O2002,James Whitfield,james.whitfield@mail.example,en",
     ]
     return "\n".join(out) + "\n"
+
+
+WEBHOOK_SECRET = "test-webhook-secret_0123456789"
+WEBHOOK_PATH = "/telegram/privacyloket"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def webhook_settings(port: int) -> dict[str, object]:
+    """Webhook mode on 127.0.0.1 (no proxy in front: the URL is the address served)."""
+    return {
+        "webhook_url": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+        "webhook_secret": WEBHOOK_SECRET,
+        "webhook_listen": f"127.0.0.1:{port}",
+    }

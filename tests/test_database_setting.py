@@ -83,3 +83,65 @@ def test_a_sqlite_url_is_a_file(
     out, _err = capsys.readouterr()
     assert f"Database {env / 'data' / 'school.db'} is ready" in out
     assert (env / "data" / "school.db").is_file()
+
+
+@pytest.mark.parametrize(
+    ("variables", "problem"),
+    [
+        (
+            {"PRIVACYLOKET_WEBHOOK_URL": "https://bot.example.org/telegram"},
+            "PRIVACYLOKET_WEBHOOK_SECRET: required with PRIVACYLOKET_WEBHOOK_URL",
+        ),
+        (
+            {
+                "PRIVACYLOKET_WEBHOOK_URL": "https://bot.example.org/telegram",
+                "PRIVACYLOKET_WEBHOOK_SECRET": "not allowed!",
+            },
+            "PRIVACYLOKET_WEBHOOK_SECRET: must be 1 to 256 of the characters",
+        ),
+        (
+            {
+                "PRIVACYLOKET_WEBHOOK_URL": "http://bot.example.org/telegram",
+                "PRIVACYLOKET_WEBHOOK_SECRET": "s3cret",
+            },
+            "PRIVACYLOKET_WEBHOOK_URL: must be an https:// URL",
+        ),
+        (
+            {
+                "PRIVACYLOKET_WEBHOOK_URL": "https://bot.example.org/telegram",
+                "PRIVACYLOKET_WEBHOOK_SECRET": "s3cret",
+                "PRIVACYLOKET_WEBHOOK_LISTEN": "8080",
+            },
+            "PRIVACYLOKET_WEBHOOK_LISTEN: must be host:port",
+        ),
+    ],
+)
+def test_a_bad_webhook_setting_stops_start_up_with_one_line(
+    env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variables: dict[str, str],
+    problem: str,
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PRIVACYLOKET_BOT_TOKEN", "123456:TEST-TOKEN")
+    code = main(["run"])
+    _out, err = capsys.readouterr()
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"privacyloket: error: {problem}" + err.split(problem)[1].rstrip()
+    ]
+    assert "s3cret" not in err and "not allowed!" not in err
+
+
+def test_health_in_webhook_mode_asks_healthz(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = _closed_port()
+    monkeypatch.setenv("PRIVACYLOKET_WEBHOOK_URL", "https://bot.example.org/telegram")
+    monkeypatch.setenv("PRIVACYLOKET_WEBHOOK_SECRET", "s3cret")
+    monkeypatch.setenv("PRIVACYLOKET_WEBHOOK_LISTEN", f"0.0.0.0:{port}")
+    assert main(["health"]) == 1
+    out, _err = capsys.readouterr()
+    assert out.startswith(f"unhealthy: http://127.0.0.1:{port}/healthz does not answer")

@@ -132,6 +132,7 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
             token, bot_username=bot_username, bot_id=bot_id, bot_first_name=bot_first_name
         )
         self._methods = self._bot_api_methods()
+        self._init_webhook()
 
     # ------------------------------------------------------------------------------------
     # lifecycle
@@ -168,6 +169,7 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
             return
         if self._closing is not None:
             self._closing.set()
+        await self._stop_webhook()
         self._notify_updates()
         runner, self._runner = self._runner, None
         await runner.cleanup()
