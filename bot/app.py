@@ -43,6 +43,7 @@ from handlers.outbox_sender import TelegramSender
 from handlers.parent import requests
 from handlers.persistence import SqlitePersistence
 from handlers.rate_limiter import PriorityRateLimiter
+from handlers.shared_rate_limiter import SharedRateLimiter
 from handlers.staff import actions as staff_actions
 from handlers.staff import consents, digest
 from handlers.staff import screens as staff_screens
@@ -55,6 +56,8 @@ log = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 OUTBOX_INTERVAL = 5
+SHARED_OUTBOX_INTERVAL = 1
+"""Several workers: notices queued by another worker ring no bell here, so look more often."""
 SCHEDULE_INTERVAL = 60
 CONCURRENT_UPDATES = 64
 # Handlers, the outbox and jobs share the connection pool; long polling has its own.
@@ -92,7 +95,9 @@ def build_application(
     )
     if rate_limit:
         # Replies go before outbox notices, together within Telegram's ~30 messages a second.
-        builder = builder.rate_limiter(PriorityRateLimiter())  # type: ignore[arg-type]
+        # Several workers on one database share the bot's budget (handlers.shared_rate_limiter).
+        limiter = SharedRateLimiter(services.db) if services.db.shared else PriorityRateLimiter()
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
@@ -117,6 +122,7 @@ def build_application(
         attachment_sender=sender.attachment,
         button_sender=sender.with_button,
         on_undeliverable=UndeliverableNotices(services.cipher, services.keys),
+        leases=services.db.leases if services.db.shared else None,
     )
     application.bot_data["dispatcher"] = dispatcher
     job_queue = application.job_queue
@@ -130,18 +136,24 @@ def build_application(
     # while (1,000 notices at Telegram's pace): the next wake-up then returns at once.
     job_queue.run_repeating(
         deliver,
-        interval=OUTBOX_INTERVAL,
+        interval=SHARED_OUTBOX_INTERVAL if services.db.shared else OUTBOX_INTERVAL,
         first=1,
         name="outbox",
         job_kwargs={"max_instances": 2},
     )
 
+    # On a database several workers share, the worker that sends the outbox (the leader,
+    # bot.jobs.dispatcher) also runs the jobs below; each job's run is recorded in the same
+    # transaction as its work (job_runs), so even two leaders would not repeat one.
     async def tidy(_context: BotContext) -> None:
-        await housekeeping.prune(services.db, services.clock)
+        if await dispatcher.leads():
+            await housekeeping.prune(services.db, services.clock)
 
     job_queue.run_repeating(tidy, interval=timedelta(hours=6), first=10, name="housekeeping")
 
     async def scheduled_work(_context: BotContext) -> None:
+        if not await dispatcher.leads():
+            return
         queued = await scheduled.run_due(
             services.db, services.keys, services.cipher, services.clock, services.school_by_id
         )
@@ -156,7 +168,8 @@ def build_application(
         )
 
     async def anchor_audit(_context: BotContext) -> None:
-        await anchor(services.db, settings.anchor_file, services.clock)
+        if await dispatcher.leads():
+            await anchor(services.db, settings.anchor_file, services.clock)
 
     # The audit chain's head goes to the anchor file at start and daily (and at shutdown, cli).
     job_queue.run_repeating(anchor_audit, interval=timedelta(days=1), first=0, name="anchor")

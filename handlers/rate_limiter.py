@@ -88,6 +88,10 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         if wait > 0:
             await self._sleep(wait)
 
+    async def _pause_all(self, seconds: float) -> None:
+        """Telegram answered 429: no call goes for ``seconds``."""
+        self._paused_until = max(self._paused_until, self._now() + seconds)
+
     async def _reply_turn(self) -> None:
         # Replies in order of arrival; the token is checked at the moment a reply goes, not
         # reserved ahead, so a stalled event loop cannot release a bunch of them at once.
@@ -150,7 +154,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
-                self._paused_until = max(self._paused_until, self._now() + seconds)
+                await self._pause_all(seconds)
                 if bulk or attempt >= self._reply_retries:
                     raise
                 attempt += 1

@@ -57,10 +57,12 @@ async def test_both_engines_migrate_an_empty_database_to_the_same_tables(tmp_pat
         assert await db.schema_version() == len(migrations.migration_files("postgresql"))
     sqlite = _sqlite_columns(tmp_path / "parity.db")
     postgresql = _postgresql_columns(url)
-    # PostgreSQL's own bookkeeping: the schema version (SQLite: PRAGMA user_version) and the
-    # audit trail's highest id (SQLite: sqlite_sequence).
+    # PostgreSQL's own bookkeeping: the schema version (SQLite: PRAGMA user_version), the
+    # audit trail's highest id (SQLite: sqlite_sequence) and the rate budget the workers
+    # share (SQLite: one process keeps it in memory).
     assert postgresql.pop("privacyloket_schema") == ["version"]
     assert postgresql.pop("audit_high_water") == ["id", "seq"]
+    assert postgresql.pop("rate_budget") == ["at", "name", "tokens"]
     assert postgresql == sqlite
 
 
