@@ -330,6 +330,24 @@ def _parser() -> argparse.ArgumentParser:
         help=f"how old the last confirmation may be (default {HEALTH_MAX_AGE})",
     )
 
+    migrate = _command(
+        commands,
+        "migrate-database",
+        "copy this SQLite deployment into an empty PostgreSQL database",
+        "Copy everything the bot keeps in the SQLite database (PRIVACYLOKET_DATABASE) into an "
+        "empty PostgreSQL database, in one transaction, then verify the row count of every "
+        "table and the audit trail on the copy, and print both. Stop the bot first: a "
+        "running bot refuses the copy. Then set PRIVACYLOKET_DATABASE to the URL and start "
+        "the bot (as many workers as you like). The SQLite file is left as it was.",
+        "privacyloket migrate-database --to postgresql://privacyloket@db.example:5432/privacyloket",
+    )
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the empty PostgreSQL database: postgresql://user@host:port/db",
+    )
+
     audit_parser = _command(
         commands,
         "audit",
@@ -642,6 +660,79 @@ async def _audit_verify(settings: Settings) -> int:
     return 1
 
 
+def _migrate_database(settings: Settings, url: str) -> int:
+    from storage.postgresql import check_url, display_url
+
+    if settings.on_postgresql:
+        raise UserFacingError(
+            f"PRIVACYLOKET_DATABASE is {settings.database_name} already: migrate-database "
+            "copies a SQLite database into PostgreSQL"
+        )
+    try:
+        check_url(url)
+    except ValueError as exc:
+        raise ConfigError(f"--to: {exc}") from None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("--to: give a postgresql://user@host:port/db URL")
+    if not settings.database_file.is_file():
+        raise UserFacingError(f"{settings.database_file} does not exist: nothing to copy")
+    print(f"Copying {settings.database_file} into {display_url(url)}. The bot must be stopped.")
+    with hold_lock(settings.lock_file, settings.database_file, action="copy it"):
+        return asyncio.run(_copy_database(settings, url))
+
+
+async def _copy_database(settings: Settings, url: str) -> int:
+    from storage.postgresql import PostgresDatabase
+    from storage.sqlite import SqliteDatabase
+    from storage.transfer import TargetNotEmpty, copy_to_postgresql
+
+    anchors = read_anchors(settings.anchor_file)
+    keys = settings.keys()
+    source = SqliteDatabase(settings.database_file)
+    target = PostgresDatabase(url)
+    await source.open()
+    try:
+        await target.open()
+        try:
+            try:
+                copied = await copy_to_postgresql(source, target)
+            except TargetNotEmpty as exc:
+                raise UserFacingError(
+                    f"{target.name} is not empty (rows in {exc}): copy into an empty database"
+                ) from None
+            result = await audit.verify(target.reader, keys.audit, anchors)
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    width = max(len(c.table) for c in copied)
+    print(f"{'table':<{width}}  {'SQLite':>9}  {'PostgreSQL':>10}")
+    for c in copied:
+        mark = "" if c.source == c.target else "  DIFFERENT"
+        print(f"{c.table:<{width}}  {c.source:>9}  {c.target:>10}{mark}")
+    same = all(c.source == c.target for c in copied)
+    print(
+        f"Rows: {sum(c.target for c in copied)} in {len(copied)} tables, "
+        + ("the same on both sides." if same else "NOT the same on both sides.")
+    )
+    if result.ok:
+        vouched = f"; the anchor file vouches for events up to {result.anchored}"
+        print(
+            f"Audit trail on {target.name}: intact, {result.checked} events verified"
+            + (vouched if result.anchored else "")
+            + "."
+        )
+    else:
+        print(
+            f"Audit trail on {target.name}: broken at event {result.first_bad}: {result.problem}.",
+            file=sys.stderr,
+        )
+    if not (same and result.ok):
+        return 1
+    print(f"Done. Set PRIVACYLOKET_DATABASE={target.name} (with its password) and start the bot.")
+    return 0
+
+
 async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
     """While the bot polls and its database takes a write, touch the health file."""
     path = services.settings.health_file
@@ -785,6 +876,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_staff(settings, args))
             case "audit":
                 return asyncio.run(_audit_verify(settings))
+            case "migrate-database":
+                return _migrate_database(settings, args.to)
             case "health":
                 return _health(settings, args.max_age)
             case "run":
