@@ -58,7 +58,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         *,
         rate: float = 28,
         burst: float = 1,
-        bulk_rate: float = 25,
+        bulk_rate: float = 27.5,
         reply_retries: int = 2,
         chat_rate: float = 1,
         chat_burst: float = 3,
@@ -116,7 +116,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             wait = self._all.wait_for(self._bulk_needs)
             if wait == 0 and self._replies_waiting == 0:
                 break
-            await self._sleep(max(wait, 1 / self._all.rate))
+            await self._sleep(wait if wait > 0 else 1 / self._all.rate)
         self._all.take()
 
     async def _chat_turn(self, chat_id: object) -> None:

@@ -56,4 +56,4 @@ class SharedRateLimiter(PriorityRateLimiter):
                 wait = await self._take(ALL, self._all.rate, self._all.capacity, self._bulk_needs)
                 if wait == 0:
                     return
-            await self._sleep(max(wait, 1 / self._all.rate))
+            await self._sleep(wait if wait > 0 else 1 / self._all.rate)
