@@ -340,7 +340,8 @@ class Intake:
         now = to_db(self._clock.now())
         async with self._db.transaction() as conn:
             await inbox.add_batch(conn, rows, now, offset)
-            await inbox.add_failed(conn, set_aside, now, UNREADABLE)
+            if set_aside:
+                await inbox.add_failed(conn, set_aside, now, UNREADABLE)
         self._offset = offset
         self.unreadable += len(set_aside)
         for update_id in set_aside:
