@@ -39,7 +39,8 @@ USER privacyloket
 VOLUME ["/data"]
 
 # Healthy while the bot polls the Bot API and can write its database: the running bot
-# confirms both every 30 seconds ('privacyloket health' reads that confirmation).
+# confirms both every 30 seconds ('privacyloket health' reads that confirmation). In webhook
+# mode (PRIVACYLOKET_WEBHOOK_URL set) 'privacyloket health' asks the bot's /healthz instead.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=60s --retries=3 \
     CMD ["privacyloket", "health"]
 

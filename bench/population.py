@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.database import connect
 from bench.process import SCHOOL_TOML, SECRET
 from bot import outbox
 from bot.clock import SystemClock
@@ -32,13 +32,13 @@ class Parent:
     """As a parent types it: DD-MM-YYYY."""
 
 
-def settings(database: Path) -> Settings:
+def settings(database: str, folder: Path) -> Settings:
     return Settings.model_validate(
         {
             "database": database,
             "schools": SCHOOL_TOML,
             "secret_key": SECRET,
-            "key_file": database.with_name("bench.key"),
+            "key_file": folder / "bench.key",
         }
     )
 
@@ -58,11 +58,11 @@ def _roster(guardians: int) -> tuple[bytes, dict[str, date]]:
     return "\n".join(lines).encode(), born
 
 
-async def prepare(database: Path, guardians: int) -> list[Parent]:
+async def prepare(database: str, folder: Path, guardians: int) -> list[Parent]:
     """Import a roster of ``guardians`` and issue each an invitation code."""
     data, born = _roster(guardians)
     clock = SystemClock()
-    services = await Services.start(settings(database), clock)
+    services = await Services.start(settings(database, folder), clock)
     try:
         school = services.school("cbs-klimop")
         rows = parse_roster(data, clock.now().date())
@@ -79,7 +79,7 @@ async def prepare(database: Path, guardians: int) -> list[Parent]:
     )
 
 
-def insert_cases(database: Path, count: int, seed: int = 6) -> None:
+def insert_cases(database: str, count: int, seed: int = 6) -> None:
     """``count`` cases over the last two years, assigned to 16 teachers and a director.
 
     As at a school: what came in over the last six weeks is partly still open (some of it
@@ -87,14 +87,15 @@ def insert_cases(database: Path, count: int, seed: int = 6) -> None:
     """
     rng = random.Random(seed)  # noqa: S311 - sample data, not security
     now = datetime.now(UTC)
-    with sqlite3.connect(database) as conn:
-        school_id = conn.execute("SELECT id FROM schools").fetchone()[0]
-        pairs = conn.execute("SELECT student_id, guardian_id FROM guardian_students").fetchall()
+    with connect(database) as conn:
+        school_id = conn.execute("SELECT id FROM schools")[0][0]
+        pairs = conn.execute("SELECT student_id, guardian_id FROM guardian_students")
         staff = [
             conn.execute(
-                "INSERT INTO staff (school_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO staff (school_id, name, role, created_at) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
                 (school_id, f"Leerkracht {n}", "teacher" if n else "director", now.isoformat()),
-            ).lastrowid
+            )[0][0]
             for n in range(17)
         ]
         closed_statuses = [s for s, weight in CLOSED for _ in range(weight)]
@@ -136,10 +137,10 @@ def insert_cases(database: Path, count: int, seed: int = 6) -> None:
         )
 
 
-async def queue_notices(database: Path, chat_ids: list[int]) -> None:
+async def queue_notices(database: str, folder: Path, chat_ids: list[int]) -> None:
     """One notice for each chat, as a change would queue it."""
     clock = SystemClock()
-    services = await Services.start(settings(database), clock)
+    services = await Services.start(settings(database, folder), clock)
     try:
         async with services.db.transaction() as conn:
             for n, chat_id in enumerate(chat_ids):

@@ -17,13 +17,26 @@ SECRET = "bench-secret-" + "x" * 40
 TOKEN = "123456:TEST-TOKEN"
 
 
-def bot_env(database: Path, fake: FakeBotAPI) -> dict[str, str]:
+WEBHOOK_SECRET = "bench-webhook-secret"
+
+
+def bot_env(
+    database: str, folder: Path, fake: FakeBotAPI, webhook_port: int | None = None
+) -> dict[str, str]:
+    """The bot's settings; with ``webhook_port``, in webhook mode on 127.0.0.1."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRIVACYLOKET_")}
+    if webhook_port is not None:
+        env.update(
+            PRIVACYLOKET_WEBHOOK_URL=f"http://127.0.0.1:{webhook_port}/telegram/privacyloket",
+            PRIVACYLOKET_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            PRIVACYLOKET_WEBHOOK_LISTEN=f"127.0.0.1:{webhook_port}",
+        )
     env.update(
-        PRIVACYLOKET_DATABASE=str(database),
+        PRIVACYLOKET_DATABASE=database,
         PRIVACYLOKET_SCHOOLS=str(SCHOOL_TOML),
         PRIVACYLOKET_SECRET_KEY=SECRET,
-        PRIVACYLOKET_KEY_FILE=str(database.with_name("bench.key")),
+        PRIVACYLOKET_KEY_FILE=str(folder / "bench.key"),
+        PRIVACYLOKET_AUDIT_ANCHOR_FILE=str(folder / "bench.anchor"),
         PRIVACYLOKET_BOT_TOKEN=fake.token,
         PRIVACYLOKET_BOT_USERNAME="KlimopBenchBot",
         PRIVACYLOKET_API_BASE_URL=fake.api_root,
@@ -41,7 +54,7 @@ class BotProcess:
     async def start(
         cls, argv: list[str], env: dict[str, str], fake: FakeBotAPI, log: Path
     ) -> BotProcess:
-        """Start and wait until it polls for updates."""
+        """Start and wait until it polls for updates (or has set its webhook)."""
         handle = log.open("wb")
         process = await asyncio.create_subprocess_exec(
             sys.executable, *argv, env=env, cwd=ROOT, stdout=handle, stderr=handle
@@ -50,7 +63,11 @@ class BotProcess:
         started = cls(process, log)
         try:
             await fake.wait_for(
-                lambda: bool(fake.calls_to("getUpdates")) or process.returncode is not None,
+                lambda: (
+                    bool(fake.calls_to("getUpdates"))
+                    or fake.webhook_set()
+                    or process.returncode is not None
+                ),
                 timeout=60,
             )
         except TimeoutError:

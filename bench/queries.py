@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from bench.database import connect
 
 OPEN = "status IN ('submitted', 'in_progress')"
 
@@ -39,23 +40,24 @@ QUERIES: dict[str, str] = {
     "due within 7 days, by assignee role": (
         "SELECT assignee_role, COUNT(*) FROM cases "
         f"WHERE school_id = :school AND {OPEN} "
-        "AND COALESCE(extended_due_on, due_on) BETWEEN :today AND date(:today, '+7 days') "
+        "AND COALESCE(extended_due_on, due_on) BETWEEN :today AND :week_ahead "
         "GROUP BY assignee_role"
     ),
 }
 
 
-def time_queries(database: Path, runs: int = 7) -> dict[str, tuple[float, int]]:
+def time_queries(database: str, runs: int = 7) -> dict[str, tuple[float, int]]:
     """Median milliseconds and row count of each query."""
     results: dict[str, tuple[float, int]] = {}
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-        school = conn.execute("SELECT id FROM schools").fetchone()[0]
-        teacher = conn.execute("SELECT MAX(id) FROM staff WHERE role = 'teacher'").fetchone()[0]
+    with connect(database) as conn:
+        school = conn.execute("SELECT id FROM schools")[0][0]
+        teacher = conn.execute("SELECT MAX(id) FROM staff WHERE role = 'teacher'")[0][0]
         now = datetime.now(UTC)
         params = {
             "school": school,
             "teacher": teacher,
             "today": now.date().isoformat(),
+            "week_ahead": (now + timedelta(days=7)).date().isoformat(),
             "week_ago": (now - timedelta(days=7)).isoformat(timespec="microseconds"),
         }
         for name, sql in QUERIES.items():
@@ -63,7 +65,7 @@ def time_queries(database: Path, runs: int = 7) -> dict[str, tuple[float, int]]:
             count = 0
             for _ in range(runs):
                 start = time.perf_counter()
-                count = len(conn.execute(sql, params).fetchall())
+                count = len(conn.execute(sql, params))
                 timings.append((time.perf_counter() - start) * 1000)
             results[name] = (statistics.median(timings), count)
     return results
@@ -72,21 +74,21 @@ def time_queries(database: Path, runs: int = 7) -> dict[str, tuple[float, int]]:
 HEAD_TEACHER_ACCOUNT = 999_001
 
 
-def _link_head_teacher(database: Path) -> None:
+def _link_head_teacher(database: str) -> None:
     """Link the sample director to a Telegram account, as a staff code would."""
     now = datetime.now(UTC).isoformat(timespec="microseconds")
-    with sqlite3.connect(database) as conn:
+    with connect(database) as conn:
         school, director = conn.execute(
             "SELECT school_id, id FROM staff WHERE role = 'director' ORDER BY id LIMIT 1"
-        ).fetchone()
+        )[0]
         invitation = conn.execute(
             "INSERT INTO invitations (school_id, code_mac, staff_id, created_at, expires_at, "
-            "used_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "used_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
             (school, f"bench-{director}", director, now, now, now),
-        ).lastrowid
+        )[0][0]
         conn.execute(
-            "INSERT OR IGNORE INTO accounts (telegram_user_id, chat_id, language, created_at) "
-            "VALUES (?, ?, 'nl', ?)",
+            "INSERT INTO accounts (telegram_user_id, chat_id, language, created_at) "
+            "VALUES (?, ?, 'nl', ?) ON CONFLICT DO NOTHING",
             (HEAD_TEACHER_ACCOUNT, HEAD_TEACHER_ACCOUNT, now),
         )
         conn.execute(
@@ -96,7 +98,7 @@ def _link_head_teacher(database: Path) -> None:
         )
 
 
-async def time_product(database: Path, runs: int = 5) -> dict[str, tuple[float, int]]:
+async def time_product(database: str, folder: Path, runs: int = 5) -> dict[str, tuple[float, int]]:
     """Median milliseconds of what the bot itself runs: the head teacher's /queue all, the
     digest of the last day and the privacy officer's weekly counts (with their sizes)."""
     from bench.population import settings
@@ -105,7 +107,7 @@ async def time_product(database: Path, runs: int = 5) -> dict[str, tuple[float, 
     from bot.services import Services
 
     _link_head_teacher(database)
-    services = await Services.start(settings(database))
+    services = await Services.start(settings(database, folder))
     try:
         school_id, school = next(iter(services.school_by_id.items()))
         now = services.clock.now()

@@ -141,7 +141,7 @@ async def _prepare(folder: Path, children: int) -> tuple[Path, float, int, int]:
     the round's id, the teacher's staff id)."""
     database = folder / "bench.db"
     clock = SystemClock()
-    services = await Services.start(settings(database), clock)
+    services = await Services.start(settings(str(database), database.parent), clock)
     try:
         school = services.school("cbs-klimop")
         rows = parse_roster(_roster(children), clock.now().date())
@@ -175,7 +175,7 @@ async def _prepare(folder: Path, children: int) -> tuple[Path, float, int, int]:
     _link_staff(database, director_id, DIRECTOR)
     _link_staff(database, teacher_id, TEACHER)
 
-    services = await Services.start(settings(database), clock)
+    services = await Services.start(settings(str(database), database.parent), clock)
     try:
         today = clock.now().astimezone(services.school("cbs-klimop").tz).date()
         draft = RoundDraft(
@@ -196,7 +196,7 @@ async def _screens(
     database: Path, round_id: int, teacher_id: int, runs: int
 ) -> tuple[float, float, int]:
     """(round screen ms, teacher's list ms, children in the teacher's group)."""
-    services = await Services.start(settings(database), SystemClock())
+    services = await Services.start(settings(str(database), database.parent), SystemClock())
     try:
         boss = StaffActor(DIRECTOR)
         view_ms = await _median_ms(lambda: services.round_views.view(boss, round_id), runs)
@@ -238,7 +238,7 @@ async def _deliver(
         parent = FakeUser(1_000_000 + 10**7, first_name="Ouder", language_code="nl")
         since = time.monotonic()
         bot = await BotProcess.start(
-            ["-m", "bot", "run"], bot_env(database, fake), fake, folder / "bot.log"
+            ["-m", "bot", "run"], bot_env(str(database), folder, fake), fake, folder / "bot.log"
         )
         try:
             await fake.wait_for(lambda: sum(1 for c in chats if fake.messages(c)) >= 50, 120)

@@ -1,5 +1,8 @@
-"""``python -m bench [--quick]``: the real bot process against the fake Bot API, side by side
-with a minimal PTB echo bot, printed as a table of figures and ratios.
+"""``python -m bench [--quick] [--postgresql URL]``: the real bot process against the fake
+Bot API, side by side with a minimal PTB echo bot, printed as a table of figures and ratios:
+a column for the bot polling on SQLite (one process), and with ``--postgresql`` (a server
+where the bench may create a database of its own) a column for the bot in webhook mode on
+PostgreSQL (one worker).
 
 (a) round trip of one parent's message at 0 and 50 ms API latency, against the echo bot;
 (b) parents onboarding at once, then three messages each in a burst, against Telegram's
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import socket
 import sys
 import tempfile
 import time
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import population, queries
+from bench.database import bench_database
 from bench.process import TOKEN, BotProcess, bot_env
 from bench.scenarios import (
     Spread,
@@ -48,27 +53,55 @@ FULL = Size(parents=200, guardians=10_000, cases=100_000, notices=1_000, samples
 QUICK = Size(parents=20, guardians=100, cases=2_000, notices=100, samples=10)
 
 
+@dataclass(frozen=True)
+class Mode:
+    """One column: how the bot runs."""
+
+    name: str
+    server: str | None = None
+    """A PostgreSQL server to make the database on; None: a SQLite file."""
+
+    @property
+    def webhook(self) -> bool:
+        return self.server is not None
+
+
 class Table:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str]] = []
+        self.columns: dict[str, list[tuple[str, str, str, str, str]]] = {}
+        self._current: list[tuple[str, str, str, str, str]] = []
         self.problems: list[str] = []
         """What the smoke run fails on: disorder and refused calls (speed never fails it)."""
 
+    def column(self, name: str) -> None:
+        self._current = self.columns.setdefault(name, [])
+        self._name = name
+
     def require(self, condition: bool, problem: str) -> None:
         if not condition:
-            self.problems.append(problem)
+            self.problems.append(f"{self._name}: {problem}")
 
     def add(self, what: str, figure: str, reference: str, ratio: str, goal: str) -> None:
-        self.rows.append((what, figure, reference, ratio, goal))
+        self._current.append((what, figure, reference, ratio, goal))
         print(f"  {what}: {figure}", flush=True)
 
     def render(self) -> str:
-        header = ("measure", "privacyloket", "reference", "ratio", "goal")
-        widths = [max(len(r[i]) for r in [header, *self.rows]) for i in range(5)]
-        lines = [
-            " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))
-            for row in [header, *self.rows]
-        ]
+        names = list(self.columns)
+        first = self.columns[names[0]]
+        header = ["measure"]
+        for name in names:
+            header += [name, "ratio"]
+        header += ["reference", "goal"]
+        rows = [header]
+        for i, (what, _figure, reference, _ratio, goal) in enumerate(first):
+            row = [what]
+            for name in names:
+                cells = self.columns[name]
+                figure, ratio = (cells[i][1], cells[i][3]) if i < len(cells) else ("-", "")
+                row += [figure, ratio]
+            rows.append([*row, reference, goal])
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
         lines.insert(1, "-+-".join("-" * w for w in widths))
         return "\n".join(lines)
 
@@ -88,26 +121,48 @@ async def _echo_round_trips(samples: int, folder: Path) -> dict[float, Spread]:
     return results
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def _ratio(value: float, reference: float) -> str:
     return f"{value / reference:.2f}×" if reference else "-"
 
 
-async def _run(size: Size, folder: Path, table: Table) -> None:
+async def _run(size: Size, folder: Path, table: Table, modes: list[Mode]) -> None:
     print("(a) reference: a minimal PTB echo bot", flush=True)
     echo = await _echo_round_trips(size.samples, folder)
+    for mode in modes:
+        print(f"== {mode.name}", flush=True)
+        table.column(mode.name)
+        place = folder / mode.name.replace(" ", "").replace("+", "-")
+        place.mkdir()
+        with bench_database(place, mode.server) as database:
+            await _run_mode(size, place, database, mode, echo, table)
 
-    database = folder / "bench.db"
+
+async def _run_mode(
+    size: Size,
+    folder: Path,
+    database: str,
+    mode: Mode,
+    echo: dict[float, Spread],
+    table: Table,
+) -> None:
     print(f"setting up {size.guardians} guardians and {size.cases} cases", flush=True)
-    parents = await population.prepare(database, size.guardians)
+    parents = await population.prepare(database, folder, size.guardians)
     population.insert_cases(database, size.cases)
 
     async with FakeBotAPI(TOKEN, bot_username="KlimopBenchBot") as fake:
+        port = _free_port() if mode.webhook else None
         bot = await BotProcess.start(
-            ["-m", "bot", "run"], bot_env(database, fake), fake, folder / "bot.log"
+            ["-m", "bot", "run"], bot_env(database, folder, fake, port), fake, folder / "bot.log"
         )
         try:
             await _interactive(size, fake, parents, echo, table)
-            await _notices(size, database, fake, table)
+            await _notices(size, database, folder, fake, table)
             rss, peak = bot.memory_kib()
         finally:
             await bot.stop()
@@ -126,7 +181,7 @@ async def _run(size: Size, folder: Path, table: Table) -> None:
     print(f"(d) queries on {size.cases:,} cases", flush=True)
     for name, (ms, rows) in queries.time_queries(database).items():
         table.add(f"query: {name} ({rows} rows)", f"{ms:.1f} ms", "50 ms", _ratio(ms, 50), "≤ 1×")
-    for name, (ms, amount) in (await queries.time_product(database)).items():
+    for name, (ms, amount) in (await queries.time_product(database, folder)).items():
         table.add(f"bot: {name}: {amount}", f"{ms:.1f} ms", "50 ms", _ratio(ms, 50), "≤ 1×")
 
 
@@ -224,14 +279,16 @@ async def _interactive(
     )
 
 
-async def _notices(size: Size, database: Path, fake: FakeBotAPI, table: Table) -> None:
+async def _notices(
+    size: Size, database: str, folder: Path, fake: FakeBotAPI, table: Table
+) -> None:
     n = size.notices
     print(f"(c) a parent's reply while {n} notices wait", flush=True)
     chats = [200_000 + i for i in range(n)]
     for chat in chats:
         fake.add_chat(FakeUser(chat, first_name="Staf", language_code="nl"))
     since = time.monotonic()
-    await population.queue_notices(database, chats)
+    await population.queue_notices(database, folder, chats)
 
     def delivered() -> int:
         return sum(1 for c in chats if fake.messages(c))
@@ -270,12 +327,21 @@ async def _notices(size: Size, database: Path, fake: FakeBotAPI, table: Table) -
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a 20-chat smoke run (CI)")
+    parser.add_argument(
+        "--postgresql",
+        metavar="URL",
+        help="also run the bot in webhook mode on a database it creates on this PostgreSQL "
+        "server (postgresql://user@host:port/postgres)",
+    )
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
+    modes = [Mode("polling + SQLite")]
+    if args.postgresql:
+        modes.append(Mode("webhook + PostgreSQL", args.postgresql))
     table = Table()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="privacyloket-bench-") as tmp:
-        asyncio.run(_run(size, Path(tmp), table))
+        asyncio.run(_run(size, Path(tmp), table, modes))
     print()
     print(table.render())
     print(f"\n({'quick' if args.quick else 'full'} run, {time.monotonic() - started:.0f} s)")

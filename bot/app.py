@@ -35,17 +35,23 @@ from handlers.commands import COMMANDS
 from handlers.context import BotApplication as BotApplication  # for bot.demo
 from handlers.context import BotContext, ChatData, UserData
 from handlers.errors import on_error
+from handlers.intake import ALLOWED_UPDATES
 from handlers.intake import Intake as Intake  # for bot.runtime
 from handlers.outbox_sender import TelegramSender
 from handlers.persistence import SqlitePersistence
 from handlers.rate_limiter import PriorityRateLimiter
+from handlers.shared_rate_limiter import SharedRateLimiter
 from handlers.staff import actions as staff_actions
 from handlers.staff import consents, digest
 from handlers.staff import screens as staff_screens
+from handlers.webhook import MAX_CONNECTIONS, WebhookServer
+from storage.migrations import migration_files
 
 log = logging.getLogger(__name__)
 
 OUTBOX_INTERVAL = 5
+SHARED_OUTBOX_INTERVAL = 1
+"""Several workers: notices queued by another worker ring no bell here, so look more often."""
 SCHEDULE_INTERVAL = 60
 CONCURRENT_UPDATES = 64
 # Handlers, the outbox and jobs share the connection pool; long polling has its own.
@@ -83,7 +89,9 @@ def build_application(
     )
     if rate_limit:
         # Replies go before outbox notices, together within Telegram's ~30 messages a second.
-        builder = builder.rate_limiter(PriorityRateLimiter())  # type: ignore[arg-type]
+        # Several workers on one database share the bot's budget (handlers.shared_rate_limiter).
+        limiter = SharedRateLimiter(services.db) if services.db.shared else PriorityRateLimiter()
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     application.bot_data["codec"] = CallbackCodec(services.keys.callbacks)
@@ -109,6 +117,7 @@ def build_application(
         button_sender=sender.with_button,
         keyboard_sender=sender.with_keyboard,
         on_undeliverable=UndeliverableNotices(services.cipher, services.keys),
+        leases=services.db.leases if services.db.shared else None,
     )
     application.bot_data["dispatcher"] = dispatcher
     job_queue = application.job_queue
@@ -122,18 +131,24 @@ def build_application(
     # while (1,000 notices at Telegram's pace): the next wake-up then returns at once.
     job_queue.run_repeating(
         deliver,
-        interval=OUTBOX_INTERVAL,
+        interval=SHARED_OUTBOX_INTERVAL if services.db.shared else OUTBOX_INTERVAL,
         first=1,
         name="outbox",
         job_kwargs={"max_instances": 2},
     )
 
+    # On a database several workers share, the worker that sends the outbox (the leader,
+    # bot.jobs.dispatcher) also runs the jobs below; each job's run is recorded in the same
+    # transaction as its work (job_runs), so even two leaders would not repeat one.
     async def tidy(_context: BotContext) -> None:
-        await housekeeping.prune(services.db, services.clock)
+        if await dispatcher.leads():
+            await housekeeping.prune(services.db, services.clock)
 
     job_queue.run_repeating(tidy, interval=timedelta(hours=6), first=10, name="housekeeping")
 
     async def scheduled_work(_context: BotContext) -> None:
+        if not await dispatcher.leads():
+            return
         queued = await scheduled.run_due(
             services.db, services.keys, services.cipher, services.clock, services.school_by_id
         )
@@ -148,7 +163,8 @@ def build_application(
         )
 
     async def anchor_audit(_context: BotContext) -> None:
-        await anchor(services.db, settings.anchor_file, services.clock)
+        if await dispatcher.leads():
+            await anchor(services.db, settings.anchor_file, services.clock)
 
     # The audit chain's head goes to the anchor file at start and daily (and at shutdown, cli).
     job_queue.run_repeating(anchor_audit, interval=timedelta(days=1), first=0, name="anchor")
@@ -164,6 +180,47 @@ def intake_of(app: BotApplication) -> Intake:
     """The intake that fetches and hands out this application's updates."""
     intake: Intake = app.bot_data["intake"]
     return intake
+
+
+def webhook_server(app: BotApplication, services: Services) -> WebhookServer:
+    """The webhook server of this application (``PRIVACYLOKET_WEBHOOK_URL`` is set)."""
+    settings = services.settings
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    host, port = settings.listen
+
+    async def ready() -> bool:
+        known = len(migration_files(services.db.engine))
+        return await services.db.schema_version() == known
+
+    return WebhookServer(
+        intake_of(app),
+        path=settings.webhook_path,
+        secret=settings.webhook_secret.get_secret_value(),
+        host=host,
+        port=port,
+        ready=ready,
+    )
+
+
+async def register_webhook(app: BotApplication, services: Services) -> None:
+    """Ask Telegram to post updates to the webhook URL. Pending updates are kept."""
+    settings = services.settings
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    await app.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret.get_secret_value(),
+        allowed_updates=list(ALLOWED_UPDATES),
+        max_connections=MAX_CONNECTIONS,
+        drop_pending_updates=False,
+    )
+
+
+async def leave_webhook(app: BotApplication) -> None:
+    """Polling: a webhook left from webhook mode would refuse every getUpdates (409)."""
+    info = await app.bot.get_webhook_info()
+    if info.url:
+        log.warning("a webhook was set for this bot; it is removed to poll (updates are kept)")
+        await app.bot.delete_webhook(drop_pending_updates=False)
 
 
 def register_handlers(app: BotApplication) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.errors import UserFacingError, count
 from bot.schools.config import load_schools
@@ -27,7 +27,7 @@ def _setting_lines(settings: Settings) -> list[tuple[str, str]]:
     return [
         ("BOT_TOKEN", token),
         ("BOT_USERNAME", settings.bot_username or "not set"),
-        ("DATABASE", str(settings.database)),
+        ("DATABASE", settings.database_name),
         ("SCHOOLS", str(settings.schools)),
         ("API_BASE_URL", settings.api_base_url),
         ("SECRET_KEY", secret),
@@ -40,14 +40,15 @@ def _setting_lines(settings: Settings) -> list[tuple[str, str]]:
 
 
 def _database_state(settings: Settings, problems: list[str]) -> str:
-    path = settings.database
+    if settings.on_postgresql:
+        return _postgresql_state(settings, problems)
+    path = settings.database_file
     if path.is_dir():
         problems.append(f"{path} is a folder, not a database file")
         return "a folder"
     if not path.exists():
         problems.append(f"{path} does not exist yet: run 'privacyloket init'")
         return "not created yet"
-    known = len(migration_files())
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -58,6 +59,38 @@ def _database_state(settings: Settings, problems: list[str]) -> str:
     except sqlite3.Error:
         problems.append(f"{path} is not a Privacyloket database (or cannot be read)")
         return "unreadable"
+    return _version_and_key(settings, str(path), version, row, problems)
+
+
+def _postgresql_state(settings: Settings, problems: list[str]) -> str:
+    """The same report for a PostgreSQL database, read in a read-only transaction."""
+    import psycopg
+
+    name = settings.database_name
+    try:
+        with closing(psycopg.connect(settings.database, connect_timeout=10)) as conn:
+            conn.read_only = True
+            found = conn.execute("SELECT to_regclass('privacyloket_schema')").fetchone()
+            if found is None or found[0] is None:
+                problems.append(f"{name} has no Privacyloket tables yet: run 'privacyloket init'")
+                return "not set up yet"
+            version_row = conn.execute("SELECT version FROM privacyloket_schema").fetchone()
+            version = int(version_row[0]) if version_row else 0
+            row = conn.execute("SELECT key_check FROM deployment WHERE id = 1").fetchone()
+    except psycopg.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0].split(": ")[-1] if str(exc).strip() else ""
+        problems.append(f"PRIVACYLOKET_DATABASE: cannot reach {name} ({reason})")
+        return "cannot be reached"
+    except psycopg.Error:
+        problems.append(f"{name} is not a Privacyloket database (or cannot be read)")
+        return "unreadable"
+    return _version_and_key(settings, name, version, row, problems)
+
+
+def _version_and_key(
+    settings: Settings, path: str, version: int, row: Any, problems: list[str]
+) -> str:
+    known = len(migration_files())
     state = f"schema version {version} of {known}"
     if version < known:
         state += " (run 'privacyloket init' to update it)"

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import os
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -37,8 +36,7 @@ from bot.services import Services
 from bot.settings import Settings, load_settings
 from bot.single_process import hold_lock
 from storage import bot_state, schools
-from storage.db import DatabaseUnavailable, describe_error
-from storage.migrations import schema_version
+from storage.db import DatabaseUnavailable, describe_error, is_database_error
 
 # The Telegram, HTTP and PDF libraries are imported by the commands that use them, so
 # that every other command (and every error) answers at once.
@@ -332,9 +330,12 @@ def _parser() -> argparse.ArgumentParser:
         "run",
         "run the bot (long polling)",
         "Run the bot until stopped (Ctrl-C or SIGTERM): it fetches updates from the Bot API "
-        "at PRIVACYLOKET_API_BASE_URL with the token PRIVACYLOKET_BOT_TOKEN. While it polls and "
-        "can write its database it touches a health file beside the database "
-        "('privacyloket health' reads it).",
+        "at PRIVACYLOKET_API_BASE_URL with the token PRIVACYLOKET_BOT_TOKEN, or, when "
+        "PRIVACYLOKET_WEBHOOK_URL is set, serves a webhook on PRIVACYLOKET_WEBHOOK_LISTEN that "
+        "Telegram posts updates to (with /healthz and /readyz). While it polls and can write "
+        "its database it touches a health file beside the database ('privacyloket health' "
+        "reads it, or asks /healthz in webhook mode). On a PostgreSQL database any number of "
+        "'run' processes work together.",
         "PRIVACYLOKET_BOT_TOKEN=123456:your-token privacyloket run",
     )
 
@@ -343,7 +344,8 @@ def _parser() -> argparse.ArgumentParser:
         "health",
         "exit 0 when the running bot is polling and can write its database",
         "For a container health check: succeeds when the running bot has recently confirmed "
-        "that it is polling and that its database is writable.",
+        "that it is polling and that its database is writable, or (webhook mode) when its "
+        "/healthz answers.",
         "privacyloket health",
     )
     health.add_argument(
@@ -352,6 +354,24 @@ def _parser() -> argparse.ArgumentParser:
         default=HEALTH_MAX_AGE,
         metavar="SECONDS",
         help=f"how old the last confirmation may be (default {HEALTH_MAX_AGE})",
+    )
+
+    migrate = _command(
+        commands,
+        "migrate-database",
+        "copy this SQLite deployment into an empty PostgreSQL database",
+        "Copy everything the bot keeps in the SQLite database (PRIVACYLOKET_DATABASE) into an "
+        "empty PostgreSQL database, in one transaction, then verify the row count of every "
+        "table and the audit trail on the copy, and print both. Stop the bot first: a "
+        "running bot refuses the copy. Then set PRIVACYLOKET_DATABASE to the URL and start "
+        "the bot (as many workers as you like). The SQLite file is left as it was.",
+        "privacyloket migrate-database --to postgresql://privacyloket@db.example:5432/privacyloket",
+    )
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the empty PostgreSQL database: postgresql://user@host:port/db",
     )
 
     audit_parser = _command(
@@ -390,8 +410,8 @@ async def _init(settings: Settings) -> None:
     load_schools(settings.schools)
     if settings.secret_key is not None or settings.key_file.exists():
         settings.keys()
-    if settings.database.is_dir():
-        raise UserFacingError(f"{settings.database} is a folder, not a database file")
+    if not settings.on_postgresql and settings.database_file.is_dir():
+        raise UserFacingError(f"{settings.database_file} is a folder, not a database file")
     created = settings.ensure_key_file()
     try:
         services = await Services.start(settings)
@@ -400,7 +420,7 @@ async def _init(settings: Settings) -> None:
             settings.remove_key_file()  # nothing half-done: no key without its database
         raise
     try:
-        version = await schema_version(services.db.reader)
+        version = await services.db.schema_version()
     finally:
         await services.close()
     if created:
@@ -409,7 +429,7 @@ async def _init(settings: Settings) -> None:
             "somewhere safe, apart from database backups: without it, codes and stored text "
             "cannot be read."
         )
-    print(f"Database {settings.database} is ready (schema version {version}).")
+    print(f"Database {settings.database_name} is ready (schema version {version}).")
     print(f"Schools: {', '.join(sorted(services.schools))}")
 
 
@@ -418,9 +438,9 @@ async def _import_roster(settings: Settings, args: argparse.Namespace) -> None:
         data = args.file.read_bytes()
     except OSError as exc:
         raise UserFacingError(f"{args.file}: {exc.strerror}") from None
-    if args.dry_run and not settings.database.exists():
+    if args.dry_run and not settings.on_postgresql and not settings.database_file.exists():
         raise UserFacingError(
-            f"{settings.database} does not exist yet: run 'privacyloket init' first"
+            f"{settings.database_file} does not exist yet: run 'privacyloket init' first"
         )
     services = await Services.start(settings)
     try:
@@ -737,6 +757,79 @@ async def _audit_verify(settings: Settings) -> int:
     return 1
 
 
+def _migrate_database(settings: Settings, url: str) -> int:
+    from storage.postgresql import check_url, display_url
+
+    if settings.on_postgresql:
+        raise UserFacingError(
+            f"PRIVACYLOKET_DATABASE is {settings.database_name} already: migrate-database "
+            "copies a SQLite database into PostgreSQL"
+        )
+    try:
+        check_url(url)
+    except ValueError as exc:
+        raise ConfigError(f"--to: {exc}") from None
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError("--to: give a postgresql://user@host:port/db URL")
+    if not settings.database_file.is_file():
+        raise UserFacingError(f"{settings.database_file} does not exist: nothing to copy")
+    print(f"Copying {settings.database_file} into {display_url(url)}. The bot must be stopped.")
+    with hold_lock(settings.lock_file, settings.database_file, action="copy it"):
+        return asyncio.run(_copy_database(settings, url))
+
+
+async def _copy_database(settings: Settings, url: str) -> int:
+    from storage.postgresql import PostgresDatabase
+    from storage.sqlite import SqliteDatabase
+    from storage.transfer import TargetNotEmpty, copy_to_postgresql
+
+    anchors = read_anchors(settings.anchor_file)
+    keys = settings.keys()
+    source = SqliteDatabase(settings.database_file)
+    target = PostgresDatabase(url)
+    await source.open()
+    try:
+        await target.open()
+        try:
+            try:
+                copied = await copy_to_postgresql(source, target)
+            except TargetNotEmpty as exc:
+                raise UserFacingError(
+                    f"{target.name} is not empty (rows in {exc}): copy into an empty database"
+                ) from None
+            result = await audit.verify(target.reader, keys.audit, anchors)
+        finally:
+            await target.close()
+    finally:
+        await source.close()
+    width = max(len(c.table) for c in copied)
+    print(f"{'table':<{width}}  {'SQLite':>9}  {'PostgreSQL':>10}")
+    for c in copied:
+        mark = "" if c.source == c.target else "  DIFFERENT"
+        print(f"{c.table:<{width}}  {c.source:>9}  {c.target:>10}{mark}")
+    same = all(c.source == c.target for c in copied)
+    print(
+        f"Rows: {sum(c.target for c in copied)} in {len(copied)} tables, "
+        + ("the same on both sides." if same else "NOT the same on both sides.")
+    )
+    if result.ok:
+        vouched = f"; the anchor file vouches for events up to {result.anchored}"
+        print(
+            f"Audit trail on {target.name}: intact, {result.checked} events verified"
+            + (vouched if result.anchored else "")
+            + "."
+        )
+    else:
+        print(
+            f"Audit trail on {target.name}: broken at event {result.first_bad}: {result.problem}.",
+            file=sys.stderr,
+        )
+    if not (same and result.ok):
+        return 1
+    print(f"Done. Set PRIVACYLOKET_DATABASE={target.name} (with its password) and start the bot.")
+    return 0
+
+
 async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
     """While the bot polls and its database takes a write, touch the health file."""
     path = services.settings.health_file
@@ -749,7 +842,9 @@ async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
                         conn, "health", "heartbeat", services.clock.now().isoformat().encode()
                     )
                 path.write_text(services.clock.now().isoformat() + "\n", encoding="ascii")
-        except (sqlite3.Error, OSError) as exc:
+        except Exception as exc:
+            if not (isinstance(exc, OSError) or is_database_error(exc)):
+                raise
             log.warning("health check failed: %s", type(exc).__name__)
         await asyncio.sleep(HEARTBEAT_INTERVAL)
 
@@ -757,7 +852,11 @@ async def _heartbeat(services: Services, polling: Callable[[], bool]) -> None:
 async def _run(settings: Settings) -> None:
     if settings.bot_token is None:  # a missing setting, like a bad one: exit code 2
         raise ConfigError("no bot token: set PRIVACYLOKET_BOT_TOKEN (from @BotFather)")
-    with hold_lock(settings.lock_file, settings.database):
+    if settings.on_postgresql:
+        # Any number of workers share a PostgreSQL database.
+        await _run_locked(settings)
+        return
+    with hold_lock(settings.lock_file, settings.database_file):
         await _run_locked(settings)
 
 
@@ -806,6 +905,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _health(settings: Settings, max_age: int) -> int:
+    if settings.webhook_url is not None:
+        return _webhook_health(settings)
     try:
         age = time.time() - settings.health_file.stat().st_mtime
     except FileNotFoundError:
@@ -816,6 +917,24 @@ def _health(settings: Settings, max_age: int) -> int:
         return 1
     print(f"healthy: polling, database writable ({age:.0f} s ago)")
     return 0
+
+
+def _webhook_health(settings: Settings) -> int:
+    """Webhook mode: the running bot's own /healthz answers."""
+    import urllib.error
+    import urllib.request
+
+    host, port = settings.listen
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/healthz"
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            ok = response.status == 200
+    except (urllib.error.URLError, OSError) as exc:
+        print(f"unhealthy: {url} does not answer ({type(exc).__name__})")
+        return 1
+    print(f"healthy: {url} answers" if ok else f"unhealthy: {url} answers, but not 200")
+    return 0 if ok else 1
 
 
 def _configure_logging(level: str) -> None:
@@ -856,6 +975,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 asyncio.run(_staff(settings, args))
             case "audit":
                 return asyncio.run(_audit_verify(settings))
+            case "migrate-database":
+                return _migrate_database(settings, args.to)
             case "health":
                 return _health(settings, args.max_age)
             case "run":
@@ -866,10 +987,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DatabaseUnavailable as exc:
         _error(str(exc))
         return 1
-    except sqlite3.Error as exc:
+    except Exception as exc:
+        if not is_database_error(exc):
+            raise
         # A unit of work that failed was rolled back: nothing is half-written.
-        database = settings.database if settings is not None else Path("database")
-        _error(describe_error(database, exc))
+        _error(describe_error(settings.database if settings else "database", exc))
         return 1
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""

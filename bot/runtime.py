@@ -8,9 +8,11 @@ end-to-end tests and the benchmark (which runs ``privacyloket run`` as a process
         await stopped.wait()      # Ctrl-C, or bot.intake.failed
 
 Start: the application is initialised (its Bot API answers getMe), the claims a dead
-process left on the outbox are taken back, the command lists are published, the JobQueue
-and handlers start, and then the intake polls. Stop, in reverse: the intake stops fetching
-and finishes what it holds, the application stops (persisting conversation state), the
+process left on the outbox are taken back (SQLite: one process), the command lists are
+published, the JobQueue and handlers start, and then the intake polls, or (webhook mode,
+``PRIVACYLOKET_WEBHOOK_URL``) the webhook server starts and Telegram is told its URL. Stop,
+in reverse: the webhook server stops taking posts, the intake stops fetching and finishes
+what it holds, the application stops (persisting conversation state), the
 audit chain's head is anchored, and the application shuts down. The caller closes the
 services.
 
@@ -51,7 +53,10 @@ from bot.app import (
     build_application,
     initialize,
     intake_of,
+    leave_webhook,
     publish_commands,
+    register_webhook,
+    webhook_server,
 )
 from bot.jobs.audit_anchor import anchor
 from bot.jobs.dispatcher import Dispatcher
@@ -95,14 +100,25 @@ async def running(
         await initialize(application, settings.api_base_url)
         intake = intake_of(application)
         dispatcher: Dispatcher = application.bot_data["dispatcher"]
-        # One process per database: any outbox claim left is a dead process's.
-        await dispatcher.recover()
+        if not services.db.shared:
+            # One process per database: any outbox claim left is a dead process's.
+            await dispatcher.recover()
         await publish_commands(application)
         await application.start()
-        await intake.start(poll_timeout=poll_timeout)
+        server = None
+        if settings.webhook_url is not None:
+            await intake.start(poll=False)
+            server = webhook_server(application, services)
+            await server.start()
+            await register_webhook(application, services)
+        else:
+            await leave_webhook(application)
+            await intake.start(poll_timeout=poll_timeout)
         try:
             yield Running(application, intake, dispatcher)
         finally:
+            if server is not None:
+                await server.stop()  # Telegram posts what it could not deliver again
             if intake.running:
                 await intake.stop()
             if application.running:

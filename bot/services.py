@@ -26,7 +26,7 @@ from bot.security.crypto import Cipher
 from bot.security.keys import Keys, mac_hex
 from bot.settings import Settings
 from storage import deployment, schools
-from storage.db import Database
+from storage.db import Database, open_database
 
 
 @dataclass
@@ -61,7 +61,7 @@ class Services:
         configs = load_schools(settings.schools)
         keys = settings.keys()
         clock = clock or SystemClock()
-        db = Database(settings.database)
+        db = open_database(settings.database)
         await db.open()
         try:
             by_id: dict[int, SchoolConfig] = {}
@@ -72,7 +72,7 @@ class Services:
                     await deployment.set_key_check(conn, check)
                 elif stored != check:
                     raise ConfigError(
-                        f"{settings.database}: this database was set up with another secret "
+                        f"{settings.database_name}: this database was set up with another secret "
                         "key; use the key file or PRIVACYLOKET_SECRET_KEY that belongs to it"
                     )
                 for config in configs.values():

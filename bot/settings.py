@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, UserFacingError, count
 from bot.security.keys import MIN_SECRET_LENGTH, Keys
+from storage.db import is_postgresql, sqlite_path
 
 
 class Settings(BaseSettings):
@@ -22,7 +26,8 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     bot_username: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
-    database: Path = Path("privacyloket.db")
+    database: str = "privacyloket.db"
+    """A SQLite file (a path, or ``sqlite:///path``) or ``postgresql://user@host:port/db``."""
     schools: Path = Path("school.toml")
     api_base_url: str = "https://api.telegram.org"
     secret_key: SecretStr | None = None
@@ -32,6 +37,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     guardian_code_days: int = Field(default=30, ge=1, le=365)
     staff_code_days: int = Field(default=7, ge=1, le=90)
+    webhook_url: str | None = None
+    """The public https URL Telegram posts updates to (its path is the path served); when
+    set, ``privacyloket run`` serves a webhook instead of polling."""
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
+    """host:port the webhook server binds (behind the reverse proxy)."""
 
     @field_validator("api_base_url")
     @classmethod
@@ -39,6 +50,89 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _database(cls, value: object) -> object:
+        if isinstance(value, Path):
+            return str(value)
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            raise ValueError("empty: give a file path or postgresql://user@host:port/db")
+        if is_postgresql(value):
+            from storage.postgresql import check_url
+
+            check_url(value)
+        else:
+            sqlite_path(value)  # a ValueError for another scheme
+        return value
+
+    @property
+    def on_postgresql(self) -> bool:
+        return is_postgresql(self.database)
+
+    @property
+    def database_file(self) -> Path:
+        """The SQLite file (a ValueError on PostgreSQL: there is no file)."""
+        if self.on_postgresql:
+            raise ValueError("the database is PostgreSQL, not a file")
+        return sqlite_path(self.database)
+
+    @property
+    def database_name(self) -> str:
+        """The database for a message: the file, or the URL without its password."""
+        if self.on_postgresql:
+            from storage.postgresql import display_url
+
+            return display_url(self.database)
+        return str(self.database_file)
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and local):
+            raise ValueError("must be an https:// URL (Telegram posts only over https)")
+        if not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be an https URL with a host and a path, without ? or #")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1 to 256 of the characters A-Z a-z 0-9 _ -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _webhook_listen(cls, value: str) -> str:
+        listen_address(value)
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_a_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "PRIVACYLOKET_WEBHOOK_SECRET: required with PRIVACYLOKET_WEBHOOK_URL (1 to 256 "
+                "of A-Z a-z 0-9 _ -), so that only Telegram can post updates"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook is served on: the path of the public URL."""
+        assert self.webhook_url is not None
+        return urlsplit(self.webhook_url).path or "/"
+
+    @property
+    def listen(self) -> tuple[str, int]:
+        return listen_address(self.webhook_listen)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -76,8 +170,9 @@ class Settings(BaseSettings):
 
     @property
     def lock_file(self) -> Path:
-        """Held by the running bot, so that a second one on the same database refuses."""
-        return self.database.with_name(self.database.name + ".lock")
+        """Held by the running bot, so that a second one on the same SQLite file refuses."""
+        path = self.database_file
+        return path.with_name(path.name + ".lock")
 
     def keys(self) -> Keys:
         previous = tuple(k.get_secret_value().strip().encode() for k in self.previous_secret_keys)
@@ -122,8 +217,25 @@ class Settings(BaseSettings):
 
     @property
     def health_file(self) -> Path:
-        """Touched by a running bot while it polls and can write its database."""
-        return self.database.with_name(self.database.name + ".health")
+        """Touched by a running bot while it polls and can write its database: beside the
+        SQLite file, or (PostgreSQL, where several workers share the database) in the
+        process's temporary folder."""
+        if self.on_postgresql:
+            return Path(tempfile.gettempdir()) / "privacyloket.health"
+        path = self.database_file
+        return path.with_name(path.name + ".health")
+
+
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """(host, port) of ``host:port`` (``[::1]:8080`` for IPv6); a ValueError otherwise."""
+    host, sep, port = value.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError("must be host:port, for example 127.0.0.1:8080 or 0.0.0.0:8080")
+    return host, int(port)
 
 
 def load_settings() -> Settings:
@@ -131,7 +243,7 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as exc:
         problems = [
-            f"PRIVACYLOKET_{str(error['loc'][0]).upper() if error['loc'] else 'SETTINGS'}: "
+            (f"PRIVACYLOKET_{str(error['loc'][0]).upper()}: " if error["loc"] else "")
             + error["msg"].removeprefix("Value error, ")
             for error in exc.errors()
         ]

@@ -21,13 +21,20 @@ class AlreadyRunning(UserFacingError):
 
 
 @contextmanager
-def hold_lock(lock_file: Path, database: Path) -> Iterator[None]:
+def hold_lock(lock_file: Path, database: Path, *, action: str = "") -> Iterator[None]:
+    """Hold the database's lock; AlreadyRunning when a running bot holds it (``action``:
+    what the caller wants to do, for the message)."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if action:
+                raise AlreadyRunning(
+                    f"the bot is running on {database} (lock {lock_file}): stop it first, "
+                    f"then {action}"
+                ) from None
             raise AlreadyRunning(
                 f"another privacyloket run is already using the database {database} "
                 f"(lock {lock_file}); stop it first"

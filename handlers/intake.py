@@ -1,13 +1,22 @@
-"""The durable intake: updates are fetched from Telegram, written to the inbox, then handled.
+"""The durable intake: updates are fetched from Telegram (or posted to the webhook,
+handlers.webhook), written to the inbox, then handled.
 
 A fetched batch is stored (one transaction, with the next offset) before Telegram is asked
-for more, which is what confirms the batch to Telegram: a crash loses nothing, and on start
-the inbox is drained first. Each person's updates are handled strictly in order from their
-own queue; across people they run concurrently, at most ``concurrency`` at a time, and a
-person holds at most one running slot, so one burst cannot starve the others. A handled
-update leaves the inbox in the same transaction that saves the state it changed; one that
+for more, which is what confirms the batch to Telegram; a posted update is stored before the
+post is answered. A crash loses nothing, and on start the inbox is drained first. Each
+person's updates are handled strictly in order from their own queue; across people they run
+concurrently, at most ``concurrency`` at a time, and a person holds at most one running
+slot, so one burst cannot starve the others. A handled update leaves the inbox (webhook:
+leaves a receipt there) in the same transaction that saves the state it changed; one that
 cannot be handled is marked failed with its error type, never silently dropped and never
 retried forever.
+
+On a database several workers share (PostgreSQL), a person's updates are handled by one
+worker at a time: the one holding the lease on that person (a session lock in the database,
+dropped when the worker dies). It takes the person's pending rows from the inbox in order,
+loads their conversation state fresh, and looks again before it lets go, so an update stored
+by another worker meanwhile is never left behind; a sweep every second picks up the rows of
+people nobody serves (a worker that died). Only one worker polls (``POLLER`` lease).
 
 Updates are fetched raw and parsed one by one: one that python-telegram-bot cannot read (a
 shape from another Bot API version) is set aside as failed, counted and logged by its id and
@@ -48,7 +57,7 @@ from handlers.persistence import SqlitePersistence
 from handlers.retry_after import retry_after_seconds
 from handlers.scheduler import PerKeyScheduler
 from storage import inbox
-from storage.db import Database, to_db
+from storage.db import Connection, Database, to_db
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +70,10 @@ _UPDATE_TYPE = re.compile(r"[a-z_]{1,40}")
 MAX_ATTEMPTS = 5
 """Processes that may start with an update still pending before it is given up."""
 MAX_BACKOFF = 30.0
+SWEEP_INTERVAL = 1.0
+"""Seconds between two looks for people whose updates nobody serves (shared database)."""
+POLLER = "intake:poller"
+POLLER_RETRY = 5.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -104,8 +117,19 @@ class Intake:
         self._db, self._cipher, self._clock = db, cipher, clock
         self._persistence = persistence
         self.on_done = on_done
-        self._scheduler = PerKeyScheduler(self._handle, concurrency)
+        self._shared = db.shared
+        self._leases = db.leases
+        self._scheduler = PerKeyScheduler(
+            self._turn if self._shared else self._handle, concurrency
+        )
+        self._serving: set[int] = set()
+        self._again: set[int] = set()
         self._poller: asyncio.Task[None] | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+        self._running = False
+        self._receipts = False
+        """Webhook mode: a handled update leaves a receipt, so that Telegram's retry of a
+        post whose answer got lost is recognised (polling: the offset does that)."""
         self._stop = asyncio.Event()
         self._offset: int | None = None
         self.failed = asyncio.Event()
@@ -118,29 +142,43 @@ class Intake:
     async def start(
         self,
         *,
+        poll: bool = True,
         poll_timeout: float = 10,
         poll_interval: float = 0,
         allowed_updates: Sequence[str] = ALLOWED_UPDATES,
     ) -> None:
-        """Drain what an earlier process left in the inbox, then poll for more."""
+        """Drain what an earlier process left in the inbox, then poll for more (or, without
+        ``poll``, wait for what the webhook receives)."""
         self._stop.clear()
-        self._schedule(await self._drain())
-        self._scheduler.start()
-        self._poller = asyncio.create_task(
-            self._poll(poll_timeout, poll_interval, list(allowed_updates)), name="intake-poller"
-        )
+        self._receipts = not poll
+        if self._shared:
+            self._scheduler.start()
+            self._sweeper = asyncio.create_task(self._sweep(), name="intake-sweeper")
+        else:
+            self._schedule(await self._drain())
+            self._scheduler.start()
+        if poll:
+            self._poller = asyncio.create_task(
+                self._poll(poll_timeout, poll_interval, list(allowed_updates)),
+                name="intake-poller",
+            )
+        self._running = True
 
     async def stop(self) -> None:
         """Stop fetching; updates being handled finish, the rest stay in the inbox."""
         self._stop.set()
-        if self._poller is not None:
-            await self._poller
-            self._poller = None
+        for task in (self._poller, self._sweeper):
+            if task is not None:
+                await task
+        self._poller = self._sweeper = None
         await self._scheduler.stop()
+        if self._leases.held(POLLER):
+            await self._leases.release(POLLER)
+        self._running = False
 
     @property
     def running(self) -> bool:
-        return self._poller is not None
+        return self._running
 
     async def _drain(self) -> list[_Item]:
         now = to_db(self._clock.now())
@@ -164,11 +202,24 @@ class Intake:
 
     # --- fetching ---------------------------------------------------------------------------
 
+    async def _is_poller(self) -> bool:
+        """On a shared database one worker polls: whoever holds the poller lease. It reads
+        the offset when it takes the lease (the last poller may have moved it)."""
+        if not self._shared or self._leases.held(POLLER):
+            return True
+        if not await self._leases.try_acquire(POLLER):
+            return False
+        self._offset = await inbox.next_offset(self._db.reader)
+        return True
+
     async def _poll(self, poll_timeout: float, interval: float, allowed: list[str]) -> None:
         backoff = 0.0
         while not self._stop.is_set():
             delay = interval
             try:
+                if not await self._is_poller():
+                    await self._pause(POLLER_RETRY)
+                    continue
                 fetched = await self._until_stopped(self._fetch(poll_timeout, allowed))
                 if fetched is None:
                     return
@@ -198,8 +249,12 @@ class Intake:
                 delay = backoff
                 log.error("storing updates failed (%s); fetching again", type(exc).__name__)
             if delay:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stop.wait(), delay)
+                await self._pause(delay)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait ``seconds``, or less when the intake stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stop.wait(), seconds)
 
     async def _fetch(self, poll_timeout: float, allowed: list[str]) -> Any:
         """One long poll's updates as Telegram sent them (JSON), not yet parsed."""
@@ -285,18 +340,122 @@ class Intake:
         now = to_db(self._clock.now())
         async with self._db.transaction() as conn:
             await inbox.add_batch(conn, rows, now, offset)
-            await inbox.add_failed(conn, set_aside, now, UNREADABLE)
+            if set_aside:
+                await inbox.add_failed(conn, set_aside, now, UNREADABLE)
         self._offset = offset
         self.unreadable += len(set_aside)
         for update_id in set_aside:
             self._done(update_id)
         self._schedule(items)
 
+    async def receive(self, raw: JSONDict) -> None:
+        """Store one update posted to the webhook before the post is answered; a duplicate
+        (its id was stored before, handled or not) is ignored. An error means it was not
+        stored: the post gets a 5xx and Telegram posts it again."""
+        readable, unreadable = self._read([raw])
+        now = to_db(self._clock.now())
+        if unreadable:
+            async with self._db.transaction() as conn:
+                await inbox.add_failed(conn, unreadable, now, UNREADABLE)
+            self.unreadable += len(unreadable)
+            self._done(unreadable[0])
+            return
+        update, data = readable[0]
+        item = _Item(update.update_id, chat_key(update), update=update)
+        payload = self._cipher.encrypt(
+            json.dumps(data, separators=(",", ":")).encode(),
+            contexts.inbox_update(update.update_id),
+        )
+        async with self._db.transaction() as conn:
+            new = await inbox.add(conn, item.update_id, item.key, payload, now)
+        if not new:
+            log.info("update %s was received before; ignored", item.update_id)
+            self._done(item.update_id)
+            return
+        self._schedule([item])
+
     # --- handling ---------------------------------------------------------------------------
 
     def _schedule(self, items: list[_Item]) -> None:
         for item in items:
-            self._scheduler.add(item.key, item)
+            if self._shared:
+                self._wake(item.key)
+            else:
+                self._scheduler.add(item.key, item)
+
+    # --- a shared database: one worker serves a person at a time ----------------------------
+
+    def _wake(self, key: int) -> None:
+        """Serve this person's pending updates (again, if they are being served now)."""
+        if key in self._serving:
+            self._again.add(key)
+            return
+        self._serving.add(key)
+        self._scheduler.add(key, _Item(0, key))
+
+    async def _turn(self, item: _Item) -> None:
+        key = item.key
+        try:
+            while not self._stop.is_set():
+                self._again.discard(key)
+                if not await self._serve(key):
+                    break  # another worker holds the lease; it looks again before it lets go
+                if key not in self._again and not await inbox.has_pending(self._db.reader, key):
+                    break
+        except Exception as exc:
+            log.error("serving updates failed (%s); the sweep tries again", type(exc).__name__)
+        finally:
+            self._serving.discard(key)
+            self._again.discard(key)
+
+    async def _serve(self, key: int) -> bool:
+        """Handle the person's pending updates under their lease; False without the lease."""
+        if not await self._leases.try_acquire(key):
+            return False
+        try:
+            loaded = False
+            while not self._stop.is_set():
+                async with self._db.transaction() as conn:
+                    rows = await inbox.claim_chat(conn, key)
+                    rows = await self._give_up(conn, rows)
+                if not rows:
+                    break
+                if not loaded:  # state as stored now: the last worker may have changed it
+                    await self._persistence.load_person(self._app, key)
+                    loaded = True
+                for row in rows:
+                    if self._stop.is_set():
+                        break
+                    await self._handle(_Item(row.update_id, key, payload=row.payload))
+                if not await inbox.has_pending(self._db.reader, key):
+                    break
+        finally:
+            self._persistence.forget_person(self._app, key)
+            await self._leases.release(key)
+        return True
+
+    async def _give_up(self, conn: Connection, rows: list[inbox.InboxRow]) -> list[inbox.InboxRow]:
+        """Rows tried too often are marked failed; the others are returned."""
+        kept = []
+        for row in rows:
+            if row.attempts > MAX_ATTEMPTS:
+                log.error("update %s given up after %s tries", row.update_id, row.attempts)
+                await inbox.mark_failed(conn, row.update_id, "GaveUp", to_db(self._clock.now()))
+                self._done(row.update_id)
+            else:
+                kept.append(row)
+        return kept
+
+    async def _sweep(self) -> None:
+        """Now and then: people with pending updates whom no worker serves (one died)."""
+        while not self._stop.is_set():
+            try:
+                for key in await inbox.unattended_chats(self._db.reader):
+                    if key not in self._serving:
+                        self._wake(key)
+            except Exception as exc:
+                log.warning("looking for unhandled updates failed (%s)", type(exc).__name__)
+            await self._pause(SWEEP_INTERVAL)
 
     async def _handle(self, item: _Item) -> None:
         try:
@@ -317,7 +476,10 @@ class Intake:
                 changes = self._persistence.changes_for(self._app, user.id)
             async with self._db.transaction() as conn:
                 await self._persistence.write(conn, changes)
-                await inbox.delete(conn, item.update_id)
+                if self._receipts:
+                    await inbox.mark_handled(conn, item.update_id, to_db(self._clock.now()))
+                else:
+                    await inbox.delete(conn, item.update_id)
             self._persistence.committed(changes)
         except Exception as exc:
             log.error("update %s could not be handled: %s", item.update_id, type(exc).__name__)

@@ -1,9 +1,14 @@
-"""PTB persistence in SQLite: each person's data and each chat's data, encrypted JSON.
+"""PTB persistence in the database: each person's data and each chat's data, encrypted JSON.
 
 State is written when the update that changed it is done, in the same transaction that
-removes the update from the inbox (handlers.intake), and only the state of the person that
-update came from: another chat's update still running never has half its changes saved.
-PTB's own interval writes are not used.
+marks the update handled in the inbox (handlers.intake), and only the state of the person
+that update came from: another chat's update still running never has half its changes
+saved. PTB's own interval writes are not used.
+
+On a database that several workers share, PTB's copy in memory would go stale the moment
+another worker handles the same person. There nothing is loaded at start: the intake loads
+a person's state fresh when it takes the lease on their updates (``load_person``), and drops
+it when it lets go (``forget_person``); only the lease holder writes it.
 
 Versions that ran the sign-up as a ``ConversationHandler`` kept its state as a conversation;
 it is read once into the person's ``UserData.sign_up`` and removed with their next update.
@@ -52,21 +57,68 @@ class SqlitePersistence(BasePersistence[UserData, ChatData, Data]):
         self._db = db
         self._cipher = cipher
         self._written: dict[tuple[str, str], str] = {}
+        self.per_person = db.shared
+        """Load state per person when their updates are served, never all at start."""
 
     def _seal(self, kind: str, key: str, value: str) -> bytes:
         return self._cipher.encrypt(value.encode(), contexts.bot_state(kind, key))
 
+    def _open(self, kind: str, key: str, blob: bytes) -> tuple[str, Any] | None:
+        try:
+            text = self._cipher.decrypt(blob, contexts.bot_state(kind, key)).decode()
+            return text, json.loads(text)
+        except (DecryptionError, ValueError):
+            log.warning("dropping unreadable %s state", kind)
+            return None
+
     async def _load(self, kind: str) -> dict[str, Any]:
         found: dict[str, Any] = {}
+        if self.per_person:
+            return found
         for key, blob in (await bot_state.load(self._db.reader, kind)).items():
-            try:
-                text = self._cipher.decrypt(blob, contexts.bot_state(kind, key)).decode()
-                found[key] = json.loads(text)
-            except (DecryptionError, ValueError):
-                log.warning("dropping unreadable %s state", kind)
-                continue
-            self._written[(kind, key)] = text
+            opened = self._open(kind, key, blob)
+            if opened is not None:
+                self._written[(kind, key)] = opened[0]
+                found[key] = opened[1]
         return found
+
+    # --- per person, on a shared database ---------------------------------------------------
+
+    async def load_person(
+        self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int
+    ) -> None:
+        """Replace what the application holds for this person with what is stored now."""
+        self.forget_person(application, user_id)
+        old_key = f"{user_id}:{user_id}"
+        stored = await bot_state.for_keys(self._db.reader, [str(user_id), old_key])
+        user: object = None
+        old_sign_up: object = None
+        for kind, key, blob in stored:
+            opened = self._open(kind, key, blob)
+            if opened is None:
+                continue
+            text, value = opened
+            self._written[(kind, key)] = text
+            if kind == "user" and key == str(user_id):
+                user = value
+            elif kind == "chat" and key == str(user_id):
+                application._chat_data[user_id] = ChatData.from_json(value)
+            elif kind == _OLD_SIGN_UP and key == old_key:
+                old_sign_up = value
+        if old_sign_up is not None:
+            user = _with_old_sign_up(user, old_sign_up)
+        if user is not None:
+            application._user_data[user_id] = UserData.from_json(user)
+
+    def forget_person(
+        self, application: Application[Any, Any, Any, Any, Any, Any], user_id: int
+    ) -> None:
+        """Drop this person's state from memory (the stored state stays)."""
+        application._user_data.pop(user_id, None)
+        application._chat_data.pop(user_id, None)
+        for kind, key in list(self._written):
+            if key in (str(user_id), f"{user_id}:{user_id}"):
+                del self._written[(kind, key)]
 
     # --- written by the intake -----------------------------------------------------------
 

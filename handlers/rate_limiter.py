@@ -40,7 +40,15 @@ MAX_IDLE_CHATS = 10_000
 """Chats whose budget is kept; beyond this, the ones with a full budget are forgotten."""
 
 UNLIMITED = frozenset(
-    {"getUpdates", "getMe", "setMyCommands", "deleteWebhook", "answerCallbackQuery"}
+    {
+        "getUpdates",
+        "getMe",
+        "setMyCommands",
+        "setWebhook",
+        "deleteWebhook",
+        "getWebhookInfo",
+        "answerCallbackQuery",
+    }
 )
 
 
@@ -50,7 +58,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         *,
         rate: float = 28,
         burst: float = 1,
-        bulk_rate: float = 25,
+        bulk_rate: float = 27.5,
         reply_retries: int = 2,
         chat_rate: float = 1,
         chat_burst: float = 3,
@@ -80,6 +88,10 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         if wait > 0:
             await self._sleep(wait)
 
+    async def _pause_all(self, seconds: float) -> None:
+        """Telegram answered 429: no call goes for ``seconds``."""
+        self._paused_until = max(self._paused_until, self._now() + seconds)
+
     async def _reply_turn(self) -> None:
         # Replies in order of arrival; the token is checked at the moment a reply goes, not
         # reserved ahead, so a stalled event loop cannot release a bunch of them at once.
@@ -104,7 +116,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             wait = self._all.wait_for(self._bulk_needs)
             if wait == 0 and self._replies_waiting == 0:
                 break
-            await self._sleep(max(wait, 1 / self._all.rate))
+            await self._sleep(wait if wait > 0 else 1 / self._all.rate)
         self._all.take()
 
     async def _chat_turn(self, chat_id: object) -> None:
@@ -142,7 +154,7 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 seconds = retry_after_seconds(exc)
-                self._paused_until = max(self._paused_until, self._now() + seconds)
+                await self._pause_all(seconds)
                 if bulk or attempt >= self._reply_retries:
                     raise
                 attempt += 1

@@ -46,11 +46,11 @@ async def ensure(
 
 
 async def set_language(conn: Connection, telegram_user_id: int, language: str) -> bool:
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE accounts SET language = ? WHERE telegram_user_id = ?",
         (language, telegram_user_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def add_link(
@@ -64,12 +64,12 @@ async def add_link(
     staff_id: int | None = None,
 ) -> bool:
     """Link the account; False when it already was linked to that guardian or staff record."""
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO account_links (telegram_user_id, school_id, guardian_id, "
-        "staff_id, invitation_id, linked_at) VALUES (?, ?, ?, ?, ?, ?)",
+    changed = await conn.execute(
+        "INSERT INTO account_links (telegram_user_id, school_id, guardian_id, "
+        "staff_id, invitation_id, linked_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (telegram_user_id, school_id, guardian_id, staff_id, invitation_id, at),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def links(conn: Connection, telegram_user_id: int) -> list[Link]:
@@ -85,10 +85,10 @@ async def links(conn: Connection, telegram_user_id: int) -> list[Link]:
 
 
 async def delete(conn: Connection, telegram_user_id: int) -> bool:
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "DELETE FROM accounts WHERE telegram_user_id = ?", (telegram_user_id,)
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ async def unlink_staff(
     lost one."""
     rows = await fetch_all(
         conn,
-        "DELETE FROM account_links WHERE staff_id = ? AND telegram_user_id IS NOT ? "
+        "DELETE FROM account_links WHERE staff_id = ? AND telegram_user_id IS DISTINCT FROM ? "
         "RETURNING telegram_user_id",
         (staff_id, keep_user),
     )

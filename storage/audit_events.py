@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from storage.db import Connection, fetch_all, fetch_one
+from storage.db import Connection, Dialects, fetch_all, fetch_one
 
 GENESIS = "0" * 64
 
@@ -72,17 +72,22 @@ async def read_snapshot(conn: Connection) -> AsyncIterator[Connection]:
     """Every read inside the block sees one snapshot of the database (one read transaction),
     so events written meanwhile neither appear half-way nor look like gaps.
 
-    Use a connection of its own: other tasks reading on it would share the old snapshot."""
-    await conn.execute("BEGIN")
-    try:
-        yield conn
-    finally:
-        await conn.execute("ROLLBACK")
+    On SQLite use a connection of its own: other tasks reading on it would share the old
+    snapshot."""
+    async with conn.snapshot() as snapshot:
+        yield snapshot
+
+
+_HIGHEST_ISSUED = Dialects(
+    sqlite="SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'",
+    # Kept by a trigger on insert (migration 0001), in the same transaction.
+    postgresql="SELECT seq FROM audit_high_water WHERE id = 1",
+)
 
 
 async def highest_issued_id(conn: Connection) -> int:
-    """The highest id SQLite ever handed out, so a deleted newest row is noticed too."""
-    row = await fetch_one(conn, "SELECT seq FROM sqlite_sequence WHERE name = 'audit_events'")
+    """The highest id ever written, so a deleted newest row is noticed too."""
+    row = await fetch_one(conn, _HIGHEST_ISSUED.of(conn))
     return int(row[0]) if row else 0
 
 

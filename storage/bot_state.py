@@ -12,6 +12,19 @@ async def load(conn: Connection, kind: str) -> dict[str, bytes]:
     }
 
 
+async def for_keys(conn: Connection, keys: list[str]) -> list[tuple[str, str, bytes]]:
+    """(kind, key, data) of every state stored under these keys."""
+    if not keys:
+        return []
+    marks = ", ".join("?" * len(keys))
+    return [
+        (str(r[0]), str(r[1]), bytes(r[2]))
+        for r in await fetch_all(
+            conn, f"SELECT kind, key, data FROM bot_state WHERE key IN ({marks})", keys
+        )
+    ]
+
+
 async def save(conn: Connection, kind: str, key: str, data: bytes | None) -> None:
     if data is None:
         await conn.execute("DELETE FROM bot_state WHERE kind = ? AND key = ?", (kind, key))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.db import Connection, fetch_all
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +29,13 @@ class AttachmentRow:
 
 
 async def add_note(conn: Connection, case_id: int, staff_id: int, at: str) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO case_notes (case_id, staff_id, at, body) VALUES (?, ?, ?, x'')",
-        (case_id, staff_id, at),
+    row = await fetch_one(
+        conn,
+        "INSERT INTO case_notes (case_id, staff_id, at, body) VALUES (?, ?, ?, ?) RETURNING id",
+        (case_id, staff_id, at, b""),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return int(row[0])
 
 
 async def set_note_body(conn: Connection, note_id: int, body: bytes) -> None:
@@ -55,13 +56,14 @@ async def notes(conn: Connection, case_id: int) -> list[NoteRow]:
 async def add_attachment(
     conn: Connection, case_id: int, staff_id: int, at: str, kind: str, file_id: str
 ) -> int:
-    cursor = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO case_attachments (case_id, staff_id, at, kind, file_id) "
-        "VALUES (?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?) RETURNING id",
         (case_id, staff_id, at, kind, file_id),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return int(row[0])
 
 
 async def set_attachment_name(conn: Connection, attachment_id: int, name: bytes) -> None:
@@ -99,22 +101,22 @@ async def mark_delivered(conn: Connection, case_id: int, at: str) -> None:
 
 
 async def mark_received(conn: Connection, case_id: int, at: str) -> bool:
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE case_attachments SET received_at = ? WHERE case_id = ? AND received_at IS NULL",
         (at, case_id),
     )
-    return cursor.rowcount > 0
+    return changed > 0
 
 
 async def confirm_informed(
     conn: Connection, case_id: int, recipient: str, staff_id: int, at: str
 ) -> bool:
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO case_recipients_informed (case_id, recipient, staff_id, at) "
-        "VALUES (?, ?, ?, ?)",
+    changed = await conn.execute(
+        "INSERT INTO case_recipients_informed (case_id, recipient, staff_id, at) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (case_id, recipient, staff_id, at),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def informed(conn: Connection, case_id: int) -> list[str]:

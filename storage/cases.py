@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import Connection, fetch_all, fetch_one
+from storage.db import Connection, Row, fetch_all, fetch_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +53,7 @@ _SELECT = (
 )
 
 
-def _row(r: aiosqlite.Row) -> CaseRow:
+def _row(r: Row) -> CaseRow:
     fields = list(r)
     fields[14] = bytes(fields[14]) if fields[14] is not None else None
     return CaseRow(*fields)
@@ -103,13 +101,14 @@ async def insert(
     ]
     if idempotency_key is not None:
         columns.append(("idempotency_key", idempotency_key))
-    cursor = await conn.execute(
+    row = await fetch_one(
+        conn,
         f"INSERT INTO cases ({', '.join(c for c, _ in columns)}) "
-        f"VALUES ({', '.join('?' * len(columns))})",
+        f"VALUES ({', '.join('?' * len(columns))}) RETURNING id",
         [v for _, v in columns],
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return int(row[0])
 
 
 async def by_idempotency_key(conn: Connection, key: str) -> CaseRow | None:
@@ -152,13 +151,13 @@ async def change_status(
 ) -> bool:
     """Move from ``expected`` only (a concurrent change makes this a no-op); the assignee
     changes when one is given."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE cases SET status = ?, closed_at = COALESCE(?, closed_at), "
         "assignee_role = COALESCE(?, assignee_role), "
         "assignee_staff_id = COALESCE(?, assignee_staff_id) WHERE id = ? AND status = ?",
         (status, closed_at, assignee_role, assignee_staff_id, case_id, expected),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def assign(conn: Connection, case_id: int, role: str, staff_id: int) -> None:
@@ -180,12 +179,12 @@ async def extend(
 ) -> bool:
     """Set the extended answer date and its reasons, only while the status and the extended
     date are as expected (a concurrent extension makes this a no-op)."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE cases SET extended_due_on = ?, extension_reason = ? "
-        "WHERE id = ? AND status = ? AND extended_due_on IS ?",
+        "WHERE id = ? AND status = ? AND extended_due_on IS NOT DISTINCT FROM ?",
         (due_on, reason, case_id, expected, expected_due_on),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def set_outcome(

@@ -150,7 +150,7 @@ async def add_answer(
 ) -> bool:
     """Record that an answer was given (``source`` 'round' or 'paper'); False, and nothing
     recorded, when an answer with this key exists: the same answer again."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "INSERT INTO consent_answers (key, school_id, source, round_id, request_id, "
         "student_id, guardian_id, recorded_by, purposes, at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
@@ -167,7 +167,7 @@ async def add_answer(
             at,
         ),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def answer_at(conn: Connection, key: str) -> str | None:
@@ -186,9 +186,10 @@ async def own_answers_for_school(
     found: dict[tuple[int, int], dict[str, bool]] = {}
     for r in await fetch_all(
         conn,
-        "SELECT student_id, guardian_id, purpose, granted, MAX(id) FROM consent_ledger "
+        "SELECT l.student_id, l.guardian_id, l.purpose, l.granted FROM consent_ledger l "
+        "JOIN (SELECT MAX(id) AS id FROM consent_ledger "
         f"WHERE school_id = ? AND purpose IN ({marks}) "
-        "GROUP BY student_id, guardian_id, purpose",
+        "GROUP BY student_id, guardian_id, purpose) newest ON newest.id = l.id",
         (school_id, *purposes),
     ):
         found.setdefault((int(r[0]), int(r[1])), {})[str(r[2])] = bool(r[3])

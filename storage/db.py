@@ -1,49 +1,81 @@
-"""The database connection and its units of work.
+"""The database behind every repository: one interface, two engines.
 
-One writer connection, guarded by an asyncio lock so that units of work never interleave,
-each in ``BEGIN IMMEDIATE``; one reader connection for queries (WAL lets it read while the
-writer writes).
+``PRIVACYLOKET_DATABASE`` names a SQLite file (one bot process, the default) or a
+PostgreSQL server (``postgresql://user@host:port/db``: any number of bot processes).
+Repositories in ``storage/`` write their SQL once, with ``?`` placeholders, in the common
+part of both dialects; a statement that differs is kept in the repository as a
+:class:`Dialects` pair, so the difference is in view where the statement is used.
+
+A writing unit of work is ``async with db.transaction() as conn``: committed when the block
+ends, rolled back on an error, and never interleaved with another writer, in this process or
+(PostgreSQL) any other. Reads outside a unit of work go through ``db.reader``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+import abc
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, ClassVar, Literal, Protocol
 
-import aiosqlite
-
-from storage.migrations import apply_migrations, schema_version
-
-Connection = aiosqlite.Connection
-
-_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=FULL",
-    "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
-    # Deleted content is overwritten, not left in free pages of the file.
-    "PRAGMA secure_delete=ON",
-)
+Dialect = Literal["sqlite", "postgresql"]
 
 
-async def fetch_one(
-    conn: Connection, sql: str, params: Iterable[object] = ()
-) -> aiosqlite.Row | None:
-    """One row, read in a single step: no statement stays open while other tasks run
-    (an open statement would hold every read on the shared connection to an old snapshot)."""
-    rows = await conn.execute_fetchall(sql, tuple(params))
-    return next(iter(rows), None)
+class Row(Protocol):
+    """A result row: by position, by column name, and as a sequence."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+    def __len__(self) -> int: ...
 
 
-async def fetch_all(
-    conn: Connection, sql: str, params: Iterable[object] = ()
-) -> list[aiosqlite.Row]:
-    """All rows, read in a single step (see fetch_one)."""
-    return list(await conn.execute_fetchall(sql, tuple(params)))
+@dataclass(frozen=True, slots=True)
+class Dialects:
+    """One statement as each engine writes it."""
+
+    sqlite: str
+    postgresql: str
+
+    def of(self, conn: Connection) -> str:
+        return self.sqlite if conn.dialect == "sqlite" else self.postgresql
+
+
+class Connection(abc.ABC):
+    """A connection in use: inside a unit of work, or the reader."""
+
+    dialect: ClassVar[Dialect]
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Iterable[object] = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+
+    @abc.abstractmethod
+    async def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None: ...
+
+    @abc.abstractmethod
+    async def fetch_all(self, sql: str, params: Iterable[object] = ()) -> list[Row]:
+        """Every row, read in a single step: no statement stays open while other tasks run."""
+
+    @abc.abstractmethod
+    def snapshot(self) -> AbstractAsyncContextManager[Connection]:
+        """A connection on which every read sees one snapshot of the database (one read
+        transaction), so rows written meanwhile neither appear half-way nor look like gaps."""
+
+
+async def fetch_one(conn: Connection, sql: str, params: Iterable[object] = ()) -> Row | None:
+    """One row (or None), read in a single step."""
+    rows = await conn.fetch_all(sql, params)
+    return rows[0] if rows else None
+
+
+async def fetch_all(conn: Connection, sql: str, params: Iterable[object] = ()) -> list[Row]:
+    """All rows, read in a single step."""
+    return await conn.fetch_all(sql, params)
 
 
 def to_db(moment: datetime) -> str:
@@ -61,89 +93,42 @@ class DatabaseUnavailable(Exception):
     """The database cannot be opened or written; the message says why, in one line."""
 
 
-def describe_error(path: Path, exc: BaseException) -> str:
-    """One line for the person running the program: what is wrong with the database file."""
-    message = str(exc).lower()
-    if isinstance(exc, sqlite3.DatabaseError) and (
-        "not a database" in message or "malformed" in message or "file is encrypted" in message
-    ):
-        return f"{path} is not a Privacyloket database"
-    if "disk is full" in message or "disk i/o" in message:
-        return f"{path}: the disk is full or failing; nothing was changed"
-    if "readonly" in message or "read-only" in message:
-        return f"{path}: cannot write the database (is it or its folder read-only?)"
-    if "unable to open" in message:
-        return f"{path}: cannot open the database (does the folder exist and is it writable?)"
-    if "locked" in message or "busy" in message:
-        return f"{path}: the database is in use by another process"
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{path}: {exc.strerror}"
-    return f"{path}: database error ({exc})"
+class Lease(abc.ABC):
+    """A named lock held by this process until released (or until the process dies).
+
+    On SQLite one process owns the database, so every lease is granted at once. On
+    PostgreSQL a lease is a session advisory lock: the server drops it when the process's
+    connection ends, so a worker killed with SIGKILL holds nothing."""
+
+    @abc.abstractmethod
+    async def try_acquire(self, name: str | int) -> bool:
+        """Take the lease ``name`` if nobody holds it; True when this process holds it."""
+
+    @abc.abstractmethod
+    async def release(self, name: str | int) -> None: ...
+
+    @abc.abstractmethod
+    def held(self, name: str | int) -> bool: ...
 
 
-async def _connect(path: Path) -> Connection:
-    conn = await aiosqlite.connect(path, isolation_level=None)
-    try:
-        conn.row_factory = aiosqlite.Row
-        for pragma in _PRAGMAS:
-            await conn.execute(pragma)
-    except BaseException:
-        # A connection left open keeps its thread, and the process, alive.
-        await conn.close()
-        raise
-    return conn
+class Database(abc.ABC):
+    engine: ClassVar[Dialect]
+    shared: ClassVar[bool]
+    """Whether several bot processes may use the database at once."""
 
+    @property
+    @abc.abstractmethod
+    def name(self) -> str:
+        """What to call the database in a message: a file, or a URL without its password."""
 
-async def _check_is_ours(conn: Connection, path: Path) -> None:
-    """A SQLite file of another program (tables, but no schema version of ours) is refused."""
-    if await schema_version(conn) == 0 and await fetch_one(
-        conn, "SELECT 1 FROM sqlite_master LIMIT 1"
-    ):
-        raise DatabaseUnavailable(f"{path} is not a Privacyloket database")
-
-
-class Database:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._writer: Connection | None = None
-        self._reader: Connection | None = None
-        self._lock = asyncio.Lock()
-
+    @abc.abstractmethod
     async def open(self, *, migrate: bool = True) -> None:
         """Open (and migrate) the database; DatabaseUnavailable says in one line what is wrong.
 
-        On any failure every connection opened so far is closed again.
-        """
-        try:
-            if self.path.is_dir():
-                raise DatabaseUnavailable(f"{self.path} is a folder, not a database file")
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseUnavailable(
-                    f"{self.path.parent}: cannot create the folder ({exc.strerror})"
-                ) from None
-            self._writer = await _connect(self.path)
-            await _check_is_ours(self._writer, self.path)
-            if migrate:
-                try:
-                    await apply_migrations(self._writer)
-                except RuntimeError as exc:  # a schema newer than this program
-                    raise DatabaseUnavailable(f"{self.path}: {exc}") from None
-            self._reader = await _connect(self.path)
-            await self._reader.execute("PRAGMA query_only=ON")
-        except (sqlite3.Error, OSError) as exc:
-            await self.close()
-            raise DatabaseUnavailable(describe_error(self.path, exc)) from None
-        except BaseException:
-            await self.close()
-            raise
+        On any failure every connection opened so far is closed again."""
 
-    async def close(self) -> None:
-        for conn in (self._reader, self._writer):
-            if conn is not None:
-                await conn.close()
-        self._reader = self._writer = None
+    @abc.abstractmethod
+    async def close(self) -> None: ...
 
     async def __aenter__(self) -> Database:
         await self.open()
@@ -152,44 +137,98 @@ class Database:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
+    @abc.abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """A writing unit of work: committed when the block ends, rolled back on error."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
-        async with self._lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                await self._writer.rollback()
-                raise
-            else:
-                await self._writer.commit()
-
-    async def compact(self) -> bool:
-        """Rebuild the database file and empty the write-ahead log, so that no byte of a
-        deleted row is left in either file. ``secure_delete`` overwrites a row where it is
-        deleted, but not an older copy of it that a page rebalance left in a page's unused
-        space; ``VACUUM`` writes every page afresh from the live rows only. True when the
-        log was emptied (False: a reader held it open; the next run tries again)."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
-        async with self._lock:
-            await self._writer.execute("VACUUM")
-        return await self.checkpoint()
-
-    async def checkpoint(self) -> bool:
-        """Copy the write-ahead log into the database file and empty it; True when it was
-        emptied (False: a reader held it open)."""
-        if self._writer is None:
-            raise RuntimeError("database is not open")
-        async with self._lock:
-            row = await fetch_one(self._writer, "PRAGMA wal_checkpoint(TRUNCATE)")
-        return row is not None and row[0] == 0
 
     @property
-    def reader(self) -> Connection:
-        if self._reader is None:
-            raise RuntimeError("database is not open")
-        return self._reader
+    @abc.abstractmethod
+    def reader(self) -> Connection: ...
+
+    @abc.abstractmethod
+    async def schema_version(self) -> int: ...
+
+    @abc.abstractmethod
+    async def compact(self) -> bool:
+        """Rewrite storage so that deleted rows leave no bytes behind where the engine can;
+        True when it was done completely."""
+
+    @abc.abstractmethod
+    async def checkpoint(self) -> bool: ...
+
+    @property
+    @abc.abstractmethod
+    def leases(self) -> Lease: ...
+
+    def describe_error(self, exc: BaseException) -> str:
+        """One line for the person running the program: what is wrong with the database."""
+        return f"{self.name}: database error ({type(exc).__name__})"
+
+    @abc.abstractmethod
+    def is_error(self, exc: BaseException) -> bool:
+        """Whether ``exc`` is this engine's database error."""
+
+
+def is_postgresql(setting: str | Path) -> bool:
+    text = str(setting)
+    return text.startswith(("postgresql://", "postgres://"))
+
+
+def open_database(setting: str | Path) -> Database:
+    """The database a setting names (not opened yet): a PostgreSQL URL, ``sqlite:///path``
+    or a file path. Anything else with a scheme is refused with a ValueError."""
+    text = str(setting)
+    if is_postgresql(text):
+        from storage.postgresql import PostgresDatabase
+
+        return PostgresDatabase(text)
+    from storage.sqlite import SqliteDatabase
+
+    return SqliteDatabase(sqlite_path(text))
+
+
+def sqlite_path(setting: str) -> Path:
+    """The file of a SQLite setting: ``sqlite:///relative``, ``sqlite:////absolute`` or a
+    plain path. A value with any other scheme (``mysql://``) is a ValueError."""
+    if setting.startswith("sqlite:///"):
+        return Path(setting.removeprefix("sqlite:///"))
+    if "://" in setting:
+        scheme = setting.split("://", 1)[0]
+        raise ValueError(
+            f"unknown database scheme {scheme!r}: use a file path, sqlite:///path or "
+            "postgresql://user@host:port/db"
+        )
+    return Path(setting)
+
+
+async def iterate_rows(
+    conn: Connection, sql: str, key: str, page: int = 1000
+) -> AsyncIterator[Row]:
+    """Every row of ``sql`` (which must end in ``WHERE <key> > ? ORDER BY <key> LIMIT ?``),
+    a page at a time."""
+    after: object = 0
+    while rows := await conn.fetch_all(sql, (after, page)):
+        for row in rows:
+            yield row
+        after = rows[-1][key]
+
+
+def is_database_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is an error of either engine's driver."""
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        return True
+    import psycopg
+    import psycopg_pool
+
+    return isinstance(exc, psycopg.Error | psycopg_pool.PoolTimeout)
+
+
+def describe_error(setting: str, exc: BaseException) -> str:
+    """One line about a database error, for the database a setting names."""
+    try:
+        database = open_database(setting)
+    except ValueError:
+        return f"database error ({type(exc).__name__})"
+    return database.describe_error(exc)

@@ -35,13 +35,14 @@ async def create(
     created_at: str,
     expires_at: str,
 ) -> int:
-    cursor = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO invitations (school_id, code_mac, guardian_id, staff_id, created_at, "
-        "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         (school_id, code_mac, guardian_id, staff_id, created_at, expires_at),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return int(row[0])
 
 
 async def find_usable(conn: Connection, code_mac: str, now: str) -> Invitation | None:
@@ -61,12 +62,12 @@ async def get(conn: Connection, invitation_id: int) -> Invitation | None:
 
 async def consume(conn: Connection, invitation_id: int, now: str) -> bool:
     """Mark the code used, only if it still is usable. True when this call used it."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL "
         "AND revoked_at IS NULL AND expires_at > ?",
         (now, invitation_id, now),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def add_birth_date_failure(conn: Connection, invitation_id: int) -> int:
@@ -87,21 +88,21 @@ async def revoke(conn: Connection, invitation_id: int, now: str) -> None:
 
 
 async def revoke_open_for_staff(conn: Connection, staff_id: int, now: str) -> int:
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE invitations SET revoked_at = ? WHERE staff_id = ? AND used_at IS NULL "
         "AND revoked_at IS NULL",
         (now, staff_id),
     )
-    return cursor.rowcount
+    return changed
 
 
 async def revoke_open_for_guardian(conn: Connection, guardian_id: int, now: str) -> int:
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE invitations SET revoked_at = ? WHERE guardian_id = ? AND used_at IS NULL "
         "AND revoked_at IS NULL",
         (now, guardian_id),
     )
-    return cursor.rowcount
+    return changed
 
 
 async def guardians_with_open_code(conn: Connection, school_id: int, now: str) -> set[int]:

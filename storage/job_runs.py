@@ -7,12 +7,12 @@ from storage.db import Connection, fetch_one
 
 async def claim(conn: Connection, school_id: int, name: str, period: str, at: str) -> bool:
     """True the first time for this school, job and period; False ever after."""
-    cursor = await conn.execute(
+    added = await conn.execute(
         "INSERT INTO job_runs (school_id, name, period, ran_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         (school_id, name, period, at),
     )
-    return cursor.rowcount == 1
+    return added == 1
 
 
 async def has_run(conn: Connection, school_id: int, name: str, period: str) -> bool:

@@ -28,5 +28,5 @@ async def clear(conn: Connection, account: str) -> None:
 
 async def prune(conn: Connection, before: str) -> int:
     """Forget accounts whose last block ended before ``before``."""
-    cursor = await conn.execute("DELETE FROM login_backoff WHERE blocked_until < ?", (before,))
-    return cursor.rowcount
+    changed = await conn.execute("DELETE FROM login_backoff WHERE blocked_until < ?", (before,))
+    return changed

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
-from storage.db import Connection, fetch_all
+from storage.db import Connection, Row, fetch_all
 
 _COLUMNS = (
     "id, ref, chat_id, case_id, body, attempts, school_id, key, uncertain_since, attachment, "
@@ -36,7 +34,7 @@ class OutboxRow:
     """JSON: the label, action and arguments of one button under the message."""
 
 
-def _row(r: aiosqlite.Row) -> OutboxRow:
+def _row(r: Row) -> OutboxRow:
     return OutboxRow(
         int(r[0]),
         str(r[1]),
@@ -76,30 +74,28 @@ async def add(
             values,
         )
         return True
-    cursor = await conn.execute(
+    added = await conn.execute(
         "INSERT INTO outbox (ref, school_id, chat_id, case_id, body, created_at, "
         "next_attempt_at, staff_id, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (key) WHERE key IS NOT NULL DO NOTHING",
         (*values, key),
     )
-    return cursor.rowcount == 1
+    return added == 1
 
 
 async def readdress_pending_for_staff(conn: Connection, staff_id: int, chat_id: int) -> int:
     """Send what still waits for a staff member to the chat they now use."""
-    cursor = await conn.execute(
+    return await conn.execute(
         "UPDATE outbox SET chat_id = ? WHERE staff_id = ? AND status = 'pending'",
         (chat_id, staff_id),
     )
-    return cursor.rowcount
 
 
 async def drop_pending_for_staff(conn: Connection, staff_id: int) -> int:
     """Withdraw the notices still waiting for a staff member who left; how many."""
-    cursor = await conn.execute(
+    return await conn.execute(
         "DELETE FROM outbox WHERE staff_id = ? AND status = 'pending'", (staff_id,)
     )
-    return cursor.rowcount
 
 
 async def drop_pending_keyed(conn: Connection, keys: Sequence[str]) -> int:
@@ -107,12 +103,12 @@ async def drop_pending_keyed(conn: Connection, keys: Sequence[str]) -> int:
     out yet; how many."""
     dropped = 0
     for key in keys:
-        cursor = await conn.execute(
+        changed = await conn.execute(
             "DELETE FROM outbox WHERE status = 'pending' AND claimed_by IS NULL "
             "AND (key = ? OR substr(key, 1, ?) = ?)",
             (key, len(key) + 1, f"{key}#"),
         )
-        dropped += cursor.rowcount
+        dropped += changed
     return dropped
 
 
@@ -160,14 +156,14 @@ async def claim(
     """
     rows = await fetch_all(
         conn,
-        "UPDATE outbox SET claimed_by = ?1, lease_until = ?2 WHERE id IN ("
-        "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?3 "
-        "AND (o.lease_until IS NULL OR o.lease_until <= ?3) "
+        "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id IN ("
+        "SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ? "
+        "AND (o.lease_until IS NULL OR o.lease_until <= ?) "
         "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.chat_id = o.chat_id "
         "AND p.status = 'pending' AND p.id < o.id "
-        "AND (p.next_attempt_at > ?3 OR p.lease_until > ?3)) "
-        f"ORDER BY o.id LIMIT ?4) RETURNING {_COLUMNS}",
-        (owner, lease_until, now, limit),
+        "AND (p.next_attempt_at > ? OR p.lease_until > ?)) "
+        f"ORDER BY o.id LIMIT ?) RETURNING {_COLUMNS}",
+        (owner, lease_until, now, now, now, now, limit),
     )
     return sorted((_row(r) for r in rows), key=lambda row: row.id)
 
@@ -184,12 +180,11 @@ async def release(conn: Connection, owner: str, ids: list[int]) -> None:
 async def release_abandoned(conn: Connection, owner: str) -> int:
     """Give back every claim not held by ``owner``: called by the one running process at
     start, when every other claim belongs to a process that died."""
-    cursor = await conn.execute(
+    return await conn.execute(
         "UPDATE outbox SET claimed_by = NULL, lease_until = NULL "
         "WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by != ?",
         (owner,),
     )
-    return cursor.rowcount
 
 
 async def mark_sent(conn: Connection, outbox_id: int, at: str) -> None:

@@ -104,7 +104,8 @@ async def set_links(
         "DELETE FROM guardian_students WHERE guardian_id = ? AND student_id = ?", sorted(remove)
     )
     await conn.executemany(
-        "INSERT OR IGNORE INTO guardian_students (guardian_id, student_id) VALUES (?, ?)",
+        "INSERT INTO guardian_students (guardian_id, student_id) VALUES (?, ?) "
+        "ON CONFLICT DO NOTHING",
         sorted(add),
     )
 

@@ -36,9 +36,10 @@ async def insert(
     left_out: Sequence[int],
     idempotency_key: str | None,
 ) -> int:
-    cursor = await conn.execute(
+    found = await fetch_one(
+        conn,
         "INSERT INTO photo_checks (school_id, staff_id, at, purpose, children, left_out, "
-        "verdict, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "verdict, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             school_id,
             staff_id,
@@ -50,8 +51,8 @@ async def insert(
             idempotency_key,
         ),
     )
-    check_id = cursor.lastrowid
-    assert check_id is not None
+    assert found is not None
+    check_id = int(found[0])
     await conn.executemany(
         "INSERT INTO photo_check_children (check_id, student_id, cleared) VALUES (?, ?, ?)",
         [(check_id, s, 1) for s in cleared] + [(check_id, s, 0) for s in left_out],

@@ -99,7 +99,8 @@ async def open_groups(conn: Connection, school_id: int, today: str) -> list[Open
         OpenGroup(str(r[0]), str(r[1]), r[2], int(r[3]), int(r[4]))
         for r in await fetch_all(
             conn,
-            f"SELECT kind, status, assignee_staff_id, COUNT(*), SUM({_DUE} < ?) FROM cases "
+            f"SELECT kind, status, assignee_staff_id, COUNT(*), "
+            f"SUM(CASE WHEN {_DUE} < ? THEN 1 ELSE 0 END) FROM cases "
             f"WHERE school_id = ? AND {_OPEN} GROUP BY kind, status, assignee_staff_id",
             (today, school_id),
         )

@@ -10,13 +10,13 @@ async def erase_closed_case_texts(conn: Connection, school_id: int, closed_befor
     reason, the message to the parent, internal notes and the names of attached documents.
     The record (number, kind, dates, outcome, timeline with who acted) stays."""
     closed = "SELECT id FROM cases WHERE school_id = ? AND closed_at IS NOT NULL AND closed_at < ?"
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE cases SET free_text = NULL, extension_reason = NULL, outcome_message = NULL "
         f"WHERE id IN ({closed}) AND (free_text IS NOT NULL OR extension_reason IS NOT NULL "
         "OR outcome_message IS NOT NULL)",
         (school_id, closed_before),
     )
-    erased = cursor.rowcount
+    erased = changed
     await conn.execute(
         f"DELETE FROM case_notes WHERE case_id IN ({closed})", (school_id, closed_before)
     )
@@ -31,24 +31,24 @@ async def erase_closed_case_texts(conn: Connection, school_id: int, closed_befor
 async def delete_outbox(
     conn: Connection, school_id: int | None, sent_before: str, undeliverable_before: str
 ) -> int:
-    cursor = await conn.execute(
-        "DELETE FROM outbox WHERE school_id IS ? AND ("
+    changed = await conn.execute(
+        "DELETE FROM outbox WHERE school_id IS NOT DISTINCT FROM ? AND ("
         "(status = 'sent' AND sent_at < ?) OR (status = 'undeliverable' AND created_at < ?))",
         (school_id, sent_before, undeliverable_before),
     )
-    return cursor.rowcount
+    return changed
 
 
 async def delete_invitations(conn: Connection, school_id: int, ended_before: str) -> int:
     """Codes used, revoked or expired before the cutoff, unless an account link names them
     (that link is the record of how the account was verified)."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "DELETE FROM invitations WHERE school_id = ? "
         "AND (used_at < ? OR revoked_at < ? OR expires_at < ?) "
         "AND id NOT IN (SELECT invitation_id FROM account_links)",
         (school_id, ended_before, ended_before, ended_before),
     )
-    return cursor.rowcount
+    return changed
 
 
 async def pupils_left_before(conn: Connection, school_id: int, left_before: str) -> list[int]:
@@ -74,8 +74,8 @@ async def remove_pupil(conn: Connection, student_id: int, at: str) -> int:
         (at, student_id),
     )
     await conn.execute("INSERT INTO consent_ledger_purge (student_id) VALUES (?)", (student_id,))
-    cursor = await conn.execute("DELETE FROM consent_ledger WHERE student_id = ?", (student_id,))
-    purged = cursor.rowcount
+    changed = await conn.execute("DELETE FROM consent_ledger WHERE student_id = ?", (student_id,))
+    purged = changed
     await conn.execute("DELETE FROM consent_ledger_purge WHERE student_id = ?", (student_id,))
     guardians = [
         int(r[0])

@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from storage.db import Connection, fetch_all, fetch_one
+from storage.db import Connection, Row, fetch_all, fetch_one
 
 _ROUND_COLUMNS = (
     "id, school_id, number, purposes, audience, message, started_by, started_at, closes_on, "
@@ -59,7 +58,7 @@ class RequestRow:
     stopped_at: str | None
 
 
-def _round(r: Sequence[Any]) -> RoundRow:
+def _round(r: Row) -> RoundRow:
     return RoundRow(
         int(r[0]),
         int(r[1]),
@@ -77,7 +76,7 @@ def _round(r: Sequence[Any]) -> RoundRow:
     )
 
 
-def _request(r: Sequence[Any]) -> RequestRow:
+def _request(r: Row) -> RequestRow:
     return RequestRow(
         int(r[0]),
         int(r[1]),
@@ -122,9 +121,11 @@ async def insert(
     closes_at: str,
     idempotency_key: str | None,
 ) -> int:
-    cursor = await conn.execute(
+    row = await fetch_one(
+        conn,
         "INSERT INTO consent_rounds (school_id, number, purposes, audience, started_by, "
-        "started_at, closes_on, closes_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "started_at, closes_on, closes_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
         (
             school_id,
             number,
@@ -137,8 +138,8 @@ async def insert(
             idempotency_key,
         ),
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    assert row is not None
+    return int(row[0])
 
 
 async def set_message(conn: Connection, round_id: int, blob: bytes) -> None:
@@ -198,12 +199,12 @@ async def open_rounds(conn: Connection, school_id: int | None = None) -> list[Ro
 
 async def end(conn: Connection, round_id: int, status: str, at: str, by: int | None) -> bool:
     """Close or cancel an open round; False when it was no longer open."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE consent_rounds SET status = ?, ended_at = ?, ended_by = ? "
         "WHERE id = ? AND status = 'open'",
         (status, at, by, round_id),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 # --- requests -------------------------------------------------------------------------
@@ -308,12 +309,12 @@ async def mark_stopped(conn: Connection, request_ids: Sequence[int], at: str) ->
 
 async def mark_reminded(conn: Connection, request_id: int, number: int, at: str) -> bool:
     """Record reminder ``number`` (1, 2) of a request; False when it was recorded already."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE consent_round_requests SET reminders = ?, reminded_at = ? "
         "WHERE id = ? AND reminders = ?",
         (number, at, request_id, number - 1),
     )
-    return cursor.rowcount == 1
+    return changed == 1
 
 
 async def mark_answered(
@@ -440,10 +441,10 @@ async def export_rows(conn: Connection, round_id: int) -> list[ExportRow]:
         "q.stopped_at IS NOT NULL, q.answered_at, q.answered_via "
         "FROM consent_round_requests q JOIN students s ON s.id = q.student_id "
         "LEFT JOIN school_groups g ON g.id = s.group_id JOIN guardians gu "
-        "ON gu.id = q.guardian_id WHERE q.round_id = ? "
-        "ORDER BY CAST(g.name AS INTEGER), g.name, s.first_name, s.last_name, s.id, gu.name",
+        "ON gu.id = q.guardian_id WHERE q.round_id = ?",
         (round_id,),
     )
+    rows.sort(key=lambda r: (*_group_order(r[2]), str(r[3]), str(r[4]), int(r[0]), str(r[5])))
     return [
         ExportRow(
             int(r[0]),
@@ -520,7 +521,7 @@ async def progress(conn: Connection, round_id: int) -> Progress:
     """The round's requests in numbers (for its line in a list of rounds)."""
     row = await fetch_one(
         conn,
-        "SELECT COUNT(*), TOTAL(answered_at IS NOT NULL) FROM consent_round_requests "
+        f"SELECT COUNT(*), {_count_if('answered_at IS NOT NULL')} FROM consent_round_requests "
         "WHERE round_id = ? AND stopped_at IS NULL",
         (round_id,),
     )
@@ -544,7 +545,7 @@ async def _stopped_and_sent(conn: Connection, round_id: int, asked: int) -> tupl
         for r in await fetch_all(
             conn,
             "SELECT status, COUNT(*) FROM outbox WHERE key >= ? AND key < ? "
-            "AND instr(key, '#') = 0 GROUP BY status",
+            "AND key NOT LIKE '%#%' GROUP BY status",
             (prefix, prefix[:-1] + ";"),
         )
     }
@@ -567,6 +568,23 @@ class GroupCounts:
 _LINKED = "(SELECT guardian_id FROM account_links WHERE guardian_id IS NOT NULL)"
 
 
+_ON_PAPER = "answered_via = 'paper'"
+
+
+def _group_order(name: str | None) -> tuple[int, int, str]:
+    """Groups as a school lists them: 1, 2, ..., 10, then names without a number, then none
+    (sorted here: the engines cast a name like "5b" differently)."""
+    if name is None:
+        return (2, 0, "")
+    digits = "".join(c for c in name[: len(name) - len(name.lstrip("0123456789"))])
+    return (0, int(digits), name) if digits else (1, 0, name)
+
+
+def _count_if(condition: str) -> str:
+    """How many rows meet ``condition``, in the SQL both engines speak (0 for no rows)."""
+    return f"COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)"
+
+
 async def counts(
     conn: Connection, round_id: int, school_id: int, purposes: Sequence[str]
 ) -> tuple[Progress, list[GroupCounts]]:
@@ -578,13 +596,14 @@ async def counts(
     linked, or blocked)."""
     row = await fetch_one(
         conn,
-        "SELECT COUNT(*), TOTAL(asked_at IS NOT NULL), TOTAL(answered_at IS NOT NULL), "
-        "TOTAL(answered_via = 'paper'), TOTAL(blocked_at IS NOT NULL), TOTAL(unlinked), "
-        "TOTAL((blocked_at IS NOT NULL OR unlinked) AND answered_at IS NULL), "
-        "TOTAL(joined_late), TOTAL(reminders) FROM (SELECT q.asked_at, q.answered_at, "
-        "q.answered_via, q.blocked_at, q.joined_late, q.reminders, q.blocked_at IS NULL "
-        f"AND q.guardian_id NOT IN {_LINKED} AS unlinked FROM consent_round_requests q "
-        "WHERE q.round_id = ? AND q.stopped_at IS NULL)",
+        f"SELECT COUNT(*), {_count_if('asked_at IS NOT NULL')}, "
+        f"{_count_if('answered_at IS NOT NULL')}, {_count_if(_ON_PAPER)}, "
+        f"{_count_if('blocked_at IS NOT NULL')}, {_count_if('unlinked = 1')}, "
+        f"{_count_if('(blocked_at IS NOT NULL OR unlinked = 1) AND answered_at IS NULL')}, "
+        "COALESCE(SUM(joined_late), 0), COALESCE(SUM(reminders), 0) FROM (SELECT q.asked_at, "
+        "q.answered_at, q.answered_via, q.blocked_at, q.joined_late, q.reminders, CASE WHEN "
+        f"q.blocked_at IS NULL AND q.guardian_id NOT IN {_LINKED} THEN 1 ELSE 0 END AS unlinked "
+        "FROM consent_round_requests q WHERE q.round_id = ? AND q.stopped_at IS NULL) asked",
         (round_id,),
     )
     assert row is not None
@@ -608,25 +627,30 @@ async def counts(
         f"MIN(CASE WHEN purpose = ? THEN granted END) AS p{n}" for n in range(len(purposes))
     )
     sums = "".join(
-        f", TOTAL(st.p{n} = 1), TOTAL(st.p{n} = 0), TOTAL(st.p{n} IS NULL AND NOT req.paper), "
-        f"TOTAL(st.p{n} IS NULL AND req.paper)"
+        f", {_count_if(f'st.p{n} = 1')}, {_count_if(f'st.p{n} = 0')}, "
+        f"{_count_if(f'st.p{n} IS NULL AND req.paper = 0')}, "
+        f"{_count_if(f'st.p{n} IS NULL AND req.paper = 1')}"
         for n in range(len(purposes))
     )
     rows = await fetch_all(
         conn,
-        "WITH latest AS (SELECT l.student_id, l.purpose, l.granted, MAX(l.id) "
+        "WITH newest AS (SELECT MAX(l.id) AS id "
         "FROM consent_ledger l JOIN guardian_students gs ON gs.student_id = l.student_id "
         f"AND gs.guardian_id = l.guardian_id WHERE l.school_id = ? AND l.purpose IN ({marks}) "
         "GROUP BY l.student_id, l.guardian_id, l.purpose), "
+        "latest AS (SELECT l.student_id, l.purpose, l.granted FROM consent_ledger l "
+        "JOIN newest ON newest.id = l.id), "
         f"st AS (SELECT student_id, {states} FROM latest GROUP BY student_id), "
-        "req AS (SELECT q.student_id, MAX(q.answered_at IS NOT NULL) AS answered, "
-        f"MIN(q.blocked_at IS NOT NULL OR q.guardian_id NOT IN {_LINKED}) AS paper "
+        "req AS (SELECT q.student_id, "
+        "MAX(CASE WHEN q.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
+        "MIN(CASE WHEN q.blocked_at IS NOT NULL OR q.guardian_id NOT IN "
+        f"{_LINKED} THEN 1 ELSE 0 END) AS paper "
         "FROM consent_round_requests q WHERE q.round_id = ? AND q.stopped_at IS NULL "
         "GROUP BY q.student_id) "
-        f"SELECT s.group_id, g.name, COUNT(*), TOTAL(req.answered){sums} "
+        f"SELECT s.group_id, g.name, COUNT(*), COALESCE(SUM(req.answered), 0){sums} "
         "FROM req JOIN students s ON s.id = req.student_id "
         "LEFT JOIN school_groups g ON g.id = s.group_id "
-        "LEFT JOIN st ON st.student_id = req.student_id GROUP BY s.group_id",
+        "LEFT JOIN st ON st.student_id = req.student_id GROUP BY s.group_id, g.name",
         (school_id, *purposes, *purposes, round_id),
     )
     groups = [
@@ -666,14 +690,13 @@ async def paper(conn: Connection, round_id: int, limit: int | None = None) -> li
         "JOIN students s ON s.id = q.student_id LEFT JOIN school_groups g ON g.id = s.group_id "
         "JOIN guardians gu ON gu.id = q.guardian_id WHERE q.round_id = ? "
         "AND q.stopped_at IS NULL AND (q.blocked_at IS NOT NULL "
-        f"OR q.guardian_id NOT IN {_LINKED}) "
-        "ORDER BY CAST(g.name AS INTEGER), g.name, s.first_name, s.last_name, s.id, gu.name "
-        "LIMIT ?",
-        (round_id, -1 if limit is None else limit),
+        f"OR q.guardian_id NOT IN {_LINKED})",
+        (round_id,),
     )
+    rows.sort(key=lambda r: (*_group_order(r[3]), str(r[1]), str(r[2]), int(r[0]), str(r[5])))
     return [
         PaperRow(
             int(r[0]), str(r[1]), str(r[2]), r[3], int(r[4]), str(r[5]), bool(r[6]), bool(r[7])
         )
-        for r in rows
+        for r in (rows if limit is None else rows[:limit])
     ]

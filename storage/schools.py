@@ -31,7 +31,8 @@ async def slug_of(conn: Connection, school_id: int) -> str:
 
 async def ensure_group(conn: Connection, school_id: int, name: str) -> int:
     await conn.execute(
-        "INSERT OR IGNORE INTO school_groups (school_id, name) VALUES (?, ?)", (school_id, name)
+        "INSERT INTO school_groups (school_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (school_id, name),
     )
     row = await fetch_one(
         conn, "SELECT id FROM school_groups WHERE school_id = ? AND name = ?", (school_id, name)

@@ -25,12 +25,13 @@ class StaffMember:
 async def create(
     conn: Connection, school_id: int, name: str, role: str, group_ids: list[int], at: str
 ) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO staff (school_id, name, role, created_at) VALUES (?, ?, ?, ?)",
+    row = await fetch_one(
+        conn,
+        "INSERT INTO staff (school_id, name, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
         (school_id, name, role, at),
     )
-    staff_id = cursor.lastrowid
-    assert staff_id is not None
+    assert row is not None
+    staff_id = int(row[0])
     await conn.executemany(
         "INSERT INTO staff_groups (staff_id, group_id) VALUES (?, ?)",
         [(staff_id, g) for g in group_ids],
@@ -137,10 +138,10 @@ async def find_by_name(conn: Connection, school_id: int, name: str) -> list[Staf
 
 async def remove(conn: Connection, staff_id: int, at: str) -> bool:
     """Mark a member removed and take their groups; False when already removed."""
-    cursor = await conn.execute(
+    changed = await conn.execute(
         "UPDATE staff SET removed_at = ? WHERE id = ? AND removed_at IS NULL", (at, staff_id)
     )
-    if cursor.rowcount != 1:
+    if changed != 1:
         return False
     await conn.execute("DELETE FROM staff_groups WHERE staff_id = ?", (staff_id,))
     return True
@@ -159,7 +160,7 @@ async def last_activity(conn: Connection, staff_id: int) -> str | None:
     row = await fetch_one(
         conn,
         "SELECT MAX(at) FROM (SELECT MAX(at) AS at FROM case_events WHERE staff_id = ? "
-        "UNION ALL SELECT MAX(linked_at) FROM account_links WHERE staff_id = ?)",
+        "UNION ALL SELECT MAX(linked_at) FROM account_links WHERE staff_id = ?) AS activity",
         (staff_id, staff_id),
     )
     return str(row[0]) if row is not None and row[0] is not None else None

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
 from bot.settings import Settings
+from tests import engines
 from tests.support import ROSTER_CSV, FakeClock
 
 # What the school configs say, the deployment secret(s), with the roster or not, and when.
@@ -54,7 +55,12 @@ class DatabaseTemplates:
         if template is None:
             template = await self._build(settings, clock, roster)
             self._built[configuration] = template
-        copies = [(template.database, settings.database)]
+        copies: list[tuple[Path, Path]] = []
+        if settings.on_postgresql:
+            # The test's own (empty) database becomes a copy of the template.
+            _copy_postgresql(template.database, settings.database)
+        else:
+            copies.append((template.database_file, settings.database_file))
         if template.anchor_file.exists():
             copies.append((template.anchor_file, settings.anchor_file))
         for source, target in copies:
@@ -66,9 +72,14 @@ class DatabaseTemplates:
     async def _build(self, settings: Settings, clock: Clock, roster: bool) -> Settings:
         folder = self._folder / str(len(self._built))
         folder.mkdir(parents=True)
+        database: str | Path = (
+            engines.url_of(engines.new_template())
+            if settings.on_postgresql
+            else folder / settings.database_file.name
+        )
         template = settings.model_copy(
             update={
-                "database": folder / settings.database.name,
+                "database": str(database),
                 "audit_anchor_file": folder / settings.anchor_file.name,
             }
         )
@@ -85,3 +96,14 @@ class DatabaseTemplates:
         left = sorted(p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm")))
         assert not left, f"the template database is more than one file: {left}"
         return template
+
+
+def _copy_postgresql(template_url: str, target_url: str) -> None:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    template = conninfo_to_dict(template_url)["dbname"]
+    target = conninfo_to_dict(target_url)["dbname"]
+    with psycopg.connect(engines.admin_url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {target} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {target} TEMPLATE {template} STRATEGY FILE_COPY")

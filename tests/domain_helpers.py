@@ -3,8 +3,6 @@ Telegram."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.domain import onboarding as rules
 from bot.domain.model import Actor
 from bot.schools.invitations import issue_guardian_codes, issue_staff_code
@@ -12,6 +10,7 @@ from bot.security import audit
 from bot.services import Services
 from storage import outbox, people, schools
 from storage.db import Connection
+from tests.raw_database import drop_trigger, raw_database
 from tests.support import FakeClock
 
 BIRTH_DATES = {
@@ -78,8 +77,8 @@ async def three_audit_events(services: Services, clock: FakeClock) -> None:
 
 
 def tamper_with_audit(services: Services, sql: str) -> None:
-    """What someone with the database file could do: drop the guard triggers and edit."""
-    with sqlite3.connect(services.db.path) as raw:
-        raw.execute("DROP TRIGGER audit_events_no_update")
-        raw.execute("DROP TRIGGER audit_events_no_delete")
+    """What someone with access to the database could do: drop the guard triggers and edit."""
+    with raw_database(services) as raw:
+        drop_trigger(raw, "audit_events_no_update", "audit_events")
+        drop_trigger(raw, "audit_events_no_delete", "audit_events")
         raw.execute(sql)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.clock import AdjustableClock
 from bot.settings import Settings
+from tests import engines
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SCHOOL_TOML = EXAMPLES / "cbs-klimop.toml"
@@ -21,9 +23,22 @@ class FakeClock(AdjustableClock):
         super().__init__(moment or datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
 
 
+_databases: dict[Path, str] = {}
+
+
+def test_database(tmp: Path) -> str | Path:
+    """The test's database: ``test.db`` in its folder, or (``--engine=postgresql``) a
+    PostgreSQL database of its own, the same one for the same folder."""
+    if engines.engine == "sqlite":
+        return tmp / "test.db"
+    if tmp not in _databases or _databases[tmp] not in engines.created():
+        _databases[tmp] = engines.new_database()
+    return engines.url_of(_databases[tmp])
+
+
 def make_settings(tmp: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
-        "database": tmp / "test.db",
+        "database": overrides.pop("database") if "database" in overrides else test_database(tmp),
         "schools": SCHOOL_TOML,
         "secret_key": SECRET,
         "key_file": tmp / "test.key",
@@ -54,3 +69,22 @@ def new_school_year_roster() -> str:
         "L1015,Mila,de Jong,2022-07-30,1,O2002,James Whitfield,james.whitfield@mail.example,en",
     ]
     return "\n".join(out) + "\n"
+
+
+WEBHOOK_SECRET = "test-webhook-secret_0123456789"
+WEBHOOK_PATH = "/telegram/privacyloket"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def webhook_settings(port: int) -> dict[str, object]:
+    """Webhook mode on 127.0.0.1 (no proxy in front: the URL is the address served)."""
+    return {
+        "webhook_url": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+        "webhook_secret": WEBHOOK_SECRET,
+        "webhook_listen": f"127.0.0.1:{port}",
+    }

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import sqlite3
-
 from bot.security import audit
 from bot.services import Services
 from storage import audit_events
 from tests.domain_helpers import tamper_with_audit, three_audit_events
+from tests.raw_database import REFUSED, raw_database
 from tests.support import FakeClock
 
 
@@ -17,11 +16,15 @@ async def test_an_intact_chain_verifies(services: Services, clock: FakeClock) ->
 
 async def test_the_database_refuses_edits(services: Services, clock: FakeClock) -> None:
     await three_audit_events(services, clock)
-    with sqlite3.connect(services.db.path) as raw:
-        for sql in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
+    with raw_database(services) as raw:
+        for sql in (
+            "UPDATE audit_events SET action = 'x'",
+            "DELETE FROM audit_events",
+            "DELETE FROM audit_events WHERE id = 3",
+        ):
             try:
                 raw.execute(sql)
-            except sqlite3.IntegrityError as exc:
+            except REFUSED as exc:
                 assert "append-only" in str(exc)
             else:
                 raise AssertionError("the edit went through")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 from bot.security import audit
 from bot.security.anchor import Anchor, anchor_head, read_anchors
 from bot.services import Services
-from storage.db import Database
+from storage.db import open_database
 from tests.domain_helpers import tamper_with_audit, three_audit_events
+from tests.raw_database import lower_audit_sequence, raw_database
 from tests.support import FakeClock
 
 
@@ -38,8 +38,8 @@ async def test_cutting_the_newest_events_and_the_sequence_is_found(
 ) -> None:
     anchors = await _anchored(services, clock)
     tamper_with_audit(services, "DELETE FROM audit_events WHERE id > 4")
-    with sqlite3.connect(services.db.path) as raw:
-        raw.execute("UPDATE sqlite_sequence SET seq = 4 WHERE name = 'audit_events'")
+    with raw_database(services) as raw:
+        lower_audit_sequence(raw, 4)
     assert (await audit.verify(services.db.reader, services.keys.audit)).ok  # chain alone
     result = await audit.verify(services.db.reader, services.keys.audit, anchors)
     assert (result.first_bad, result.checked, result.anchored) == (5, 4, 6)
@@ -56,7 +56,7 @@ async def test_an_edit_and_a_deleted_middle_event_are_found_with_anchors(
     tamper_with_audit(services, "UPDATE audit_events SET details = '{\"n\":9}' WHERE id = 5")
     result = await audit.verify(services.db.reader, services.keys.audit, anchors)
     assert (result.first_bad, result.problem) == (5, "content was changed")
-    with sqlite3.connect(services.db.path) as raw:  # the guard triggers are gone already
+    with raw_database(services) as raw:  # the guard triggers are gone already
         raw.execute("DELETE FROM audit_events WHERE id = 2")
     result = await audit.verify(services.db.reader, services.keys.audit, anchors)
     assert result.first_bad == 2 and "deleted" in result.problem
@@ -73,7 +73,7 @@ async def test_verify_while_the_bot_writes_reports_nothing_missing(
     services: Services, clock: FakeClock
 ) -> None:
     await three_audit_events(services, clock)
-    checker = Database(services.db.path)
+    checker = open_database(services.settings.database)
     await checker.open(migrate=False)
     stop = asyncio.Event()
     written = [0]

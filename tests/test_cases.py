@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from bot.security import audit
 from bot.services import Services
 from storage import audit_events
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
+from tests.raw_database import raw_database, stored_bytes
 from tests.support import ROSTER_CSV, SECRET, FakeClock, make_settings
 
 
@@ -128,9 +128,9 @@ async def test_free_text_is_encrypted_at_rest(school_services: Services, clock: 
         text=secret,
     )
     await s.close()
-    for path in s.db.path.parent.glob("test.db*"):
-        assert b"XYZZY-4711" not in path.read_bytes(), path.name
-        assert "XYZZY-4711".encode("utf-16-le") not in path.read_bytes()
+    stored = stored_bytes(s)
+    assert b"XYZZY-4711" not in stored
+    assert "XYZZY-4711".encode("utf-16-le") not in stored
 
 
 async def test_a_ciphertext_moved_to_another_case_is_detected(
@@ -153,7 +153,7 @@ async def test_a_ciphertext_moved_to_another_case_is_detected(
         details={"category": "identity"},
         text="tweede",
     )
-    with sqlite3.connect(s.db.path) as raw:
+    with raw_database(s) as raw:
         raw.execute(
             "UPDATE cases SET free_text = (SELECT free_text FROM cases WHERE id = ?) WHERE id = ?",
             (first.id, second.id),

@@ -115,7 +115,7 @@ def test_a_full_disk_while_creating_the_database(
     async def full(conn: object) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("storage.db.apply_migrations", full)
+    monkeypatch.setattr("storage.sqlite.apply_sqlite_migrations", full)
     code, _, err = _run(capsys, "init")
     assert code == 1
     assert _one_line(err) == (

@@ -114,7 +114,7 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = load_settings()
     assert settings.api_base_url == "http://127.0.0.1:8081"
     assert settings.log_level == "DEBUG"
-    assert settings.database == Path("privacyloket.db")
+    assert settings.database == "privacyloket.db"
 
 
 def test_a_bad_setting_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -50,8 +50,8 @@ async def test_a_copy_holds_what_migrating_and_importing_leave(
     assert sorted(s.schools) == (["cbs-klimop", "de-linde"] if two_schools else ["cbs-klimop"])
     await s.close()
 
-    assert _dump(copied.database) == _dump(fresh.database)
-    assert any("roster.imported" in line for line in _dump(copied.database)) == roster
+    assert _dump(copied.database_file) == _dump(fresh.database_file)
+    assert any("roster.imported" in line for line in _dump(copied.database_file)) == roster
 
 
 async def test_each_copy_is_a_tests_own(tmp_path: Path) -> None:
@@ -64,8 +64,8 @@ async def test_each_copy_is_a_tests_own(tmp_path: Path) -> None:
     await s.close()
 
     await templates.copy_into(second, clock, roster=True)
-    assert not any("retention.run" in line for line in _dump(second.database))
-    assert any("retention.run" in line for line in _dump(first.database))
+    assert not any("retention.run" in line for line in _dump(second.database_file))
+    assert any("retention.run" in line for line in _dump(first.database_file))
     assert [p.name for p in (tmp_path / "templates").iterdir()] == ["0"]
 
 
@@ -79,7 +79,7 @@ async def test_another_moment_or_secret_gets_its_own_database(tmp_path: Path) ->
     other = make_settings(tmp_path / "c", secret_key="another-secret-" + "y" * 40)
     await templates.copy_into(other, FakeClock(), roster=True)
     assert len(list((tmp_path / "templates").iterdir())) == 3
-    assert _dump(a.database) != _dump(b.database)
+    assert _dump(a.database_file) != _dump(b.database_file)
     # The copy's key check matches the other secret, or starting would refuse it.
     s = await Services.start(other, FakeClock())
     await s.close()

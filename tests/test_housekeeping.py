@@ -23,3 +23,18 @@ async def test_old_failed_updates_and_ended_backoff_are_forgotten(
     assert await inbox.failed(services.db.reader) == []
     assert [r.update_id for r in await inbox.pending(services.db.reader)] == [2]
     assert await login_backoff.get(services.db.reader, "tg:old") is None
+
+
+async def test_a_receipt_refuses_a_duplicate_until_it_is_pruned_after_two_days(
+    services: Services, clock: FakeClock
+) -> None:
+    at = to_db(clock.now())
+    async with services.db.transaction() as conn:
+        assert await inbox.add(conn, 10, 7, b"first", at)
+        await inbox.mark_handled(conn, 10, at)
+        assert not await inbox.add(conn, 10, 7, b"again", at)  # Telegram's retry: ignored
+    assert await inbox.pending(services.db.reader) == []
+    clock.advance(days=1, hours=23)
+    assert await housekeeping.prune(services.db, clock) == 0
+    clock.advance(hours=2)
+    assert await housekeeping.prune(services.db, clock) == 1

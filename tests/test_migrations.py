@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from storage import migrations
-from storage.db import Database
+from storage.sqlite import SqliteDatabase
 
 AT = "2026-11-02T09:00:00.000000+00:00"
 
@@ -45,20 +45,20 @@ async def test_rebuilding_the_cases_table_keeps_cases_and_their_references(
 ) -> None:
     first_two = tmp_path / "migrations"
     first_two.mkdir()
-    for path in sorted(migrations.MIGRATIONS_DIR.glob("000[12]_*.sql")):
+    for path in sorted(migrations.MIGRATIONS_DIR.glob("000[12]_*.sqlite.sql")):
         shutil.copy(path, first_two / path.name)
     with monkeypatch.context() as patched:
         patched.setattr(migrations, "MIGRATIONS_DIR", first_two)
-        async with Database(tmp_path / "test.db"):
+        async with SqliteDatabase(tmp_path / "test.db"):
             pass
     _version_2_with_a_case(tmp_path)
 
-    async with Database(tmp_path / "test.db"):
+    async with SqliteDatabase(tmp_path / "test.db"):
         pass  # every migration since
 
     with sqlite3.connect(tmp_path / "test.db") as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(
-            migrations.migration_files()
+            migrations.migration_files("sqlite")
         )
         row = conn.execute("SELECT kind, status, free_text FROM cases WHERE id = 7").fetchone()
         assert row == ("rectification", "submitted", b"\x00\xff")

@@ -11,7 +11,7 @@ from bot import outbox
 from bot.jobs.dispatcher import UNCERTAIN_RETRY, Dispatcher, MaybeSent, SendOutcome, Sent, TryAgain
 from bot.services import Services
 from storage import outbox as rows
-from storage.db import Database, to_db
+from storage.db import fetch_all, open_database, to_db
 from tests.support import FakeClock
 
 
@@ -45,7 +45,7 @@ async def test_two_dispatchers_on_two_connections_never_send_one_row_twice(
 ) -> None:
     for n in range(120):
         await _queue(services, 100 + n % 12, f"message {n}")
-    other = Database(services.db.path)
+    other = open_database(services.settings.database)
     await other.open()
     sent: list[tuple[int, str]] = []
     rng = random.Random(6)
@@ -96,8 +96,8 @@ async def test_a_time_out_is_maybe_sent_and_tried_again_only_after_the_delay(
     clock.advance(seconds=UNCERTAIN_RETRY.total_seconds() - 9 * 60)
     assert await dispatcher.run_once() == 2
     assert [text for _, text in sent] == ["notice 1", "other chat", "notice 1", "notice 2"]
-    uncertain = await services.db.reader.execute_fetchall(
-        "SELECT uncertain_since IS NOT NULL FROM outbox ORDER BY id"
+    uncertain = await fetch_all(
+        services.db.reader, "SELECT uncertain_since IS NOT NULL FROM outbox ORDER BY id"
     )
     assert [bool(r[0]) for r in uncertain] == [True, False, False]
 

@@ -126,7 +126,7 @@ def test_what_the_readmes_own_steps_write_in_the_checkout_is_ignored_by_git() ->
     written |= {
         p.name
         for p in (
-            settings.database,
+            settings.database_file,
             settings.key_file,
             settings.anchor_file,
             settings.lock_file,

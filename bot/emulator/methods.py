@@ -22,7 +22,7 @@ from .errors import (
     bad,
 )
 from .models import FakeGroup, FakeUser, JSONDict, SentMessage
-from .state import EmulatorState, MethodHandler, Poll, Request
+from .state import MethodHandler, Poll, Request
 from .transcript import format_bot_text, format_markup
 from .validation import (
     CHAT_ACTIONS,
@@ -36,17 +36,19 @@ from .validation import (
     scope_key,
     validate_markup,
 )
+from .webhook import WebhookDelivery
 
 __all__ = ["BotApiMethods"]
 
 
-class BotApiMethods(EmulatorState):
+class BotApiMethods(WebhookDelivery):
     def _bot_api_methods(self) -> dict[str, tuple[str, MethodHandler]]:
         """Every implemented method by its lower-case name: (its name, its handler)."""
         table: tuple[tuple[str, MethodHandler], ...] = (
             ("getMe", self._api_get_me),
             ("logOut", self._api_true),
             ("close", self._api_true),
+            ("setWebhook", self._api_set_webhook),
             ("deleteWebhook", self._api_delete_webhook),
             ("getWebhookInfo", self._api_get_webhook_info),
             ("setMyCommands", self._api_set_my_commands),
@@ -105,7 +107,9 @@ class BotApiMethods(EmulatorState):
         }
 
     async def _api_delete_webhook(self, req: Request) -> Any:
+        await self._stop_webhook()
         self._webhook_url = ""
+        self._webhook = {}
         if as_bool(req.params.get("drop_pending_updates", False)):
             self._queue.clear()
         return True
@@ -115,6 +119,7 @@ class BotApiMethods(EmulatorState):
             "url": self._webhook_url,
             "has_custom_certificate": False,
             "pending_update_count": len(self._queue),
+            **(self._webhook_info() if self._webhook_url else {}),
         }
 
     async def _api_set_my_commands(self, req: Request) -> Any:
@@ -177,6 +182,13 @@ class BotApiMethods(EmulatorState):
             timeout = 0.0
         timeout = max(0.0, timeout)
 
+        if self._webhook_url:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use "
+                "deleteWebhook to delete the webhook first",
+                fault="conflict",
+            )
         if self._active_poll is not None:  # Telegram terminates the older long poll
             self._active_poll.terminated = True
             self._notify_updates()

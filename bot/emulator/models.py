@@ -153,6 +153,9 @@ class ApiCall:
     files: dict[str, UploadedFile] = field(default_factory=dict)
     fault: str | None = None
     http_method: str = "POST"
+    client: str | None = None
+    """The path prefix the bot called through (``/<client>/bot<token>/<method>``): which of
+    several bot processes made the call."""
 
     @property
     def ok(self) -> bool:

@@ -132,6 +132,7 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
             token, bot_username=bot_username, bot_id=bot_id, bot_first_name=bot_first_name
         )
         self._methods = self._bot_api_methods()
+        self._init_webhook()
 
     # ------------------------------------------------------------------------------------
     # lifecycle
@@ -143,6 +144,7 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
             raise RuntimeError("FakeBotAPI is already running")
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/{client}/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
         app.router.add_routes(routes)
         runner = web.AppRunner(
@@ -168,6 +170,7 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
             return
         if self._closing is not None:
             self._closing.set()
+        await self._stop_webhook()
         self._notify_updates()
         runner, self._runner = self._runner, None
         await runner.cleanup()
@@ -260,7 +263,17 @@ class FakeBotAPI(FaultInjection, SimulatedPeople, Inspection, BotApiMethods):
         files: dict[str, UploadedFile],
         arrived: float,
     ) -> ApiCall:
-        call = ApiCall(method, params, 0, {}, arrived, files, None, request.method)
+        call = ApiCall(
+            method,
+            params,
+            0,
+            {},
+            arrived,
+            files,
+            None,
+            request.method,
+            request.match_info.get("client"),
+        )
         self.calls.append(call)
         return call
 

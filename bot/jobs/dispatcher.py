@@ -2,10 +2,13 @@
 Telegram has them.
 
 A dispatcher claims due rows with a lease in the database, so two dispatchers (two job runs,
-or a second process by mistake) never send one row. Network errors and 5xx are retried with
-backoff and jitter, 429 waits ``retry_after``, a time-out is "maybe sent" (tried again only
-after a long delay: every text names its case number, so a rare duplicate is recognisable),
-and 403 / "chat not found" mark the message undeliverable, which a person is told of through
+or a second process by mistake) never send one row. On a database several workers share, one
+worker sends: the one holding the ``LEADER`` lease (given ``leases``); when a worker takes
+it, the claims of the one before (which died, or lost its connection) are taken back.
+Network errors and 5xx are retried with backoff and jitter, 429 waits ``retry_after``, a
+time-out is "maybe sent" (tried again only after a long delay: every text names its case
+number, so a rare duplicate is recognisable), and 403 / "chat not found" mark the message
+undeliverable, which a person is told of through
 the ``on_undeliverable`` hook in the same transaction.
 """
 
@@ -25,7 +28,7 @@ from bot.outbox import Attachment, Button, Keyboard, attachment_of, button_of, k
 from bot.security import contexts
 from bot.security.crypto import Cipher, DecryptionError
 from storage import outbox
-from storage.db import Connection, Database, to_db
+from storage.db import Connection, Database, Lease, to_db
 from storage.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,8 @@ UNCERTAIN_RETRY = timedelta(minutes=10)
 """After a time-out Telegram may have the message: wait this long before sending it again."""
 LEASE = timedelta(minutes=5)
 """How long a claim holds; a dispatcher that died with rows claimed frees them after this."""
+LEADER = "leader"
+"""The lease of the worker that sends the outbox and runs the scheduled jobs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,7 @@ class Dispatcher:
         batch: int = 50,
         rng: random.Random | None = None,
         on_undeliverable: UndeliverableHook | None = None,
+        leases: Lease | None = None,
     ) -> None:
         self._db, self._cipher, self._clock, self._send = db, cipher, clock, sender
         self._batch = batch
@@ -121,6 +127,7 @@ class Dispatcher:
         self._more = False  # the last run claimed a full batch and Telegram was answering
         self._again = False
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self._leases = leases
 
     def _backoff(self, attempts: int) -> timedelta:
         base = min(FIRST_RETRY * (1 << min(attempts, 10)), MAX_RETRY)
@@ -142,8 +149,9 @@ class Dispatcher:
 
     async def recover(self) -> int:
         """Take back the claims of a process that died (only the process holding the
-        one-process lock may call this). A message that was in flight when it died may then
-        go out twice; every message names its request number, so that is recognisable."""
+        one-process lock, or the ``LEADER`` lease, may call this). A message that was in
+        flight when it died may then go out twice; every message names its request number,
+        so that is recognisable."""
         async with self._db.transaction() as conn:
             released = await outbox.release_abandoned(conn, self.owner)
         if released:
@@ -151,6 +159,16 @@ class Dispatcher:
                 "outbox: %d message(s) claimed by a stopped process are due again", released
             )
         return released
+
+    async def leads(self) -> bool:
+        """Whether this worker sends (always, without shared leases). Taking the lead takes
+        back what the last sender had claimed: it holds no lease any more."""
+        if self._leases is None or self._leases.held(LEADER):
+            return True
+        if not await self._leases.try_acquire(LEADER):
+            return False
+        await self.recover()
+        return True
 
     async def wake(self) -> int:
         """Deliver what is due, unless a run is under way: that one then looks again."""
@@ -175,6 +193,8 @@ class Dispatcher:
         async with self._lock:
             self._more = False
             if self._paused_until is not None and self._clock.now() < self._paused_until:
+                return 0
+            if not await self.leads():
                 return 0
             rows = await self._claim()
             self._more = len(rows) == self._batch

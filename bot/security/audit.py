@@ -1,7 +1,7 @@
 """The audit trail: append-only events, each MAC'd over its content and its predecessor.
 
 Editing, inserting or deleting a row breaks the chain, which ``verify`` reports. Cutting off
-the newest events (and lowering ``sqlite_sequence``) leaves a shorter chain that is intact in
+the newest events (and lowering the highest id issued) leaves a shorter chain that is intact in
 itself: that is caught by comparing with the head anchored outside the database
 (bot.security.anchor).
 Actors and subjects are pseudonymous ids, never names.
@@ -137,8 +137,8 @@ async def verify(conn: Connection, key: bytes, anchors: Sequence[Anchor] = ()) -
 
     ``conn`` should be a connection of the caller's own (see audit_events.read_snapshot).
     """
-    async with audit_events.read_snapshot(conn):
-        return await _verify(conn, key, anchors)
+    async with audit_events.read_snapshot(conn) as snapshot:
+        return await _verify(snapshot, key, anchors)
 
 
 async def _verify(conn: Connection, key: bytes, anchors: Sequence[Anchor]) -> VerifyResult:

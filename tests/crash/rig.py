@@ -88,12 +88,16 @@ class Rig:
         def done() -> bool:
             return (
                 not self.fake.pending_updates()
-                and self.query("SELECT COUNT(*) FROM inbox WHERE failed_at IS NULL") == 0
+                and self.query(
+                    "SELECT COUNT(*) FROM inbox WHERE failed_at IS NULL AND handled_at IS NULL"
+                )
+                == 0
                 and self.query("SELECT COUNT(*) FROM outbox WHERE status = 'pending'") == 0
             )
 
         await self.fake.wait_for(done, 30, message="the bot did not settle")
-        assert self.query("SELECT COUNT(*) FROM inbox") == 0, "an update failed"
+        failed = self.query("SELECT COUNT(*) FROM inbox WHERE failed_at IS NOT NULL")
+        assert failed == 0, "an update failed"
 
     async def act(self, inject: Callable[[], object]) -> None:
         inject()

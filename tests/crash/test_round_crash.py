@@ -32,6 +32,7 @@ from bot.emulator import FakeBotAPI, FakeUser
 from bot.jobs import rounds as round_jobs
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
+from storage.db import sqlite_path
 from tests.crash.rig import TOKEN, Rig, nth
 from tests.domain_helpers import link_guardian, link_staff
 from tests.support import ROSTER_CSV, SCHOOL_TOML, SECRET, FakeClock, make_settings
@@ -127,7 +128,7 @@ async def test_a_start_killed_midway_is_all_or_nothing_and_resumes_once(
         await link_staff(services, clock, "J. de Vries", "director", [], 7002)
     finally:
         await services.close()
-    _link_everyone(settings.database)
+    _link_everyone(sqlite_path(settings.database))
 
     env = {
         "PRIVACYLOKET_DATABASE": str(settings.database),
@@ -153,7 +154,7 @@ async def test_a_start_killed_midway_is_all_or_nothing_and_resumes_once(
     finished = (await process.stdout.read()).strip() == b"done"
     await process.wait()
     assert finished or process.returncode == -signal.SIGKILL
-    killed = _state(settings.database)
+    killed = _state(sqlite_path(settings.database))
     if os.environ.get("CRASH_REPORT"):
         print(f"SIGKILL {after_ms} ms into Start: finished={finished}, left {killed}")
     assert killed in ((0, 0, 0, 0), (1, GUARDIANS, GUARDIANS, GUARDIANS)), killed
@@ -166,7 +167,7 @@ async def test_a_start_killed_midway_is_all_or_nothing_and_resumes_once(
         assert again.id == round_.id
     finally:
         await resumed.close()
-    assert _state(settings.database) == (1, GUARDIANS, GUARDIANS, GUARDIANS)
+    assert _state(sqlite_path(settings.database)) == (1, GUARDIANS, GUARDIANS, GUARDIANS)
     with sqlite3.connect(settings.database) as conn:
         per_chat = Counter(
             r[0] for r in conn.execute("SELECT chat_id FROM outbox WHERE key LIKE 'round:%'")
@@ -174,6 +175,7 @@ async def test_a_start_killed_midway_is_all_or_nothing_and_resumes_once(
     assert set(per_chat.values()) == {1}  # every guardian here has one child: one question
 
 
+@pytest.mark.sqlite_only
 async def test_an_interrupted_follow_up_is_made_up_once(
     school_services: Services, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -197,11 +199,17 @@ async def test_an_interrupted_follow_up_is_made_up_once(
     monkeypatch.setattr(questions, "queue_question", fails_on_the_second)
     with pytest.raises(OSError, match="disk full"):
         await round_jobs.run_due(s.db, s.keys, s.cipher, clock, s.school_by_id)
-    assert _count(s.db.path, "SELECT COUNT(*) FROM outbox WHERE key LIKE 'round:%:q:%'") == 1
+    assert (
+        _count(
+            sqlite_path(s.settings.database),
+            "SELECT COUNT(*) FROM outbox WHERE key LIKE 'round:%:q:%'",
+        )
+        == 1
+    )
     monkeypatch.setattr(questions, "queue_question", original)
     assert await round_jobs.run_due(s.db, s.keys, s.cipher, clock, s.school_by_id) == 4
     assert await round_jobs.run_due(s.db, s.keys, s.cipher, clock, s.school_by_id) == 0
-    with sqlite3.connect(s.db.path) as conn:
+    with sqlite3.connect(sqlite_path(s.settings.database)) as conn:
         keys = [r[0] for r in conn.execute("SELECT key FROM outbox WHERE key LIKE 'round:%'")]
     assert len(keys) == len(set(keys)) == 5
     assert round_.id == 1
@@ -227,7 +235,7 @@ async def test_sending_killed_midway_asks_nobody_twice(tmp_path: Path) -> None:
             await services.rounds.start(StaffActor(7002), draft, idempotency_key="k")
         finally:
             await services.close()
-        queued = _count(settings.database, "SELECT COUNT(*) FROM outbox")
+        queued = _count(sqlite_path(settings.database), "SELECT COUNT(*) FROM outbox")
         assert queued == 7  # Priya: Arjun and Meera
         for user, name in users.items():
             fake.add_chat(FakeUser(user, name.split()[0]))
@@ -249,4 +257,9 @@ async def test_sending_killed_midway_asks_nobody_twice(tmp_path: Path) -> None:
     assert len(received) == queued  # every question arrived
     twice = [key for key, n in received.items() if n > 1]
     assert len(twice) <= 1  # only the one Telegram took as the bot was killed
-    assert _count(settings.database, "SELECT COUNT(*) FROM outbox WHERE status != 'sent'") == 0
+    assert (
+        _count(
+            sqlite_path(settings.database), "SELECT COUNT(*) FROM outbox WHERE status != 'sent'"
+        )
+        == 0
+    )

@@ -9,7 +9,7 @@ import pytest
 from bot.emulator import FakeBotAPI
 from tests.database_templates import DatabaseTemplates
 from tests.e2e.harness import Harness, transcript_dir
-from tests.support import SCHOOL_TOML, FakeClock, make_settings
+from tests.support import SCHOOL_TOML, FakeClock, free_port, make_settings, webhook_settings
 
 
 def two_schools(folder: Path) -> Path:
@@ -42,6 +42,8 @@ async def harness(
     overrides: dict[str, object] = {}
     if request.node.get_closest_marker("two_schools"):
         overrides["schools"] = two_schools(tmp_path / "schools")
+    if request.node.get_closest_marker("webhook"):
+        overrides.update(webhook_settings(free_port()))
     settings = make_settings(
         tmp_path, bot_token="123456:TEST-TOKEN", api_base_url=fake.api_root, **overrides
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.domain.model import Actor
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_parent, linked_teacher
+from tests.raw_database import REFUSED, raw_database
 
 
 async def _effective(h: Harness, user_id: int, child_id: int) -> dict[str, bool]:
@@ -102,10 +101,10 @@ async def test_reviewing_without_changes_and_the_ledger_is_append_only(
     seen = await anouk.tap("Confirm")
     assert "Newsletter: photos allowed" in seen.text
 
-    with sqlite3.connect(harness.s.db.path) as raw:
+    with raw_database(harness.s) as raw:
         try:
             raw.execute("DELETE FROM consent_ledger")
-        except sqlite3.IntegrityError as exc:
+        except REFUSED as exc:
             assert "append-only" in str(exc)
         else:
             raise AssertionError("the ledger allowed a deletion")
