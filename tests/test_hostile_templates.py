@@ -50,6 +50,11 @@ WITHOUT_NAMES = {
     "labels.event_label",
     "labels.outcome_label",
     "labels.about_line",  # category labels from the config, checked via the alerts
+    "labels.ground_name",  # a button label from the config: plain text, not HTML
+    "for_parents.basis_sentence",  # the config's law, escaped
+    "for_parents.ground_text",  # the config's ground, escaped
+    "for_parents.ground_line",
+    "for_parents.kept_lines",  # category labels and grounds from the config
 }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from bot import outbox
 from bot.domain.case_details import category_keys, opened_by_school
 from bot.domain.dossier_files import shown_name
+from bot.domain.erasure import at_school, refusal_grounds, voluntary
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import (
     DECIDED,
@@ -61,7 +62,6 @@ from bot.domain.transitions import (
 )
 from bot.i18n import _, current_language
 from bot.outbox import Attachment
-from bot.schools.config import SchoolConfig
 from bot.security import audit, contexts
 from bot.security.audit import AuditAction
 from storage import accounts, case_work, cases, staff
@@ -362,8 +362,9 @@ class StaffCases(StaffBase):
             )
             if outcome == Outcome.PARTLY_ERASED and not kept_keys:
                 raise Refused(RefusalReason.INVALID, case=case)
-            if _voluntary(ctx.school, kept_keys):
+            if voluntary(ctx.school, kept_keys):
                 raise Refused(RefusalReason.VOLUNTARY, case=case)
+            still_needed = bool(kept_keys) and at_school(ctx.student)
             text = self._text(message, required=False)
             resolved = await self._move(ctx, Action.RESOLVE)
             await cases.set_outcome(
@@ -371,7 +372,11 @@ class StaffCases(StaffBase):
                 case_id,
                 outcome,
                 self._encrypt(contexts.case_outcome(case_id), text) if text else None,
-                json.dumps({"kept": kept_keys}),
+                json.dumps(
+                    {"kept": kept_keys, "still_needed": True}
+                    if still_needed
+                    else {"kept": kept_keys}
+                ),
             )
             documents = await case_work.attachments(ctx.conn, case_id)
             await self._record(
@@ -384,7 +389,13 @@ class StaffCases(StaffBase):
                 parents,
                 resolved,
                 lambda: resolved_notice(
-                    resolved, outcome, text, len(documents), kept_keys, school
+                    resolved,
+                    outcome,
+                    text,
+                    len(documents),
+                    kept_keys,
+                    school,
+                    still_needed=still_needed,
                 ),
             )
             for index, doc in enumerate(documents, start=1):
@@ -406,11 +417,9 @@ class StaffCases(StaffBase):
     ) -> Case:
         async with self._acting(who, case_id, Action.REJECT) as ctx:
             case, school = ctx.case, ctx.school
-            if case.kind == Kind.ERASURE and (
-                ground is None or school.retention_ground(ground) is None
-            ):
+            if case.kind == Kind.ERASURE and ground not in refusal_grounds(school, ctx.student):
                 raise Refused(RefusalReason.INVALID, case=case)
-            if case.kind == Kind.ERASURE and _voluntary(school, category_keys(case.details)):
+            if case.kind == Kind.ERASURE and voluntary(school, category_keys(case.details)):
                 raise Refused(RefusalReason.VOLUNTARY, case=case)
             text = self._text(reason, required=True)
             assert text is not None
@@ -423,13 +432,12 @@ class StaffCases(StaffBase):
                 json.dumps({"ground": ground} if ground else {}),
             )
             await self._record(ctx, who, CaseEvent.REJECTED, {"ground": ground} if ground else {})
-
-            def render() -> str:
-                found = school.retention_ground(ground) if ground else None
-                label = found.label.get(current_language()) if found else None
-                return rejected_notice(rejected, text, label, school)
-
-            await self._tell(ctx.conn, await self._parent(ctx), rejected, render)
+            await self._tell(
+                ctx.conn,
+                await self._parent(ctx),
+                rejected,
+                lambda: rejected_notice(rejected, text, ground, school),
+            )
         return rejected
 
     async def inform(self, who: StaffActor, case_id: int, recipient: str) -> list[str]:
@@ -487,8 +495,3 @@ class StaffCases(StaffBase):
                 subject=f"case:{case_id}",
             )
         return True
-
-
-def _voluntary(school: SchoolConfig, keys: Sequence[str]) -> bool:
-    """Data given voluntarily (religion) is always deleted on request, never kept."""
-    return any((c := school.category(k)) is not None and c.voluntary for k in keys)

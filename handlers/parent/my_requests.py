@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.document_resends import Queued, StillSending, TooSoon
 from bot.domain.model import Case, RefusalReason, Refused, Status
-from bot.domain.texts.for_parents import rights_lines
+from bot.domain.texts.for_parents import ground_line, kept_lines, rights_lines
 from bot.domain.texts.labels import (
     about_line,
     event_label,
@@ -203,13 +203,12 @@ def outcome_lines(
     """The school's answer: outcome, its message, kept data or the ground, documents."""
     if outcome is None:
         return []
-    language = current_language()
     lines = ["", _("Outcome: {outcome}").format(outcome=outcome_label(outcome))]
-    if ground := school.retention_ground(details.get("ground") or ""):
-        lines.append(_("Legal ground: {ground}").format(ground=esc(ground.label.get(language))))
-    for key in details.get("kept", []):
-        if category := school.category(key):
-            lines.append(_("Kept: {category}").format(category=esc(category.label.get(language))))
+    if line := ground_line(school, details.get("ground")):
+        lines.append(line)
+    if kept := details.get("kept"):
+        lines.append(_("The school keeps:"))
+        lines += kept_lines(school, kept, details.get("still_needed") is True)
     if message:
         label = _("Reason:") if outcome == "rejected" else _("Message from the school:")
         lines += [label, f"<blockquote>{esc(message)}</blockquote>"]

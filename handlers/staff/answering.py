@@ -8,9 +8,10 @@ from telegram import Update
 
 from bot.domain.case_details import category_keys
 from bot.domain.deadlines import MAX_EXTENSION_MONTHS
+from bot.domain.erasure import keepable, refusal_grounds, voluntary
 from bot.domain.model import Kind, Outcome
 from bot.domain.staff_base import CaseView
-from bot.domain.texts.labels import outcome_label
+from bot.domain.texts.labels import ground_name, outcome_label
 from bot.domain.transitions import OUTCOMES, Action, extension_months_left
 from bot.i18n import _, current_language, ngettext
 from handlers.buttons import Choice, ExtendBy, ForCase, KeptData, Staff
@@ -105,13 +106,23 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
     if view.case.kind == Kind.ERASURE:
         school = context.services.school_by_id[view.case.school_id]
         language = current_language()
+        given = voluntary(school, category_keys(view.case.details))
+        if given:
+            labels = [c.label.get(language) for k in given if (c := school.category(k))]
+            await send(
+                update,
+                context,
+                _(
+                    "This request includes data the parent gave voluntarily ({categories}), "
+                    "which is always deleted on request: it cannot be refused as a whole. "
+                    "Use Answer and close, then Partly deleted, to keep only what the school "
+                    "still needs. Nothing was changed."
+                ).format(categories=esc(", ".join(labels))),
+            )
+            return
         rows: Rows = [
-            [
-                context.button(
-                    user, g.label.get(language).split(":")[0], Staff.REJECT_ON_GROUND(case_id, i)
-                )
-            ]
-            for i, g in enumerate(school.retention_grounds)
+            [context.button(user, ground_name(school, key), Staff.REJECT_ON_GROUND(case_id, i))]
+            for i, key in enumerate(refusal_grounds(school, view.student))
         ]
         rows.append(cancel_row(context, user, case_id))
         # A new message: the case card, with the parent's words, stays in view while the
@@ -119,7 +130,11 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
         await send(
             update,
             context,
-            _("A deletion can only be refused on a legal ground. Which one applies?"),
+            _(
+                "A deletion is refused only on a ground the parent is told. While the child is "
+                "at the school, the data the school still needs for their education is kept; "
+                "after leaving, the grounds of the school's config apply. Which one applies?"
+            ),
             rows,
         )
         return
@@ -131,11 +146,12 @@ async def reject_ground(update: Update, context: BotContext, args: Choice) -> No
     view = await checked_view(update, context, case_id, Action.REJECT)
     if view is None:
         return
-    grounds = context.services.school_by_id[view.case.school_id].retention_grounds
+    school = context.services.school_by_id[view.case.school_id]
+    grounds = refusal_grounds(school, view.student)
     if not 0 <= index < len(grounds):
         await reject(update, context, case_id)
         return
-    refusal = Refusal(case_id, ground=grounds[index].key)
+    refusal = Refusal(case_id, ground=grounds[index])
     await ask(update, context, refusal, view, new_message=False)
 
 
@@ -145,13 +161,24 @@ def _outcome_button(kind: Kind, outcome: str) -> str:
     return outcome_label(outcome).capitalize()
 
 
+def _offered(context: BotContext, view: CaseView) -> list[str]:
+    """The outcomes this case can end with: a partial deletion only when something can be
+    kept (data given voluntarily never is)."""
+    school = context.services.school_by_id[view.case.school_id]
+    keys = category_keys(view.case.details)
+    return [
+        o for o in OUTCOMES[view.case.kind] if o != Outcome.PARTLY_ERASED or keepable(school, keys)
+    ]
+
+
 async def resolve(update: Update, context: BotContext, case_id: int) -> None:
     view = await checked_view(update, context, case_id, Action.RESOLVE)
     if view is None:
         return
     outcomes = OUTCOMES[view.case.kind]
-    if len(outcomes) == 1:
-        await ask(update, context, Answer(view.case.id, outcomes[0]), view, new_message=False)
+    offered = _offered(context, view)
+    if len(offered) == 1:
+        await ask(update, context, Answer(view.case.id, offered[0]), view, new_message=False)
         return
     user = user_id(update)
     rows: Rows = [
@@ -161,6 +188,7 @@ async def resolve(update: Update, context: BotContext, case_id: int) -> None:
             )
         ]
         for i, o in enumerate(outcomes)
+        if o in offered
     ]
     rows.append(cancel_row(context, user, case_id))
     await show(
@@ -177,7 +205,7 @@ async def resolve_outcome(update: Update, context: BotContext, args: Choice) -> 
     if view is None:
         return
     outcomes = OUTCOMES[view.case.kind]
-    if not 0 <= index < len(outcomes):
+    if not 0 <= index < len(outcomes) or outcomes[index] not in _offered(context, view):
         await resolve(update, context, case_id)
         return
     if outcomes[index] == Outcome.PARTLY_ERASED:
@@ -194,7 +222,9 @@ async def _kept(update: Update, context: BotContext, view: CaseView, mask: int) 
     rows: Rows = []
     for i, key in enumerate(keys):
         category = school.category(key)
-        label = category.label.get(language) if category else key
+        if category is None or category.voluntary:
+            continue  # data given voluntarily is never kept
+        label = category.label.get(language)
         mark = "☑" if mask >> i & 1 else "☐"
         rows.append(
             [
@@ -211,7 +241,10 @@ async def _kept(update: Update, context: BotContext, view: CaseView, mask: int) 
     await show(
         update,
         context,
-        _("Which data does the school keep? The parent is told the legal ground of each."),
+        _(
+            "Which data does the school keep? The parent is told why each is kept. Data the "
+            "parent gave voluntarily is always deleted and is not listed."
+        ),
         rows,
     )
 
@@ -227,8 +260,9 @@ async def kept_chosen(update: Update, context: BotContext, args: KeptData) -> No
     if view is None:
         return
     mask = args.mask
+    school = context.services.school_by_id[view.case.school_id]
     keys = category_keys(view.case.details)
-    kept = [k for i, k in enumerate(keys) if mask >> i & 1]
+    kept = keepable(school, [k for i, k in enumerate(keys) if mask >> i & 1])
     if not kept:
         await _kept(update, context, view, 0)
         return

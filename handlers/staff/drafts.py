@@ -15,6 +15,7 @@ from bot.domain.free_text import clean_text
 from bot.domain.model import Case, Kind, Refused
 from bot.domain.staff_base import CaseView, StaffActor
 from bot.domain.staff_cases import MAX_MESSAGE, StaffCases
+from bot.domain.texts.for_parents import ground_line
 from bot.domain.texts.for_staff import not_a_school_day_note
 from bot.domain.texts.labels import kind_label, outcome_label
 from bot.domain.transitions import new_due_date
@@ -159,7 +160,7 @@ class Extension(Decision):
 @dataclass
 class Refusal(Decision):
     """A refused request, with the reason the parent reads beside their right to complain;
-    a deletion is refused only on a legal ground."""
+    a deletion is refused only on a ground the parent is told."""
 
     tag: ClassVar[str] = "staff.reject"
     ground: str | None = None
@@ -172,13 +173,8 @@ class Refusal(Decision):
 
     def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
         lines = [_("<b>Refuse request {number}</b>").format(number=esc(view.case.number))]
-        ground = school.retention_ground(self.ground) if self.ground else None
-        if ground:
-            lines.append(
-                _("Legal ground: {ground}").format(
-                    ground=esc(ground.label.get(current_language()))
-                )
-            )
+        if line := ground_line(school, self.ground):
+            lines.append(line)
         return lines
 
     def do(self, service: StaffCases, who: StaffActor) -> Awaitable[Case]:

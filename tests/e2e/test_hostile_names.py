@@ -230,7 +230,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     await h.deliver_outbox()
     _says(mother, f"Het archief van {TAG} & co.")
 
-    # A deletion the head teacher refuses on a legal ground.
+    # A deletion the head teacher refuses, saying why the data is kept.
     await mother.send("/menu")
     seen = await mother.tap(tr("Delete data"))
     await mother.tap(next(b for b in seen.buttons if category("progress") in b))

@@ -40,6 +40,8 @@ L = {
         "law": "at most two more months in total",
         "refuse": "Refuse",
         "pupil_file": "Pupil file",
+        "still_needed": "Still needed for the child's education",
+        "art17": "GDPR (AVG) Art. 17(1)(a)",
         "escalate": "To the head teacher",
         "pass_on": "Yes, pass it on",
         "assign": "Assign",
@@ -79,6 +81,8 @@ L = {
         "law": "in totaal ten hoogste twee maanden extra",
         "refuse": "Afwijzen",
         "pupil_file": "Leerlingdossier",
+        "still_needed": "Nog nodig voor het onderwijs aan het kind",
+        "art17": "AVG art. 17 lid 1 onder a",
         "escalate": "Naar de directeur",
         "pass_on": "Ja, overdragen",
         "assign": "Toewijzen",
@@ -147,7 +151,7 @@ async def test_a_correction_is_made_and_the_recipients_are_informed(
 
 
 @LANGUAGES
-async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
+async def test_a_deletion_is_extended_then_refused_as_still_needed(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
@@ -186,15 +190,15 @@ async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
     seen = await director.send("/extend 2026-0001")
     assert seen.buttons == [] and "2026-0001" in seen.text
     await director.send("/reject 2026-0001")
-    await director.tap(t["pupil_file"])
-    await director.send("De wet vraagt ons dit te bewaren.")
+    await director.tap(t["still_needed"])
+    await director.send("Zoë zit nog op school; wij hebben dit nog nodig.")
     await director.tap(t["confirm"])
     await harness.deliver_outbox()
     refused = parent.messages[-1].text
-    for expected in (t["ap"], t["court"], "12", "fg@scpo-nop.example", "De wet vraagt ons"):
+    for expected in (t["ap"], t["court"], "12", "fg@scpo-nop.example", t["art17"]):
         assert expected in refused, expected
     detail = await _my_request(parent, t)
-    assert "De wet vraagt ons" in detail and t["ap"] in detail
+    assert "wij hebben dit nog nodig" in detail and t["ap"] in detail and t["art17"] in detail
 
 
 @LANGUAGES

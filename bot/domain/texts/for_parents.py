@@ -10,7 +10,7 @@ from bot.domain.model import Case
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
-from bot.schools.config import SchoolConfig
+from bot.schools.config import STILL_NEEDED, DataCategory, RetentionGround, SchoolConfig
 from storage.people import Student
 
 
@@ -55,8 +55,55 @@ def extended_notice(case: Case, previous_due: date, reason: str) -> str:
     )
 
 
-def _outcome_line(case: Case, outcome: str, kept: Sequence[str], school: SchoolConfig) -> str:
+def basis_sentence(ground: RetentionGround) -> str:
+    """Whether keeping the data is a duty the law puts on the school, or its own policy."""
+    if ground.law is not None:
+        return _("This is a legal duty ({law}).").format(
+            law=esc(ground.law.get(current_language()))
+        )
+    return _("This is the school's own policy, not a legal duty.")
+
+
+def ground_text(school: SchoolConfig, key: str | None) -> str | None:
+    """A ground to keep data as the parent reads it (HTML), saying whether it is a legal duty
+    or the school's own policy; None for no known ground."""
+    if key == STILL_NEEDED:
+        return _(
+            "Still needed for your child's education: while your child is at the school, the "
+            "school needs this data to teach and guide them. Deleting data on request applies "
+            "to data the school no longer needs (GDPR (AVG) Art. 17(1)(a))."
+        )
+    ground = school.retention_ground(key) if key else None
+    if ground is None:
+        return None
+    return f"{esc(ground.label.get(current_language()))} {basis_sentence(ground)}"
+
+
+def _kept_line(school: SchoolConfig, category: DataCategory, still_needed: bool) -> str:
+    """One kept category and why it is kept (HTML)."""
     language = current_language()
+    after = ground_text(school, category.retention_ground) or esc(category.retention.get(language))
+    label = esc(category.label.get(language))
+    if still_needed:
+        return "• " + _(
+            "{category}: still needed for your child's education while they are at the "
+            "school. After that: {after}"
+        ).format(category=label, after=after)
+    return f"• {label}: {after}"
+
+
+def kept_lines(school: SchoolConfig, kept: Sequence[str], still_needed: bool) -> list[str]:
+    """What a partial deletion kept, each with its ground."""
+    return [
+        _kept_line(school, category, still_needed)
+        for key in kept
+        if (category := school.category(key)) is not None
+    ]
+
+
+def _outcome_line(
+    outcome: str, kept: Sequence[str], still_needed: bool, school: SchoolConfig
+) -> str:
     match outcome:
         case "answered":
             return _("The school has answered your request.")
@@ -70,23 +117,8 @@ def _outcome_line(case: Case, outcome: str, kept: Sequence[str], school: SchoolC
         case "erased":
             return _("The data has been deleted.")
         case "partly_erased":
-            lines = [_("Part of the data has been deleted. The school keeps, by law:")]
-            for key in kept:
-                category = school.category(key)
-                if category is None:
-                    continue
-                ground = (
-                    school.retention_ground(category.retention_ground)
-                    if category.retention_ground
-                    else None
-                )
-                label = esc(category.label.get(language))
-                lines.append(
-                    f"• {label}: {esc(ground.label.get(language))}"
-                    if ground
-                    else f"• {label}: {esc(category.retention.get(language))}"
-                )
-            return "\n".join(lines)
+            lines = [_("Part of the data has been deleted. The school keeps:")]
+            return "\n".join(lines + kept_lines(school, kept, still_needed))
         case "done":
             return _("The school has processed the change.")
         case "granted":
@@ -101,8 +133,12 @@ def resolved_notice(
     documents: int,
     kept: Sequence[str],
     school: SchoolConfig,
+    *,
+    still_needed: bool = False,
 ) -> str:
-    lines = [_heading(case), _outcome_line(case, outcome, kept, school)]
+    """``still_needed``: the child was at the school when data was kept (a partial deletion):
+    it is kept because it is still needed for the child's education."""
+    lines = [_heading(case), _outcome_line(outcome, kept, still_needed, school)]
     if message:
         lines += [_("Message from the school:"), f"<blockquote>{esc(message)}</blockquote>"]
     if documents:
@@ -138,10 +174,19 @@ def rights_lines(school: SchoolConfig) -> list[str]:
     ]
 
 
+def ground_line(school: SchoolConfig, key: str | None) -> str | None:
+    """'Why the school keeps the data: ...' for a refused deletion."""
+    text = ground_text(school, key)
+    if text is None:
+        return None
+    return _("Why the school keeps the data: {ground}").format(ground=text)
+
+
 def rejected_notice(case: Case, reason: str, ground: str | None, school: SchoolConfig) -> str:
+    """``ground``: the key of the ground a deletion was refused on."""
     lines = [_heading(case), _("The school has refused your request.")]
-    if ground:
-        lines.append(_("Legal ground: {ground}").format(ground=esc(ground)))
+    if line := ground_line(school, ground):
+        lines.append(line)
     lines += [_("Reason:"), f"<blockquote>{esc(reason)}</blockquote>", *rights_lines(school)]
     return "\n".join(lines)
 

@@ -69,7 +69,11 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
         )
     if case.kind == "erasure" and len(voluntary) < len(categories):
         lines.append(
-            _("Data the school must keep by law may be kept; a refusal names the legal ground.")
+            _(
+                "Data the school still needs for the child's education, or keeps after "
+                "leaving on a ground of the school's config, may be kept; the parent is told "
+                "why, and whether it is a legal duty or the school's own policy."
+            )
         )
     if case.kind == "consent":
         lines += consent_task_lines(case, school, _("this child"))

@@ -11,7 +11,7 @@ from bot.domain.case_details import category_keys
 from bot.domain.model import Role
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
-from bot.schools.config import SchoolConfig
+from bot.schools.config import STILL_NEEDED, SchoolConfig
 
 
 def kind_label(kind: str) -> str:
@@ -109,6 +109,20 @@ def about_line(school: SchoolConfig, details: Mapping[str, Any]) -> str | None:
     if not labels:
         return None
     return _("About: {categories}").format(categories=esc(", ".join(labels)))
+
+
+def ground_name(school: SchoolConfig, key: str) -> str:
+    """A ground to keep data, short, for a staff member's button (plain text): 'Pupil file
+    (school policy)'."""
+    if key == STILL_NEEDED:
+        return _("Still needed for the child's education")
+    ground = school.retention_ground(key)
+    if ground is None:
+        return key
+    name = ground.label.get(current_language()).split(":")[0]
+    if ground.legal_duty:
+        return _("{name} (legal duty, after leaving)").format(name=name)
+    return _("{name} (school policy, after leaving)").format(name=name)
 
 
 def role_label(role: str | None, *, definite: bool = False) -> str:
