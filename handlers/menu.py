@@ -178,5 +178,8 @@ def staff_help() -> list[str]:
         _("/take, /note, /extend, /escalate, /assign, /reject, /resolve – followed by the number"),
         _("/consents – who may not appear in photos, per group and purpose"),
         _("/digest – the head teacher's digest of open and overdue requests"),
-        _("New requests reach you here as a message. The law allows one month to answer."),
+        _(
+            "New requests reach you here as a message. Answer within one month, or by the "
+            "extended date; a refusal has the same deadline."
+        ),
     ]

@@ -96,6 +96,11 @@ class Outcome(StrEnum):
     GRANTED = "granted"
 
 
+LESS_THAN_ASKED = frozenset({Outcome.PARTLY_ERASED, Outcome.STATEMENT_ADDED})
+"""Answers that do not fully grant what the parent asked: like a refusal, the parent is told
+why and their right to complain and to go to court (AVG art. 12(4))."""
+
+
 class RefusalReason(StrEnum):
     NOT_ALLOWED = "not_allowed"
     """Not theirs to see or act on (another family's child, another group's case)."""
@@ -110,6 +115,9 @@ class RefusalReason(StrEnum):
     explicit confirmation before it goes out."""
     LAST_DIRECTOR = "last_director"
     """A school keeps at least one director: the last one cannot be removed."""
+    NO_DOCUMENTS = "no_documents"
+    """A copy of the dossier is answered with the copy: without a document it is refused,
+    with the reasons, instead."""
 
 
 class Refused(Exception):

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot import outbox
 from bot.domain.case_details import category_keys, opened_by_school
+from bot.domain.dossier_copy import needs_document
 from bot.domain.dossier_files import shown_name
 from bot.domain.erasure import at_school, refusal_grounds, voluntary
 from bot.domain.free_text import InvalidText, valid_text
@@ -350,6 +351,8 @@ class StaffCases(StaffBase):
             case = ctx.case
             if outcome not in OUTCOMES[case.kind]:
                 raise Refused(RefusalReason.INVALID, case=case)
+            if needs_document(case) and not await case_work.attachments(ctx.conn, case_id):
+                raise Refused(RefusalReason.NO_DOCUMENTS, case=case)
             if (
                 not off_roster_confirmed
                 and await case_work.attachments(ctx.conn, case_id)

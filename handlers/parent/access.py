@@ -152,7 +152,8 @@ async def overview(
         "",
         _(
             "Would you also like a copy of the data itself (the dossier from {system})? You "
-            "can ask for it here; the school has one month to send it to you."
+            "can ask for it here. The school answers within one month: with the copy, or with "
+            "the reasons why it cannot give it."
         ).format(system=esc(school.administration_system)),
     ]
     user = profile.telegram_user_id
@@ -184,7 +185,8 @@ async def confirm_request(
         + "\n\n"
         + _(
             "You ask {school} for a copy of the data about {child} in {system}. The school "
-            "has one month to send it to you."
+            "answers within one month: with the copy, or with the reasons why it cannot give "
+            "it."
         ).format(
             school=esc(school.name),
             child=esc(child.first_name),

@@ -7,7 +7,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.document_resends import Queued, StillSending, TooSoon
-from bot.domain.model import Case, RefusalReason, Refused, Status
+from bot.domain.model import LESS_THAN_ASKED, Case, RefusalReason, Refused, Status
 from bot.domain.texts.for_parents import ground_line, kept_lines, rights_lines
 from bot.domain.texts.labels import (
     about_line,
@@ -218,7 +218,7 @@ def outcome_lines(
                 n=documents
             )
         )
-    if outcome == "rejected":
+    if outcome == "rejected" or outcome in LESS_THAN_ASKED:
         lines += rights_lines(school)
     return lines
 

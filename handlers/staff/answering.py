@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.domain.case_details import category_keys
 from bot.domain.deadlines import MAX_EXTENSION_MONTHS
+from bot.domain.dossier_copy import needs_document
 from bot.domain.erasure import keepable, refusal_grounds, voluntary
 from bot.domain.model import Kind, Outcome
 from bot.domain.staff_base import CaseView
@@ -19,7 +20,7 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import actor
+from handlers.staff.common import actor, no_documents_text
 from handlers.staff.drafts import Answer, Decision, Extension, Note, Refusal, ask
 from handlers.staff.screens import open_case
 from handlers.staff.steps import Rows, cancel_row, checked_view, gone, run, user_id
@@ -158,7 +159,7 @@ async def reject_ground(update: Update, context: BotContext, args: Choice) -> No
 def _outcome_button(kind: Kind, outcome: str) -> str:
     if kind == Kind.ACCESS:
         return _("Send the answer")
-    return outcome_label(outcome).capitalize()
+    return outcome_label(outcome, for_staff=True).capitalize()
 
 
 def _offered(context: BotContext, view: CaseView) -> list[str]:
@@ -174,6 +175,21 @@ def _offered(context: BotContext, view: CaseView) -> list[str]:
 async def resolve(update: Update, context: BotContext, case_id: int) -> None:
     view = await checked_view(update, context, case_id, Action.RESOLVE)
     if view is None:
+        return
+    if needs_document(view.case) and not view.documents:
+        user = user_id(update)
+        await send(
+            update,
+            context,
+            no_documents_text(),
+            [
+                [
+                    context.button(user, _("Attach copy"), Staff.ATTACH(case_id)),
+                    context.button(user, _("Refuse"), Staff.REJECT(case_id)),
+                ],
+                cancel_row(context, user, case_id),
+            ],
+        )
         return
     outcomes = OUTCOMES[view.case.kind]
     offered = _offered(context, view)

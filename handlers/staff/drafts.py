@@ -12,7 +12,7 @@ from typing import ClassVar
 from telegram import Update
 
 from bot.domain.free_text import clean_text
-from bot.domain.model import Case, Kind, Refused
+from bot.domain.model import Case, Refused
 from bot.domain.staff_base import CaseView, StaffActor
 from bot.domain.staff_cases import MAX_MESSAGE, StaffCases
 from bot.domain.texts.for_parents import ground_line
@@ -166,9 +166,17 @@ class Refusal(Decision):
     ground: str | None = None
 
     def prompt(self, view: CaseView) -> str:
-        return _(
-            "Please type the reason for the refusal. The parent reads it, together with their "
-            "right to complain to the Autoriteit Persoonsgegevens."
+        return "\n".join(
+            [
+                _(
+                    "Please type the reason for the refusal. The parent reads it, together "
+                    "with their right to complain to the Autoriteit Persoonsgegevens."
+                ),
+                _(
+                    "A refusal has the same deadline as an answer: it must reach the parent by "
+                    "{due}."
+                ).format(due=format_date(view.case.due, "full")),
+            ]
         )
 
     def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
@@ -203,10 +211,6 @@ class Answer(Decision):
             self._title(view),
             _("Type a short message to the parent, or send the answer without one."),
         ]
-        if view.case.kind == Kind.ACCESS and not view.documents:
-            lines.append(
-                _("No documents are attached. Tap Attach copy on the request to add them.")
-            )
         return "\n".join(lines)
 
     def rows(self, context: BotContext, user: int) -> Rows:
@@ -216,7 +220,7 @@ class Answer(Decision):
         language = current_language()
         lines = [
             self._title(view),
-            _("Outcome: {outcome}").format(outcome=outcome_label(self.outcome)),
+            _("Outcome: {outcome}").format(outcome=outcome_label(self.outcome, for_staff=True)),
         ]
         for key in self.kept:
             if category := school.category(key):

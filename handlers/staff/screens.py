@@ -216,7 +216,9 @@ def case_text(context: BotContext, view: CaseView) -> str:
     if case.text:
         lines += [_("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     if view.outcome:
-        lines.append(_("Outcome: {outcome}").format(outcome=outcome_label(view.outcome)))
+        lines.append(
+            _("Outcome: {outcome}").format(outcome=outcome_label(view.outcome, for_staff=True))
+        )
         if view.outcome_message:
             lines += [
                 _("Message to the parent:"),

@@ -106,3 +106,12 @@ async def request_dossier_copy(h: Harness, parent: Person) -> None:
     await parent.tap("Gegevens van mijn kind inzien")
     await parent.tap("Kopie van het dossier aanvragen")
     await parent.tap("Verzoek versturen")
+
+
+async def request_correction(parent: Person, language: str = "nl") -> None:
+    """The parent asks to correct the absence record (a fact) from the menu."""
+    await parent.send("/menu")
+    await parent.tap("Gegevens corrigeren" if language == "nl" else "Correct data")
+    await parent.tap("Verzuim" if language == "nl" else "Absence")
+    await parent.send("Op 3 oktober was mijn kind ziek gemeld, niet afwezig.")
+    await parent.tap("Verzoek versturen" if language == "nl" else "Send request")

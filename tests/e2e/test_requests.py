@@ -26,7 +26,7 @@ async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Ha
     ):
         assert expected in text, expected
     seen = await james.tap("Request a copy of the dossier")
-    assert "has one month to send it to you" in seen.text
+    assert "The school answers within one month: with the copy, or with the reasons" in seen.text
     seen = await james.tap("Send request")
     assert "Request number: 2026-0001" in seen.text
     assert "Wednesday, 2 December 2026" in seen.text

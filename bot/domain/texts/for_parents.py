@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.domain.model import Case
+from bot.domain.model import LESS_THAN_ASKED, Case
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
@@ -111,8 +111,10 @@ def _outcome_line(
             return _("The data has been corrected.")
         case "statement_added":
             return _(
-                "The data is a professional judgement, which is not changed; your own view "
-                "has been added to your child's dossier."
+                "The data is not changed: it is a professional judgement, such as a "
+                "teacher's observation, not a fact that can be corrected. Your own view "
+                "has been added to your child's dossier and is kept with it, so that "
+                "anyone who reads the judgement also reads your view."
             )
         case "erased":
             return _("The data has been deleted.")
@@ -141,6 +143,8 @@ def resolved_notice(
     lines = [_heading(case), _outcome_line(outcome, kept, still_needed, school)]
     if message:
         lines += [_("Message from the school:"), f"<blockquote>{esc(message)}</blockquote>"]
+    if outcome in LESS_THAN_ASKED:
+        lines += rights_lines(school)
     if documents:
         lines.append(
             _(

@@ -81,14 +81,16 @@ def event_label(event: str) -> str:
     return event
 
 
-def outcome_label(outcome: str) -> str:
+def outcome_label(outcome: str, *, for_staff: bool = False) -> str:
+    """How a case ended; ``for_staff`` as staff read it (the parent's statement, not
+    "your statement")."""
     match outcome:
         case "answered":
             return _("answered")
         case "corrected":
             return _("corrected")
         case "statement_added":
-            return _("your statement added")
+            return _("parent's statement added") if for_staff else _("your statement added")
         case "erased":
             return _("deleted")
         case "partly_erased":
