@@ -42,6 +42,7 @@ WITHOUT_NAMES = {
     "for_staff.not_a_school_day_note",  # a holiday name from the config, escaped
     "for_staff.open_case_button",  # a button label: plain text, not HTML
     "for_staff.consent_task_lines",  # part of new_case_alert (consent)
+    "for_staff.correction_note",
     "for_staff.undeliverable_notice",
     "labels.kind_label",
     "labels.role_label",

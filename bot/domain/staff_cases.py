@@ -34,6 +34,7 @@ from bot.domain.model import (
     Refused,
     Role,
 )
+from bot.domain.outcomes import possible_outcomes
 from bot.domain.routing import director_for
 from bot.domain.staff_base import (
     Ctx,
@@ -54,7 +55,6 @@ from bot.domain.texts.for_parents import (
 from bot.domain.texts.for_staff import assigned_notice, open_case_button
 from bot.domain.texts.labels import role_label
 from bot.domain.transitions import (
-    OUTCOMES,
     Action,
     may_act,
     may_extend,
@@ -349,7 +349,7 @@ class StaffCases(StaffBase):
         (``off_roster_confirmed``); else REQUESTER_OFF_ROSTER, nothing changed."""
         async with self._acting(who, case_id, Action.RESOLVE) as ctx:
             case = ctx.case
-            if outcome not in OUTCOMES[case.kind]:
+            if outcome not in possible_outcomes(case, ctx.school):
                 raise Refused(RefusalReason.INVALID, case=case)
             if needs_document(case) and not await case_work.attachments(ctx.conn, case_id):
                 raise Refused(RefusalReason.NO_DOCUMENTS, case=case)

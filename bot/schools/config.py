@@ -128,6 +128,10 @@ class DataCategory(_Model):
     special: bool = False
     photo_consent: bool = False
     """Used only for the photo purposes parents consent to (some are public)."""
+    judgements: bool = False
+    """Holds professional judgements (observations, assessments), not only facts: a
+    correction of a judgement is closed with the parent's statement added beside it, while
+    a wrong fact is always corrected."""
 
 
 class Retention(_Model):

@@ -11,7 +11,9 @@ from bot.domain.deadlines import MAX_EXTENSION_MONTHS
 from bot.domain.dossier_copy import needs_document
 from bot.domain.erasure import keepable, refusal_grounds, voluntary
 from bot.domain.model import Kind, Outcome
+from bot.domain.outcomes import possible_outcomes
 from bot.domain.staff_base import CaseView
+from bot.domain.texts.for_staff import correction_note
 from bot.domain.texts.labels import ground_name, outcome_label
 from bot.domain.transitions import OUTCOMES, Action, extension_months_left
 from bot.i18n import _, current_language, ngettext
@@ -163,13 +165,7 @@ def _outcome_button(kind: Kind, outcome: str) -> str:
 
 
 def _offered(context: BotContext, view: CaseView) -> list[str]:
-    """The outcomes this case can end with: a partial deletion only when something can be
-    kept (data given voluntarily never is)."""
-    school = context.services.school_by_id[view.case.school_id]
-    keys = category_keys(view.case.details)
-    return [
-        o for o in OUTCOMES[view.case.kind] if o != Outcome.PARTLY_ERASED or keepable(school, keys)
-    ]
+    return possible_outcomes(view.case, context.services.school_by_id[view.case.school_id])
 
 
 async def resolve(update: Update, context: BotContext, case_id: int) -> None:
@@ -207,12 +203,10 @@ async def resolve(update: Update, context: BotContext, case_id: int) -> None:
         if o in offered
     ]
     rows.append(cancel_row(context, user, case_id))
-    await show(
-        update,
-        context,
-        _("How was request {number} handled?").format(number=esc(view.case.number)),
-        rows,
-    )
+    question = _("How was request {number} handled?").format(number=esc(view.case.number))
+    if view.case.kind == Kind.RECTIFICATION:
+        question += "\n" + correction_note(True)
+    await show(update, context, question, rows)
 
 
 async def resolve_outcome(update: Update, context: BotContext, args: Choice) -> None:

@@ -7,8 +7,9 @@ from telegram import InlineKeyboardButton, Update
 from bot.domain.accounts import Profile
 from bot.domain.case_details import opened_by_school
 from bot.domain.model import HANDLING_ROLES, Kind, Refused, Role
+from bot.domain.outcomes import about_judgements
 from bot.domain.staff_base import CaseView, QueueLine
-from bot.domain.texts.for_staff import consent_task_lines
+from bot.domain.texts.for_staff import consent_task_lines, correction_note
 from bot.domain.texts.labels import (
     event_label,
     kind_label,
@@ -207,6 +208,8 @@ def case_text(context: BotContext, view: CaseView) -> str:
     ]
     if categories:
         lines.append(_("About: {categories}").format(categories=esc(", ".join(categories))))
+    if case.kind == Kind.RECTIFICATION and case.is_open:
+        lines.append(correction_note(about_judgements(case, school)))
     for key, granted in sorted(case.details.get("changes", {}).items()):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)

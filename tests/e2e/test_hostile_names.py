@@ -220,7 +220,6 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     await teacher_2.send(f"Het archief van {TAG} & co.")
     await teacher_2.tap(tr("Confirm"))
     await teacher_2.send("/resolve 2026-0002")
-    await teacher_2.tap(teacher_2.last_with_buttons().button_texts[0])  # corrected
     await teacher_2.tap(tr("No message"))
     await teacher_2.tap(tr("Confirm"))
     informed = tr("✓ Informed: {name}").split("{")[0]

@@ -100,10 +100,10 @@ LANGUAGES = pytest.mark.parametrize(
 )
 
 
-async def _file_correction(parent: Person, t: dict[str, str]) -> None:
+async def _file_correction(parent: Person, t: dict[str, str], about: str = "absence") -> None:
     await parent.send("/menu")
     await parent.tap(t["correct"])
-    await parent.tap(t["absence"])
+    await parent.tap(t[about])
     await parent.send("Zoë was op 3 oktober niet afwezig <maar ziek gemeld>.")
     await parent.tap(t["send"])
 
@@ -136,8 +136,8 @@ async def test_a_correction_is_made_and_the_recipients_are_informed(
     await _file_correction(parent, t)
     seen = await teacher.send("/take 2026-0001")
     assert "2026-0001" in seen.text
-    await teacher.tap(t["answer"])
-    await teacher.tap(t["corrected"])
+    seen = await teacher.tap(t["answer"])
+    assert t["statement"] not in seen.buttons  # a fact is corrected, never "statement added"
     await teacher.tap(t["no_message"])
     await teacher.tap(t["confirm"])
     seen = await teacher.tap(t["informed"])
@@ -228,7 +228,7 @@ async def test_a_teacher_escalates_and_the_director_assigns_back(
     teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     director = await linked_staff(harness, 7003, "J. de Vries", "director", [], language)
     parent = await linked_parent(harness, 5001, guardian, language)
-    await _file_correction(parent, t)
+    await _file_correction(parent, t, "progress")
     await teacher.send("/escalate 2026-0001")
     await teacher.tap(t["pass_on"])
     await harness.deliver_outbox()
@@ -245,7 +245,7 @@ async def test_a_teacher_escalates_and_the_director_assigns_back(
     seen = await teacher.tap(t["confirm"])
     assert "2026-0001" in seen.text
     await harness.deliver_outbox()
-    assert "2026-0001" in parent.messages[-2].text
+    assert "2026-0001" in parent.messages[-1].text and t["ap"] in parent.messages[-1].text
 
 
 @LANGUAGES

@@ -14,7 +14,6 @@ async def test_a_message_to_the_parent_is_limited_escaped_and_confirmed(harness:
     parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
     await request_correction(parent)
     await teacher.send("/resolve 2026-0001")
-    await teacher.tap("Gecorrigeerd")
     seen = await teacher.do(lambda u: harness.fake.send_sticker(u))
     assert "als tekst" in seen.text
     seen = await teacher.send("x" * 5000)
@@ -47,7 +46,6 @@ async def test_notes_and_messages_are_not_stored_in_plain_text(harness: Harness)
     await teacher.send("/note 2026-0001")
     await teacher.send("Notitie over Kerkstraat 12")
     await teacher.send("/resolve 2026-0001")
-    await teacher.tap("Gecorrigeerd")
     await teacher.send("Bericht over Molenweg 3")
     await teacher.tap("Bevestigen")
     assert harness.app is not None

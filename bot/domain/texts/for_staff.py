@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.domain.case_details import category_keys
 from bot.domain.model import Case, Kind
+from bot.domain.outcomes import about_judgements
 from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
@@ -45,6 +46,8 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
     categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
     if about := about_line(school, details):
         lines.append(about)
+    if case.kind == "rectification":
+        lines.append(correction_note(about_judgements(case, school)))
     if case.kind == "restriction":
         lines.append(
             _(
@@ -80,6 +83,21 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
     if case.text:
         lines += ["", _("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
+
+
+def correction_note(judgements: bool) -> str:
+    """For staff answering a correction (AVG art. 16): a fact is corrected, a statement is
+    only for a professional judgement."""
+    if judgements:
+        return _(
+            "This data can hold professional judgements, such as observations. A wrong fact "
+            "is corrected; a judgement is not changed, but the parent's statement is added "
+            "beside it, and the parent is told why, with their rights."
+        )
+    return _(
+        "This data holds facts: a wrong fact is corrected. A parent's statement is only for a "
+        "professional judgement."
+    )
 
 
 def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str]:
