@@ -298,6 +298,7 @@ class Staff:
     CANCEL = Action("sx", ForCase)
     ATTACH = Action("sat", ForCase)
     INFORMED = Action("sinf", Choice)
+    NOT_APPLICABLE = Action("sna", Choice)
     CONSENT_LISTS = Action("stcons", NoArgs)
     CONSENT_LIST = Action("stc", ConsentList)
     CONSENT_CSV = Action("stcsv", ForGroup)

@@ -38,6 +38,8 @@ class EventRow:
     actor_role: str
     event: str
     staff_id: int | None
+    subject: str | None = None
+    """What the event is about, where it names one (the recipient informed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,20 +222,21 @@ async def add_event(
     actor_role: str,
     event: str,
     staff_id: int | None = None,
+    subject: str | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO case_events (case_id, at, actor_role, event, staff_id) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (case_id, at, actor_role, event, staff_id),
+        "INSERT INTO case_events (case_id, at, actor_role, event, staff_id, subject) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (case_id, at, actor_role, event, staff_id, subject),
     )
 
 
 async def events(conn: Connection, case_id: int) -> list[EventRow]:
     return [
-        EventRow(str(r[0]), str(r[1]), str(r[2]), r[3])
+        EventRow(str(r[0]), str(r[1]), str(r[2]), r[3], r[4])
         for r in await fetch_all(
             conn,
-            "SELECT at, actor_role, event, staff_id FROM case_events WHERE case_id = ? "
+            "SELECT at, actor_role, event, staff_id, subject FROM case_events WHERE case_id = ? "
             "ORDER BY id",
             (case_id,),
         )

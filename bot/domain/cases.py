@@ -327,7 +327,7 @@ class Cases:
         """The case's timeline as its parent may read it: what, by which role, when."""
         await self.get(actor, case_id)
         return [
-            Change(CaseEvent(e.event), Role(e.actor_role), None, from_db(e.at))
+            Change(CaseEvent(e.event), Role(e.actor_role), None, from_db(e.at), e.subject)
             for e in await cases.events(self._db.reader, case_id)
             if e.event in PARENT_EVENTS
         ]

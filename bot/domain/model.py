@@ -60,6 +60,8 @@ class CaseEvent(StrEnum):
     RESOLVED = "resolved"
     REJECTED = "rejected"
     RECIPIENT_INFORMED = "recipient_informed"
+    RECIPIENT_NOT_APPLICABLE = "recipient_not_applicable"
+    """A recipient of the register that never received this data: nobody to inform."""
     DOCUMENTS_RECEIVED = "documents_received"
     NOTE_ADDED = "note_added"
     DOCUMENT_ADDED = "document_added"
@@ -142,6 +144,8 @@ class Change:
     """None for an internal note, whose author is named by ``staff_name``."""
     staff_name: str | None
     at: datetime
+    subject: str | None = None
+    """What the entry is about, where it names one (a recipient's key)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,12 +110,19 @@ class StaffCases(StaffBase):
         return Change(CaseEvent(event.event), Role(event.actor_role), name, from_db(event.at))
 
     async def _record(
-        self, ctx: Ctx, who: StaffActor, event: str, details: dict[str, Any] | None = None
+        self,
+        ctx: Ctx,
+        who: StaffActor,
+        event: str,
+        details: dict[str, Any] | None = None,
+        *,
+        subject: str | None = None,
     ) -> None:
-        """The case event naming the staff member and the audit event: one of each."""
+        """The case event naming the staff member (and what it is about) and the audit
+        event: one of each."""
         now = self._clock.now()
         await cases.add_event(
-            ctx.conn, ctx.case.id, to_db(now), ctx.member.role, event, ctx.member.id
+            ctx.conn, ctx.case.id, to_db(now), ctx.member.role, event, ctx.member.id, subject
         )
         await audit.record(
             ctx.conn,
@@ -443,9 +450,12 @@ class StaffCases(StaffBase):
             )
         return rejected
 
-    async def inform(self, who: StaffActor, case_id: int, recipient: str) -> list[str]:
-        """Confirm one recipient was informed; returns those still to inform. When none is
-        left, the parent is told which recipients were informed."""
+    async def inform(
+        self, who: StaffActor, case_id: int, recipient: str, *, received: bool = True
+    ) -> list[str]:
+        """Confirm one recipient was informed (AVG art. 19), or, with ``received`` False, that
+        it never received this data; returns those still to deal with. When none is left,
+        the parent is told which recipients were informed (only those)."""
         async with self._acting(who, case_id, Action.INFORM) as ctx:
             case, school = ctx.case, ctx.school
             stored = await cases.outcome(ctx.conn, case_id)
@@ -454,18 +464,22 @@ class StaffCases(StaffBase):
             if recipient not in needed:
                 raise Refused(RefusalReason.INVALID, case=case)
             if not await case_work.confirm_informed(
-                ctx.conn, case_id, recipient, ctx.member.id, to_db(self._clock.now())
+                ctx.conn, case_id, recipient, ctx.member.id, to_db(self._clock.now()), received
             ):
                 raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
-            await self._record(ctx, who, CaseEvent.RECIPIENT_INFORMED, {"recipient": recipient})
-            done = await case_work.informed(ctx.conn, case_id)
+            event = (
+                CaseEvent.RECIPIENT_INFORMED if received else CaseEvent.RECIPIENT_NOT_APPLICABLE
+            )
+            await self._record(ctx, who, event, {"recipient": recipient}, subject=recipient)
+            done = dict(await case_work.recipients_done(ctx.conn, case_id))
             left = [r for r in needed if r not in done]
             if not left:
+                informed = [r for r in needed if done.get(r)]
 
                 def render() -> str:
                     names = [
                         found.name.get(current_language())
-                        for key in needed
+                        for key in informed
                         if (found := school.recipient(key)) is not None
                     ]
                     return recipients_informed_notice(case, names)

@@ -62,7 +62,13 @@ class StaffViews(StaffBase):
             return names.get(staff_id)
 
         timeline = [
-            Change(CaseEvent(e.event), Role(e.actor_role), await name(e.staff_id), from_db(e.at))
+            Change(
+                CaseEvent(e.event),
+                Role(e.actor_role),
+                await name(e.staff_id),
+                from_db(e.at),
+                e.subject,
+            )
             for e in await cases.events(conn, case_id)
         ]
         notes = [

@@ -11,7 +11,7 @@ from bot.domain.model import LESS_THAN_ASKED, Case, RefusalReason, Refused, Stat
 from bot.domain.texts.for_parents import ground_line, kept_lines, rights_lines
 from bot.domain.texts.labels import (
     about_line,
-    event_label,
+    change_label,
     kind_label,
     outcome_label,
     parent_status_label,
@@ -117,7 +117,7 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
     lines += outcome_lines(case, school, outcome, message, details, len(documents))
     lines += ["", _("<b>History</b>")]
     lines += [
-        f"• {format_date(e.at.astimezone(school.tz).date())}: {event_label(e.event)}"
+        f"• {format_date(e.at.astimezone(school.tz).date())}: {change_label(e, school)}"
         for e in events
     ]
     user = profile.telegram_user_id

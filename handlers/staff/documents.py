@@ -136,6 +136,18 @@ def _not_added(checked: CheckedFile) -> str:
 
 
 async def informed(update: Update, context: BotContext, args: Choice) -> None:
+    await _recipient_done(update, context, args, received=True)
+
+
+async def not_applicable(update: Update, context: BotContext, args: Choice) -> None:
+    await _recipient_done(update, context, args, received=False)
+
+
+async def _recipient_done(
+    update: Update, context: BotContext, args: Choice, *, received: bool
+) -> None:
+    """A recipient informed of the change (AVG art. 19), or marked as never having received
+    this data."""
     case_id, index = args
     if await staff_profile(update, context) is None:
         return
@@ -143,13 +155,18 @@ async def informed(update: Update, context: BotContext, args: Choice) -> None:
         view = await context.services.staff_views.view(actor(update), case_id)
         recipients = context.services.school_by_id[view.case.school_id].recipients
         key = recipients[index].key if 0 <= index < len(recipients) else ""
-        left = await context.services.staff_cases.inform(actor(update), case_id, key)
+        left = await context.services.staff_cases.inform(
+            actor(update), case_id, key, received=received
+        )
     except Refused as exc:
         school = context.services.school_by_id.get(exc.case.school_id) if exc.case else None
         await send(update, context, refusal_text(exc, school))
         return
     said = (
-        _("Recorded. All recipients are informed; the parent has been told which.")
+        _(
+            "Recorded. Every recipient has been dealt with, and the parent has been told "
+            "which ones were informed."
+        )
         if not left
         else _("Recorded.")
     )

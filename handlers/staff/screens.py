@@ -11,7 +11,7 @@ from bot.domain.outcomes import about_judgements
 from bot.domain.staff_base import CaseView, QueueLine
 from bot.domain.texts.for_staff import consent_task_lines, correction_note
 from bot.domain.texts.labels import (
-    event_label,
+    change_label,
     kind_label,
     outcome_label,
     role_label,
@@ -241,14 +241,21 @@ def case_text(context: BotContext, view: CaseView) -> str:
             if change.staff_name
             else role_label(change.role)
         )
-        lines.append(f"• {when(change.at, school)} · {event_label(change.event)} · {who}")
+        lines.append(f"• {when(change.at, school)} · {change_label(change, school)} · {who}")
     if view.notes:
         lines += ["", _("<b>Internal notes</b> (never shown to the parent)")]
         for change, text in view.notes:
             lines.append(f"• {when(change.at, school)} · {esc(change.staff_name or '')}")
             lines.append(f"<blockquote>{esc(text)}</blockquote>")
     if view.to_inform:
-        lines += ["", _("Please inform these recipients of the change (AVG art. 19):")]
+        lines += [
+            "",
+            _(
+                "Please inform these recipients of the change (AVG art. 19), or mark one not "
+                "applicable when it never received this data; the parent is told only those "
+                "informed:"
+            ),
+        ]
         lines += [
             f"• {esc(r.name.get(language))}" for k in view.to_inform if (r := school.recipient(k))
         ]
@@ -281,12 +288,22 @@ def case_buttons(
         recipient = school.recipient(key)
         if recipient is not None:
             index = [r.key for r in school.recipients].index(key)
+            name = recipient.name.get(language)
             rows.append(
                 [
                     context.button(
                         user,
-                        _("✓ Informed: {name}").format(name=recipient.name.get(language)),
+                        _("✓ Informed: {name}").format(name=name),
                         Staff.INFORMED(view.case.id, index),
+                    )
+                ]
+            )
+            rows.append(
+                [
+                    context.button(
+                        user,
+                        _("{name}: not applicable (did not receive this)").format(name=name),
+                        Staff.NOT_APPLICABLE(view.case.id, index),
                     )
                 ]
             )

@@ -196,6 +196,18 @@ def rejected_notice(case: Case, reason: str, ground: str | None, school: SchoolC
 
 
 def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
+    """The recipients the school informed of the change (AVG art. 19): only those that had
+    received the data."""
+    if not names:
+        return "\n".join(
+            [
+                _heading(case),
+                _(
+                    "None of the organisations that can receive this kind of data had received "
+                    "it about your child, so there was nobody else to inform of the change."
+                ),
+            ]
+        )
     return "\n".join(
         [
             _heading(case),

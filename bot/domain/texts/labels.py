@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.case_details import category_keys
-from bot.domain.model import Role
+from bot.domain.model import Change, Role
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
 from bot.schools.config import STILL_NEEDED, SchoolConfig
@@ -67,7 +67,9 @@ def event_label(event: str) -> str:
         case "rejected":
             return _("refused")
         case "recipient_informed":
-            return _("a recipient was informed of the change")
+            return _("informed of the change")
+        case "recipient_not_applicable":
+            return _("not applicable, did not receive this data")
         case "documents_received":
             return _("documents received")
         case "note_added":
@@ -79,6 +81,16 @@ def event_label(event: str) -> str:
         case "assigned":
             return _("assigned to a colleague")
     return event
+
+
+def change_label(change: Change, school: SchoolConfig) -> str:
+    """A timeline entry's event, with the recipient it names (HTML): 'informed of the change:
+    School attendance officer'."""
+    label = event_label(change.event)
+    recipient = school.recipient(change.subject) if change.subject else None
+    if recipient is None:
+        return label
+    return f"{label}: {esc(recipient.name.get(current_language()))}"
 
 
 def outcome_label(outcome: str, *, for_staff: bool = False) -> str:
