@@ -299,6 +299,7 @@ class Staff:
     ATTACH = Action("sat", ForCase)
     INFORMED = Action("sinf", Choice)
     NOT_APPLICABLE = Action("sna", Choice)
+    LIFT = Action("slift", ForCase)
     CONSENT_LISTS = Action("stcons", NoArgs)
     CONSENT_LIST = Action("stc", ConsentList)
     CONSENT_CSV = Action("stcsv", ForGroup)

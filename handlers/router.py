@@ -97,6 +97,7 @@ ROUTES = _table(
     route(Staff.ATTACH, actions.on_case(documents.attach)),
     route(Staff.INFORMED, documents.informed),
     route(Staff.NOT_APPLICABLE, documents.not_applicable),
+    route(Staff.LIFT, actions.on_case(answering.lift)),
     route(Staff.CONSENT_LISTS, consents.consents_menu),
     route(Staff.CONSENT_LIST, consents.list_button),
     route(Staff.CONSENT_CSV, consents.csv_button),

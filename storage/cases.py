@@ -48,6 +48,9 @@ class OutcomeRow:
     message: bytes | None
     details: str
     extension_reason: bytes | None
+    lifted_on: str | None = None
+    """The day a granted restriction ends (AVG art. 18(3)), told to the parent before."""
+    lift_message: bytes | None = None
 
 
 _SELECT = (
@@ -202,8 +205,8 @@ async def set_outcome(
 async def outcome(conn: Connection, case_id: int) -> OutcomeRow:
     row = await fetch_one(
         conn,
-        "SELECT outcome, outcome_message, outcome_details, extension_reason FROM cases "
-        "WHERE id = ?",
+        "SELECT outcome, outcome_message, outcome_details, extension_reason, lifted_on, "
+        "lift_message FROM cases WHERE id = ?",
         (case_id,),
     )
     assert row is not None
@@ -212,7 +215,18 @@ async def outcome(conn: Connection, case_id: int) -> OutcomeRow:
         bytes(row[1]) if row[1] is not None else None,
         str(row[2]),
         bytes(row[3]) if row[3] is not None else None,
+        row[4],
+        bytes(row[5]) if row[5] is not None else None,
     )
+
+
+async def lift(conn: Connection, case_id: int, lifted_on: str, message: bytes) -> bool:
+    """Set the day a granted restriction ends, once (a second lift changes nothing)."""
+    cursor = await conn.execute(
+        "UPDATE cases SET lifted_on = ?, lift_message = ? WHERE id = ? AND lifted_on IS NULL",
+        (lifted_on, message, case_id),
+    )
+    return cursor.rowcount == 1
 
 
 async def add_event(

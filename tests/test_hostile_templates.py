@@ -37,6 +37,7 @@ HOSTILE = [LINK, AMP, TAG, RTL, LONG]
 # Templates that take no name, free text or stored value: nothing hostile can reach them.
 WITHOUT_NAMES = {
     "for_parents.document_caption",
+    "for_parents.lifted_line",
     "for_parents.rights_lines",  # the school's contact, checked with the config below
     "labels.when",
     "for_staff.not_a_school_day_note",  # a holiday name from the config, escaped
@@ -109,6 +110,9 @@ def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
         ),
         "for_parents.rejected_notice": lambda: for_parents.rejected_notice(
             access, name, name, school
+        ),
+        "for_parents.lift_notice": lambda: for_parents.lift_notice(
+            access, date(2026, 12, 9), name, school
         ),
         "for_parents.recipients_informed_notice": lambda: for_parents.recipients_informed_notice(
             access, [name, name]

@@ -62,6 +62,8 @@ class CaseEvent(StrEnum):
     RECIPIENT_INFORMED = "recipient_informed"
     RECIPIENT_NOT_APPLICABLE = "recipient_not_applicable"
     """A recipient of the register that never received this data: nobody to inform."""
+    RESTRICTION_LIFTED = "restriction_lifted"
+    """A granted restriction will end on a set day; the parent was told (AVG art. 18(3))."""
     DOCUMENTS_RECEIVED = "documents_received"
     NOTE_ADDED = "note_added"
     DOCUMENT_ADDED = "document_added"
@@ -79,6 +81,7 @@ PARENT_EVENTS = frozenset(
         CaseEvent.REJECTED,
         CaseEvent.RECIPIENT_INFORMED,
         CaseEvent.DOCUMENTS_RECEIVED,
+        CaseEvent.RESTRICTION_LIFTED,
     }
 )
 """Timeline events a parent sees; the rest (notes, hand-overs, attachments) is internal."""

@@ -47,6 +47,7 @@ from bot.domain.staff_base import (
 from bot.domain.texts.for_parents import (
     document_caption,
     extended_notice,
+    lift_notice,
     recipients_informed_notice,
     rejected_notice,
     resolved_notice,
@@ -56,8 +57,10 @@ from bot.domain.texts.for_staff import assigned_notice, open_case_button
 from bot.domain.texts.labels import role_label
 from bot.domain.transitions import (
     Action,
+    lift_date,
     may_act,
     may_extend,
+    may_lift,
     new_due_date,
     next_status,
 )
@@ -487,6 +490,35 @@ class StaffCases(StaffBase):
                 await self._tell(ctx.conn, await self._parent(ctx), case, render)
             return left
         raise AssertionError  # pragma: no cover
+
+    async def lift(self, who: StaffActor, case_id: int, reason: str) -> Case:
+        """Lift a granted restriction (AVG art. 18(3)): it ends LIFT_NOTICE_DAYS from today,
+        and the parent is told now, before it ends, with the reason and their rights."""
+        async with self._acting(who, case_id, Action.LIFT) as ctx:
+            case, school = ctx.case, ctx.school
+            stored = await cases.outcome(ctx.conn, case_id)
+            if not may_lift(case.kind, stored.outcome, stored.lifted_on):
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
+            text = self._text(reason, required=True)
+            assert text is not None
+            ends = lift_date(self._clock.now().astimezone(school.tz).date())
+            if not await cases.lift(
+                ctx.conn,
+                case_id,
+                ends.isoformat(),
+                self._encrypt(contexts.case_lift(case_id), text),
+            ):
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
+            await self._record(
+                ctx, who, CaseEvent.RESTRICTION_LIFTED, {"lifted_on": ends.isoformat()}
+            )
+            await self._tell(
+                ctx.conn,
+                await self._parent(ctx),
+                case,
+                lambda: lift_notice(case, ends, text, school),
+            )
+        return case
 
     async def confirm_receipt(
         self, telegram_user_id: int, guardian_ids: Sequence[int], case_id: int

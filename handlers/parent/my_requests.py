@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.document_resends import Queued, StillSending, TooSoon
 from bot.domain.model import LESS_THAN_ASKED, Case, RefusalReason, Refused, Status
-from bot.domain.texts.for_parents import ground_line, kept_lines, rights_lines
+from bot.domain.texts.for_parents import ground_line, kept_lines, lifted_line, rights_lines
 from bot.domain.texts.labels import (
     about_line,
     change_label,
@@ -218,7 +219,13 @@ def outcome_lines(
                 n=documents
             )
         )
-    if outcome == "rejected" or outcome in LESS_THAN_ASKED:
+    if lifted_on := details.get("lifted_on"):
+        lines += [
+            lifted_line(date.fromisoformat(lifted_on)),
+            _("Reason:"),
+            f"<blockquote>{esc(details.get('lift_reason') or '')}</blockquote>",
+        ]
+    if outcome == "rejected" or outcome in LESS_THAN_ASKED or lifted_on:
         lines += rights_lines(school)
     return lines
 

@@ -23,9 +23,15 @@ from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
 from handlers.staff.common import actor, no_documents_text
-from handlers.staff.drafts import Answer, Decision, Extension, Note, Refusal, ask
+from handlers.staff.drafts import Answer, Decision, Extension, Lifting, Note, Refusal, ask
 from handlers.staff.screens import open_case
 from handlers.staff.steps import Rows, cancel_row, checked_view, gone, run, user_id
+
+
+async def lift(update: Update, context: BotContext, case_id: int) -> None:
+    view = await checked_view(update, context, case_id, Action.LIFT)
+    if view is not None:
+        await ask(update, context, Lifting(case_id), view, new_message=True)
 
 
 async def note(update: Update, context: BotContext, case_id: int) -> None:

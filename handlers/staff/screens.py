@@ -142,6 +142,7 @@ BUTTONS: dict[Action, tuple[str, Button[[int], ForCase]]] = {
     Action.NOTE: (N_("Internal note"), Staff.NOTE),
     Action.ESCALATE: (N_("To the head teacher"), Staff.ESCALATE),
     Action.ASSIGN: (N_("Assign"), Staff.ASSIGN),
+    Action.LIFT: (N_("Lift the restriction"), Staff.LIFT),
 }
 
 
@@ -227,6 +228,21 @@ def case_text(context: BotContext, view: CaseView) -> str:
                 _("Message to the parent:"),
                 f"<blockquote>{esc(view.outcome_message)}</blockquote>",
             ]
+        if view.lifted_on is not None:
+            lines.append(
+                _(
+                    "The restriction ends on {date}; the parent has been told why, before it "
+                    "ends (AVG art. 18(3)):"
+                ).format(date=format_date(view.lifted_on, "full"))
+            )
+            lines.append(f"<blockquote>{esc(view.lift_reason or '')}</blockquote>")
+        elif Action.LIFT in view.actions:
+            lines.append(
+                _(
+                    "The restriction is in force: keep the data, but do not use it otherwise. "
+                    "To lift it, tap Lift the restriction: the parent is told first."
+                )
+            )
     if view.documents:
         lines.append(
             ngettext(

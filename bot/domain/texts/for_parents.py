@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.domain.model import LESS_THAN_ASKED, Case
+from bot.domain.model import LESS_THAN_ASKED, Case, Kind
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
@@ -195,6 +195,30 @@ def rejected_notice(case: Case, reason: str, ground: str | None, school: SchoolC
     return "\n".join(lines)
 
 
+def lift_notice(case: Case, ends: date, reason: str, school: SchoolConfig) -> str:
+    """Told before a granted restriction is lifted (AVG art. 18(3)): when it ends, and why."""
+    return "\n".join(
+        [
+            _heading(case),
+            lifted_line(ends),
+            _("Reason:"),
+            f"<blockquote>{esc(reason)}</blockquote>",
+            _(
+                "The law says you must be told before a restriction is lifted (GDPR (AVG) Art. "
+                "18(3)). Until that day the restriction stays in force."
+            ),
+            *rights_lines(school),
+        ]
+    )
+
+
+def lifted_line(ends: date) -> str:
+    return _(
+        "The school will lift the restriction on the use of this data on {date}: from then on "
+        "it uses the data again as before."
+    ).format(date=format_date(ends, "full"))
+
+
 def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
     """The recipients the school informed of the change (AVG art. 19): only those that had
     received the data."""
@@ -208,13 +232,12 @@ def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
                 ),
             ]
         )
-    return "\n".join(
-        [
-            _heading(case),
-            _("The school has passed the change on to:"),
-            *[f"• {esc(n)}" for n in names],
-        ]
+    told = (
+        _("The school has told these organisations about the restriction:")
+        if case.kind == Kind.RESTRICTION
+        else _("The school has passed the change on to:")
     )
+    return "\n".join([_heading(case), told, *[f"• {esc(n)}" for n in names]])
 
 
 def consent_changed_notice(

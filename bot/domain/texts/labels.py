@@ -70,6 +70,8 @@ def event_label(event: str) -> str:
             return _("informed of the change")
         case "recipient_not_applicable":
             return _("not applicable, did not receive this data")
+        case "restriction_lifted":
+            return _("lifting of the restriction announced")
         case "documents_received":
             return _("documents received")
         case "note_added":
