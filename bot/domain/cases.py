@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import outbox
 from bot.clock import Clock
-from bot.domain.case_details import OPENED_BY, opened_by_school
+from bot.domain.case_details import OPENED_BY, category_keys, opened_by_school
 from bot.domain.deadlines import due_date, school_days_after
 from bot.domain.free_text import valid_text
 from bot.domain.model import (
@@ -30,6 +30,7 @@ from bot.domain.model import (
     Status,
     case_number,
 )
+from bot.domain.objection import rests_on_consent
 from bot.domain.routing import route
 from bot.domain.texts.for_staff import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.outbox import Bell
@@ -147,6 +148,11 @@ class Cases:
         guardian_id = await self.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
         assert student is not None
+        if kind == Kind.OBJECTION and any(
+            (c := self._schools[student.school_id].category(k)) is not None and rests_on_consent(c)
+            for k in category_keys(details)
+        ):
+            raise Refused(RefusalReason.INVALID)  # withdraw the consent instead
         case, alerted = await self._open(
             conn, student, guardian_id, kind, details, text, idempotency_key, Role.GUARDIAN
         )
