@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain.texts.for_parents import controller_line, good_to_know_lines, recipient_lines
 from bot.i18n import _, current_language
 from bot.schools.config import SchoolConfig
 from handlers.buttons import Everyone, NoArgs, YesNo
@@ -35,9 +36,9 @@ def privacy_summary(school: SchoolConfig) -> str:
         _(
             "The school records data about pupils only where it is needed for teaching, "
             "guidance and the organisation around it. Most of it comes from you, at "
-            "enrolment; teachers add progress and guidance notes. The records are kept in "
-            "{system}."
-        ).format(system=esc(school.administration_system)),
+            "enrolment; teachers add progress and guidance notes."
+        ),
+        controller_line(school),
         "",
         _("<b>What the school records</b>"),
     ]
@@ -47,10 +48,8 @@ def privacy_summary(school: SchoolConfig) -> str:
             line += " " + _("(voluntary: you decide whether the school records this)")
         lines.append(line)
     if school.recipients:
-        lines += ["", _("<b>Who else receives data</b>")]
-        lines += [
-            f"• {esc(r.name.get(lang))}: {esc(r.receives.get(lang))}" for r in school.recipients
-        ]
+        lines += ["", _("<b>Who else receives data, and on what basis</b>")]
+        lines += recipient_lines(school, what=False)
     lines += [
         "",
         _("<b>Your rights</b>"),
@@ -64,6 +63,8 @@ def privacy_summary(school: SchoolConfig) -> str:
             "If you are not satisfied with how the school handles your request, you can "
             "complain to the Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
         ),
+        "",
+        *good_to_know_lines(school),
         "",
         _("<b>Questions?</b>"),
         f"• {esc(school.contacts.teacher.get(lang))}",

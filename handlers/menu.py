@@ -70,7 +70,7 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
         keyboard += [[context.button(user, _("My requests"), Parent.MY_REQUESTS())]]
     elif profile.is_guardian:
         keyboard += [
-            [context.button(user, _("See my child's data"), Parent.START("access"))],
+            [context.button(user, _("What the school records"), Parent.START("access"))],
             [context.button(user, _("Correct data"), Parent.START("correct"))],
             [context.button(user, _("Delete data"), Parent.START("delete"))],
             [

@@ -38,6 +38,9 @@ HOSTILE = [LINK, AMP, TAG, RTL, LONG]
 WITHOUT_NAMES = {
     "for_parents.document_caption",
     "for_parents.lifted_line",
+    "for_parents.controller_line",  # the config's controller, escaped
+    "for_parents.recipient_lines",  # the config's recipients, escaped
+    "for_parents.good_to_know_lines",
     "for_parents.rights_lines",  # the school's contact, checked with the config below
     "labels.when",
     "for_staff.not_a_school_day_note",  # a holiday name from the config, escaped

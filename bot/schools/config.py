@@ -211,6 +211,9 @@ class SchoolConfig(_Model):
     slug: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
     name: Text
     foundation: Text | None = None
+    controller: LocalizedText
+    """Who is responsible for the pupils' data under the AVG (the controller): the school
+    board, for example the foundation the school belongs to, not the school itself."""
     timezone: str = "Europe/Amsterdam"
     consent_task_school_days: int = Field(default=5, ge=1, le=30)
     """How many school days staff have to act on a photo-consent change."""

@@ -1,4 +1,5 @@
-"""'See my child's data': the Art. 15 overview at once, and a request for the dossier copy."""
+"""'What the school records': the register as the law (AVG art. 15) asks it be told, at once,
+and a request for the copy of the dossier, which holds the child's own data."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from telegram import Update
 
 from bot.domain.accounts import Profile
 from bot.domain.model import Kind
+from bot.domain.texts.for_parents import controller_line, good_to_know_lines, recipient_lines
 from bot.domain.texts.labels import kind_label, parent_status_label
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.schools.config import SchoolConfig
@@ -36,13 +38,13 @@ def _photos_shared(school: SchoolConfig) -> str:
 def register_overview(school: SchoolConfig, child: Student) -> list[str]:
     language = current_language()
     lines = [
-        _("<b>Data about {child} at {school}</b>").format(
-            child=esc(child.first_name), school=esc(school.name)
-        ),
+        _("<b>What {school} records</b>").format(school=esc(school.name)),
         _(
-            "{school} is responsible for this data. It is kept in {system}; access is limited "
-            "to the school's staff."
-        ).format(school=esc(school.name), system=esc(school.administration_system)),
+            "This is what the school records about its pupils, including {child}: what, why, "
+            "from where, for how long and who else receives it. The data about {child} itself "
+            "is in the copy of the dossier, which you can ask for below."
+        ).format(child=esc(child.first_name)),
+        controller_line(school),
     ]
     for category in school.categories:
         recipients = [
@@ -65,6 +67,9 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
         ]
         if category.voluntary:
             lines.append(_("Voluntary: you decide; deleting it is never refused."))
+    if school.recipients:
+        lines += ["", _("<b>Who else receives data, and on what basis</b>")]
+        lines += recipient_lines(school)
     lines += [
         "",
         _("<b>Your rights</b>"),
@@ -148,6 +153,7 @@ async def overview(
     school = context.services.school_by_id[child.school_id]
     lines = register_overview(school, child)
     lines += await bot_holdings(context, profile, child, school)
+    lines += ["", *good_to_know_lines(school)]
     lines += [
         "",
         _(

@@ -251,7 +251,7 @@ async def test_the_whole_walk_through_the_page(
 
     # The Dutch parent scans the letter, proves who she is and asks for a copy.
     await walk.onboard(MARIEKE)
-    await walk.tap(MARIEKE, "Gegevens van mijn kind inzien")
+    await walk.tap(MARIEKE, "Wat de school vastlegt")
     await walk.tap(MARIEKE, "Kopie van het dossier aanvragen")
     await walk.tap(MARIEKE, "Verzoek versturen")
     await walk.sees(MARIEKE, "2026-0001")

@@ -9,7 +9,7 @@ from tests.e2e.harness import Harness, Person
 # Button labels of the dossier-copy flow, per language, as the people see them.
 LABELS = {
     "en": {
-        "see": "See my child's data",
+        "see": "What the school records",
         "copy": "Request a copy of the dossier",
         "send": "Send request",
         "take": "Take on",
@@ -22,7 +22,7 @@ LABELS = {
         "again": "Send the documents again",
     },
     "nl": {
-        "see": "Gegevens van mijn kind inzien",
+        "see": "Wat de school vastlegt",
         "copy": "Kopie van het dossier aanvragen",
         "send": "Verzoek versturen",
         "take": "In behandeling nemen",
@@ -103,7 +103,7 @@ async def request_dossier_copy(h: Harness, parent: Person) -> None:
     only when the test delivers it."""
     h.manual_outbox()
     await parent.send("/menu")
-    await parent.tap("Gegevens van mijn kind inzien")
+    await parent.tap("Wat de school vastlegt")
     await parent.tap("Kopie van het dossier aanvragen")
     await parent.tap("Verzoek versturen")
 

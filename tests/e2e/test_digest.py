@@ -18,7 +18,7 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
     director = h.person(7002, "Jolanda", "en")
     await director.send(f"/start {await staff_code(h, 'J. de Vries', 'director', [])}")
     marieke = await linked_parent(h, 5001, "Marieke de Jong")
-    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
     await marieke.tap("Verzoek versturen")
     await h.deliver_outbox()

@@ -58,7 +58,7 @@ async def test_the_dossier_request_and_consent_confirmed_twice_count_once(
     harness: Harness,
 ) -> None:
     james = await linked_parent(harness, 5402, "James Whitfield", "en")
-    await james.tap("See my child's data")
+    await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
     await _double_tap(harness, james, "Send request")
     assert await _cases(harness) == ["2026-1"]

@@ -176,7 +176,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
 
     # A copy of the dossier: the teachers' alert, queue and case screen; taking it on tells
     # the parent the teacher's name; a colleague's late attempt names who took it.
-    await mother.tap(tr("See my child's data"))
+    await mother.tap(tr("What the school records"))
     await mother.tap(tr("Request a copy of the dossier"))
     await mother.tap(tr("Send request"))
     await h.deliver_outbox()
@@ -246,7 +246,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     _says(mother, f"Wettelijk bewaard, {AMP}.")
 
     # A request withdrawn by the parent of the other child: the teachers are told.
-    await carer.tap(tr("See my child's data"))
+    await carer.tap(tr("What the school records"))
     await carer.tap(tr("Request a copy of the dossier"))
     await carer.tap(tr("Send request"))
     await carer.send("/menu")
@@ -287,7 +287,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
 
     # A parent who blocked the bot: staff are told, and the head teacher's digest names him.
     await father.send("/menu")
-    await father.tap(tr("See my child's data"))
+    await father.tap(tr("What the school records"))
     await father.tap(tr("Request a copy of the dossier"))
     seen = await father.tap(tr("Send request"))
     found = re.search(r"2026-\d{4}", seen.text)

@@ -71,7 +71,7 @@ async def test_a_dossier_copy_is_answered_with_a_document_or_refused_with_reason
 ) -> None:
     teacher = await linked_teacher(harness, 7001, ["3"], "en")
     james = await linked_parent(harness, 5002, "James Whitfield", "en")
-    await james.tap("See my child's data")
+    await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
     seen = await james.tap("Send request")
     assert (
@@ -100,7 +100,7 @@ async def test_the_domain_refuses_to_answer_a_dossier_copy_without_a_document(
 ) -> None:
     teacher = await linked_teacher(harness, 7001, ["3"], "en")
     james = await linked_parent(harness, 5002, "James Whitfield", "en")
-    await james.tap("See my child's data")
+    await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
     await james.tap("Send request")
     # An answer draft from before the rule (or a forged confirmation) still changes nothing.

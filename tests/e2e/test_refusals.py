@@ -33,7 +33,7 @@ async def _refusals(h: Harness) -> list[str]:
 
 async def test_another_familys_case_and_child_are_refused(harness: Harness) -> None:
     anouk = await linked_parent(harness, 5001, "Anouk Smit", "en")
-    await anouk.tap("See my child's data")
+    await anouk.tap("What the school records")
     await anouk.tap("Request a copy of the dossier")
     await anouk.tap("Send request")
     case_id = 1
@@ -67,7 +67,7 @@ async def test_another_familys_case_and_child_are_refused(harness: Harness) -> N
 
 async def test_an_old_confirm_button_does_not_submit_twice(harness: Harness) -> None:
     anouk = await linked_parent(harness, 5003, "Anouk Smit", "en")
-    await anouk.tap("See my child's data")
+    await anouk.tap("What the school records")
     await anouk.tap("Request a copy of the dossier")
     confirm_screen = anouk.last_with_buttons()
     await anouk.tap("Send request", confirm_screen)

@@ -10,9 +10,9 @@ from tests.e2e.helpers import linked_director, linked_parent, linked_teacher
 async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Harness) -> None:
     teacher = await linked_teacher(harness, 7001, ["3"], "en")
     james = await linked_parent(harness, 5001, "James Whitfield", "en")
-    seen = await james.tap("See my child's data")
+    seen = await james.tap("What the school records")
     text = seen.text
-    assert "Data about Zoë at cbs Klimop" in text
+    assert "What cbs Klimop records" in text and "including Zoë" in text
     for expected in (
         "Why:",
         "From:",
@@ -92,11 +92,11 @@ async def test_two_children_pick_the_child_first_and_withdraw_a_request(
     harness: Harness,
 ) -> None:
     priya = await linked_parent(harness, 5004, "Priya Sharma", "en")
-    seen = await priya.tap("See my child's data")
+    seen = await priya.tap("What the school records")
     assert "About which child?" in seen.text
     assert seen.buttons[:2] == ["Arjun (group 3)", "Meera (group 7)"]
     seen = await priya.tap("Meera (group 7)")
-    assert "Data about Meera" in seen.text
+    assert "including Meera" in seen.text
     await priya.tap("Request a copy of the dossier")
     await priya.tap("Send request")
     await priya.tap("My requests")

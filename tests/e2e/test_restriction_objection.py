@@ -109,7 +109,7 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
 
 async def test_the_access_overview_points_to_the_new_buttons(harness: Harness) -> None:
     anouk = await linked_parent(harness, 5003, "Anouk Smit", "nl")
-    seen = await anouk.tap("Gegevens van mijn kind inzien")
+    seen = await anouk.tap("Wat de school vastlegt")
     assert "(Gebruik beperken)" in seen.text and "(Bezwaar maken)" in seen.text
     assert "knop in /menu" in seen.text
 

@@ -80,7 +80,7 @@ async def test_an_access_case_with_a_document_in_dutch(harness: Harness) -> None
 async def test_a_document_sent_in_reply_to_the_request_is_attached(harness: Harness) -> None:
     teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
     parent = await linked_parent(harness, 5001, "James Whitfield", "en")
-    await parent.tap("See my child's data")
+    await parent.tap("What the school records")
     await parent.tap("Request a copy of the dossier")
     await parent.tap("Send request")
     screen = (await teacher.send("/case 2026-0001")).last

@@ -61,6 +61,6 @@ async def test_a_parent_who_is_also_staff_sees_both_menus(harness: Harness) -> N
     seen = await parent.send(
         f"/start {await staff_code(harness, 'Marieke de Jong', 'teacher', ['5'])}"
     )
-    for button in ("Gegevens van mijn kind inzien", "Mijn verzoeken", "Mijn werklijst"):
+    for button in ("Wat de school vastlegt", "Mijn verzoeken", "Mijn werklijst"):
         assert button in seen.buttons
     assert "leerkracht van groep 5" in seen.text

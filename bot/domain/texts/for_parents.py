@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.domain.model import LESS_THAN_ASKED, Case, Kind
 from bot.domain.texts.labels import kind_label
-from bot.i18n import _, current_language, format_date
+from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.schools.config import STILL_NEEDED, DataCategory, RetentionGround, SchoolConfig
 from storage.people import Student
@@ -267,3 +267,64 @@ def consent_changed_notice(
         _("You can see and change your own choice under Photo consent in /menu."),
     ]
     return "\n".join(lines)
+
+
+def controller_line(school: SchoolConfig) -> str:
+    """Who is responsible for the data (the school board, from the config), and where it is
+    kept."""
+    return _(
+        "Responsible for this data (the controller under the GDPR (AVG)): {controller}. It "
+        "is kept in {system}; only the school's staff can see it."
+    ).format(
+        controller=esc(school.controller.get(current_language())),
+        system=esc(school.administration_system),
+    )
+
+
+def recipient_lines(school: SchoolConfig, *, what: bool = True) -> list[str]:
+    """Each recipient: what it receives (unless not ``what``), and on what basis."""
+    language = current_language()
+    return [
+        f"• <b>{esc(r.name.get(language))}</b>: "
+        + (f"{esc(r.receives.get(language))} " if what else "")
+        + _("Basis: {basis}").format(basis=esc(r.basis.get(language)))
+        for r in school.recipients
+    ]
+
+
+def good_to_know_lines(school: SchoolConfig) -> list[str]:
+    """What the law says a parent is told beside the register (AVG art. 12, 13 and 15): no
+    cost, no automated decisions, how long Privacyloket keeps its own records, and that
+    Telegram chats with a bot are not end-to-end encrypted."""
+    kept = school.retention
+    return [
+        _("<b>Good to know</b>"),
+        "• " + _("Asking is free of charge (GDPR (AVG) Art. 12(5))."),
+        "• "
+        + _(
+            "People at the school decide on every request; nothing is decided automatically "
+            "(GDPR (AVG) Art. 22)."
+        ),
+        "• "
+        + ngettext(
+            "Privacyloket keeps what you type, and the school's messages, until {n} month "
+            "after a request is closed.",
+            "Privacyloket keeps what you type, and the school's messages, until {n} months "
+            "after a request is closed.",
+            kept.closed_case_text_months,
+        ).format(n=kept.closed_case_text_months)
+        + " "
+        + ngettext(
+            "The record of each request (number, kind, dates, outcome) stays, to show how it "
+            "was handled; {n} year after your child has left, without their name.",
+            "The record of each request (number, kind, dates, outcome) stays, to show how it "
+            "was handled; {n} years after your child has left, without their name.",
+            kept.left_pupil_years,
+        ).format(n=kept.left_pupil_years),
+        "• "
+        + _(
+            "Messages go through Telegram, and chats with a bot are not end-to-end encrypted. "
+            "For the copy of the dossier you can choose to collect it at school or to receive "
+            "it by e-mail instead."
+        ),
+    ]
