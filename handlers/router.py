@@ -49,7 +49,8 @@ ROUTES = _table(
     # Parents: each flow of the menu, then its screens.
     route(Parent.START, flows.pick_child),
     route(Parent.ACCESS, access.overview),
-    route(Parent.ACCESS_COPY, access.confirm_request),
+    route(Parent.ACCESS_COPY, access.choose_delivery),
+    route(Parent.ACCESS_COPY_VIA, access.confirm_request),
     route(Parent.ACCESS_COPY_SEND, access.submit_request),
     route(Parent.CORRECT, requests.correction_categories),
     route(Parent.CORRECT_CATEGORY, requests.correction_text),

@@ -47,6 +47,8 @@ WITHOUT_NAMES = {
     "for_staff.open_case_button",  # a button label: plain text, not HTML
     "for_staff.consent_task_lines",  # part of new_case_alert (consent)
     "for_staff.correction_note",
+    "for_staff.delivery_line",  # an address from the roster, escaped
+    "for_parents.delivery_label",  # an address from the roster, escaped
     "for_staff.undeliverable_notice",
     "labels.kind_label",
     "labels.role_label",

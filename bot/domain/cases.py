@@ -16,6 +16,7 @@ from bot import outbox
 from bot.clock import Clock
 from bot.domain.case_details import OPENED_BY, category_keys, opened_by_school
 from bot.domain.deadlines import due_date, school_days_after
+from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.free_text import valid_text
 from bot.domain.model import (
     PARENT_EVENTS,
@@ -153,6 +154,10 @@ class Cases:
             for k in category_keys(details)
         ):
             raise Refused(RefusalReason.INVALID)  # withdraw the consent instead
+        if kind == Kind.ACCESS and delivery_of(details) == Delivery.EMAIL:
+            guardian = await people.guardian(conn, guardian_id)
+            if guardian is None or not guardian.email:
+                raise Refused(RefusalReason.INVALID)  # the school has no address to send to
         case, alerted = await self._open(
             conn, student, guardian_id, kind, details, text, idempotency_key, Role.GUARDIAN
         )

@@ -75,6 +75,8 @@ class CaseView:
     lifted_on: date | None = None
     """The day a granted restriction ends; the parent was told before (AVG art. 18(3))."""
     lift_reason: str | None = None
+    guardian_email: str = ""
+    """The requester's e-mail address from the roster (a dossier copy sent by e-mail)."""
     requester_on_roster: bool = True
     """False when the parent who asked is no longer a guardian of the child on the roster:
     their rights over the request stay, but a copy is sent only after staff confirm it."""

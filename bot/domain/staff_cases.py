@@ -17,7 +17,7 @@ from typing import Any
 
 from bot import outbox
 from bot.domain.case_details import category_keys, opened_by_school
-from bot.domain.dossier_copy import needs_document
+from bot.domain.dossier_copy import needs_document, takes_documents
 from bot.domain.dossier_files import shown_name
 from bot.domain.erasure import at_school, refusal_grounds, voluntary
 from bot.domain.free_text import InvalidText, valid_text
@@ -68,7 +68,7 @@ from bot.i18n import _, current_language
 from bot.outbox import Attachment
 from bot.security import audit, contexts
 from bot.security.audit import AuditAction
-from storage import accounts, case_work, cases, staff
+from storage import accounts, case_work, cases, people, staff
 from storage.accounts import Recipient
 from storage.db import Connection, from_db, to_db
 
@@ -329,7 +329,7 @@ class StaffCases(StaffBase):
     ) -> int:
         """Record a document or photo for an access request; returns how many there are."""
         async with self._acting(who, case_id, Action.ATTACH) as ctx:
-            if ctx.case.kind != Kind.ACCESS or kind not in ("document", "photo") or not file_id:
+            if not takes_documents(ctx.case) or kind not in ("document", "photo") or not file_id:
                 raise Refused(RefusalReason.INVALID, case=ctx.case)
             attachment_id = await case_work.add_attachment(
                 ctx.conn, case_id, ctx.member.id, to_db(self._clock.now()), kind, file_id
@@ -397,6 +397,8 @@ class StaffCases(StaffBase):
             )
             parents = await self._parent(ctx)
             school = ctx.school
+            guardian = await people.guardian(ctx.conn, case.guardian_id)
+            email = guardian.email if guardian else ""
             await self._tell(
                 ctx.conn,
                 parents,
@@ -409,6 +411,7 @@ class StaffCases(StaffBase):
                     kept_keys,
                     school,
                     still_needed=still_needed,
+                    email=email,
                 ),
             )
             for index, doc in enumerate(documents, start=1):

@@ -102,6 +102,7 @@ class StaffViews(StaffBase):
             case=case,
             student=ctx.student,
             guardian_name=guardian.name if guardian else "",
+            guardian_email=guardian.email if guardian else "",
             assignee_name=await name(case.assignee_staff_id),
             timeline=timeline,
             notes=notes,

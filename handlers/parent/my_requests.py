@@ -8,8 +8,15 @@ from typing import Any
 from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.document_resends import Queued, StillSending, TooSoon
-from bot.domain.model import LESS_THAN_ASKED, Case, RefusalReason, Refused, Status
-from bot.domain.texts.for_parents import ground_line, kept_lines, lifted_line, rights_lines
+from bot.domain.dossier_copy import delivery_of
+from bot.domain.model import LESS_THAN_ASKED, Case, Kind, RefusalReason, Refused, Status
+from bot.domain.texts.for_parents import (
+    delivery_label,
+    ground_line,
+    kept_lines,
+    lifted_line,
+    rights_lines,
+)
 from bot.domain.texts.labels import (
     about_line,
     change_label,
@@ -25,6 +32,7 @@ from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from handlers.texts import wait_text
+from storage.people import guardian
 
 
 async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
@@ -62,7 +70,7 @@ async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
     await show(update, context, "\n".join(lines), rows)
 
 
-def _details(case: Case, context: BotContext) -> list[str]:
+def _details(case: Case, context: BotContext, email: str) -> list[str]:
     school = context.services.school_by_id[case.school_id]
     language = current_language()
     about = about_line(school, case.details)
@@ -72,6 +80,12 @@ def _details(case: Case, context: BotContext) -> list[str]:
         label = esc(purpose.label.get(language) if purpose else key)
         what = _("consent given") if granted else _("no consent")
         lines.append(f"• {label}: {what}")
+    if case.kind == Kind.ACCESS:
+        lines.append(
+            _("How you receive it: {how}.").format(
+                how=delivery_label(delivery_of(case.details), email)
+            )
+        )
     if case.text:
         lines += [_("Your text:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
@@ -112,7 +126,8 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
                 due=format_date(case.due, "full")
             )
         )
-    lines += _details(case, context)
+    requester = await guardian(services.db.reader, case.guardian_id)
+    lines += _details(case, context, requester.email if requester else "")
     outcome, message, details = await services.staff_views.outcome(case.id)
     documents = await services.staff_views.documents(case.id)
     lines += outcome_lines(case, school, outcome, message, details, len(documents))

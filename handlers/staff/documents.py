@@ -50,7 +50,12 @@ async def attach(update: Update, context: BotContext, case_id: int) -> None:
         _(
             "Send the copy for request {number} now: PDF files or photos of pages, one or "
             "more. They are delivered to the parent when you answer the request."
-        ).format(number=esc(view.case.number)),
+        ).format(number=esc(view.case.number))
+        + "\n"
+        + _(
+            "⚠️ Leave out other children's data first: names, marks or photos of other pupils, "
+            "and notes about other families. The copy is only about {child} (AVG art. 15(4))."
+        ).format(child=esc(view.student.first_name)),
         [cancel_row(context, user_id(update), case_id)],
     )
 

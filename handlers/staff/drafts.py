@@ -13,11 +13,11 @@ from typing import ClassVar
 from telegram import Update
 
 from bot.domain.free_text import clean_text
-from bot.domain.model import Case, Refused
+from bot.domain.model import Case, Kind, Refused
 from bot.domain.staff_base import CaseView, StaffActor
 from bot.domain.staff_cases import MAX_MESSAGE, StaffCases
 from bot.domain.texts.for_parents import ground_line, lifted_line
-from bot.domain.texts.for_staff import not_a_school_day_note
+from bot.domain.texts.for_staff import delivery_line, not_a_school_day_note
 from bot.domain.texts.labels import kind_label, outcome_label
 from bot.domain.transitions import lift_date, new_due_date
 from bot.i18n import _, current_language, format_date
@@ -258,6 +258,8 @@ class Answer(Decision):
                 )
         if view.documents:
             lines.append(_("Documents sent to the parent: {n}").format(n=len(view.documents)))
+        elif view.case.kind == Kind.ACCESS:
+            lines.append(delivery_line(view.case, view.guardian_email))
         return lines
 
     def do(self, service: StaffCases, who: StaffActor) -> Awaitable[Case]:

@@ -6,10 +6,11 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_details import opened_by_school
+from bot.domain.dossier_copy import takes_documents
 from bot.domain.model import HANDLING_ROLES, Kind, Refused, Role
 from bot.domain.outcomes import about_judgements
 from bot.domain.staff_base import CaseView, QueueLine
-from bot.domain.texts.for_staff import consent_task_lines, correction_note
+from bot.domain.texts.for_staff import consent_task_lines, correction_note, delivery_line
 from bot.domain.texts.labels import (
     change_label,
     kind_label,
@@ -207,6 +208,8 @@ def case_text(context: BotContext, view: CaseView) -> str:
         for k in (case.details.get("categories") or [case.details.get("category")])
         if k and (c := school.category(k))
     ]
+    if case.kind == Kind.ACCESS:
+        lines.append(delivery_line(case, view.guardian_email))
     if categories:
         lines.append(_("About: {categories}").format(categories=esc(", ".join(categories))))
     if case.kind == Kind.RECTIFICATION and case.is_open:
@@ -290,7 +293,7 @@ def case_buttons(
     school = context.services.school_by_id[view.case.school_id]
     language = current_language()
     rows: list[list[InlineKeyboardButton]] = []
-    actions = [a for a in view.actions if a != Action.ATTACH or view.case.kind == Kind.ACCESS]
+    actions = [a for a in view.actions if a != Action.ATTACH or takes_documents(view.case)]
     pair: list[InlineKeyboardButton] = []
     for action in actions:
         label, button = BUTTONS[action]

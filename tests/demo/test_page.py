@@ -253,6 +253,7 @@ async def test_the_whole_walk_through_the_page(
     await walk.onboard(MARIEKE)
     await walk.tap(MARIEKE, "Wat de school vastlegt")
     await walk.tap(MARIEKE, "Kopie van het dossier aanvragen")
+    await walk.tap(MARIEKE, "In dit gesprek")
     await walk.tap(MARIEKE, "Verzoek versturen")
     await walk.sees(MARIEKE, "2026-0001")
 

@@ -11,6 +11,7 @@ LABELS = {
     "en": {
         "see": "What the school records",
         "copy": "Request a copy of the dossier",
+        "chat": "In this chat",
         "send": "Send request",
         "take": "Take on",
         "note": "Internal note",
@@ -24,6 +25,7 @@ LABELS = {
     "nl": {
         "see": "Wat de school vastlegt",
         "copy": "Kopie van het dossier aanvragen",
+        "chat": "In dit gesprek",
         "send": "Verzoek versturen",
         "take": "In behandeling nemen",
         "note": "Interne notitie",
@@ -105,6 +107,7 @@ async def request_dossier_copy(h: Harness, parent: Person) -> None:
     await parent.send("/menu")
     await parent.tap("Wat de school vastlegt")
     await parent.tap("Kopie van het dossier aanvragen")
+    await parent.tap("In dit gesprek")
     await parent.tap("Verzoek versturen")
 
 

@@ -20,6 +20,7 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
     marieke = await linked_parent(h, 5001, "Marieke de Jong")
     await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     await h.deliver_outbox()
 

@@ -60,6 +60,7 @@ async def test_the_dossier_request_and_consent_confirmed_twice_count_once(
     james = await linked_parent(harness, 5402, "James Whitfield", "en")
     await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
+    await james.tap("In this chat")
     await _double_tap(harness, james, "Send request")
     assert await _cases(harness) == ["2026-1"]
     assert "Request number: 2026-0001" in james.last_with_buttons().text

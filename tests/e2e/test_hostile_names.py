@@ -178,6 +178,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     # the parent the teacher's name; a colleague's late attempt names who took it.
     await mother.tap(tr("What the school records"))
     await mother.tap(tr("Request a copy of the dossier"))
+    await mother.tap(tr("In this chat"))
     await mother.tap(tr("Send request"))
     await h.deliver_outbox()
     _says(teacher, f"{LINK} {TAG}")
@@ -248,6 +249,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     # A request withdrawn by the parent of the other child: the teachers are told.
     await carer.tap(tr("What the school records"))
     await carer.tap(tr("Request a copy of the dossier"))
+    await carer.tap(tr("In this chat"))
     await carer.tap(tr("Send request"))
     await carer.send("/menu")
     await carer.tap(tr("My requests"))
@@ -289,6 +291,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     await father.send("/menu")
     await father.tap(tr("What the school records"))
     await father.tap(tr("Request a copy of the dossier"))
+    await father.tap(tr("In this chat"))
     seen = await father.tap(tr("Send request"))
     found = re.search(r"2026-\d{4}", seen.text)
     assert found is not None

@@ -73,6 +73,7 @@ async def test_a_dossier_copy_is_answered_with_a_document_or_refused_with_reason
     james = await linked_parent(harness, 5002, "James Whitfield", "en")
     await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
+    await james.tap("In this chat")
     seen = await james.tap("Send request")
     assert (
         "The school will answer by Wednesday, 2 December 2026 at the latest, also if it "
@@ -102,6 +103,7 @@ async def test_the_domain_refuses_to_answer_a_dossier_copy_without_a_document(
     james = await linked_parent(harness, 5002, "James Whitfield", "en")
     await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
+    await james.tap("In this chat")
     await james.tap("Send request")
     # An answer draft from before the rule (or a forged confirmation) still changes nothing.
     try:

@@ -39,6 +39,7 @@ async def _parent_with_a_request(h: Harness) -> Person:
     marieke = await linked_parent(h, ANNE, "Marieke de Jong", "nl")
     await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     return marieke
 

@@ -28,6 +28,7 @@ async def test_a_parent_taken_off_the_roster_keeps_her_request_and_staff_are_war
     old_menu = marieke.last_with_buttons()
     await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     await h.deliver_outbox()
 

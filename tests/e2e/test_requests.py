@@ -26,6 +26,7 @@ async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Ha
     ):
         assert expected in text, expected
     seen = await james.tap("Request a copy of the dossier")
+    await james.tap("In this chat")
     assert "The school answers within one month: with the copy, or with the reasons" in seen.text
     seen = await james.tap("Send request")
     assert "Request number: 2026-0001" in seen.text
@@ -98,6 +99,7 @@ async def test_two_children_pick_the_child_first_and_withdraw_a_request(
     seen = await priya.tap("Meera (group 7)")
     assert "including Meera" in seen.text
     await priya.tap("Request a copy of the dossier")
+    await priya.tap("In this chat")
     await priya.tap("Send request")
     await priya.tap("My requests")
     seen = await priya.tap(priya.last_with_buttons().button_texts[0])

@@ -40,6 +40,7 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     officer = await linked_staff(harness, 7004, "F. Gee", "privacy_officer", [], "en")
     await parent.tap("What the school records")
     await parent.tap("Request a copy of the dossier")
+    await parent.tap("In this chat")
     await parent.tap("Send request")
     seen = await officer.tap("Requests in numbers")
     assert "copy of the dossier · received: 1" in seen.text and "Zoë" not in seen.text

@@ -25,6 +25,7 @@ async def _request(marieke: Person) -> None:
     await marieke.send("/menu")
     await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.model import LESS_THAN_ASKED, Case, Kind
 from bot.domain.texts.labels import kind_label
 from bot.i18n import _, current_language, format_date, ngettext
@@ -101,12 +102,43 @@ def kept_lines(school: SchoolConfig, kept: Sequence[str], still_needed: bool) ->
     ]
 
 
+def delivery_label(delivery: Delivery, email: str) -> str:
+    """How the parent receives the copy of the dossier (HTML)."""
+    match delivery:
+        case Delivery.SCHOOL:
+            return _("you collect it at the school")
+        case Delivery.EMAIL:
+            return _("by e-mail from the school, to {email}").format(email=esc(email))
+    return _("in this chat, through Telegram")
+
+
+def _answered(case: Case, school: SchoolConfig, email: str) -> str:
+    if case.kind != Kind.ACCESS:
+        return _("The school has answered your request.")
+    match delivery_of(case.details):
+        case Delivery.SCHOOL:
+            contact = school.contact or school.contacts.director
+            return _(
+                "The copy of the dossier is ready: you can collect it at the school ({contact})."
+            ).format(contact=esc(contact.get(current_language())))
+        case Delivery.EMAIL:
+            return _("The school has sent the copy of the dossier by e-mail to {email}.").format(
+                email=esc(email)
+            )
+    return _("The school has answered your request with the copy of the dossier.")
+
+
 def _outcome_line(
-    outcome: str, kept: Sequence[str], still_needed: bool, school: SchoolConfig
+    case: Case,
+    outcome: str,
+    kept: Sequence[str],
+    still_needed: bool,
+    school: SchoolConfig,
+    email: str,
 ) -> str:
     match outcome:
         case "answered":
-            return _("The school has answered your request.")
+            return _answered(case, school, email)
         case "corrected":
             return _("The data has been corrected.")
         case "statement_added":
@@ -137,10 +169,12 @@ def resolved_notice(
     school: SchoolConfig,
     *,
     still_needed: bool = False,
+    email: str = "",
 ) -> str:
     """``still_needed``: the child was at the school when data was kept (a partial deletion):
-    it is kept because it is still needed for the child's education."""
-    lines = [_heading(case), _outcome_line(outcome, kept, still_needed, school)]
+    it is kept because it is still needed for the child's education. ``email``: where a copy
+    of the dossier was e-mailed, when the parent chose that."""
+    lines = [_heading(case), _outcome_line(case, outcome, kept, still_needed, school, email)]
     if message:
         lines += [_("Message from the school:"), f"<blockquote>{esc(message)}</blockquote>"]
     if outcome in LESS_THAN_ASKED:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from bot.domain.case_details import category_keys
+from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.model import Case, Kind
 from bot.domain.outcomes import about_judgements
 from bot.domain.texts.labels import about_line, kind_label
@@ -43,6 +44,7 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
                 "(the dossier from {system})."
             ).format(system=esc(school.administration_system))
         )
+        lines.append(delivery_line(case, None))
     categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
     if about := about_line(school, details):
         lines.append(about)
@@ -83,6 +85,31 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
     if case.text:
         lines += ["", _("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
+
+
+def delivery_line(case: Case, email: str | None) -> str:
+    """How the parent receives the copy of the dossier, and what staff do for it; ``email``
+    the parent's address (None: not shown here)."""
+    match delivery_of(case.details):
+        case Delivery.SCHOOL:
+            return _(
+                "The parent collects the copy at the school: answer the request when it is "
+                "ready, and the parent is told to collect it."
+            )
+        case Delivery.EMAIL:
+            where = (
+                _("the address in the school's records")
+                if email is None
+                else esc(email) or _("no address known")
+            )
+            return _(
+                "The parent receives the copy by e-mail from the school, at {address}: send "
+                "it, then answer the request, and the parent is told it was sent."
+            ).format(address=where)
+    return _(
+        "The parent receives the copy in this chat: attach it with Attach copy; it is sent "
+        "when you answer the request."
+    )
 
 
 def correction_note(judgements: bool) -> str:
