@@ -78,7 +78,10 @@ async def test_the_digest_counts_what_came_in_and_what_is_open_in_english_and_du
     assert "• J. de Vries: 3\n• Anna de Wit: 2" in english  # group 7 has no teacher
     assert "Overdue: 0" in english
     assert "Due within 7 days: 2\n• 2026-0005 (photo consent), due 9 Nov 2026" in english
-    assert "Photo consent withdrawn: 1. Open photo consent tasks: 2." in english
+    assert (
+        "Photo consent withdrawn: 1; refused as a first answer: 0. Open photo consent tasks: 2."
+        in english
+    )
 
     async with s.db.transaction() as conn:
         await conn.execute(
@@ -184,3 +187,22 @@ async def test_a_case_extended_twice_in_a_week_counts_once_in_digest_and_report(
     )
     digest_text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
     assert "Verlengd: 1." in digest_text
+
+
+async def test_a_first_refusal_is_counted_apart_from_a_withdrawal(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await link_staff(s, clock, "J. de Vries", "director", [], DIRECTOR)
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    clock.moment = _at(2, 11, 6, 31)
+    await digest.send_due(s.db, s.cipher, clock, s.school_by_id)
+    clock.moment = _at(2, 11, 9)
+    zoe = await student_id(s.db.reader, "L1001")
+    await s.consents.change(marieke, zoe, {"website": False, "newsletter": True})
+    clock.advance(minutes=5)
+    await s.consents.change(marieke, zoe, {"newsletter": False})
+    clock.moment = _at(3, 11, 6, 31)
+    assert await digest.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
+    dutch = (await queued_for(s, DIRECTOR))[-1]
+    assert "Fototoestemming ingetrokken: 1; geweigerd als eerste antwoord: 1." in dutch

@@ -55,7 +55,8 @@ WITHOUT_NAMES = {
     "labels.parent_status_label",
     "labels.status_label",
     "labels.event_label",
-    "labels.change_label",  # a recipient's name from the config, escaped
+    "labels.change_label",
+    "labels.consent_change_label",  # a recipient's name from the config, escaped
     "labels.outcome_label",
     "labels.about_line",  # category labels from the config, checked via the alerts
     "labels.ground_name",  # a button label from the config: plain text, not HTML

@@ -176,6 +176,7 @@ class Consents:
                 return effective(others + ([] if own is None else [own]))
 
             effective_before = {key: applies(key, before[key]) for key in changes}
+            own_before = {key: before[key] for key in changes}
             effective_now = {key: applies(key, granted) for key, granted in changes.items()}
             case = await self._cases.create_in(
                 conn,
@@ -184,6 +185,7 @@ class Consents:
                 kind=Kind.CONSENT,
                 details={
                     "changes": changes,
+                    "before": own_before,
                     "effective": effective_now,
                     "effective_before": effective_before,
                 },
@@ -225,7 +227,7 @@ class Consents:
                     for r in await accounts.recipients(conn, guardian_ids=others)
                     if r.chat_id not in own_chats
                 ],
-                lambda: consent_changed_notice(student, changes, after, school),
+                lambda: consent_changed_notice(student, changes, after, school, own_before),
                 school_id=student.school_id,
                 case_id=case.id,
             )

@@ -115,11 +115,13 @@ async def build(
         )
     )
     withdrawals = await reports.consent_withdrawals_between(conn, school_id, first, last)
+    refusals = await reports.consent_refusals_between(conn, school_id, first, last)
     consent_tasks = sum(g.count for g in groups if g.kind == "consent")
     lines.append(
-        _("Photo consent withdrawn: {withdrawn}. Open photo consent tasks: {tasks}.").format(
-            withdrawn=withdrawals, tasks=consent_tasks
-        )
+        _(
+            "Photo consent withdrawn: {withdrawn}; refused as a first answer: {refused}. Open "
+            "photo consent tasks: {tasks}."
+        ).format(withdrawn=withdrawals, refused=refusals, tasks=consent_tasks)
     )
 
     follow_up = await _follow_up(conn, school_id, start, end)

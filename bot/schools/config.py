@@ -60,6 +60,9 @@ class PhotoPurpose(_Model):
     takedown_on_leaving: bool = False
     """When a pupil with consent for this purpose leaves, what was published of them is
     taken down (a task for the teacher): for public purposes such as the website."""
+    handed_out: bool = False
+    """Copies are handed out or sent (a newsletter, a printed school guide): what was already
+    handed out cannot be taken back when consent is withdrawn, and parents are told so."""
 
 
 class Recipient(_Model):

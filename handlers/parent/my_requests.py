@@ -20,6 +20,7 @@ from bot.domain.texts.for_parents import (
 from bot.domain.texts.labels import (
     about_line,
     change_label,
+    consent_change_label,
     kind_label,
     outcome_label,
     parent_status_label,
@@ -75,11 +76,10 @@ def _details(case: Case, context: BotContext, email: str) -> list[str]:
     language = current_language()
     about = about_line(school, case.details)
     lines = [about] if about else []
-    for key, granted in sorted(case.details.get("changes", {}).items()):
+    for key in sorted(case.details.get("changes", {})):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
-        what = _("consent given") if granted else _("no consent")
-        lines.append(f"• {label}: {what}")
+        lines.append(f"• {label}: {consent_change_label(case.details, key)}")
     if case.kind == Kind.ACCESS:
         lines.append(
             _("How you receive it: {how}.").format(

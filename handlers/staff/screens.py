@@ -13,6 +13,7 @@ from bot.domain.staff_base import CaseView, QueueLine
 from bot.domain.texts.for_staff import consent_task_lines, correction_note, delivery_line
 from bot.domain.texts.labels import (
     change_label,
+    consent_change_label,
     kind_label,
     outcome_label,
     role_label,
@@ -214,10 +215,10 @@ def case_text(context: BotContext, view: CaseView) -> str:
         lines.append(_("About: {categories}").format(categories=esc(", ".join(categories))))
     if case.kind == Kind.RECTIFICATION and case.is_open:
         lines.append(correction_note(about_judgements(case, school)))
-    for key, granted in sorted(case.details.get("changes", {}).items()):
+    for key in sorted(case.details.get("changes", {})):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
-        lines.append(f"• {label}: " + (_("consent given") if granted else _("consent withdrawn")))
+        lines.append(f"• {label}: " + consent_change_label(case.details, key))
     if case.details.get("takedown"):
         lines += consent_task_lines(case, school, esc(student.first_name))
     if case.text:

@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.model import LESS_THAN_ASKED, Case, Kind
-from bot.domain.texts.labels import kind_label
+from bot.domain.texts.labels import consent_change_label, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.schools.config import STILL_NEEDED, DataCategory, RetentionGround, SchoolConfig
@@ -275,9 +275,14 @@ def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
 
 
 def consent_changed_notice(
-    student: Student, changes: dict[str, bool], effective: dict[str, bool], school: SchoolConfig
+    student: Student,
+    changes: dict[str, bool],
+    effective: dict[str, bool],
+    school: SchoolConfig,
+    before: dict[str, bool | None] | None = None,
 ) -> str:
-    """To the child's other parents: what changed, and what now applies."""
+    """To the child's other parents: what changed (given, refused or withdrawn, by the
+    parent's choice ``before``), and what now applies."""
     language = current_language()
     lines = [
         _("Another parent or guardian of {child} has changed their photo consent:").format(
@@ -287,7 +292,7 @@ def consent_changed_notice(
     for purpose in school.photo_purposes:
         if purpose.key not in changes:
             continue
-        state = _("consent given") if changes[purpose.key] else _("no consent")
+        state = consent_change_label({"changes": changes, "before": before or {}}, purpose.key)
         lines.append(f"• {esc(purpose.label.get(language))}: {state}")
     lines += [
         "",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.domain.case_details import category_keys
+from bot.domain.case_details import category_keys, consent_withdrawn
 from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.model import Case, Kind
 from bot.domain.outcomes import about_judgements
@@ -15,7 +15,7 @@ from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.outbox import Button, NoticeAction
-from bot.schools.config import SchoolConfig
+from bot.schools.config import PhotoPurpose, SchoolConfig
 from storage.chat_links import ChatOwner
 from storage.people import Student
 
@@ -127,6 +127,16 @@ def correction_note(judgements: bool) -> str:
     )
 
 
+def _taken_down(purpose: PhotoPurpose) -> str:
+    """What the teacher takes down when a purpose no longer applies."""
+    if purpose.handed_out:
+        return _(
+            "take down what is online (such as a copy on the website); copies already handed "
+            "out cannot be recalled"
+        )
+    return _("take down what was published")
+
+
 def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str]:
     """Per purpose a parent changed: what the teacher must do, by what now applies.
 
@@ -142,28 +152,45 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
         if purpose.key in takedown:  # a pupil who left
             lines.append(
                 _(
-                    "• {purpose}: take down what was published of {child}, and use no more "
-                    "photos or video of {child} for this."
-                ).format(purpose=f"<b>{esc(purpose.label.get(language))}</b>", child=child)
+                    "• {purpose}: use no more photos or video of {child} for this, and "
+                    "{take_down}."
+                ).format(
+                    purpose=f"<b>{esc(purpose.label.get(language))}</b>",
+                    child=child,
+                    take_down=_taken_down(purpose),
+                )
             )
     for purpose in school.photo_purposes:
         if purpose.key not in changes:
             continue
         key, granted = purpose.key, changes[purpose.key]
         label = f"<b>{esc(purpose.label.get(language))}</b>"
-        if not granted and effective_before.get(key, True):
+        withdrawn = consent_withdrawn(case.details, key)
+        if not granted and effective_before.get(key, withdrawn):  # photos were allowed
+            what = (
+                _("• {purpose}: consent withdrawn.")
+                if withdrawn
+                else _("• {purpose}: consent refused by a parent, so it no longer applies.")
+            )
             lines.append(
-                _(
-                    "• {purpose}: consent withdrawn. Stop using photos and video of {child} "
-                    "for this, and take down what was already published."
-                ).format(purpose=label, child=child)
+                what.format(purpose=label)
+                + " "
+                + _("Stop using photos and video of {child} for this, and {take_down}.").format(
+                    child=child, take_down=_taken_down(purpose)
+                )
             )
         elif not granted:
+            what = (
+                _("• {purpose}: consent withdrawn.")
+                if withdrawn
+                else _("• {purpose}: consent refused.")
+            )
             lines.append(
-                _(
-                    "• {purpose}: consent refused, so {child} may not appear in photos and "
-                    "video for this. Record the refusal."
-                ).format(purpose=label, child=child)
+                what.format(purpose=label)
+                + " "
+                + _("Record it: {child} may not appear in photos and video for this.").format(
+                    child=child
+                )
             )
         elif effective.get(key, True):
             lines.append(
@@ -175,9 +202,8 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
         else:
             lines.append(
                 _(
-                    "• {purpose}: consent given by this parent, but another parent has not "
-                    "given it, so {child} still may not appear for this. Record the new "
-                    "choice."
+                    "• {purpose}: consent given by this parent, but another parent refused "
+                    "it, so {child} still may not appear for this. Record the new choice."
                 ).format(purpose=label, child=child)
             )
     return lines

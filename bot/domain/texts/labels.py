@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.domain.case_details import category_keys
+from bot.domain.case_details import category_keys, consent_withdrawn
 from bot.domain.model import Change, Role
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
@@ -139,6 +139,14 @@ def ground_name(school: SchoolConfig, key: str) -> str:
     if ground.legal_duty:
         return _("{name} (legal duty, after leaving)").format(name=name)
     return _("{name} (school policy, after leaving)").format(name=name)
+
+
+def consent_change_label(details: Mapping[str, Any], key: str) -> str:
+    """One purpose of a photo-consent change: given, refused (a first answer) or withdrawn
+    (consent given before)."""
+    if details.get("changes", {}).get(key):
+        return _("consent given")
+    return _("consent withdrawn") if consent_withdrawn(details, key) else _("consent refused")
 
 
 def role_label(role: str | None, *, definite: bool = False) -> str:
