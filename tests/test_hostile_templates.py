@@ -53,6 +53,8 @@ WITHOUT_NAMES = {
     "labels.kind_label",
     "labels.role_label",
     "labels.parent_status_label",
+    "labels.parent_kind_label",
+    "labels.parent_event_label",
     "labels.status_label",
     "labels.event_label",
     "labels.change_label",

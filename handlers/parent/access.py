@@ -14,7 +14,7 @@ from bot.domain.texts.for_parents import (
     good_to_know_lines,
     recipient_lines,
 )
-from bot.domain.texts.labels import kind_label, parent_status_label
+from bot.domain.texts.labels import parent_kind_label, parent_status_label
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.schools.config import SchoolConfig
 from handlers.buttons import CopySending, CopyVia, Everyone, ForChild, Parent
@@ -140,9 +140,12 @@ async def bot_holdings(
         ),
     ]
     if cases:
-        lines.append(_("Your requests about {child}:").format(child=esc(child.first_name)))
+        lines.append(
+            _("Your requests and changes about {child}:").format(child=esc(child.first_name))
+        )
         lines += [
-            f"• {esc(c.number)}: {kind_label(c.kind)}, " + parent_status_label(c.kind, c.status)
+            f"• {esc(c.number)}: {parent_kind_label(c.kind)}, "
+            + parent_status_label(c.kind, c.status)
             for c in cases
         ]
     else:

@@ -257,9 +257,10 @@ async def confirm(
     if result.case is not None:
         lines += [
             "",
-            _("The teacher has been informed (request {number}).").format(
-                number=esc(result.case.number)
-            ),
+            _(
+                "This change is in effect now; the teacher has been asked to act on it "
+                "(change {number}, under My requests)."
+            ).format(number=esc(result.case.number)),
         ]
     await show(
         update,

@@ -23,6 +23,8 @@ from bot.domain.texts.labels import (
     consent_change_label,
     kind_label,
     outcome_label,
+    parent_event_label,
+    parent_kind_label,
     parent_status_label,
 )
 from bot.i18n import _, current_language, format_date, ngettext
@@ -47,10 +49,17 @@ async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
     lines = [_("<b>My requests</b>")]
     if not cases:
         lines.append(_("You have not made any requests yet."))
+    if any(c.in_effect_at_once for c in cases):
+        lines.append(
+            _(
+                "A photo consent change is not a request: it applied when you confirmed it, "
+                "and the teacher's task is its follow-up."
+            )
+        )
     for case in cases:
         child = names.get(case.student_id, "")
         lines.append(
-            f"• {esc(case.number)} · {kind_label(case.kind)} · {esc(child)} · "
+            f"• {esc(case.number)} · {parent_kind_label(case.kind)} · {esc(child)} · "
             f"{parent_status_label(case.kind, case.status)}"
             + (
                 " · " + _("answer by {due}").format(due=format_date(case.due))
@@ -62,7 +71,7 @@ async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
             [
                 context.button(
                     user,
-                    f"{case.number} · {kind_label(case.kind)} · {child}",
+                    f"{case.number} · {parent_kind_label(case.kind)} · {child}",
                     Parent.REQUEST(case.id),
                 )
             ]
@@ -104,10 +113,14 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
         return
     school = services.school_by_id[case.school_id]
     child = next((c for c in profile.children if c.id == case.student_id), None)
-    lines = [
-        _("<b>Request {number}</b>").format(number=esc(case.number)),
-        _("Request: {kind}").format(kind=kind_label(case.kind)),
-    ]
+    lines = (
+        [_("<b>Photo consent change {number}</b>").format(number=esc(case.number))]
+        if case.in_effect_at_once
+        else [
+            _("<b>Request {number}</b>").format(number=esc(case.number)),
+            _("Request: {kind}").format(kind=kind_label(case.kind)),
+        ]
+    )
     if child is not None:
         lines.append(
             _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}"))
@@ -116,9 +129,12 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
     if case.in_effect_at_once:
         lines.append(
             _(
-                "Your change took effect on {date}, when you confirmed it. The teacher has "
-                "been asked to act on it."
-            ).format(date=format_date(case.received_at.astimezone(school.tz).date()))
+                "Your change took effect on {date}, when you confirmed it. Its follow-up is "
+                "a task for the teacher: {task}."
+            ).format(
+                date=format_date(case.received_at.astimezone(school.tz).date()),
+                task=_task_status(case.status),
+            )
         )
     if case.parent_awaits_answer:
         lines.append(
@@ -133,7 +149,12 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
     lines += outcome_lines(case, school, outcome, message, details, len(documents))
     lines += ["", _("<b>History</b>")]
     lines += [
-        f"• {format_date(e.at.astimezone(school.tz).date())}: {change_label(e, school)}"
+        f"• {format_date(e.at.astimezone(school.tz).date())}: "
+        + (
+            parent_event_label(case.kind, e.event)
+            if case.in_effect_at_once
+            else change_label(e, school)
+        )
         for e in events
     ]
     user = profile.telegram_user_id
@@ -150,6 +171,15 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
         rows.append([context.button(user, _("Withdraw this request"), Parent.WITHDRAW(case.id))])
     rows.append([context.button(user, _("« My requests"), Parent.MY_REQUESTS())])
     await show(update, context, "\n".join(lines), rows)
+
+
+def _task_status(status: str) -> str:
+    """Where the teacher's task after a photo-consent change is."""
+    if status == "submitted":
+        return _("not picked up yet")
+    if status == "in_progress":
+        return _("being handled")
+    return _("done")
 
 
 async def confirm_withdraw(update: Update, context: BotContext, args: ForCase) -> None:
@@ -219,7 +249,12 @@ def outcome_lines(
     """The school's answer: outcome, its message, kept data or the ground, documents."""
     if outcome is None:
         return []
-    lines = ["", _("Outcome: {outcome}").format(outcome=outcome_label(outcome))]
+    # A photo-consent change applied at once: its task's status says the rest.
+    lines = (
+        [""]
+        if case.in_effect_at_once
+        else ["", _("Outcome: {outcome}").format(outcome=outcome_label(outcome))]
+    )
     if line := ground_line(school, details.get("ground")):
         lines.append(line)
     if kept := details.get("kept"):

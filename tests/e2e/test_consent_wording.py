@@ -74,3 +74,41 @@ async def test_a_first_refusal_is_not_a_withdrawal_and_two_parents_hear_why(
     seen = await marieke.tap("Bevestigen")
     assert "• Website van de school: geen foto's (een andere ouder weigerde)" in seen.text
     assert "• Nieuwsbrief: geen foto's (nog niemand gaf toestemming)" in seen.text
+
+
+async def test_a_consent_change_is_a_change_in_effect_not_a_request(harness: Harness) -> None:
+    teacher = await linked_teacher(harness, 7001, ["3"], "nl")
+    marieke = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    seen = await marieke.tap("Fototoestemming")
+    await marieke.tap(_button(seen.buttons, "Website van de school"))
+    await marieke.tap("Mijn wijzigingen bekijken")
+    seen = await marieke.tap("Bevestigen")
+    assert "Deze wijziging geldt nu; de leerkracht is gevraagd ernaar te handelen" in seen.text
+    assert "verzoek " not in seen.text and "(verzoek" not in seen.text
+    await teacher.send("/take 2026-0001")
+    await harness.deliver_outbox()
+    taken = marieke.messages[-1].text
+    assert taken.startswith("Uw wijziging fototoestemming 2026-0001")
+    assert "Zij geldt al sinds u haar bevestigde." in taken
+    assert "verzoek" not in taken.lower() and "antwoordt" not in taken
+    await teacher.send("/resolve 2026-0001")
+    await teacher.tap("Geen bericht")
+    await teacher.tap("Bevestigen")
+    await harness.deliver_outbox()
+    done = marieke.messages[-1].text
+    assert "De leerkracht heeft uw wijziging verwerkt." in done
+    assert "dit verzoek" not in done and "Uw verzoek" not in done
+
+    await marieke.send("/menu")
+    seen = await marieke.tap("Mijn verzoeken")
+    assert "Een wijziging van de fototoestemming is geen verzoek" in seen.text
+    assert "2026-0001 · wijziging fototoestemming · Zoë · geldt" in seen.text
+    seen = await marieke.tap(marieke.last_with_buttons().button_texts[0])
+    assert seen.text.startswith("Wijziging fototoestemming 2026-0001")
+    assert "De afhandeling is een taak voor de leerkracht: afgehandeld." in seen.text
+    assert "Uitkomst" not in seen.text
+    history = seen.text.split("Verloop")[1]
+    assert "wijziging door u bevestigd, geldt meteen" in history
+    assert "taak van de leerkracht opgepakt" in history
+    assert "taak van de leerkracht afgerond" in history
+    assert "verzoek" not in history

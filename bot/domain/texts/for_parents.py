@@ -16,12 +16,24 @@ from storage.people import Student
 
 
 def _heading(case: Case) -> str:
+    if case.in_effect_at_once:
+        return _("<b>Your photo consent change {number}</b>").format(number=esc(case.number))
     return _("<b>Your request {number}</b> ({kind})").format(
         number=esc(case.number), kind=kind_label(case.kind)
     )
 
 
 def taken_notice(case: Case, who: str) -> str:
+    if case.in_effect_at_once:
+        return "\n".join(
+            [
+                _heading(case),
+                _(
+                    "Your change is now being followed up by {who}. It has applied since you "
+                    "confirmed it."
+                ).format(who=esc(who)),
+            ]
+        )
     return "\n".join(
         [
             _heading(case),
@@ -154,7 +166,7 @@ def _outcome_line(
             lines = [_("Part of the data has been deleted. The school keeps:")]
             return "\n".join(lines + kept_lines(school, kept, still_needed))
         case "done":
-            return _("The school has processed the change.")
+            return _("The teacher has acted on your change.")
         case "granted":
             return _("The school has granted your request.")
     return outcome
@@ -186,6 +198,8 @@ def resolved_notice(
                 "last one when you have received them."
             )
         )
+    elif case.in_effect_at_once:
+        lines.append(_("You can see this change at any time under My requests in /menu."))
     else:
         lines.append(_("You can see this request at any time under My requests in /menu."))
     return "\n".join(lines)

@@ -31,6 +31,26 @@ def kind_label(kind: str) -> str:
     return kind
 
 
+def parent_kind_label(kind: str) -> str:
+    """A case's kind as its parent reads it: a photo-consent change is a change that took
+    effect at once, not a request."""
+    return _("photo consent change") if kind == "consent" else kind_label(kind)
+
+
+def parent_event_label(kind: str, event: str) -> str:
+    """A timeline entry as the parent reads it: for a photo-consent change, the teacher's
+    task is its follow-up."""
+    if kind == "consent":
+        match event:
+            case "submitted":
+                return _("change confirmed by you, in effect at once")
+            case "taken":
+                return _("the teacher's task taken on")
+            case "resolved":
+                return _("the teacher's task done")
+    return event_label(event)
+
+
 def parent_status_label(kind: str, status: str) -> str:
     """A request's status as its parent reads it: a photo-consent change is simply in
     effect, whatever the teacher's task is at."""
