@@ -55,8 +55,8 @@ def privacy_summary(school: SchoolConfig) -> str:
         _("<b>Your rights</b>"),
         _(
             "You may see the data about your child, have wrong data corrected, have data that "
-            "is no longer relevant deleted, restrict its use (AVG art. 18) or object to it "
-            "(art. 21), and give or withdraw consent for photos and video at any time. Once "
+            "is no longer relevant deleted, restrict its use (GDPR (AVG) Art. 18) or object to it "
+            "(Art. 21), and give or withdraw consent for photos and video at any time. Once "
             "your account is linked, each of these is a button in /menu."
         ),
         _(
@@ -116,9 +116,10 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
         + _(
             "What stays: your photo-consent choices remain in force until you or another "
             "parent change them, and the school keeps the record of your requests (number, "
-            "kind, dates and outcome). The right to erasure (AVG art. 17) makes an exception "
+            "kind, dates and outcome). The right to erasure (GDPR (AVG) Art. 17) makes an "
+            "exception "
             "for this record: the school needs it to meet its legal obligations and to show "
-            "how it handled your requests (art. 17(3))."
+            "how it handled your requests (Art. 17(3))."
         )
         + "\n\n"
         + _("To use Privacyloket again you will need a new code from the school.")

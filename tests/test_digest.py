@@ -107,7 +107,7 @@ async def test_the_digest_names_who_could_not_be_reached_and_codes_to_follow_up(
             (TEACHER,),
         )
     text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
-    assert "Bericht niet afgeleverd bij Anna de Wit (verzoek 2026-0001)" in text
+    assert "Bericht niet bezorgd bij Anna de Wit (verzoek 2026-0001)" in text
     # Unused codes of guardians who never linked expire 30 days after issue.
     clock.advance(days=25)
     text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
@@ -155,9 +155,12 @@ async def test_the_privacy_officer_report_has_numbers_and_no_names_numbers_or_te
     text = (await queued_for(s, OFFICER))[-1]
     assert "Privacyrapportage, 2 nov 2026 – 8 nov 2026" in text
     assert "<b>cbs Klimop</b>" in text
-    assert "correctie: 1 ontvangen, 1 op tijd afgehandeld, 0 te laat, 0 open (0 te laat)" in text
+    assert (
+        "correctie: 1 ontvangen, 1 op tijd afgehandeld, 0 te laat afgehandeld, 0 open (waarvan "
+        "0 over de antwoorddatum)" in text
+    )
     assert "verwijdering: 1 ontvangen, 0 op tijd afgehandeld, 1 te laat" in text
-    assert "1 geweigerd" in text
+    assert "1 afgewezen" in text
 
     assert not re.search(r"\d{4}-\d{4}", text)
     assert "Oud adres" not in text and "Geloof" not in text
@@ -182,8 +185,8 @@ async def test_a_case_extended_twice_in_a_week_counts_once_in_digest_and_report(
     assert await report.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
     text = (await queued_for(s, OFFICER))[-1]
     assert (
-        "correctie: 1 ontvangen, 0 op tijd afgehandeld, 0 te laat, 1 open (0 te laat), 1 verlengd"
-        in text
+        "correctie: 1 ontvangen, 0 op tijd afgehandeld, 0 te laat afgehandeld, 1 open (waarvan "
+        "0 over de antwoorddatum), 1 verlengd" in text
     )
     digest_text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
     assert "Verlengd: 1." in digest_text

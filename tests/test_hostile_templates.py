@@ -24,6 +24,7 @@ from bot.jobs import report
 from bot.schools.config import SchoolConfig, load_schools
 from handlers.staff.common import refusal_text
 from handlers.texts import child_line, group_label
+from storage.chat_links import ChatOwner
 from storage.people import Student
 from tests.support import SCHOOL_TOML
 
@@ -49,7 +50,6 @@ WITHOUT_NAMES = {
     "for_staff.correction_note",
     "for_staff.delivery_line",  # an address from the roster, escaped
     "for_parents.delivery_label",  # an address from the roster, escaped
-    "for_staff.undeliverable_notice",
     "labels.kind_label",
     "labels.role_label",
     "labels.parent_status_label",
@@ -142,6 +142,9 @@ def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
         ),
         "for_staff.handed_over_notice": lambda: for_staff.handed_over_notice(
             "2026-0001", Kind.ACCESS, name, date(2026, 12, 2), "removed"
+        ),
+        "for_staff.undeliverable_notice": lambda: for_staff.undeliverable_notice(
+            "2026-0001", ChatOwner(frozenset({1}), frozenset()), False, [name]
         ),
         "for_staff.case_withdrawn_notice": lambda: for_staff.case_withdrawn_notice(
             access, student

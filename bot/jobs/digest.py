@@ -138,7 +138,7 @@ async def _follow_up(
         conn, school_id, to_db(start), to_db(end)
     ):
         names = await reports.people_of_chat(conn, chat_id)
-        who = _names(names) if names else _("someone who has left the bot")
+        who = _names(names) if names else _("someone who no longer uses the bot")
         number = ""
         if case_id is not None:
             row = await _case_number(conn, case_id)

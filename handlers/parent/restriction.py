@@ -25,7 +25,7 @@ from storage.people import Student
 def _explanation(kind: Kind) -> str:
     if kind == Kind.RESTRICTION:
         return _(
-            "You can ask the school to restrict the use of data (AVG art. 18): the school "
+            "You can ask the school to restrict the use of data (GDPR (AVG) Art. 18): the school "
             "keeps it but does not otherwise use it. This applies while the school checks "
             "data you say is wrong or decides on your objection, when the use is unlawful "
             "but you want the data kept, or when the school no longer needs it but you do, "
@@ -33,7 +33,7 @@ def _explanation(kind: Kind) -> str:
         )
     return _(
         "You can object to the school's use of data because of your particular situation "
-        "(AVG art. 21). The school then stops, unless it has compelling grounds that "
+        "(GDPR (AVG) Art. 21). The school then stops, unless it has compelling grounds that "
         "outweigh your interests. Data the school must process by law, such as reporting "
         "absence to the school attendance officer, is not covered."
     )

@@ -54,7 +54,8 @@ async def attach(update: Update, context: BotContext, case_id: int) -> None:
         + "\n"
         + _(
             "⚠️ Leave out other children's data first: names, marks or photos of other pupils, "
-            "and notes about other families. The copy is only about {child} (AVG art. 15(4))."
+            "and notes about other families. The copy is only about {child} (GDPR (AVG) Art. "
+            "15(4))."
         ).format(child=esc(view.student.first_name)),
         [cancel_row(context, user_id(update), case_id)],
     )

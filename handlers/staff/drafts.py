@@ -155,7 +155,7 @@ class Extension(Decision):
         return service.extend(who, self.case, self.months, self.text or "")
 
     def said(self) -> str:
-        return _("The answer date is extended and the parent has been told.")
+        return _("The answer date has been extended and the parent has been told.")
 
 
 @dataclass

@@ -21,7 +21,16 @@ from bot.domain.texts.labels import (
     when,
 )
 from bot.domain.transitions import Action
-from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
+from bot.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    current_language,
+    format_date,
+    gettext,
+    ngettext,
+    use_language,
+)
 from handlers.buttons import Action as Button
 from handlers.buttons import Everyone, ForCase, NoArgs, QueuePage, Staff
 from handlers.context import BotContext
@@ -49,12 +58,42 @@ def _line(q: QueueLine) -> str:
     )
 
 
+# The words /queue takes after it, in the current language: every one is also understood
+# in the other language, so a head teacher can type either.
+SCOPE_WORDS: dict[str, str] = {
+    "all": N_("all"),
+    "overdue": N_("overdue"),
+    "access": N_("copy"),
+    "rectification": N_("correction"),
+    "erasure": N_("deletion"),
+    "consent": N_("consent"),
+    "restriction": N_("restriction"),
+    "objection": N_("objection"),
+}
+
+
+def queue_scope(words: list[str]) -> str | None:
+    """The queue a /queue command asks for ("mine" without words), by the words typed in
+    either language or as the stored scope; None when they name none."""
+    typed = " ".join(words).strip().casefold()
+    if not typed:
+        return "mine"
+    for scope, word in SCOPE_WORDS.items():
+        known = {scope}
+        for language in LANGUAGES:
+            with use_language(language):
+                known.add(gettext(word).casefold())
+        if typed in known:
+            return scope
+    return None
+
+
 async def queue_command(update: Update, context: BotContext) -> None:
     profile = await staff_profile(update, context)
     if profile is None:
         return
-    scope = (context.args or ["mine"])[0].lower()
-    if scope not in ("mine", "all", "overdue", *KINDS):
+    scope = queue_scope(list(context.args or []))
+    if scope is None:
         await send(update, context, queue_usage())
         return
     await _queue(update, context, profile, scope, 0)
@@ -62,9 +101,13 @@ async def queue_command(update: Update, context: BotContext) -> None:
 
 def queue_usage() -> str:
     return _(
-        "Use /queue for your open requests. The head teacher can also use /queue all, "
-        "/queue overdue or /queue with a kind: {kinds}."
-    ).format(kinds=", ".join(KINDS))
+        "Use /queue for your open requests. The head teacher can also use /queue {all}, "
+        "/queue {overdue} or /queue with a kind: {kinds}."
+    ).format(
+        all=gettext(SCOPE_WORDS["all"]),
+        overdue=gettext(SCOPE_WORDS["overdue"]),
+        kinds=", ".join(gettext(SCOPE_WORDS[k]) for k in KINDS),
+    )
 
 
 async def queue_button(update: Update, context: BotContext, args: QueuePage) -> None:
@@ -236,7 +279,7 @@ def case_text(context: BotContext, view: CaseView) -> str:
             lines.append(
                 _(
                     "The restriction ends on {date}; the parent has been told why, before it "
-                    "ends (AVG art. 18(3)):"
+                    "ends (GDPR (AVG) Art. 18(3)):"
                 ).format(date=format_date(view.lifted_on, "full"))
             )
             lines.append(f"<blockquote>{esc(view.lift_reason or '')}</blockquote>")
@@ -271,7 +314,8 @@ def case_text(context: BotContext, view: CaseView) -> str:
         lines += [
             "",
             _(
-                "Please inform these recipients of the change (AVG art. 19), or mark one not "
+                "Please inform these recipients of the change (GDPR (AVG) Art. 19), or mark one "
+                "not "
                 "applicable when it never received this data; the parent is told only those "
                 "informed:"
             ),

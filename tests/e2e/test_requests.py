@@ -86,7 +86,7 @@ async def test_a_deletion_goes_to_the_director(harness: Harness) -> None:
     await harness.deliver_outbox()
     alert = director.messages[-1].text
     assert "Nieuw verzoek 2026-0001: verwijdering" in alert
-    assert "altijd verwijderen op verzoek: Geloofsovertuiging" in alert
+    assert "op verzoek altijd verwijderen: Geloofsovertuiging" in alert
 
 
 async def test_two_children_pick_the_child_first_and_withdraw_a_request(

@@ -66,7 +66,7 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     assert "About which child?" in seen.text
     seen = await priya.tap("Meera (group 7)")
     assert "Object to the use of data about Meera" in seen.text
-    assert "AVG art. 21" in seen.text
+    assert "GDPR (AVG) Art. 21" in seen.text
     seen = await priya.tap("Progress and marks")
     assert "Objection for Meera" in seen.text
     assert "At most 1,000 characters." in seen.text
@@ -94,7 +94,7 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     await harness.deliver_outbox()
     alert = director.messages[-1].text
     assert "New request 2026-0001: objection" in alert
-    assert "Meera Sharma (group 7)" in alert and "AVG art. 21" in alert
+    assert "Meera Sharma (group 7)" in alert and "GDPR (AVG) Art. 21" in alert
     assert "<script>alert(1)</script>" in alert
 
     # The text question's Cancel button, tapped after sending: refused, the request stays.

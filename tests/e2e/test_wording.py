@@ -20,14 +20,14 @@ async def test_photos_are_not_shared_with_nobody_and_forgetme_names_the_law(
     assert "Shared with: nobody outside the school" in seen.text
 
     seen = await anouk.send("/forgetme")
-    assert "AVG art. 17" in seen.text and "art. 17(3)" in seen.text
+    assert "GDPR (AVG) Art. 17" in seen.text and "Art. 17(3)" in seen.text
     assert "photo-consent choices remain in force" in seen.text
     assert "as the law requires" not in seen.text
 
     seen = await anouk.send("/privacy")
     assert "Privacy officer (data protection officer, DPO)" in seen.text
     assert "Head teacher:" in seen.text
-    assert "(AVG art. 18)" in seen.text and "(art. 21)" in seen.text
+    assert "(GDPR (AVG) Art. 18)" in seen.text and "(Art. 21)" in seen.text
 
 
 async def test_one_parent_consent_form_in_dutch(harness: Harness) -> None:

@@ -218,7 +218,7 @@ def rights_lines(school: SchoolConfig) -> list[str]:
     return [
         _(
             "If you do not agree, you may complain to the Autoriteit Persoonsgegevens "
-            "(autoriteitpersoonsgegevens.nl) and you may go to court (AVG art. 12(4))."
+            "(autoriteitpersoonsgegevens.nl) and you may go to court (GDPR (AVG) Art. 12(4))."
         ),
         _("You can also contact the school first: {contact}").format(
             contact=esc(contact.get(language))

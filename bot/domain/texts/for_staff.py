@@ -53,14 +53,16 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
     if case.kind == "restriction":
         lines.append(
             _(
-                "The parent asks the school to restrict the use of this data (AVG art. 18): "
+                "The parent asks the school to restrict the use of this data (GDPR (AVG) Art. "
+                "18): "
                 "keep it, but do not use it otherwise while the request is handled."
             )
         )
     if case.kind == "objection":
         lines.append(
             _(
-                "The parent objects to the use of this data (AVG art. 21). The school stops "
+                "The parent objects to the use of this data (GDPR (AVG) Art. 21). The school "
+                "stops "
                 "unless it has compelling grounds that outweigh the parent's interests, or "
                 "must process the data by law; a refusal names the ground."
             )
@@ -322,32 +324,40 @@ def handed_over_notice(number: str, kind: Kind, child: str, due: date, reason: s
     )
 
 
-def _undelivered_to(owner: ChatOwner) -> str:
+def _undelivered_to(owner: ChatOwner, names: Sequence[str]) -> str:
+    """Whom a message did not reach, named where the bot knows them (HTML)."""
+    named = esc(", ".join(names))
     if owner.guardian_ids:
+        if names:
+            return _("the parent or guardian {name}").format(name=named)
         return _("the parent or guardian")
     if owner.staff_ids:
+        if names:
+            return _("your colleague {name}").format(name=named)
         return _("a staff member")
     return _("a former user of the bot")
 
 
-def undeliverable_notice(number: str | None, owner: ChatOwner, handed_over: bool = False) -> str:
-    """The notice in the current language."""
+def undeliverable_notice(
+    number: str | None, owner: ChatOwner, handed_over: bool = False, names: Sequence[str] = ()
+) -> str:
+    """The notice in the current language; ``names``: who the message was for."""
     if number is not None and handed_over:
         return _(
             "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
             "blocked the bot or their Telegram account no longer exists. The request is now "
             "assigned to you; please also contact them another way."
-        ).format(number=esc(number), who=_undelivered_to(owner))
+        ).format(number=esc(number), who=_undelivered_to(owner, names))
     if number is None:
         return _(
             "A message from the bot to {who} could not be delivered: they have blocked "
             "the bot or their Telegram account no longer exists."
-        ).format(who=_undelivered_to(owner))
+        ).format(who=_undelivered_to(owner, names))
     return _(
         "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
         "blocked the bot or their Telegram account no longer exists. Please contact them "
         "another way."
-    ).format(number=esc(number), who=_undelivered_to(owner))
+    ).format(number=esc(number), who=_undelivered_to(owner, names))
 
 
 def request_about(number: str, kind: str, child: str | None, group: str | None) -> str:

@@ -184,5 +184,8 @@ def role_label(role: str | None, *, definite: bool = False) -> str:
 
 
 def when(moment: datetime, school: SchoolConfig) -> str:
+    """'2 November 2026 at 10:00' (in Dutch '2 november 2026 om 10.00 uur')."""
     local = moment.astimezone(school.tz)
-    return f"{format_date(local.date())} {local:%H:%M}"
+    return _("{date} at {hour}:{minute}").format(
+        date=format_date(local.date()), hour=f"{local:%H}", minute=f"{local:%M}"
+    )
