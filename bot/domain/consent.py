@@ -210,10 +210,9 @@ class Consents:
                 subject=f"student:{student_id}",
                 details={"changes": changes, "case": case.number},
             )
-            after = {
-                s.key: s.effective
-                for s in await self._states(conn, guardian_id, student_id, school)
-            }
+            states_after = await self._states(conn, guardian_id, student_id, school)
+            after = {s.key: s.effective for s in states_after}
+            refused = {s.key for s in states_after if s.own is False or s.refused_by_other}
             others = [g for g in await people.guardians_of(conn, student_id) if g != guardian_id]
             own_chats = {
                 r.chat_id for r in await accounts.recipients(conn, guardian_ids=[guardian_id])
@@ -227,7 +226,9 @@ class Consents:
                     for r in await accounts.recipients(conn, guardian_ids=others)
                     if r.chat_id not in own_chats
                 ],
-                lambda: consent_changed_notice(student, changes, after, school, own_before),
+                lambda: consent_changed_notice(
+                    student, changes, after, school, own_before, refused
+                ),
                 school_id=student.school_id,
                 case_id=case.id,
             )

@@ -67,6 +67,8 @@ async def test_a_first_refusal_is_not_a_withdrawal_and_two_parents_hear_why(
     told = marieke.messages[-1].text
     assert "• Website van de school: toestemming geweigerd" in told
     assert "ingetrokken" not in told
+    assert "Wat nu geldt:\n• Website van de school: geen foto's (een ouder weigerde)" in told
+    assert "• Nieuwsbrief: geen foto's (nog niemand gaf toestemming)" in told
 
     seen = await marieke.tap("Fototoestemming")
     await marieke.tap(_button(seen.buttons, "Website van de school"))

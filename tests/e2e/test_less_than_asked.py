@@ -33,7 +33,10 @@ async def test_a_partial_deletion_gives_the_reasons_and_the_rights(harness: Harn
     await director.tap("Bevestigen")
     await harness.deliver_outbox()
     notice = marieke.messages[-1].text
-    assert "Een deel van de gegevens is verwijderd. De school bewaart:" in notice
+    assert (
+        "Een deel van de gegevens is verwijderd: Inloggegevens digitale leermaterialen. De "
+        "school bewaart:" in notice
+    )
     assert (
         "• Verzuim: nog nodig voor het onderwijs aan uw kind zolang het op school zit." in notice
     )

@@ -3,12 +3,13 @@ the school takes, the outcome and their rights."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
+from bot.domain.case_details import category_keys
 from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.model import LESS_THAN_ASKED, Case, Kind
-from bot.domain.texts.labels import consent_change_label, kind_label
+from bot.domain.texts.labels import about_line, consent_change_label, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.schools.config import STILL_NEEDED, DataCategory, RetentionGround, SchoolConfig
@@ -163,10 +164,27 @@ def _outcome_line(
         case "erased":
             return _("The data has been deleted.")
         case "partly_erased":
-            lines = [_("Part of the data has been deleted. The school keeps:")]
+            language = current_language()
+            deleted = [
+                c.label.get(language)
+                for k in category_keys(case.details)
+                if k not in kept and (c := school.category(k)) is not None
+            ]
+            lines = [
+                _("Part of the data has been deleted: {deleted}. The school keeps:").format(
+                    deleted=esc(", ".join(deleted))
+                )
+            ]
             return "\n".join(lines + kept_lines(school, kept, still_needed))
         case "done":
             return _("The teacher has acted on your change.")
+        case "granted" if case.kind == Kind.RESTRICTION:
+            return _(
+                "The school has granted your request: it keeps this data, but does not use it "
+                "otherwise. Before the restriction is lifted, you are told."
+            )
+        case "granted" if case.kind == Kind.OBJECTION:
+            return _("The school has granted your objection: it stops this use of the data.")
         case "granted":
             return _("The school has granted your request.")
     return outcome
@@ -245,9 +263,11 @@ def rejected_notice(case: Case, reason: str, ground: str | None, school: SchoolC
 
 def lift_notice(case: Case, ends: date, reason: str, school: SchoolConfig) -> str:
     """Told before a granted restriction is lifted (AVG art. 18(3)): when it ends, and why."""
+    about = about_line(school, case.details)
     return "\n".join(
         [
             _heading(case),
+            *([about] if about else []),
             lifted_line(ends),
             _("Reason:"),
             f"<blockquote>{esc(reason)}</blockquote>",
@@ -288,15 +308,26 @@ def recipients_informed_notice(case: Case, names: Sequence[str]) -> str:
     return "\n".join([_heading(case), told, *[f"• {esc(n)}" for n in names]])
 
 
+def _applies(allowed: bool | None, refused: bool) -> str:
+    """What applies for a purpose, and why, for any parent of the child."""
+    if allowed:
+        return _("photos allowed (a parent gave consent and nobody refused)")
+    if refused:
+        return _("no photos (a parent refused)")
+    return _("no photos (nobody has given consent)")
+
+
 def consent_changed_notice(
     student: Student,
     changes: dict[str, bool],
     effective: dict[str, bool],
     school: SchoolConfig,
     before: dict[str, bool | None] | None = None,
+    refused: Collection[str] = (),
 ) -> str:
     """To the child's other parents: what changed (given, refused or withdrawn, by the
-    parent's choice ``before``), and what now applies."""
+    parent's choice ``before``), and what now applies and why (``refused``: the purposes a
+    parent refused)."""
     language = current_language()
     lines = [
         _("Another parent or guardian of {child} has changed their photo consent:").format(
@@ -312,8 +343,7 @@ def consent_changed_notice(
         "",
         _("What applies now:"),
         *[
-            f"• {esc(p.label.get(language))}: "
-            + (_("photos allowed") if effective.get(p.key) else _("no photos"))
+            f"• {esc(p.label.get(language))}: " + _applies(effective.get(p.key), p.key in refused)
             for p in school.photo_purposes
         ],
         "",
