@@ -15,8 +15,8 @@ from bot import outbox
 from bot.clock import Clock
 from bot.domain.model import Status
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
-from bot.domain.texts.labels import kind_label
-from bot.i18n import _, format_date, format_time, language_or_default, ngettext, use_language
+from bot.domain.texts.labels import kind_label, when
+from bot.i18n import _, format_date, language_or_default, ngettext, use_language
 from bot.jobs.report import KINDS
 from bot.jobs.schedule import due_period
 from bot.markup import esc
@@ -60,10 +60,7 @@ async def build(
             school=esc(school.name), date=esc(format_date(today, "full"))
         )
         + "</b>",
-        _("Since {date}, {time}.").format(
-            date=esc(format_date(start.astimezone(school.tz).date())),
-            time=format_time(start, school.tz),
-        ),
+        _("Since {when}.").format(when=when(start, school)),
         "",
         _("New requests: {count}").format(count=len(new)),
     ]

@@ -34,7 +34,7 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
     digest = director.messages[-1].text
     assert "Privacy digest cbs Klimop, Wednesday, 25 November 2026" in digest
     # The school's first digest covers everything since its set-up on 2 November.
-    assert "Since 2 November 2026, 10:00." in digest
+    assert "Since 2 November 2026 at 10:00." in digest
     assert "New requests: 1\n• copy of the dossier: 1 (2026-0001)" in digest
     assert "• Anna de Wit: 1" in digest
 
