@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.domain.texts.for_parents import controller_line, good_to_know_lines, recipient_lines
 from bot.i18n import _, current_language
 from bot.schools.config import SchoolConfig
 from handlers.buttons import Everyone, NoArgs, YesNo
@@ -35,9 +36,9 @@ def privacy_summary(school: SchoolConfig) -> str:
         _(
             "The school records data about pupils only where it is needed for teaching, "
             "guidance and the organisation around it. Most of it comes from you, at "
-            "enrolment; teachers add progress and guidance notes. The records are kept in "
-            "{system}."
-        ).format(system=esc(school.administration_system)),
+            "enrolment; teachers add progress and guidance notes."
+        ),
+        controller_line(school),
         "",
         _("<b>What the school records</b>"),
     ]
@@ -47,23 +48,23 @@ def privacy_summary(school: SchoolConfig) -> str:
             line += " " + _("(voluntary: you decide whether the school records this)")
         lines.append(line)
     if school.recipients:
-        lines += ["", _("<b>Who else receives data</b>")]
-        lines += [
-            f"• {esc(r.name.get(lang))}: {esc(r.receives.get(lang))}" for r in school.recipients
-        ]
+        lines += ["", _("<b>Who else receives data, and on what basis</b>")]
+        lines += recipient_lines(school, what=False)
     lines += [
         "",
         _("<b>Your rights</b>"),
         _(
             "You may see the data about your child, have wrong data corrected, have data that "
-            "is no longer relevant deleted, restrict its use (AVG art. 18) or object to it "
-            "(art. 21), and give or withdraw consent for photos and video at any time. Once "
+            "is no longer relevant deleted, restrict its use (GDPR (AVG) Art. 18) or object to it "
+            "(Art. 21), and give or withdraw consent for photos and video at any time. Once "
             "your account is linked, each of these is a button in /menu."
         ),
         _(
             "If you are not satisfied with how the school handles your request, you can "
             "complain to the Autoriteit Persoonsgegevens (autoriteitpersoonsgegevens.nl)."
         ),
+        "",
+        *good_to_know_lines(school),
         "",
         _("<b>Questions?</b>"),
         f"• {esc(school.contacts.teacher.get(lang))}",
@@ -115,9 +116,10 @@ async def forgetme_command(update: Update, context: BotContext) -> None:
         + _(
             "What stays: your photo-consent choices remain in force until you or another "
             "parent change them, and the school keeps the record of your requests (number, "
-            "kind, dates and outcome). The right to erasure (AVG art. 17) makes an exception "
+            "kind, dates and outcome). The right to erasure (GDPR (AVG) Art. 17) makes an "
+            "exception "
             "for this record: the school needs it to meet its legal obligations and to show "
-            "how it handled your requests (art. 17(3))."
+            "how it handled your requests (Art. 17(3))."
         )
         + "\n\n"
         + _("To use Privacyloket again you will need a new code from the school.")

@@ -184,11 +184,20 @@ class Flow(NamedTuple):
     flow: str
 
 
-class Sending(NamedTuple):
-    """A request to send, with the key that sends it once."""
+class CopyVia(NamedTuple):
+    """How the parent wants to receive the copy of the dossier: bot, school or email."""
+
+    child: int
+    delivery: str
+
+
+class CopySending(NamedTuple):
+    """A dossier copy request to send, with the key that sends it once and how the parent
+    receives the copy (left out on buttons drawn before the parent could choose: the bot)."""
 
     child: int
     key: str | None = None
+    delivery: str | None = None
 
 
 class ChildCategory(NamedTuple):
@@ -274,7 +283,8 @@ class Parent:
     START = Action("flow", Flow)
     ACCESS = Action("acc", ForChild)
     ACCESS_COPY = Action("accreq", ForChild)
-    ACCESS_COPY_SEND = Action("accok", Sending)
+    ACCESS_COPY_VIA = Action("accvia", CopyVia)
+    ACCESS_COPY_SEND = Action("accok", CopySending)
     CORRECT = Action("cor", ForChild)
     CORRECT_CATEGORY = Action("corcat", ChildCategory)
     DELETE = Action("del", Marked)
@@ -328,6 +338,8 @@ class Staff:
     CANCEL = Action("sx", ForCase)
     ATTACH = Action("sat", ForCase)
     INFORMED = Action("sinf", Choice)
+    NOT_APPLICABLE = Action("sna", Choice)
+    LIFT = Action("slift", ForCase)
     CONSENT_LISTS = Action("stcons", NoArgs)
     CONSENT_LIST = Action("stc", ConsentList)
     CONSENT_CSV = Action("stcsv", ForGroup)

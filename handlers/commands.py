@@ -6,7 +6,7 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.ext import filters
 
 from bot.domain.accounts import Profile
-from bot.domain.model import HANDLING_ROLES
+from bot.domain.model import HANDLING_ROLES, Role
 from bot.i18n import N_, gettext
 from handlers.context import BotContext
 
@@ -33,6 +33,8 @@ STAFF_COMMANDS = (
     ("consents", N_("Who may not appear in photos")),
     ("digest", N_("The head teacher's digest")),
 )
+DIRECTOR_COMMANDS = frozenset({"digest", "assign"})
+"""Staff commands only a head teacher can use: left out of a teacher's list."""
 KNOWN = frozenset(name for name, _ in (*COMMANDS, *STAFF_COMMANDS)) | {"start"}
 
 
@@ -50,5 +52,10 @@ async def publish_staff_commands(context: BotContext, profile: Profile, chat_id:
     parents keep the default list."""
     if not any(m.role in HANDLING_ROLES for m in profile.staff):
         return
-    commands = [BotCommand(n, gettext(t)) for n, t in (*STAFF_COMMANDS, *COMMANDS)]
+    director = any(m.role == Role.DIRECTOR for m in profile.staff)
+    commands = [
+        BotCommand(n, gettext(t))
+        for n, t in (*STAFF_COMMANDS, *COMMANDS)
+        if n not in DIRECTOR_COMMANDS or director
+    ]
     await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))

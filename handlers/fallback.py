@@ -26,12 +26,17 @@ async def unexpected(update: Update, context: BotContext) -> None:
     if command_of(update) is not None:
         await send(update, context, _("I do not know that command. /help shows what I can do."))
         return
-    if message.text is None:
-        hint = _("I can only read typed text and the buttons under my messages.")
-    else:
-        hint = _("Please use the buttons under my messages.")
-    if not linked:
+    if not linked:  # no buttons to point to: what to type instead
+        hint = (
+            _("I can only read typed text.")
+            if message.text is None
+            else _("I did not understand that.")
+        )
         await send(update, context, hint + "\n\n" + not_linked_text())
         return
+    if message.text is None:
+        hint = _("I can only read typed text and the buttons of the menu below.")
+    else:
+        hint = _("Please use the buttons of the menu below.")
     await send(update, context, hint)
     await send_menu(update, context)

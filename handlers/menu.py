@@ -12,7 +12,7 @@ from handlers.buttons import Everyone, NoArgs, Parent, Staff
 from handlers.context import BotContext
 from handlers.messages import Keyboard, send, show
 from handlers.render import esc
-from handlers.texts import child_line, group_label
+from handlers.texts import child_line, groups_label
 
 
 def _school_names(context: BotContext, profile: Profile) -> str:
@@ -30,10 +30,17 @@ def staff_lines(context: BotContext, profile: Profile) -> list[str]:
         school = context.services.school_by_id.get(member.school_id)
         school_name = esc(school.name) if school else ""
         if member.groups:
-            groups = ", ".join(group_label(g) for g in member.groups)
             lines.append(
                 _("You are registered as {role} of {groups} at {school}.").format(
-                    role=role_label(member.role), groups=groups, school=school_name
+                    role=role_label(member.role),
+                    groups=groups_label(member.groups),
+                    school=school_name,
+                )
+            )
+        elif member.role == Role.PRIVACY_OFFICER and school and school.foundation:
+            lines.append(
+                _("You are registered as privacy officer of the {foundation} foundation.").format(
+                    foundation=esc(school.foundation)
                 )
             )
         else:
@@ -60,17 +67,16 @@ def menu_content(context: BotContext, profile: Profile) -> tuple[str, Keyboard]:
     elif profile.is_guardian:
         lines += ["", ngettext("Your child:", "Your children:", len(profile.children))]
         lines += [f"• {child_line(c)}" for c in profile.children]
-        lines += ["", _("What would you like to do?")]
     if profile.is_staff:
         lines += ["", *staff_lines(context, profile), _("Your commands are listed under /help.")]
-        if not profile.is_guardian:
-            lines += ["", _("What would you like to do?")]
+    if profile.is_staff or (profile.is_guardian and not profile.off_roster):
+        lines += ["", _("What would you like to do?")]
     keyboard: list[list[InlineKeyboardButton]] = []
     if profile.off_roster:
         keyboard += [[context.button(user, _("My requests"), Parent.MY_REQUESTS())]]
     elif profile.is_guardian:
         keyboard += [
-            [context.button(user, _("See my child's data"), Parent.START("access"))],
+            [context.button(user, _("What the school records"), Parent.START("access"))],
             [context.button(user, _("Correct data"), Parent.START("correct"))],
             [context.button(user, _("Delete data"), Parent.START("delete"))],
             [
@@ -125,7 +131,15 @@ async def menu_button(update: Update, context: BotContext, _args: NoArgs) -> Non
 
 
 def help_text(profile: Profile | None) -> str:
-    lines = [_("<b>Privacyloket</b> helps you exercise your privacy rights at school.")]
+    staff_only = profile is not None and profile.is_staff and not profile.is_guardian
+    lines = [
+        _(
+            "<b>Privacyloket</b> is where parents exercise their privacy rights at school, "
+            "and where you handle their requests."
+        )
+        if staff_only
+        else _("<b>Privacyloket</b> helps you exercise your privacy rights at school.")
+    ]
     if profile is None:
         lines += [
             "",
@@ -145,7 +159,7 @@ def help_text(profile: Profile | None) -> str:
         _("/help – this overview"),
     ]
     if profile.is_staff:
-        lines += ["", *staff_help()]
+        lines += ["", *staff_help({m.role for m in profile.staff})]
     return "\n".join(lines)
 
 
@@ -171,13 +185,28 @@ def staff_rows(context: BotContext, profile: Profile) -> list[list[InlineKeyboar
     return rows
 
 
-def staff_help() -> list[str]:
-    return [
-        _("<b>For staff</b>"),
-        _("/queue – your open requests (head teacher: /queue all, overdue or a kind)"),
-        _("/case 2026-0042 – one request, with the buttons to handle it"),
-        _("/take, /note, /extend, /escalate, /assign, /reject, /resolve – followed by the number"),
-        _("/consents – who may not appear in photos, per group and purpose"),
-        _("/digest – the head teacher's digest of open and overdue requests"),
-        _("New requests reach you here as a message. The law allows one month to answer."),
-    ]
+def staff_help(roles: set[str]) -> list[str]:
+    """The staff commands this member can use."""
+    lines = [_("<b>For staff</b>")]
+    if roles & HANDLING_ROLES:
+        lines += [
+            _("/queue – your open requests (head teacher: /queue all, overdue or a kind)")
+            if Role.DIRECTOR in roles
+            else _("/queue – your open requests"),
+            _("/case 2026-0042 – one request, with the buttons to handle it"),
+            _(
+                "/take, /note, /extend, /escalate, /assign, /reject, /resolve, /attach – "
+                "followed by the number"
+            ),
+        ]
+    lines.append(_("/consents – who may not appear in photos, per group and purpose"))
+    if Role.DIRECTOR in roles:
+        lines.append(_("/digest – the head teacher's digest of open and overdue requests"))
+    if roles & HANDLING_ROLES:
+        lines.append(
+            _(
+                "New requests reach you here as a message. Answer within one month, or by the "
+                "extended date; a refusal has the same deadline."
+            )
+        )
+    return lines

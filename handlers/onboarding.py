@@ -171,6 +171,13 @@ async def _redeem(
         case rules.Blocked(until):
             await send(update, context, _too_many(until, now))
             _wait_for(context, AwaitCode())
+        case rules.AlreadyLinked():
+            await send(update, context, _("You are already linked with this code."))
+            _wait_for(context, None)
+            await send_menu(update, context)
+        case rules.CodeBlocked():
+            await send(update, context, _code_blocked())
+            _wait_for(context, None)
         case rules.Rejected(until):
             await send(
                 update,
@@ -211,6 +218,13 @@ def _birth_date_question() -> str:
     return _(
         "To check that the letter is yours, please type the date of birth of your child (or "
         "of one of your children), for example 14-02-2020."
+    )
+
+
+def _code_blocked() -> str:
+    return _(
+        "The date did not match five times, so this code has been blocked for your safety. "
+        "It will not work again: please ask the school for a new letter."
     )
 
 
@@ -255,14 +269,7 @@ async def _confirm_birth_date(
                 ).format(n=left, when=wait_text(until, now)),
             )
         case rules.CodeRevoked():
-            await send(
-                update,
-                context,
-                _(
-                    "The date did not match five times, so this code has been blocked for "
-                    "your safety. Please ask the school for a new letter."
-                ),
-            )
+            await send(update, context, _code_blocked())
             _wait_for(context, None)
         case rules.Rejected():
             await send(

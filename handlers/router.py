@@ -57,7 +57,8 @@ ROUTES = _table(
     # Parents: each flow of the menu, then its screens.
     route(Parent.START, flows.pick_child),
     route(Parent.ACCESS, access.overview),
-    route(Parent.ACCESS_COPY, access.confirm_request),
+    route(Parent.ACCESS_COPY, access.choose_delivery),
+    route(Parent.ACCESS_COPY_VIA, access.confirm_request),
     route(Parent.ACCESS_COPY_SEND, access.submit_request),
     route(Parent.CORRECT, requests.correction_categories),
     route(Parent.CORRECT_CATEGORY, requests.correction_text),
@@ -108,6 +109,8 @@ ROUTES = _table(
     route(Staff.CANCEL, answering.cancelled),
     route(Staff.ATTACH, actions.on_case(documents.attach)),
     route(Staff.INFORMED, documents.informed),
+    route(Staff.NOT_APPLICABLE, documents.not_applicable),
+    route(Staff.LIFT, actions.on_case(answering.lift)),
     route(Staff.CONSENT_LISTS, consents.consents_menu),
     route(Staff.CONSENT_LIST, consents.list_button),
     route(Staff.CONSENT_CSV, consents.csv_button),

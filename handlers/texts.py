@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import datetime
 
 from bot.i18n import _, format_number, ngettext
@@ -14,6 +15,16 @@ def group_label(name: str | None) -> str:
     if not name:
         return _("no group")
     return _("group {name}").format(name=esc(name))
+
+
+def groups_label(names: Sequence[str]) -> str:
+    """'group 3', or for several 'groups 3 and 4' (in Dutch 'groep 3 en 4')."""
+    if len(names) == 1:
+        return group_label(names[0])
+    joined = _("{items} and {last}").format(
+        items=", ".join(esc(n) for n in names[:-1]), last=esc(names[-1])
+    )
+    return _("groups {names}").format(names=joined)
 
 
 def child_line(child: Student) -> str:

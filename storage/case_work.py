@@ -109,22 +109,31 @@ async def mark_received(conn: Connection, case_id: int, at: str) -> bool:
 
 
 async def confirm_informed(
-    conn: Connection, case_id: int, recipient: str, staff_id: int, at: str
+    conn: Connection, case_id: int, recipient: str, staff_id: int, at: str, received: bool = True
 ) -> bool:
+    """Record a recipient as informed, or (``received`` False) as not applicable: it never
+    received this data. Once per recipient and case."""
     changed = await conn.execute(
-        "INSERT INTO case_recipients_informed (case_id, recipient, staff_id, at) "
-        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        (case_id, recipient, staff_id, at),
+        "INSERT INTO case_recipients_informed (case_id, recipient, staff_id, at, received) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (case_id, recipient, staff_id, at, int(received)),
     )
     return changed == 1
 
 
 async def informed(conn: Connection, case_id: int) -> list[str]:
+    """The recipients dealt with: informed or not applicable."""
+    return [recipient for recipient, _received in await recipients_done(conn, case_id)]
+
+
+async def recipients_done(conn: Connection, case_id: int) -> list[tuple[str, bool]]:
+    """Each recipient dealt with, and whether it had received the data (was informed)."""
     return [
-        str(r[0])
+        (str(r[0]), bool(r[1]))
         for r in await fetch_all(
             conn,
-            "SELECT recipient FROM case_recipients_informed WHERE case_id = ? ORDER BY at",
+            "SELECT recipient, received FROM case_recipients_informed WHERE case_id = ? "
+            "ORDER BY at, recipient",
             (case_id,),
         )
     ]

@@ -36,6 +36,8 @@ class EventRow:
     actor_role: str
     event: str
     staff_id: int | None
+    subject: str | None = None
+    """What the event is about, where it names one (the recipient informed)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,9 @@ class OutcomeRow:
     message: bytes | None
     details: str
     extension_reason: bytes | None
+    lifted_on: str | None = None
+    """The day a granted restriction ends (AVG art. 18(3)), told to the parent before."""
+    lift_message: bytes | None = None
 
 
 _SELECT = (
@@ -199,8 +204,8 @@ async def set_outcome(
 async def outcome(conn: Connection, case_id: int) -> OutcomeRow:
     row = await fetch_one(
         conn,
-        "SELECT outcome, outcome_message, outcome_details, extension_reason FROM cases "
-        "WHERE id = ?",
+        "SELECT outcome, outcome_message, outcome_details, extension_reason, lifted_on, "
+        "lift_message FROM cases WHERE id = ?",
         (case_id,),
     )
     assert row is not None
@@ -209,7 +214,18 @@ async def outcome(conn: Connection, case_id: int) -> OutcomeRow:
         bytes(row[1]) if row[1] is not None else None,
         str(row[2]),
         bytes(row[3]) if row[3] is not None else None,
+        row[4],
+        bytes(row[5]) if row[5] is not None else None,
     )
+
+
+async def lift(conn: Connection, case_id: int, lifted_on: str, message: bytes) -> bool:
+    """Set the day a granted restriction ends, once (a second lift changes nothing)."""
+    changed = await conn.execute(
+        "UPDATE cases SET lifted_on = ?, lift_message = ? WHERE id = ? AND lifted_on IS NULL",
+        (lifted_on, message, case_id),
+    )
+    return changed == 1
 
 
 async def add_event(
@@ -219,20 +235,21 @@ async def add_event(
     actor_role: str,
     event: str,
     staff_id: int | None = None,
+    subject: str | None = None,
 ) -> None:
     await conn.execute(
-        "INSERT INTO case_events (case_id, at, actor_role, event, staff_id) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (case_id, at, actor_role, event, staff_id),
+        "INSERT INTO case_events (case_id, at, actor_role, event, staff_id, subject) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (case_id, at, actor_role, event, staff_id, subject),
     )
 
 
 async def events(conn: Connection, case_id: int) -> list[EventRow]:
     return [
-        EventRow(str(r[0]), str(r[1]), str(r[2]), r[3])
+        EventRow(str(r[0]), str(r[1]), str(r[2]), r[3], r[4])
         for r in await fetch_all(
             conn,
-            "SELECT at, actor_role, event, staff_id FROM case_events WHERE case_id = ? "
+            "SELECT at, actor_role, event, staff_id, subject FROM case_events WHERE case_id = ? "
             "ORDER BY id",
             (case_id,),
         )

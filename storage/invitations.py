@@ -55,6 +55,12 @@ async def find_usable(conn: Connection, code_mac: str, now: str) -> Invitation |
     return Invitation(*tuple(row)) if row else None
 
 
+async def find(conn: Connection, code_mac: str) -> Invitation | None:
+    """The invitation with this code, usable or not."""
+    row = await fetch_one(conn, _SELECT + "WHERE code_mac = ?", (code_mac,))
+    return Invitation(*tuple(row)) if row else None
+
+
 async def get(conn: Connection, invitation_id: int) -> Invitation | None:
     row = await fetch_one(conn, _SELECT + "WHERE id = ?", (invitation_id,))
     return Invitation(*tuple(row)) if row else None

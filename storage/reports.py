@@ -219,13 +219,32 @@ async def codes_expiring(conn: Connection, school_id: int, start: str, end: str)
     ]
 
 
+_EARLIER = (
+    "FROM consent_ledger p WHERE p.student_id = r.student_id AND p.guardian_id = r.guardian_id "
+    "AND p.purpose = r.purpose AND p.id < r.id"
+)
+
+
 async def consent_withdrawals_between(
     conn: Connection, school_id: int, start: str, end: str
 ) -> int:
+    """Consent a parent had given and withdrew (their earlier answer was yes)."""
     rows = await fetch_all(
         conn,
-        "SELECT COUNT(*) FROM consent_ledger WHERE school_id = ? AND granted = 0 "
-        "AND at >= ? AND at < ?",
+        "SELECT COUNT(*) FROM consent_ledger r WHERE r.school_id = ? AND r.granted = 0 "
+        f"AND r.at >= ? AND r.at < ? AND (SELECT p.granted {_EARLIER} ORDER BY p.id DESC "
+        "LIMIT 1) = 1",
+        (school_id, start, end),
+    )
+    return int(rows[0][0])
+
+
+async def consent_refusals_between(conn: Connection, school_id: int, start: str, end: str) -> int:
+    """Consent refused as a parent's first answer for a purpose (not a withdrawal)."""
+    rows = await fetch_all(
+        conn,
+        "SELECT COUNT(*) FROM consent_ledger r WHERE r.school_id = ? AND r.granted = 0 "
+        f"AND r.at >= ? AND r.at < ? AND NOT EXISTS (SELECT 1 {_EARLIER})",
         (school_id, start, end),
     )
     return int(rows[0][0])

@@ -7,13 +7,15 @@ from storage.db import Connection, fetch_all
 
 async def erase_closed_case_texts(conn: Connection, school_id: int, closed_before: str) -> int:
     """What people typed on cases closed before the cutoff: the parent's text, the extension
-    reason, the message to the parent, internal notes and the names of attached documents.
+    reason, the messages to the parent (the answer, a restriction's lifting), internal notes
+    and the names of attached documents.
     The record (number, kind, dates, outcome, timeline with who acted) stays."""
     closed = "SELECT id FROM cases WHERE school_id = ? AND closed_at IS NOT NULL AND closed_at < ?"
     changed = await conn.execute(
-        "UPDATE cases SET free_text = NULL, extension_reason = NULL, outcome_message = NULL "
-        f"WHERE id IN ({closed}) AND (free_text IS NOT NULL OR extension_reason IS NOT NULL "
-        "OR outcome_message IS NOT NULL)",
+        "UPDATE cases SET free_text = NULL, extension_reason = NULL, outcome_message = NULL, "
+        f"lift_message = NULL WHERE id IN ({closed}) AND (free_text IS NOT NULL "
+        "OR extension_reason IS NOT NULL OR outcome_message IS NOT NULL "
+        "OR lift_message IS NOT NULL)",
         (school_id, closed_before),
     )
     erased = changed

@@ -130,6 +130,7 @@ def test_the_whole_setup_of_a_school(env: Path, capsys: pytest.CaptureFixture[st
         "3",
     )
     assert code == 0 and "https://t.me/KlimopTestBot?start=" in out
+    assert "Anna de Wit, teacher (group 3) at cbs Klimop" in out  # one group: "group"
 
     code, out, _ = _run(capsys, "audit", "verify")
     assert code == 0 and "Audit trail intact" in out

@@ -185,3 +185,51 @@ def test_holidays_and_the_consent_task_target(tmp_path: Path) -> None:
     path = _write_variant(tmp_path, "start = 2026-10-17", 'start = "17 oktober"')
     with pytest.raises(ConfigError, match=r"holidays\.0\.start"):
         load_school(path)
+
+
+def test_a_retention_ground_says_legal_duty_with_its_law_or_school_policy(
+    tmp_path: Path,
+) -> None:
+    school = load_school(SCHOOL_TOML)
+    duty, policy = (
+        school.retention_ground("administratie"),
+        school.retention_ground("leerlingdossier"),
+    )
+    assert duty is not None and duty.legal_duty and duty.law is not None
+    assert "Besluit bekostiging WPO" in duty.law.nl
+    # The leerlingdossier's 2 years after leaving is a guideline, not a legal duty.
+    assert policy is not None and not policy.legal_duty and policy.law is None
+    # Name, date of birth and education number: the pupil administration's 5 years.
+    identity = school.category("identity")
+    assert identity is not None and identity.retention_ground == "administratie"
+    assert "5 jaar" in identity.retention.nl and "7 jaar" not in identity.retention.nl
+    assert school.retention_ground("bekostiging") is None
+
+    no_law = _write_variant(
+        tmp_path,
+        'law.nl = "Besluit bekostiging WPO"\nlaw.en = "the Primary Education Funding Decree, '
+        'Besluit bekostiging WPO"\n',
+        "",
+    )
+    with pytest.raises(ConfigError, match=r"retention_grounds\.0: .*a legal duty names the law"):
+        load_school(no_law)
+    no_basis = _write_variant(tmp_path, 'basis = "school_policy"\n', "")
+    with pytest.raises(ConfigError, match=r"retention_grounds\.1\.basis: missing"):
+        load_school(no_basis)
+    law_for_policy = _write_variant(
+        tmp_path,
+        'basis = "school_policy"\n',
+        'basis = "school_policy"\nlaw.nl = "x"\nlaw.en = "x"\n',
+    )
+    with pytest.raises(ConfigError, match='law is only for basis = "legal_duty"'):
+        load_school(law_for_policy)
+    reserved = _write_variant(tmp_path, 'key = "leerlingdossier"', 'key = "still_needed"')
+    with pytest.raises(ConfigError) as caught:
+        load_school(reserved)
+    assert any(
+        p.endswith(
+            "retention_grounds.1.key: 'still_needed' is built in (data still needed for "
+            "a pupil at the school): choose another key"
+        )
+        for p in caught.value.problems
+    ), caught.value.problems

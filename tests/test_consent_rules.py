@@ -47,24 +47,34 @@ async def test_a_change_is_effective_at_once_ledgered_and_told_to_the_others(
     assert "Taak fototoestemming 2026-0001" in teacher[0]
     assert "uiterlijk maandag 9 november 2026" in teacher[0]
     assert "Website van de school</b>: toestemming gegeven. Leg de nieuwe" in teacher[0]
-    assert "Nieuwsbrief</b>: toestemming geweigerd, dus Zoë mag hiervoor niet" in teacher[0]
+    assert (
+        "Nieuwsbrief</b>: toestemming geweigerd. Leg dit vast: Zoë mag hiervoor niet" in teacher[0]
+    )
     assert "Zoë" in teacher[0] and "december" not in teacher[0]
 
     await s.consents.change(james, zoe, {"website": False})
-    # Marieke's website consent applied: James's refusal is a withdrawal to act on.
+    # Marieke's website consent applied: James's first answer is a refusal (not a
+    # withdrawal of his own), and it ends what applied: something to act on.
     teacher = await queued_for(s, 7001)
-    assert "Website van de school</b>: toestemming ingetrokken. Gebruik hiervoor" in teacher[-1]
+    assert (
+        "Website van de school</b>: toestemming geweigerd door een ouder, dus die geldt niet "
+        "meer. Gebruik hiervoor" in teacher[-1]
+    )
+    assert "ingetrokken" not in teacher[-1]
     assert "haal weg wat al gepubliceerd is" in teacher[-1]
     # Marieke gives newsletter consent while James refused it: the teacher hears that Zoë
     # still may not appear, not that the new consent applies.
     await s.consents.change(james, zoe, {"newsletter": False})
     # Nobody had given newsletter consent: a refusal is recorded, nothing to take down.
     teacher = await queued_for(s, 7001)
-    assert "Nieuwsbrief</b>: toestemming geweigerd, dus Zoë mag hiervoor niet" in teacher[-1]
+    assert (
+        "Nieuwsbrief</b>: toestemming geweigerd. Leg dit vast: Zoë mag hiervoor niet"
+        in teacher[-1]
+    )
     assert "haal weg" not in teacher[-1]
     await s.consents.change(marieke, zoe, {"newsletter": True})
     teacher = await queued_for(s, 7001)
-    assert "een andere ouder niet, dus Zoë mag hiervoor nog steeds niet" in teacher[-1]
+    assert "maar een andere ouder weigerde, dus Zoë mag hiervoor nog steeds niet" in teacher[-1]
     await s.consents.change(marieke, zoe, {"newsletter": False})
     assert not {st.key: st for st in await s.consents.states(marieke, zoe)}["website"].effective
 

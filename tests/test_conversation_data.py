@@ -14,7 +14,7 @@ from handlers.onboarding import AwaitBirthDate, AwaitCode, ChooseLanguage
 from handlers.parent.requests import RequestDraft
 from handlers.persistence import SqlitePersistence
 from handlers.staff.documents import AttachCopy
-from handlers.staff.drafts import Answer, Decision, Extension, Note, Refusal
+from handlers.staff.drafts import Answer, Decision, Extension, Lifting, Note, Refusal
 from storage import bot_state
 
 
@@ -58,6 +58,7 @@ STEPS: list[Step] = [
     Refusal(7, ground="leerlingdossier"),
     Answer(7, "partly_erased", ["religion"], text=None, written=True),
     AttachCopy(7),
+    Lifting(7, text="Het onderzoek is klaar", written=True),
 ]
 
 

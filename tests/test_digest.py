@@ -78,7 +78,10 @@ async def test_the_digest_counts_what_came_in_and_what_is_open_in_english_and_du
     assert "• J. de Vries: 3\n• Anna de Wit: 2" in english  # group 7 has no teacher
     assert "Overdue: 0" in english
     assert "Due within 7 days: 2\n• 2026-0005 (photo consent), due 9 Nov 2026" in english
-    assert "Photo consent withdrawn: 1. Open photo consent tasks: 2." in english
+    assert (
+        "Photo consent withdrawn: 1; refused as a first answer: 0. Open photo consent tasks: 2."
+        in english
+    )
 
     async with s.db.transaction() as conn:
         await conn.execute(
@@ -104,7 +107,7 @@ async def test_the_digest_names_who_could_not_be_reached_and_codes_to_follow_up(
             (TEACHER,),
         )
     text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
-    assert "Bericht niet afgeleverd bij Anna de Wit (verzoek 2026-0001)" in text
+    assert "Bericht niet bezorgd bij Anna de Wit (verzoek 2026-0001)" in text
     # Unused codes of guardians who never linked expire 30 days after issue.
     clock.advance(days=25)
     text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
@@ -152,9 +155,12 @@ async def test_the_privacy_officer_report_has_numbers_and_no_names_numbers_or_te
     text = (await queued_for(s, OFFICER))[-1]
     assert "Privacyrapportage, 2 nov 2026 – 8 nov 2026" in text
     assert "<b>cbs Klimop</b>" in text
-    assert "correctie: 1 ontvangen, 1 op tijd afgehandeld, 0 te laat, 0 open (0 te laat)" in text
+    assert (
+        "correctie: 1 ontvangen, 1 op tijd afgehandeld, 0 te laat afgehandeld, 0 open (waarvan "
+        "0 over de antwoorddatum)" in text
+    )
     assert "verwijdering: 1 ontvangen, 0 op tijd afgehandeld, 1 te laat" in text
-    assert "1 geweigerd" in text
+    assert "1 afgewezen" in text
 
     assert not re.search(r"\d{4}-\d{4}", text)
     assert "Oud adres" not in text and "Geloof" not in text
@@ -179,8 +185,27 @@ async def test_a_case_extended_twice_in_a_week_counts_once_in_digest_and_report(
     assert await report.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
     text = (await queued_for(s, OFFICER))[-1]
     assert (
-        "correctie: 1 ontvangen, 0 op tijd afgehandeld, 0 te laat, 1 open (0 te laat), 1 verlengd"
-        in text
+        "correctie: 1 ontvangen, 0 op tijd afgehandeld, 0 te laat afgehandeld, 1 open (waarvan "
+        "0 over de antwoorddatum), 1 verlengd" in text
     )
     digest_text = await digest.on_demand(s.db, clock, 1, s.school("cbs-klimop"))
     assert "Verlengd: 1." in digest_text
+
+
+async def test_a_first_refusal_is_counted_apart_from_a_withdrawal(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await link_staff(s, clock, "J. de Vries", "director", [], DIRECTOR)
+    marieke = await link_guardian(s, clock, "Marieke de Jong", 5001)
+    clock.moment = _at(2, 11, 6, 31)
+    await digest.send_due(s.db, s.cipher, clock, s.school_by_id)
+    clock.moment = _at(2, 11, 9)
+    zoe = await student_id(s.db.reader, "L1001")
+    await s.consents.change(marieke, zoe, {"website": False, "newsletter": True})
+    clock.advance(minutes=5)
+    await s.consents.change(marieke, zoe, {"newsletter": False})
+    clock.moment = _at(3, 11, 6, 31)
+    assert await digest.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
+    dutch = (await queued_for(s, DIRECTOR))[-1]
+    assert "Fototoestemming ingetrokken: 1; geweigerd als eerste antwoord: 1." in dutch

@@ -24,6 +24,7 @@ from bot.jobs import report
 from bot.schools.config import SchoolConfig, load_schools
 from handlers.staff.common import refusal_text
 from handlers.texts import child_line, group_label
+from storage.chat_links import ChatOwner
 from storage.people import Student
 from tests.support import SCHOOL_TOML
 
@@ -37,6 +38,10 @@ HOSTILE = [LINK, AMP, TAG, RTL, LONG]
 # Templates that take no name, free text or stored value: nothing hostile can reach them.
 WITHOUT_NAMES = {
     "for_parents.document_caption",
+    "for_parents.lifted_line",
+    "for_parents.controller_line",  # the config's controller, escaped
+    "for_parents.recipient_lines",  # the config's recipients, escaped
+    "for_parents.good_to_know_lines",
     "for_parents.rights_lines",  # the school's contact, checked with the config below
     "labels.when",
     "for_staff.not_a_school_day_note",  # a holiday name from the config, escaped
@@ -45,13 +50,25 @@ WITHOUT_NAMES = {
     "for_staff.exchange_task_line",  # part of consent_task_lines, given escaped HTML
     "for_parents.consent_now_label",  # a word or two, no name
     "for_staff.undeliverable_notice",
+    "for_staff.correction_note",
+    "for_staff.delivery_line",  # an address from the roster, escaped
+    "for_parents.delivery_label",  # an address from the roster, escaped
     "labels.kind_label",
     "labels.role_label",
     "labels.parent_status_label",
+    "labels.parent_kind_label",
+    "labels.parent_event_label",
     "labels.status_label",
     "labels.event_label",
+    "labels.change_label",
+    "labels.consent_change_label",  # a recipient's name from the config, escaped
     "labels.outcome_label",
     "labels.about_line",  # category labels from the config, checked via the alerts
+    "labels.ground_name",  # a button label from the config: plain text, not HTML
+    "for_parents.basis_sentence",  # the config's law, escaped
+    "for_parents.ground_text",  # the config's ground, escaped
+    "for_parents.ground_line",
+    "for_parents.kept_lines",  # category labels and grounds from the config
 }
 
 
@@ -105,6 +122,9 @@ def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
         "for_parents.rejected_notice": lambda: for_parents.rejected_notice(
             access, name, name, school
         ),
+        "for_parents.lift_notice": lambda: for_parents.lift_notice(
+            access, date(2026, 12, 9), name, school
+        ),
         "for_parents.recipients_informed_notice": lambda: for_parents.recipients_informed_notice(
             access, [name, name]
         ),
@@ -125,6 +145,9 @@ def _renders(name: str, school: SchoolConfig) -> dict[str, Callable[[], str]]:
         ),
         "for_staff.handed_over_notice": lambda: for_staff.handed_over_notice(
             "2026-0001", Kind.ACCESS, name, date(2026, 12, 2), "removed"
+        ),
+        "for_staff.undeliverable_notice": lambda: for_staff.undeliverable_notice(
+            "2026-0001", ChatOwner(frozenset({1}), frozenset()), False, [name]
         ),
         "for_staff.case_withdrawn_notice": lambda: for_staff.case_withdrawn_notice(
             access, student

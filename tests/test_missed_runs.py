@@ -134,16 +134,18 @@ async def test_a_weekly_digest_missed_on_a_monday_comes_the_next_day(
     await _file(s, clock, parent, _local(2026, 11, 4, 11))  # the day of set-up
     assert await wake(_local(2026, 11, 5, 9)) == []  # the first digest waits for Monday
     [first] = await wake(_local(2026, 11, 9, 7, 30))
-    assert "Sinds 4 november 2026, 10:00." in first and "Nieuwe verzoeken: 1" in first
+    assert "Sinds 4 november 2026 om 10.00 uur." in first and "Nieuwe verzoeken: 1" in first
     await _file(s, clock, parent, _local(2026, 11, 13, 12))
 
     # Down over Monday 16 November: the digest comes on Tuesday, since the last one.
     [missed] = await wake(_local(2026, 11, 17, 6))
-    assert "Sinds 9 november 2026, 07:30." in missed and "Nieuwe verzoeken: 1" in missed
+    assert "Sinds 9 november 2026 om 07.30 uur." in missed and "Nieuwe verzoeken: 1" in missed
     assert "2026-0002" in missed
     assert await wake(_local(2026, 11, 22, 23)) == []
     [following] = await wake(_local(2026, 11, 23, 7, 30))
-    assert "Sinds 17 november 2026, 06:00." in following and "Nieuwe verzoeken: 0" in following
+    assert (
+        "Sinds 17 november 2026 om 06.00 uur." in following and "Nieuwe verzoeken: 0" in following
+    )
 
 
 async def test_the_first_digest_lists_a_request_filed_on_the_day_the_school_was_set_up(
@@ -158,5 +160,5 @@ async def test_the_first_digest_lists_a_request_filed_on_the_day_the_school_was_
     clock.moment = _local(2026, 11, 9, 7, 30)  # Monday: the school's first digest
     assert await digest.send_due(s.db, s.cipher, clock, s.school_by_id) == 1
     text = (await queued_for(s, DIRECTOR))[-1]
-    assert "Sinds 7 november 2026, 10:00." in text
+    assert "Sinds 7 november 2026 om 10.00 uur." in text
     assert "Nieuwe verzoeken: 1\n• kopie van het dossier: 1 (2026-0001)" in text

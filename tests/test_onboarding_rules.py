@@ -35,9 +35,10 @@ async def test_a_guardian_is_linked_with_code_and_birth_date(
     profile = await s.accounts.profile(PARENT)
     assert profile is not None
     assert [c.first_name for c in profile.children] == ["Arjun", "Meera"]
-    # The code was used: it works no more, not even for the same person.
+    # The code was used: it links nothing more; the same person is told they are linked.
     again = await s.onboarding.redeem_code(PARENT, PARENT, code, "nl")
-    assert isinstance(again, rules.Rejected)
+    assert isinstance(again, rules.AlreadyLinked)
+    assert isinstance(await s.onboarding.redeem_code(7009, 7009, code, "nl"), rules.Rejected)
 
 
 async def test_wrong_codes_back_off_doubling_to_an_hour(
@@ -104,7 +105,11 @@ async def test_five_wrong_dates_revoke_the_code(
         ),
         rules.Rejected,
     )
-    assert isinstance(await s.onboarding.redeem_code(PARENT, PARENT, code, "nl"), rules.Rejected)
+    # Blocked for good: the account that blocked it is told so, anyone else learns nothing.
+    assert isinstance(
+        await s.onboarding.redeem_code(PARENT, PARENT, code, "nl"), rules.CodeBlocked
+    )
+    assert isinstance(await s.onboarding.redeem_code(7009, 7009, code, "nl"), rules.Rejected)
     assert await accounts.links(s.db.reader, PARENT) == []
 
 

@@ -408,10 +408,10 @@ async def test_a_pupil_who_leaves_gets_a_takedown_task_for_published_photos(
         alert
     )
     assert (
-        "• <b>Website van de school</b>: haal weg wat er van Thijs gepubliceerd is, en gebruik "
-        "hiervoor geen foto's en video's van Thijs meer." in alert
+        "• <b>Website van de school</b>: gebruik hiervoor geen foto's of video's van Thijs "
+        "meer, en haal weg wat al gepubliceerd is." in alert
     )
-    assert "<b>Sociale media</b>: haal weg" in alert
+    assert "<b>Sociale media</b>: gebruik hiervoor geen foto's" in alert
     assert "Klassenapp" not in alert and "Schoolgids" not in alert
     # The parents did not ask for it: it is not among their requests, and they are not told.
     assert [c.number for c in await s.cases.visible_to(anouk)] == ["2026-0001"]  # her own

@@ -223,7 +223,7 @@ async def test_restriction_and_objection_go_to_the_director_who_grants_them(
     s = school_services
     ids = await _setup(s, clock)
     for kind in (Kind.RESTRICTION, Kind.OBJECTION):
-        case_id = await _case(s, clock, kind, categories=["photos"])
+        case_id = await _case(s, clock, kind, categories=["absence"])
         view = await s.staff_views.view(StaffActor(DIRECTOR), case_id)
         assert view.case.assignee_staff_id == ids["director"]
         with pytest.raises(Refused):

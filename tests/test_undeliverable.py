@@ -51,7 +51,8 @@ async def test_the_assignee_hears_that_the_parent_cannot_be_reached(
     await _fail(s, await _row_for(s, 5001, case.id, case.school_id))
     notices = (await queued_for(s, 7001))[len(before) :]
     assert notices == [
-        f"<b>Request {case.number}</b>: a message to the parent or guardian could not be "
+        f"<b>Request {case.number}</b>: a message to the parent or guardian Marieke de Jong "
+        "could not be "
         "delivered: they have blocked the bot or their Telegram account no longer exists. "
         "Please contact them another way."
     ]
@@ -72,8 +73,10 @@ async def test_the_director_hears_of_a_message_without_a_case_and_of_the_assigne
     await _fail(s, await _row_for(s, 5001, None, case.school_id))
     await _fail(s, await _row_for(s, 7001, case.id, case.school_id))
     notices = await queued_for(s, 7002)
-    assert notices[0].startswith("Een bericht van de bot aan de ouder of verzorger kon niet")
-    assert notices[1].startswith(f"<b>Verzoek {case.number}</b>: een bericht aan een medewerker")
+    assert notices[0].startswith(
+        "Een bericht van de bot aan de ouder of verzorger Marieke de Jong kon niet"
+    )
+    assert notices[1].startswith(f"<b>Verzoek {case.number}</b>: een bericht aan uw collega ")
     assert len(notices) == 2
 
 

@@ -24,7 +24,10 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("taken", N_("Anna takes the request on (the button under the new request).")),
     ("answered", N_("Anna adds the copy (a PDF from this computer) and answers.")),
     ("consent", N_("James changes a photo consent; Anna gets a task to act on it.")),
-    ("refused", N_("James asks for a deletion; J. de Vries refuses it on a legal ground.")),
+    (
+        "refused",
+        N_("James asks for a deletion; J. de Vries refuses it, saying why the data is kept."),
+    ),
     ("digest", N_("Move the clock on (Next event) until J. de Vries receives the digest.")),
 )
 

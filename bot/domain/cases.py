@@ -14,8 +14,9 @@ from typing import Any
 
 from bot import outbox
 from bot.clock import Clock
-from bot.domain.case_details import OPENED_BY, opened_by_school
+from bot.domain.case_details import OPENED_BY, category_keys, opened_by_school
 from bot.domain.deadlines import due_date, school_days_after
+from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.free_text import valid_text
 from bot.domain.model import (
     PARENT_EVENTS,
@@ -30,6 +31,7 @@ from bot.domain.model import (
     Status,
     case_number,
 )
+from bot.domain.objection import rests_on_consent
 from bot.domain.routing import route
 from bot.domain.texts.for_staff import case_withdrawn_notice, new_case_alert, open_case_button
 from bot.outbox import Bell
@@ -147,6 +149,15 @@ class Cases:
         guardian_id = await self.guardian_for(conn, actor, student_id)
         student = await people.student(conn, student_id)
         assert student is not None
+        if kind == Kind.OBJECTION and any(
+            (c := self._schools[student.school_id].category(k)) is not None and rests_on_consent(c)
+            for k in category_keys(details)
+        ):
+            raise Refused(RefusalReason.INVALID)  # withdraw the consent instead
+        if kind == Kind.ACCESS and delivery_of(details) == Delivery.EMAIL:
+            guardian = await people.guardian(conn, guardian_id)
+            if guardian is None or not guardian.email:
+                raise Refused(RefusalReason.INVALID)  # the school has no address to send to
         case, alerted = await self._open(
             conn, student, guardian_id, kind, details, text, idempotency_key, Role.GUARDIAN
         )
@@ -327,7 +338,7 @@ class Cases:
         """The case's timeline as its parent may read it: what, by which role, when."""
         await self.get(actor, case_id)
         return [
-            Change(CaseEvent(e.event), Role(e.actor_role), None, from_db(e.at))
+            Change(CaseEvent(e.event), Role(e.actor_role), None, from_db(e.at), e.subject)
             for e in await cases.events(self._db.reader, case_id)
             if e.event in PARENT_EVENTS
         ]

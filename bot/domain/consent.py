@@ -328,6 +328,7 @@ class Consents:
             return effective(others + ([] if own is None else [own]))
 
         effective_before = {key: applies(key, before[key]) for key in changes}
+        own_before = {key: before[key] for key in changes}
         effective_now = {key: applies(key, granted) for key, granted in changes.items()}
         case = None
         if changes:
@@ -338,6 +339,7 @@ class Consents:
                 kind=Kind.CONSENT,
                 details={
                     "changes": changes,
+                    "before": own_before,
                     "effective": effective_now,
                     "effective_before": effective_before,
                 },
@@ -375,11 +377,11 @@ class Consents:
             subject=f"student:{student_id}",
             details=details,
         )
-        after = {
-            s.key: s.effective
-            for s in await self._states(conn, guardian_id, student_id, school)
-            if not s.ended
-        }
+        states_after = [
+            s for s in await self._states(conn, guardian_id, student_id, school) if not s.ended
+        ]
+        after = {s.key: s.effective for s in states_after}
+        refused = {s.key for s in states_after if s.own is False or s.refused_by_other}
         others = [g for g in current if g != guardian_id]
         own_chats = {
             r.chat_id for r in await accounts.recipients(conn, guardian_ids=[guardian_id])
@@ -393,7 +395,7 @@ class Consents:
                 for r in await accounts.recipients(conn, guardian_ids=sorted(others))
                 if r.chat_id not in own_chats
             ],
-            lambda: consent_changed_notice(student, changes, after, school),
+            lambda: consent_changed_notice(student, changes, after, school, own_before, refused),
             school_id=student.school_id,
             case_id=case.id,
         )

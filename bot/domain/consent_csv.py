@@ -30,7 +30,7 @@ def appearance_label(state: Appearance, kind: str = "photo") -> str:
             case Appearance.ALLOWED:
                 return _("data may be passed on (consent)")
             case Appearance.REFUSED:
-                return _("not passed on (refused)")
+                return _("not passed on (consent refused)")
             case Appearance.DISAGREE:
                 return _("not passed on (parents disagree)")
             case Appearance.UNKNOWN:

@@ -60,6 +60,10 @@ class CaseEvent(StrEnum):
     RESOLVED = "resolved"
     REJECTED = "rejected"
     RECIPIENT_INFORMED = "recipient_informed"
+    RECIPIENT_NOT_APPLICABLE = "recipient_not_applicable"
+    """A recipient of the register that never received this data: nobody to inform."""
+    RESTRICTION_LIFTED = "restriction_lifted"
+    """A granted restriction will end on a set day; the parent was told (AVG art. 18(3))."""
     DOCUMENTS_RECEIVED = "documents_received"
     NOTE_ADDED = "note_added"
     DOCUMENT_ADDED = "document_added"
@@ -77,6 +81,7 @@ PARENT_EVENTS = frozenset(
         CaseEvent.REJECTED,
         CaseEvent.RECIPIENT_INFORMED,
         CaseEvent.DOCUMENTS_RECEIVED,
+        CaseEvent.RESTRICTION_LIFTED,
     }
 )
 """Timeline events a parent sees; the rest (notes, hand-overs, attachments) is internal."""
@@ -96,6 +101,11 @@ class Outcome(StrEnum):
     GRANTED = "granted"
 
 
+LESS_THAN_ASKED = frozenset({Outcome.PARTLY_ERASED, Outcome.STATEMENT_ADDED})
+"""Answers that do not fully grant what the parent asked: like a refusal, the parent is told
+why and their right to complain and to go to court (AVG art. 12(4))."""
+
+
 class RefusalReason(StrEnum):
     NOT_ALLOWED = "not_allowed"
     """Not theirs to see or act on (another family's child, another group's case)."""
@@ -110,6 +120,9 @@ class RefusalReason(StrEnum):
     explicit confirmation before it goes out."""
     LAST_DIRECTOR = "last_director"
     """A school keeps at least one director: the last one cannot be removed."""
+    NO_DOCUMENTS = "no_documents"
+    """A copy of the dossier is answered with the copy: without a document it is refused,
+    with the reasons, instead."""
 
 
 class Refused(Exception):
@@ -134,6 +147,8 @@ class Change:
     """None for an internal note, whose author is named by ``staff_name``."""
     staff_name: str | None
     at: datetime
+    subject: str | None = None
+    """What the entry is about, where it names one (a recipient's key)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,16 @@ from bot.i18n import Language, is_language
 from bot.security import audit, codes
 from bot.security.audit import AuditAction
 from bot.security.keys import Keys
-from storage import accounts, invitations, login_backoff, outbox, people, schools, staff
+from storage import (
+    accounts,
+    audit_events,
+    invitations,
+    login_backoff,
+    outbox,
+    people,
+    schools,
+    staff,
+)
 from storage.db import Connection, Database, from_db, to_db
 from storage.invitations import Invitation
 from storage.staff import StaffMember
@@ -54,7 +63,20 @@ class StaffLinked:
     member: StaffMember
 
 
-CodeResult = NotACode | Blocked | Rejected | NeedBirthDate | StaffLinked
+@dataclass(frozen=True, slots=True)
+class AlreadyLinked:
+    """The code of the letter this account itself was linked with (scanned again)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlocked:
+    """The code this account itself had blocked with wrong dates of birth: it will never
+    work again, waiting does not help."""
+
+
+CodeResult = (
+    NotACode | Blocked | Rejected | NeedBirthDate | StaffLinked | AlreadyLinked | CodeBlocked
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +133,8 @@ class Onboarding:
         code = codes.normalise(typed)
         if code is None:
             return NotACode()
+        if own := await self._own_code(telegram_user_id, codes.code_mac(self._keys.codes, code)):
+            return own
         if until := await self.blocked_until(telegram_user_id):
             return Blocked(until)
         now = self._clock.now()
@@ -137,6 +161,29 @@ class Onboarding:
             return await self._link_staff(
                 conn, invitation, telegram_user_id, chat_id, language, now
             )
+
+    async def _own_code(
+        self, telegram_user_id: int, code_mac: str
+    ) -> AlreadyLinked | CodeBlocked | None:
+        """A code this account itself used or blocked; None for any other code, so that
+        nothing is said about a code of someone else."""
+        conn = self._db.reader
+        invitation = await invitations.find(conn, code_mac)
+        if invitation is None:
+            return None
+        if invitation.used_at is not None and any(
+            (link.guardian_id is not None and link.guardian_id == invitation.guardian_id)
+            or (link.staff_id is not None and link.staff_id == invitation.staff_id)
+            for link in await accounts.links(conn, telegram_user_id)
+        ):
+            return AlreadyLinked()
+        if invitation.revoked_at is not None and any(
+            event.action == AuditAction.INVITATION_REVOKED
+            and event.actor == self._account(telegram_user_id)
+            for event in await audit_events.for_subject(conn, f"invitation:{invitation.id}")
+        ):
+            return CodeBlocked()
+        return None
 
     async def _link(
         self,

@@ -72,6 +72,11 @@ class CaseView:
     informed: list[str]
     undelivered: int = 0
     """Messages about this case that could not be delivered (blocked, chat gone)."""
+    lifted_on: date | None = None
+    """The day a granted restriction ends; the parent was told before (AVG art. 18(3))."""
+    lift_reason: str | None = None
+    guardian_email: str = ""
+    """The requester's e-mail address from the roster (a dossier copy sent by e-mail)."""
     requester_on_roster: bool = True
     """False when the parent who asked is no longer a guardian of the child on the roster:
     their rights over the request stay, but a copy is sent only after staff confirm it."""
@@ -128,8 +133,9 @@ def extension_reasons(stored: str | None) -> list[str]:
 def recipients_to_inform(
     case: Case, school: SchoolConfig, outcome: str | None, kept: Sequence[str]
 ) -> list[str]:
-    """Recipients in the register that receive the corrected or erased data (art. 19)."""
-    if outcome not in INFORM_AFTER:
+    """Recipients in the register that receive the corrected, erased or restricted data
+    (art. 19)."""
+    if (case.kind, outcome) not in INFORM_AFTER:
         return []
     keys: list[str] = []
     for key in category_keys(case.details):

@@ -17,7 +17,9 @@ from typing import Any
 
 from bot import outbox
 from bot.domain.case_details import category_keys, opened_by_school
+from bot.domain.dossier_copy import needs_document, takes_documents
 from bot.domain.dossier_files import shown_name
+from bot.domain.erasure import at_school, refusal_grounds, voluntary
 from bot.domain.free_text import InvalidText, valid_text
 from bot.domain.model import (
     DECIDED,
@@ -32,6 +34,7 @@ from bot.domain.model import (
     Refused,
     Role,
 )
+from bot.domain.outcomes import possible_outcomes
 from bot.domain.routing import director_for
 from bot.domain.staff_base import (
     Ctx,
@@ -44,6 +47,7 @@ from bot.domain.staff_base import (
 from bot.domain.texts.for_parents import (
     document_caption,
     extended_notice,
+    lift_notice,
     recipients_informed_notice,
     rejected_notice,
     resolved_notice,
@@ -52,19 +56,19 @@ from bot.domain.texts.for_parents import (
 from bot.domain.texts.for_staff import assigned_notice, open_case_button
 from bot.domain.texts.labels import role_label
 from bot.domain.transitions import (
-    OUTCOMES,
     Action,
+    lift_date,
     may_act,
     may_extend,
+    may_lift,
     new_due_date,
     next_status,
 )
 from bot.i18n import _, current_language
 from bot.outbox import Attachment
-from bot.schools.config import SchoolConfig
 from bot.security import audit, contexts
 from bot.security.audit import AuditAction
-from storage import accounts, case_work, cases, staff
+from storage import accounts, case_work, cases, people, staff
 from storage.accounts import Recipient
 from storage.db import Connection, from_db, to_db
 
@@ -109,12 +113,19 @@ class StaffCases(StaffBase):
         return Change(CaseEvent(event.event), Role(event.actor_role), name, from_db(event.at))
 
     async def _record(
-        self, ctx: Ctx, who: StaffActor, event: str, details: dict[str, Any] | None = None
+        self,
+        ctx: Ctx,
+        who: StaffActor,
+        event: str,
+        details: dict[str, Any] | None = None,
+        *,
+        subject: str | None = None,
     ) -> None:
-        """The case event naming the staff member and the audit event: one of each."""
+        """The case event naming the staff member (and what it is about) and the audit
+        event: one of each."""
         now = self._clock.now()
         await cases.add_event(
-            ctx.conn, ctx.case.id, to_db(now), ctx.member.role, event, ctx.member.id
+            ctx.conn, ctx.case.id, to_db(now), ctx.member.role, event, ctx.member.id, subject
         )
         await audit.record(
             ctx.conn,
@@ -318,7 +329,7 @@ class StaffCases(StaffBase):
     ) -> int:
         """Record a document or photo for an access request; returns how many there are."""
         async with self._acting(who, case_id, Action.ATTACH) as ctx:
-            if ctx.case.kind != Kind.ACCESS or kind not in ("document", "photo") or not file_id:
+            if not takes_documents(ctx.case) or kind not in ("document", "photo") or not file_id:
                 raise Refused(RefusalReason.INVALID, case=ctx.case)
             attachment_id = await case_work.add_attachment(
                 ctx.conn, case_id, ctx.member.id, to_db(self._clock.now()), kind, file_id
@@ -348,8 +359,10 @@ class StaffCases(StaffBase):
         (``off_roster_confirmed``); else REQUESTER_OFF_ROSTER, nothing changed."""
         async with self._acting(who, case_id, Action.RESOLVE) as ctx:
             case = ctx.case
-            if outcome not in OUTCOMES[case.kind]:
+            if outcome not in possible_outcomes(case, ctx.school):
                 raise Refused(RefusalReason.INVALID, case=case)
+            if needs_document(case) and not await case_work.attachments(ctx.conn, case_id):
+                raise Refused(RefusalReason.NO_DOCUMENTS, case=case)
             if (
                 not off_roster_confirmed
                 and await case_work.attachments(ctx.conn, case_id)
@@ -362,8 +375,9 @@ class StaffCases(StaffBase):
             )
             if outcome == Outcome.PARTLY_ERASED and not kept_keys:
                 raise Refused(RefusalReason.INVALID, case=case)
-            if _voluntary(ctx.school, kept_keys):
+            if voluntary(ctx.school, kept_keys):
                 raise Refused(RefusalReason.VOLUNTARY, case=case)
+            still_needed = bool(kept_keys) and at_school(ctx.student)
             text = self._text(message, required=False)
             resolved = await self._move(ctx, Action.RESOLVE)
             await cases.set_outcome(
@@ -371,7 +385,11 @@ class StaffCases(StaffBase):
                 case_id,
                 outcome,
                 self._encrypt(contexts.case_outcome(case_id), text) if text else None,
-                json.dumps({"kept": kept_keys}),
+                json.dumps(
+                    {"kept": kept_keys, "still_needed": True}
+                    if still_needed
+                    else {"kept": kept_keys}
+                ),
             )
             documents = await case_work.attachments(ctx.conn, case_id)
             await self._record(
@@ -379,12 +397,21 @@ class StaffCases(StaffBase):
             )
             parents = await self._parent(ctx)
             school = ctx.school
+            guardian = await people.guardian(ctx.conn, case.guardian_id)
+            email = guardian.email if guardian else ""
             await self._tell(
                 ctx.conn,
                 parents,
                 resolved,
                 lambda: resolved_notice(
-                    resolved, outcome, text, len(documents), kept_keys, school
+                    resolved,
+                    outcome,
+                    text,
+                    len(documents),
+                    kept_keys,
+                    school,
+                    still_needed=still_needed,
+                    email=email,
                 ),
             )
             for index, doc in enumerate(documents, start=1):
@@ -406,11 +433,9 @@ class StaffCases(StaffBase):
     ) -> Case:
         async with self._acting(who, case_id, Action.REJECT) as ctx:
             case, school = ctx.case, ctx.school
-            if case.kind == Kind.ERASURE and (
-                ground is None or school.retention_ground(ground) is None
-            ):
+            if case.kind == Kind.ERASURE and ground not in refusal_grounds(school, ctx.student):
                 raise Refused(RefusalReason.INVALID, case=case)
-            if case.kind == Kind.ERASURE and _voluntary(school, category_keys(case.details)):
+            if case.kind == Kind.ERASURE and voluntary(school, category_keys(case.details)):
                 raise Refused(RefusalReason.VOLUNTARY, case=case)
             text = self._text(reason, required=True)
             assert text is not None
@@ -423,18 +448,20 @@ class StaffCases(StaffBase):
                 json.dumps({"ground": ground} if ground else {}),
             )
             await self._record(ctx, who, CaseEvent.REJECTED, {"ground": ground} if ground else {})
-
-            def render() -> str:
-                found = school.retention_ground(ground) if ground else None
-                label = found.label.get(current_language()) if found else None
-                return rejected_notice(rejected, text, label, school)
-
-            await self._tell(ctx.conn, await self._parent(ctx), rejected, render)
+            await self._tell(
+                ctx.conn,
+                await self._parent(ctx),
+                rejected,
+                lambda: rejected_notice(rejected, text, ground, school),
+            )
         return rejected
 
-    async def inform(self, who: StaffActor, case_id: int, recipient: str) -> list[str]:
-        """Confirm one recipient was informed; returns those still to inform. When none is
-        left, the parent is told which recipients were informed."""
+    async def inform(
+        self, who: StaffActor, case_id: int, recipient: str, *, received: bool = True
+    ) -> list[str]:
+        """Confirm one recipient was informed (AVG art. 19), or, with ``received`` False, that
+        it never received this data; returns those still to deal with. When none is left,
+        the parent is told which recipients were informed (only those)."""
         async with self._acting(who, case_id, Action.INFORM) as ctx:
             case, school = ctx.case, ctx.school
             stored = await cases.outcome(ctx.conn, case_id)
@@ -443,18 +470,22 @@ class StaffCases(StaffBase):
             if recipient not in needed:
                 raise Refused(RefusalReason.INVALID, case=case)
             if not await case_work.confirm_informed(
-                ctx.conn, case_id, recipient, ctx.member.id, to_db(self._clock.now())
+                ctx.conn, case_id, recipient, ctx.member.id, to_db(self._clock.now()), received
             ):
                 raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
-            await self._record(ctx, who, CaseEvent.RECIPIENT_INFORMED, {"recipient": recipient})
-            done = await case_work.informed(ctx.conn, case_id)
+            event = (
+                CaseEvent.RECIPIENT_INFORMED if received else CaseEvent.RECIPIENT_NOT_APPLICABLE
+            )
+            await self._record(ctx, who, event, {"recipient": recipient}, subject=recipient)
+            done = dict(await case_work.recipients_done(ctx.conn, case_id))
             left = [r for r in needed if r not in done]
             if not left:
+                informed = [r for r in needed if done.get(r)]
 
                 def render() -> str:
                     names = [
                         found.name.get(current_language())
-                        for key in needed
+                        for key in informed
                         if (found := school.recipient(key)) is not None
                     ]
                     return recipients_informed_notice(case, names)
@@ -462,6 +493,35 @@ class StaffCases(StaffBase):
                 await self._tell(ctx.conn, await self._parent(ctx), case, render)
             return left
         raise AssertionError  # pragma: no cover
+
+    async def lift(self, who: StaffActor, case_id: int, reason: str) -> Case:
+        """Lift a granted restriction (AVG art. 18(3)): it ends LIFT_NOTICE_DAYS from today,
+        and the parent is told now, before it ends, with the reason and their rights."""
+        async with self._acting(who, case_id, Action.LIFT) as ctx:
+            case, school = ctx.case, ctx.school
+            stored = await cases.outcome(ctx.conn, case_id)
+            if not may_lift(case.kind, stored.outcome, stored.lifted_on):
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
+            text = self._text(reason, required=True)
+            assert text is not None
+            ends = lift_date(self._clock.now().astimezone(school.tz).date())
+            if not await cases.lift(
+                ctx.conn,
+                case_id,
+                ends.isoformat(),
+                self._encrypt(contexts.case_lift(case_id), text),
+            ):
+                raise Refused(RefusalReason.NOT_POSSIBLE, case=case)
+            await self._record(
+                ctx, who, CaseEvent.RESTRICTION_LIFTED, {"lifted_on": ends.isoformat()}
+            )
+            await self._tell(
+                ctx.conn,
+                await self._parent(ctx),
+                case,
+                lambda: lift_notice(case, ends, text, school),
+            )
+        return case
 
     async def confirm_receipt(
         self, telegram_user_id: int, guardian_ids: Sequence[int], case_id: int
@@ -487,8 +547,3 @@ class StaffCases(StaffBase):
                 subject=f"case:{case_id}",
             )
         return True
-
-
-def _voluntary(school: SchoolConfig, keys: Sequence[str]) -> bool:
-    """Data given voluntarily (religion) is always deleted on request, never kept."""
-    return any((c := school.category(k)) is not None and c.voluntary for k in keys)

@@ -23,6 +23,7 @@ from bot.domain.staff_base import (
 from bot.domain.transitions import (
     allowed_actions,
     may_extend,
+    may_lift,
     may_see,
 )
 from bot.security import contexts
@@ -62,7 +63,13 @@ class StaffViews(StaffBase):
             return names.get(staff_id)
 
         timeline = [
-            Change(CaseEvent(e.event), Role(e.actor_role), await name(e.staff_id), from_db(e.at))
+            Change(
+                CaseEvent(e.event),
+                Role(e.actor_role),
+                await name(e.staff_id),
+                from_db(e.at),
+                e.subject,
+            )
             for e in await cases.events(conn, case_id)
         ]
         notes = [
@@ -88,11 +95,14 @@ class StaffViews(StaffBase):
         informed = await case_work.informed(conn, case_id)
         undelivered = await outbox.undeliverable_for_case(conn, case_id)
         return CaseView(
+            lifted_on=date.fromisoformat(stored.lifted_on) if stored.lifted_on else None,
+            lift_reason=self._decrypt(contexts.case_lift(case_id), stored.lift_message),
             undelivered=undelivered,
             requester_on_roster=await requester_on_roster(conn, case),
             case=case,
             student=ctx.student,
             guardian_name=guardian.name if guardian else "",
+            guardian_email=guardian.email if guardian else "",
             assignee_name=await name(case.assignee_staff_id),
             timeline=timeline,
             notes=notes,
@@ -112,6 +122,7 @@ class StaffViews(StaffBase):
                 extendable=may_extend(
                     case, school.tz, self._clock.now().astimezone(school.tz).date()
                 ),
+                liftable=may_lift(case.kind, stored.outcome, stored.lifted_on),
             ),
             to_inform=[r for r in to_inform if r not in informed],
             informed=informed,
@@ -177,11 +188,19 @@ class StaffViews(StaffBase):
         ]
 
     async def outcome(self, case_id: int) -> tuple[str | None, str | None, dict[str, Any]]:
+        """The outcome, the school's message and the outcome's details; for a restriction
+        being lifted, ``lifted_on`` and ``lift_reason`` among the details."""
         stored = await cases.outcome(self._db.reader, case_id)
+        details = json.loads(stored.details)
+        if stored.lifted_on:
+            details["lifted_on"] = stored.lifted_on
+            details["lift_reason"] = self._decrypt(
+                contexts.case_lift(case_id), stored.lift_message
+            )
         return (
             stored.outcome,
             self._decrypt(contexts.case_outcome(case_id), stored.message),
-            json.loads(stored.details),
+            details,
         )
 
     async def assignable(self, school_id: int) -> list[tuple[int, str, str]]:

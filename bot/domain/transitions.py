@@ -8,7 +8,7 @@ case checks both inside the unit of work that writes its change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,7 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     REJECT = "reject"
     INFORM = "inform"
+    LIFT = "lift"
     WITHDRAW = "withdraw"
 
 
@@ -36,8 +37,10 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     **{(s, Action.REJECT): Status.REJECTED for s in sorted(OPEN)},
     **{(s, a): s for s in sorted(OPEN) for a in (Action.NOTE, Action.EXTEND, Action.ATTACH)},
     **{(s, a): s for s in sorted(OPEN) for a in (Action.ESCALATE, Action.ASSIGN)},
-    # Informing recipients (AVG art. 19) follows a resolved correction or erasure.
+    # Informing recipients (AVG art. 19) follows a resolved correction, erasure or
+    # restriction; a granted restriction is lifted later, the parent told before (18(3)).
     (Status.RESOLVED, Action.INFORM): Status.RESOLVED,
+    (Status.RESOLVED, Action.LIFT): Status.RESOLVED,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -63,6 +66,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.RESOLVE,
             Action.REJECT,
             Action.INFORM,
+            Action.LIFT,
         }
     ),
     Role.PRIVACY_OFFICER: frozenset(),
@@ -80,9 +84,16 @@ OUTCOMES: dict[Kind, tuple[str, ...]] = {
     Kind.OBJECTION: (Outcome.GRANTED,),
 }
 
-# After these outcomes the recipients of the affected data are informed (AVG art. 19).
-INFORM_AFTER = frozenset(
-    {Outcome.CORRECTED, Outcome.STATEMENT_ADDED, Outcome.ERASED, Outcome.PARTLY_ERASED}
+# After these outcomes the recipients of the affected data are informed (AVG art. 19): a
+# correction, a deletion and a granted restriction (not an objection).
+INFORM_AFTER: frozenset[tuple[Kind, str]] = frozenset(
+    {
+        (Kind.RECTIFICATION, Outcome.CORRECTED),
+        (Kind.RECTIFICATION, Outcome.STATEMENT_ADDED),
+        (Kind.ERASURE, Outcome.ERASED),
+        (Kind.ERASURE, Outcome.PARTLY_ERASED),
+        (Kind.RESTRICTION, Outcome.GRANTED),
+    }
 )
 
 
@@ -94,6 +105,20 @@ class Acting:
     school_id: int
     role: str
     group_ids: frozenset[int]
+
+
+LIFT_NOTICE_DAYS = 7
+"""A granted restriction ends this many days after the parent is told it will be lifted:
+they hear it before it happens (AVG art. 18(3)) and can object or complain first."""
+
+
+def lift_date(today: date) -> date:
+    return today + timedelta(days=LIFT_NOTICE_DAYS)
+
+
+def may_lift(kind: Kind, outcome: str | None, lifted_on: str | None) -> bool:
+    """A granted restriction not lifted yet can be lifted (by the director)."""
+    return kind == Kind.RESTRICTION and outcome == Outcome.GRANTED and lifted_on is None
 
 
 def next_status(status: Status, action: Action) -> Status | None:
@@ -115,7 +140,7 @@ def may_act(
 ) -> bool:
     if not may_see(member, school_id, group_id) or action not in ROLE_ACTIONS[member.role]:
         return False
-    if action in (Action.RESOLVE, Action.REJECT) and kind in DIRECTOR_DECIDES:
+    if action in (Action.RESOLVE, Action.REJECT, Action.LIFT) and kind in DIRECTOR_DECIDES:
         return member.role == Role.DIRECTOR
     return True
 
@@ -152,6 +177,7 @@ def allowed_actions(
     group_id: int | None,
     kind: Kind,
     extendable: bool = True,
+    liftable: bool = False,
 ) -> list[Action]:
     """Exactly what this member may do to the case now (the buttons they get)."""
     return [
@@ -159,6 +185,7 @@ def allowed_actions(
         for a in Action
         if a not in (Action.WITHDRAW, Action.INFORM)
         and (a != Action.EXTEND or extendable)
+        and (a != Action.LIFT or liftable)
         and next_status(status, a) is not None
         and may_act(member, a, school_id=school_id, group_id=group_id, kind=kind)
     ]

@@ -21,7 +21,7 @@ from bot.security import audit
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
-from storage import accounts, cases, chat_links, rounds, staff
+from storage import accounts, cases, chat_links, people, rounds, staff
 from storage.accounts import Recipient
 from storage.chat_links import ChatOwner
 from storage.db import Connection, to_db
@@ -82,6 +82,14 @@ class UndeliverableNotices:
             found = await accounts.recipients(conn, staff_ids=directors)
         return [r for r in found if r.chat_id != row.chat_id]
 
+    async def _names(self, conn: Connection, owner: ChatOwner) -> list[str]:
+        """Who the chat belongs to, by name: the parent, else the staff member."""
+        if owner.guardian_ids:
+            found = [await people.guardian(conn, g) for g in sorted(owner.guardian_ids)]
+            return sorted({g.name for g in found if g is not None})
+        members = [await staff.get(conn, s) for s in sorted(owner.staff_ids)]
+        return sorted({m.name for m in members if m is not None})
+
     async def __call__(self, conn: Connection, row: OutboxRow, now: datetime) -> None:
         request_id = request_of_key(row.key)
         if request_id is not None:
@@ -98,12 +106,13 @@ class UndeliverableNotices:
         handed_over = case is not None and await self._hand_over(conn, owner, case, now)
         if handed_over:
             case = await cases.get(conn, case.id) if case else None
+        names = await self._names(conn, owner)
         recipients = await self._recipients(conn, row, owner, case)
         if not recipients:
             log.warning("nobody to tell that outbox message %s was undeliverable", row.id)
         for recipient in recipients:
             with use_language(language_or_default(recipient.language)):
-                text = undeliverable_notice(number, owner, handed_over)
+                text = undeliverable_notice(number, owner, handed_over, names)
             await outbox.enqueue(
                 conn,
                 self._cipher,

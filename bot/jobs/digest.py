@@ -17,8 +17,8 @@ from bot.domain.model import Status
 from bot.domain.onboarding import MAX_BIRTH_DATE_FAILURES
 from bot.domain.rounds.responses import open_round_lines
 from bot.domain.texts.for_staff_rounds import digest_lines
-from bot.domain.texts.labels import kind_label
-from bot.i18n import _, format_date, format_time, language_or_default, ngettext, use_language
+from bot.domain.texts.labels import kind_label, when
+from bot.i18n import _, format_date, language_or_default, ngettext, use_language
 from bot.jobs.report import KINDS
 from bot.jobs.schedule import due_period
 from bot.markup import esc
@@ -62,10 +62,7 @@ async def build(
             school=esc(school.name), date=esc(format_date(today, "full"))
         )
         + "</b>",
-        _("Since {date}, {time}.").format(
-            date=esc(format_date(start.astimezone(school.tz).date())),
-            time=format_time(start, school.tz),
-        ),
+        _("Since {when}.").format(when=when(start, school)),
         "",
         _("New requests: {count}").format(count=len(new)),
     ]
@@ -117,11 +114,13 @@ async def build(
         )
     )
     withdrawals = await reports.consent_withdrawals_between(conn, school_id, first, last)
+    refusals = await reports.consent_refusals_between(conn, school_id, first, last)
     consent_tasks = sum(g.count for g in groups if g.kind == "consent")
     lines.append(
-        _("Photo consent withdrawn: {withdrawn}. Open photo consent tasks: {tasks}.").format(
-            withdrawn=withdrawals, tasks=consent_tasks
-        )
+        _(
+            "Photo consent withdrawn: {withdrawn}; refused as a first answer: {refused}. Open "
+            "photo consent tasks: {tasks}."
+        ).format(withdrawn=withdrawals, refused=refusals, tasks=consent_tasks)
     )
 
     rounds = digest_lines(await open_round_lines(conn, school_id), school)
@@ -142,7 +141,7 @@ async def _follow_up(
         conn, school_id, to_db(start), to_db(end)
     ):
         names = await reports.people_of_chat(conn, chat_id)
-        who = _names(names) if names else _("someone who has left the bot")
+        who = _names(names) if names else _("someone who no longer uses the bot")
         number = ""
         if case_id is not None:
             row = await _case_number(conn, case_id)

@@ -108,8 +108,9 @@ def render(counts: list[SchoolCounts], first_day: date, last_day: date) -> str:
             k = school.kinds[key]
             lines.append(
                 _(
-                    "{kind}: {received} received, {on_time} closed on time, {late} late, "
-                    "{open} open ({overdue} overdue), {extended} extended, {refused} refused"
+                    "{kind}: {received} received, {on_time} closed on time, {late} closed "
+                    "late, {open} open (of which {overdue} past the answer date), {extended} "
+                    "extended, {refused} refused"
                 ).format(
                     kind=esc(kind_label(key)),
                     received=k.received,

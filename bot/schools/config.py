@@ -62,6 +62,9 @@ class PhotoPurpose(_Model):
     takedown_on_leaving: bool = False
     """When a pupil with consent for this purpose leaves, what was published of them is
     taken down (a task for the teacher): for public purposes such as the website."""
+    handed_out: bool = False
+    """Copies are handed out or sent (a newsletter, a printed school guide): what was already
+    handed out cannot be taken back when consent is withdrawn, and parents are told so."""
 
     def ended(self, day: date) -> bool:
         """A photo purpose holds until the school removes it from its config."""
@@ -113,9 +116,34 @@ class Recipient(_Model):
     basis: LocalizedText
 
 
+STILL_NEEDED = "still_needed"
+"""The ground built into the bot for a pupil still at the school: the data is still needed
+for the child's education (AVG art. 17(1)(a) does not apply yet). No config names it."""
+
+
 class RetentionGround(_Model):
+    """A ground to keep data after a pupil leaves: a duty the law puts on the school (then
+    ``law`` names the law) or the school's own policy. Parents are told which."""
+
     key: Key
     label: LocalizedText
+    basis: Literal["legal_duty", "school_policy"]
+    law: LocalizedText | None = None
+
+    @model_validator(mode="after")
+    def _law_goes_with_a_duty(self) -> Self:
+        if self.basis == "legal_duty" and self.law is None:
+            raise ValueError(
+                "a legal duty names the law it comes from: add law.nl and law.en (or write "
+                'basis = "school_policy" when it is the school\'s own policy)'
+            )
+        if self.basis == "school_policy" and self.law is not None:
+            raise ValueError('law is only for basis = "legal_duty"')
+        return self
+
+    @property
+    def legal_duty(self) -> bool:
+        return self.basis == "legal_duty"
 
 
 class Holiday(_Model):
@@ -147,6 +175,10 @@ class DataCategory(_Model):
     special: bool = False
     photo_consent: bool = False
     """Used only for the photo purposes parents consent to (some are public)."""
+    judgements: bool = False
+    """Holds professional judgements (observations, assessments), not only facts: a
+    correction of a judgement is closed with the parent's statement added beside it, while
+    a wrong fact is always corrected."""
 
 
 class Retention(_Model):
@@ -208,6 +240,12 @@ def reference_problems(data: dict[str, Any]) -> list[str]:
     problems += _unique(data, "categories", "category")
     recipients = {r.get("key") for r in _items(data, "recipients")}
     grounds = {g.get("key") for g in _items(data, "retention_grounds")}
+    for index, item in enumerate(_items(data, "retention_grounds")):
+        if item.get("key") == STILL_NEEDED:
+            problems.append(
+                f"retention_grounds.{index}.key: {STILL_NEEDED!r} is built in (data still "
+                "needed for a pupil at the school): choose another key"
+            )
     for index, category in enumerate(_items(data, "categories")):
         keys = category.get("recipients")
         for key in keys if isinstance(keys, list) else []:
@@ -229,6 +267,9 @@ class SchoolConfig(_Model):
     slug: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
     name: Text
     foundation: Text | None = None
+    controller: LocalizedText
+    """Who is responsible for the pupils' data under the AVG (the controller): the school
+    board, for example the foundation the school belongs to, not the school itself."""
     timezone: str = "Europe/Amsterdam"
     consent_task_school_days: int = Field(default=5, ge=1, le=30)
     """How many school days staff have to act on a photo-consent change."""

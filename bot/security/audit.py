@@ -63,6 +63,8 @@ class AuditAction(StrEnum):
     CASE_RESOLVED = "case.resolved"
     CASE_REJECTED = "case.rejected"
     CASE_RECIPIENT_INFORMED = "case.recipient_informed"
+    CASE_RECIPIENT_NOT_APPLICABLE = "case.recipient_not_applicable"
+    CASE_RESTRICTION_LIFTED = "case.restriction_lifted"
     CASE_DOCUMENTS_RECEIVED = "case.documents_received"
     CASE_DOCUMENTS_RESENT = "case.documents_resent"
 

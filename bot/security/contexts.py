@@ -28,6 +28,11 @@ def case_outcome(case_id: int) -> str:
     return f"case:{case_id}:outcome"
 
 
+def case_lift(case_id: int) -> str:
+    """The reason given for lifting a granted restriction."""
+    return f"case:{case_id}:lift"
+
+
 def case_extension(case_id: int) -> str:
     """The reason given for extending the answer date."""
     return f"case:{case_id}:extension"

@@ -1,22 +1,30 @@
-"""'See my child's data': the Art. 15 overview at once, and a request for the dossier copy."""
+"""'What the school records': the register as the law (AVG art. 15) asks it be told, at once,
+and a request for the copy of the dossier, which holds the child's own data."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot.domain.accounts import Profile
-from bot.domain.model import Kind
-from bot.domain.texts.labels import kind_label, parent_status_label
+from bot.domain.dossier_copy import DELIVERY, Delivery
+from bot.domain.model import Kind, Refused
+from bot.domain.texts.for_parents import (
+    controller_line,
+    delivery_label,
+    good_to_know_lines,
+    recipient_lines,
+)
+from bot.domain.texts.labels import parent_kind_label, parent_status_label
 from bot.i18n import LANGUAGE_NAMES, _, current_language, format_date
 from bot.schools.config import SchoolConfig
-from handlers.buttons import Everyone, ForChild, Parent, Sending
+from handlers.buttons import CopySending, CopyVia, Everyone, ForChild, Parent
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.parent.common import actor, case_key, for_child, new_key, submitted_text
 from handlers.render import esc
 from storage import accounts
 from storage.db import from_db
-from storage.people import Student
+from storage.people import Student, guardian, guardians_of
 
 
 def _shared_with(recipients: list[str]) -> str:
@@ -36,13 +44,13 @@ def _photos_shared(school: SchoolConfig) -> str:
 def register_overview(school: SchoolConfig, child: Student) -> list[str]:
     language = current_language()
     lines = [
-        _("<b>Data about {child} at {school}</b>").format(
-            child=esc(child.first_name), school=esc(school.name)
-        ),
+        _("<b>What {school} records</b>").format(school=esc(school.name)),
         _(
-            "{school} is responsible for this data. It is kept in {system}; access is limited "
-            "to the school's staff."
-        ).format(school=esc(school.name), system=esc(school.administration_system)),
+            "This is what the school records about its pupils, including {child}: what, why, "
+            "from where, for how long and who else receives it. The data about {child} itself "
+            "is in the copy of the dossier, which you can ask for below."
+        ).format(child=esc(child.first_name)),
+        controller_line(school),
     ]
     for category in school.categories:
         recipients = [
@@ -65,6 +73,9 @@ def register_overview(school: SchoolConfig, child: Student) -> list[str]:
         ]
         if category.voluntary:
             lines.append(_("Voluntary: you decide; deleting it is never refused."))
+    if school.recipients:
+        lines += ["", _("<b>Who else receives data, and on what basis</b>")]
+        lines += recipient_lines(school)
     lines += [
         "",
         _("<b>Your rights</b>"),
@@ -129,9 +140,12 @@ async def bot_holdings(
         ),
     ]
     if cases:
-        lines.append(_("Your requests about {child}:").format(child=esc(child.first_name)))
+        lines.append(
+            _("Your requests and changes about {child}:").format(child=esc(child.first_name))
+        )
         lines += [
-            f"• {esc(c.number)}: {kind_label(c.kind)}, " + parent_status_label(c.kind, c.status)
+            f"• {esc(c.number)}: {parent_kind_label(c.kind)}, "
+            + parent_status_label(c.kind, c.status)
             for c in cases
         ]
     else:
@@ -148,11 +162,13 @@ async def overview(
     school = context.services.school_by_id[child.school_id]
     lines = register_overview(school, child)
     lines += await bot_holdings(context, profile, child, school)
+    lines += ["", *good_to_know_lines(school)]
     lines += [
         "",
         _(
             "Would you also like a copy of the data itself (the dossier from {system})? You "
-            "can ask for it here; the school has one month to send it to you."
+            "can ask for it here. The school answers within one month: with the copy, or with "
+            "the reasons why it cannot give it."
         ).format(system=esc(school.administration_system)),
     ]
     user = profile.telegram_user_id
@@ -171,31 +187,103 @@ async def overview(
     )
 
 
-@for_child
-async def confirm_request(
-    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
-) -> None:
-    school = context.services.school_by_id[child.school_id]
-    user = profile.telegram_user_id
-    await show(
-        update,
-        context,
+def _asked(school: SchoolConfig, child: Student) -> str:
+    return (
         _("<b>Request a copy of the dossier</b>")
         + "\n\n"
         + _(
             "You ask {school} for a copy of the data about {child} in {system}. The school "
-            "has one month to send it to you."
+            "answers within one month: with the copy, or with the reasons why it cannot give "
+            "it."
         ).format(
             school=esc(school.name),
             child=esc(child.first_name),
             system=esc(school.administration_system),
+        )
+    )
+
+
+async def _email(context: BotContext, profile: Profile, child: Student) -> str:
+    """The address the school has for this parent of ``child`` ("" when none)."""
+    linked = await guardians_of(context.services.db.reader, child.id)
+    for guardian_id in sorted(set(profile.guardian_ids) & set(linked)):
+        found = await guardian(context.services.db.reader, guardian_id)
+        if found is not None and found.email:
+            return found.email
+    return ""
+
+
+@for_child
+async def choose_delivery(
+    update: Update, context: BotContext, args: ForChild, profile: Profile, child: Student
+) -> None:
+    """Before the request: how the parent receives the copy, since bot chats are not
+    end-to-end encrypted."""
+    school = context.services.school_by_id[child.school_id]
+    user = profile.telegram_user_id
+    email = await _email(context, profile, child)
+    lines = [
+        _asked(school, child),
+        "",
+        _(
+            "How would you like to receive it? In this chat it comes through Telegram, and "
+            "chats with a bot are not end-to-end encrypted: Telegram can read them on its "
+            "servers. You can also collect the copy at the school, or receive it by e-mail "
+            "from the school."
         ),
+    ]
+    rows = [
+        [context.button(user, _("In this chat"), Parent.ACCESS_COPY_VIA(child.id, "bot"))],
+        [context.button(user, _("Collect at school"), Parent.ACCESS_COPY_VIA(child.id, "school"))],
+    ]
+    if email:
+        rows.append(
+            [
+                context.button(
+                    user, _("By e-mail from the school"), Parent.ACCESS_COPY_VIA(child.id, "email")
+                )
+            ]
+        )
+    else:
+        lines.append(
+            _(
+                "The school has no e-mail address for you, so e-mail is not offered; the "
+                "school can add one to its records."
+            )
+        )
+    rows.append([context.button(user, _("Cancel"), Everyone.MENU())])
+    await show(update, context, "\n".join(lines), rows)
+
+
+@for_child
+async def confirm_request(
+    update: Update, context: BotContext, args: CopyVia, profile: Profile, child: Student
+) -> None:
+    school = context.services.school_by_id[child.school_id]
+    user = profile.telegram_user_id
+    email = await _email(context, profile, child)
+    try:
+        delivery = Delivery(args.delivery)
+    except ValueError:
+        delivery = None
+    if delivery is None or (delivery == Delivery.EMAIL and not email):
+        await choose_delivery(update, context, ForChild(child.id))
+        return
+    await show(
+        update,
+        context,
+        _asked(school, child)
+        + "\n\n"
+        + _("How you receive it: {how}.").format(how=delivery_label(delivery, email)),
         [
             [
                 context.button(
-                    user, _("Send request"), Parent.ACCESS_COPY_SEND(child.id, new_key())
+                    user,
+                    _("Send request"),
+                    Parent.ACCESS_COPY_SEND(child.id, new_key(), delivery.value),
                 )
             ],
+            [context.button(user, _("« Another way"), Parent.ACCESS_COPY(child.id))],
             [context.button(user, _("Cancel"), Everyone.MENU())],
         ],
     )
@@ -203,14 +291,22 @@ async def confirm_request(
 
 @for_child
 async def submit_request(
-    update: Update, context: BotContext, args: Sending, profile: Profile, child: Student
+    update: Update, context: BotContext, args: CopySending, profile: Profile, child: Student
 ) -> None:
     key = args.key or new_key()
-    case = await context.services.cases.submit(
-        actor(profile),
-        student_id=child.id,
-        kind=Kind.ACCESS,
-        details={"dossier_copy": True},
-        idempotency_key=case_key(profile, key),
-    )
+    try:
+        delivery = Delivery(args.delivery or Delivery.BOT)
+    except ValueError:
+        delivery = Delivery.BOT
+    try:
+        case = await context.services.cases.submit(
+            actor(profile),
+            student_id=child.id,
+            kind=Kind.ACCESS,
+            details={"dossier_copy": True, DELIVERY: delivery.value},
+            idempotency_key=case_key(profile, key),
+        )
+    except Refused:  # e-mail without an address (a forged button): choose again
+        await choose_delivery(update, context, ForChild(child.id))
+        return
     await show(update, context, *submitted_text(context, profile, case))

@@ -115,9 +115,10 @@ def submitted_text(context: BotContext, profile: Profile, case: Case) -> tuple[s
             number=esc(case.number), kind=kind_label(case.kind)
         )
         + "\n"
-        + _("The school will answer by {due} at the latest.").format(
-            due=format_date(case.due, "full")
-        )
+        + _(
+            "The school will answer by {due} at the latest, also if it cannot do what you "
+            "ask: then it tells you why."
+        ).format(due=format_date(case.due, "full"))
         + "\n"
         + _("You can follow it under My requests.")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
+from bot.domain.case_details import consent_withdrawn
 from bot.domain.consent import PurposeState
 from bot.i18n import _, current_language
 from bot.schools.config import SchoolConfig
@@ -55,6 +56,52 @@ def _now_line(state: PurposeState, child: str) -> str:
     return _("Now: no photos of {child} (nobody has given consent).").format(child=child)
 
 
+def _why(state: PurposeState, withdrew: bool = False) -> str:
+    """Why a purpose is allowed or not now, in a few words; ``withdrew``: this parent just
+    withdrew the consent they had given."""
+    if withdrew:
+        return _("you withdrew your consent")
+    if state.effective:
+        return (
+            _("you gave consent")
+            if state.own
+            else _("another parent gave consent and nobody refused")
+        )
+    if state.refused_by_other and state.own is not False:
+        return _("another parent refused")
+    if state.own is False:
+        return _("you refused")
+    return _("nobody has given consent")
+
+
+def _stopping_lines(
+    school: SchoolConfig, was_allowed: dict[str, bool], changes: dict[str, bool], child: str
+) -> list[str]:
+    """For purposes that were allowed and are no longer (by this change): what is taken
+    down, and what cannot be taken back because it was already handed out."""
+    language = current_language()
+    stopping = [
+        p for p in school.photo_purposes if changes.get(p.key) is False and was_allowed.get(p.key)
+    ]
+    lines: list[str] = []
+    online = [esc(p.label.get(language)) for p in stopping if not p.handed_out]
+    handed = [esc(p.label.get(language)) for p in stopping if p.handed_out]
+    if online:
+        lines.append(
+            _("What was published for {purposes} is taken down.").format(
+                purposes=", ".join(online)
+            )
+        )
+    if handed:
+        lines.append(
+            _(
+                "{purposes}: what was already handed out cannot be taken back; photos of "
+                "{child} are not used in new ones."
+            ).format(purposes=", ".join(handed), child=esc(child))
+        )
+    return lines
+
+
 def _mark(letter: str) -> str:
     return {"y": "✅", "n": "❌"}.get(letter, "➖")
 
@@ -80,8 +127,9 @@ async def form(
         _("<b>Photo consent for {child}</b>").format(child=esc(name)),
         _(
             "Here you decide whether the school may use photos and video of {child}, for each "
-            "purpose. No answer counts as no. Tap a purpose to change your choice; nothing "
-            "changes until you confirm."
+            "purpose. No answer counts as no. You can always withdraw consent later, here: it "
+            "takes effect at once. Tap a purpose to change your choice; nothing changes until "
+            "you confirm."
         ).format(child=esc(name)),
     ]
     rows: list[list[InlineKeyboardButton]] = []
@@ -146,16 +194,20 @@ async def review(
         return
     language = current_language()
     lines = [_("<b>Please check your changes for {child}</b>").format(child=esc(name)), ""]
+    own = {state.key: state.own for state in states}
     for purpose in school.photo_purposes:
         if purpose.key in changes:
-            what = _("give consent") if changes[purpose.key] else _("withdraw consent")
+            if changes[purpose.key]:
+                what = _("give consent")
+            elif own[purpose.key]:
+                what = _("withdraw consent")
+            else:
+                what = _("refuse consent")
             lines.append(f"• {esc(purpose.label.get(language))}: {what}")
     lines += [
         "",
-        _(
-            "This takes effect as soon as you confirm. The teacher is informed and, if you "
-            "withdraw consent, takes down what was published."
-        ),
+        _("This takes effect as soon as you confirm, and the teacher is asked to act on it."),
+        *_stopping_lines(school, {st.key: st.effective for st in states}, changes, name),
     ]
     await show(
         update,
@@ -192,15 +244,23 @@ async def confirm(
     language = current_language()
     user = profile.telegram_user_id
     lines = [_("<b>Saved.</b> Photo consent for {child} now:").format(child=esc(child.first_name))]
+    details = result.case.details if result.case is not None else {}
     for purpose, state in zip(school.photo_purposes, after, strict=True):
         allowed = _("photos allowed") if state.effective else _("no photos")
-        lines.append(f"• {esc(purpose.label.get(language))}: {allowed}")
+        withdrew = result.changes.get(purpose.key) is False and consent_withdrawn(
+            details, purpose.key
+        )
+        lines.append(f"• {esc(purpose.label.get(language))}: {allowed} ({_why(state, withdrew)})")
+    if result.case is not None:
+        was_allowed = result.case.details.get("effective_before", {})
+        lines += _stopping_lines(school, was_allowed, result.changes, child.first_name)
     if result.case is not None:
         lines += [
             "",
-            _("The teacher has been informed (request {number}).").format(
-                number=esc(result.case.number)
-            ),
+            _(
+                "This change is in effect now; the teacher has been asked to act on it "
+                "(change {number}, under My requests)."
+            ).format(number=esc(result.case.number)),
         ]
     await show(
         update,

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from telegram import InlineKeyboardButton, Message, Update
 
 from bot.domain.document_resends import Queued, StillSending, TooSoon
-from bot.domain.model import Case, RefusalReason, Refused, Status
-from bot.domain.texts.for_parents import rights_lines
+from bot.domain.dossier_copy import delivery_of
+from bot.domain.model import LESS_THAN_ASKED, Case, Kind, RefusalReason, Refused, Status
+from bot.domain.texts.for_parents import (
+    delivery_label,
+    ground_line,
+    kept_lines,
+    lifted_line,
+    rights_lines,
+)
 from bot.domain.texts.labels import (
     about_line,
-    event_label,
+    change_label,
+    consent_change_label,
     kind_label,
     outcome_label,
+    parent_event_label,
+    parent_kind_label,
     parent_status_label,
 )
 from bot.i18n import _, current_language, format_date, ngettext
@@ -24,6 +35,7 @@ from handlers.messages import send, show
 from handlers.parent.common import actor, parent, refuse
 from handlers.render import esc
 from handlers.texts import wait_text
+from storage.people import guardian
 
 
 async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
@@ -37,10 +49,17 @@ async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
     lines = [_("<b>My requests</b>")]
     if not cases:
         lines.append(_("You have not made any requests yet."))
+    if any(c.in_effect_at_once for c in cases):
+        lines.append(
+            _(
+                "A photo consent change is not a request: it applied when you confirmed it, "
+                "and the teacher's task is its follow-up."
+            )
+        )
     for case in cases:
         child = names.get(case.student_id, "")
         lines.append(
-            f"• {esc(case.number)} · {kind_label(case.kind)} · {esc(child)} · "
+            f"• {esc(case.number)} · {parent_kind_label(case.kind)} · {esc(child)} · "
             f"{parent_status_label(case.kind, case.status)}"
             + (
                 " · " + _("answer by {due}").format(due=format_date(case.due))
@@ -52,7 +71,7 @@ async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
             [
                 context.button(
                     user,
-                    f"{case.number} · {kind_label(case.kind)} · {child}",
+                    f"{case.number} · {parent_kind_label(case.kind)} · {child}",
                     Parent.REQUEST(case.id),
                 )
             ]
@@ -61,16 +80,21 @@ async def overview(update: Update, context: BotContext, _args: NoArgs) -> None:
     await show(update, context, "\n".join(lines), rows)
 
 
-def _details(case: Case, context: BotContext) -> list[str]:
+def _details(case: Case, context: BotContext, email: str) -> list[str]:
     school = context.services.school_by_id[case.school_id]
     language = current_language()
     about = about_line(school, case.details)
     lines = [about] if about else []
-    for key, granted in sorted(case.details.get("changes", {}).items()):
+    for key in sorted(case.details.get("changes", {})):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
-        what = _("consent given") if granted else _("no consent")
-        lines.append(f"• {label}: {what}")
+        lines.append(f"• {label}: {consent_change_label(case.details, key)}")
+    if case.kind == Kind.ACCESS:
+        lines.append(
+            _("How you receive it: {how}.").format(
+                how=delivery_label(delivery_of(case.details), email)
+            )
+        )
     if case.text:
         lines += [_("Your text:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
@@ -89,10 +113,14 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
         return
     school = services.school_by_id[case.school_id]
     child = next((c for c in profile.children if c.id == case.student_id), None)
-    lines = [
-        _("<b>Request {number}</b>").format(number=esc(case.number)),
-        _("Request: {kind}").format(kind=kind_label(case.kind)),
-    ]
+    lines = (
+        [_("<b>Photo consent change {number}</b>").format(number=esc(case.number))]
+        if case.in_effect_at_once
+        else [
+            _("<b>Request {number}</b>").format(number=esc(case.number)),
+            _("Request: {kind}").format(kind=kind_label(case.kind)),
+        ]
+    )
     if child is not None:
         lines.append(
             _("Child: {child}").format(child=esc(f"{child.first_name} {child.last_name}"))
@@ -101,9 +129,12 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
     if case.in_effect_at_once:
         lines.append(
             _(
-                "Your change took effect on {date}, when you confirmed it. The teacher has "
-                "been asked to act on it."
-            ).format(date=format_date(case.received_at.astimezone(school.tz).date()))
+                "Your change took effect on {date}, when you confirmed it. Its follow-up is "
+                "a task for the teacher: {task}."
+            ).format(
+                date=format_date(case.received_at.astimezone(school.tz).date()),
+                task=_task_status(case.status),
+            )
         )
     if case.parent_awaits_answer:
         lines.append(
@@ -111,13 +142,19 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
                 due=format_date(case.due, "full")
             )
         )
-    lines += _details(case, context)
+    requester = await guardian(services.db.reader, case.guardian_id)
+    lines += _details(case, context, requester.email if requester else "")
     outcome, message, details = await services.staff_views.outcome(case.id)
     documents = await services.staff_views.documents(case.id)
     lines += outcome_lines(case, school, outcome, message, details, len(documents))
     lines += ["", _("<b>History</b>")]
     lines += [
-        f"• {format_date(e.at.astimezone(school.tz).date())}: {event_label(e.event)}"
+        f"• {format_date(e.at.astimezone(school.tz).date())}: "
+        + (
+            parent_event_label(case.kind, e.event)
+            if case.in_effect_at_once
+            else change_label(e, school)
+        )
         for e in events
     ]
     user = profile.telegram_user_id
@@ -134,6 +171,15 @@ async def detail(update: Update, context: BotContext, args: ForCase) -> None:
         rows.append([context.button(user, _("Withdraw this request"), Parent.WITHDRAW(case.id))])
     rows.append([context.button(user, _("« My requests"), Parent.MY_REQUESTS())])
     await show(update, context, "\n".join(lines), rows)
+
+
+def _task_status(status: str) -> str:
+    """Where the teacher's task after a photo-consent change is."""
+    if status == "submitted":
+        return _("not picked up yet")
+    if status == "in_progress":
+        return _("being handled")
+    return _("done")
 
 
 async def confirm_withdraw(update: Update, context: BotContext, args: ForCase) -> None:
@@ -203,13 +249,17 @@ def outcome_lines(
     """The school's answer: outcome, its message, kept data or the ground, documents."""
     if outcome is None:
         return []
-    language = current_language()
-    lines = ["", _("Outcome: {outcome}").format(outcome=outcome_label(outcome))]
-    if ground := school.retention_ground(details.get("ground") or ""):
-        lines.append(_("Legal ground: {ground}").format(ground=esc(ground.label.get(language))))
-    for key in details.get("kept", []):
-        if category := school.category(key):
-            lines.append(_("Kept: {category}").format(category=esc(category.label.get(language))))
+    # A photo-consent change applied at once: its task's status says the rest.
+    lines = (
+        [""]
+        if case.in_effect_at_once
+        else ["", _("Outcome: {outcome}").format(outcome=outcome_label(outcome))]
+    )
+    if line := ground_line(school, details.get("ground")):
+        lines.append(line)
+    if kept := details.get("kept"):
+        lines.append(_("The school keeps:"))
+        lines += kept_lines(school, kept, details.get("still_needed") is True)
     if message:
         label = _("Reason:") if outcome == "rejected" else _("Message from the school:")
         lines += [label, f"<blockquote>{esc(message)}</blockquote>"]
@@ -219,7 +269,13 @@ def outcome_lines(
                 n=documents
             )
         )
-    if outcome == "rejected":
+    if lifted_on := details.get("lifted_on"):
+        lines += [
+            lifted_line(date.fromisoformat(lifted_on)),
+            _("Reason:"),
+            f"<blockquote>{esc(details.get('lift_reason') or '')}</blockquote>",
+        ]
+    if outcome == "rejected" or outcome in LESS_THAN_ASKED or lifted_on:
         lines += rights_lines(school)
     return lines
 

@@ -8,8 +8,10 @@ from typing import Any, ClassVar
 from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
+from bot.domain.erasure import at_school
 from bot.domain.free_text import MAX_TEXT, TextProblem, clean_text, text_problem
 from bot.domain.model import Kind
+from bot.domain.texts.for_parents import ground_text
 from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_number
 from handlers.buttons import ChildCategory, DraftKey, Everyone, ForChild, Marked, NoArgs, Parent
@@ -101,21 +103,34 @@ async def deletion_categories(
     if mask:
         rows.append([context.button(user, _("Next"), Parent.DELETE_CHOSEN(child.id, mask))])
     rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
-    grounds = [g.label.get(language) for g in school.retention_grounds]
     voluntary = [c.label.get(language) for c in categories if c.voluntary]
     lines = [
         _("<b>Delete data about {child}</b>").format(child=esc(child.first_name)),
         "",
-        _(
-            "The school deletes data that it no longer needs. Data it must keep by law may be "
-            "kept until the legal period has passed:"
+        " ".join(
+            [_("The school deletes data that it no longer needs.")]
+            + (
+                [
+                    _(
+                        "While {child} is at the school, the school still needs most of it "
+                        "for {child}'s education."
+                    ).format(child=esc(child.first_name))
+                ]
+                if at_school(child)
+                else []
+            )
         ),
-        *[f"• {esc(g)}" for g in grounds],
     ]
+    if school.retention_grounds:
+        lines += [
+            "",
+            _("After a child has left, the school keeps some data for a set time:"),
+            *[f"• {ground_text(school, g.key)}" for g in school.retention_grounds],
+        ]
     if voluntary:
         lines += [
             "",
-            _("Voluntary data is always deleted when you ask: {categories}.").format(
+            _("Data you gave voluntarily is always deleted when you ask: {categories}.").format(
                 categories=esc(", ".join(voluntary))
             ),
         ]

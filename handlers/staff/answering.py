@@ -8,9 +8,13 @@ from telegram import Update
 
 from bot.domain.case_details import category_keys
 from bot.domain.deadlines import MAX_EXTENSION_MONTHS
+from bot.domain.dossier_copy import needs_document
+from bot.domain.erasure import keepable, refusal_grounds, voluntary
 from bot.domain.model import Kind, Outcome
+from bot.domain.outcomes import possible_outcomes
 from bot.domain.staff_base import CaseView
-from bot.domain.texts.labels import outcome_label
+from bot.domain.texts.for_staff import correction_note
+from bot.domain.texts.labels import ground_name, outcome_label
 from bot.domain.transitions import OUTCOMES, Action, extension_months_left
 from bot.i18n import _, current_language, ngettext
 from handlers.buttons import Choice, ExtendBy, ForCase, KeptData, Staff
@@ -18,10 +22,16 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import actor
-from handlers.staff.drafts import Answer, Decision, Extension, Note, Refusal, ask
+from handlers.staff.common import actor, no_documents_text
+from handlers.staff.drafts import Answer, Decision, Extension, Lifting, Note, Refusal, ask
 from handlers.staff.screens import open_case
 from handlers.staff.steps import Rows, cancel_row, checked_view, gone, run, user_id
+
+
+async def lift(update: Update, context: BotContext, case_id: int) -> None:
+    view = await checked_view(update, context, case_id, Action.LIFT)
+    if view is not None:
+        await ask(update, context, Lifting(case_id), view, new_message=True)
 
 
 async def note(update: Update, context: BotContext, case_id: int) -> None:
@@ -105,13 +115,23 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
     if view.case.kind == Kind.ERASURE:
         school = context.services.school_by_id[view.case.school_id]
         language = current_language()
+        given = voluntary(school, category_keys(view.case.details))
+        if given:
+            labels = [c.label.get(language) for k in given if (c := school.category(k))]
+            await send(
+                update,
+                context,
+                _(
+                    "This request includes data the parent gave voluntarily ({categories}), "
+                    "which is always deleted on request: it cannot be refused as a whole. "
+                    "Use Answer and close, then Partly deleted, to keep only what the school "
+                    "still needs. Nothing was changed."
+                ).format(categories=esc(", ".join(labels))),
+            )
+            return
         rows: Rows = [
-            [
-                context.button(
-                    user, g.label.get(language).split(":")[0], Staff.REJECT_ON_GROUND(case_id, i)
-                )
-            ]
-            for i, g in enumerate(school.retention_grounds)
+            [context.button(user, ground_name(school, key), Staff.REJECT_ON_GROUND(case_id, i))]
+            for i, key in enumerate(refusal_grounds(school, view.student))
         ]
         rows.append(cancel_row(context, user, case_id))
         # A new message: the case card, with the parent's words, stays in view while the
@@ -119,7 +139,11 @@ async def reject(update: Update, context: BotContext, case_id: int) -> None:
         await send(
             update,
             context,
-            _("A deletion can only be refused on a legal ground. Which one applies?"),
+            _(
+                "A deletion is refused only on a ground the parent is told. While the child is "
+                "at the school, the data the school still needs for their education is kept; "
+                "after leaving, the grounds of the school's config apply. Which one applies?"
+            ),
             rows,
         )
         return
@@ -131,27 +155,48 @@ async def reject_ground(update: Update, context: BotContext, args: Choice) -> No
     view = await checked_view(update, context, case_id, Action.REJECT)
     if view is None:
         return
-    grounds = context.services.school_by_id[view.case.school_id].retention_grounds
+    school = context.services.school_by_id[view.case.school_id]
+    grounds = refusal_grounds(school, view.student)
     if not 0 <= index < len(grounds):
         await reject(update, context, case_id)
         return
-    refusal = Refusal(case_id, ground=grounds[index].key)
+    refusal = Refusal(case_id, ground=grounds[index])
     await ask(update, context, refusal, view, new_message=False)
 
 
 def _outcome_button(kind: Kind, outcome: str) -> str:
     if kind == Kind.ACCESS:
         return _("Send the answer")
-    return outcome_label(outcome).capitalize()
+    return outcome_label(outcome, for_staff=True).capitalize()
+
+
+def _offered(context: BotContext, view: CaseView) -> list[str]:
+    return possible_outcomes(view.case, context.services.school_by_id[view.case.school_id])
 
 
 async def resolve(update: Update, context: BotContext, case_id: int) -> None:
     view = await checked_view(update, context, case_id, Action.RESOLVE)
     if view is None:
         return
+    if needs_document(view.case) and not view.documents:
+        user = user_id(update)
+        await send(
+            update,
+            context,
+            no_documents_text(),
+            [
+                [
+                    context.button(user, _("Attach copy"), Staff.ATTACH(case_id)),
+                    context.button(user, _("Refuse"), Staff.REJECT(case_id)),
+                ],
+                cancel_row(context, user, case_id),
+            ],
+        )
+        return
     outcomes = OUTCOMES[view.case.kind]
-    if len(outcomes) == 1:
-        await ask(update, context, Answer(view.case.id, outcomes[0]), view, new_message=False)
+    offered = _offered(context, view)
+    if len(offered) == 1:
+        await ask(update, context, Answer(view.case.id, offered[0]), view, new_message=False)
         return
     user = user_id(update)
     rows: Rows = [
@@ -161,14 +206,13 @@ async def resolve(update: Update, context: BotContext, case_id: int) -> None:
             )
         ]
         for i, o in enumerate(outcomes)
+        if o in offered
     ]
     rows.append(cancel_row(context, user, case_id))
-    await show(
-        update,
-        context,
-        _("How was request {number} handled?").format(number=esc(view.case.number)),
-        rows,
-    )
+    question = _("How was request {number} handled?").format(number=esc(view.case.number))
+    if view.case.kind == Kind.RECTIFICATION:
+        question += "\n" + correction_note(True)
+    await show(update, context, question, rows)
 
 
 async def resolve_outcome(update: Update, context: BotContext, args: Choice) -> None:
@@ -177,7 +221,7 @@ async def resolve_outcome(update: Update, context: BotContext, args: Choice) -> 
     if view is None:
         return
     outcomes = OUTCOMES[view.case.kind]
-    if not 0 <= index < len(outcomes):
+    if not 0 <= index < len(outcomes) or outcomes[index] not in _offered(context, view):
         await resolve(update, context, case_id)
         return
     if outcomes[index] == Outcome.PARTLY_ERASED:
@@ -194,7 +238,9 @@ async def _kept(update: Update, context: BotContext, view: CaseView, mask: int) 
     rows: Rows = []
     for i, key in enumerate(keys):
         category = school.category(key)
-        label = category.label.get(language) if category else key
+        if category is None or category.voluntary:
+            continue  # data given voluntarily is never kept
+        label = category.label.get(language)
         mark = "☑" if mask >> i & 1 else "☐"
         rows.append(
             [
@@ -211,7 +257,10 @@ async def _kept(update: Update, context: BotContext, view: CaseView, mask: int) 
     await show(
         update,
         context,
-        _("Which data does the school keep? The parent is told the legal ground of each."),
+        _(
+            "Which data does the school keep? The parent is told why each is kept. Data the "
+            "parent gave voluntarily is always deleted and is not listed."
+        ),
         rows,
     )
 
@@ -227,8 +276,9 @@ async def kept_chosen(update: Update, context: BotContext, args: KeptData) -> No
     if view is None:
         return
     mask = args.mask
+    school = context.services.school_by_id[view.case.school_id]
     keys = category_keys(view.case.details)
-    kept = [k for i, k in enumerate(keys) if mask >> i & 1]
+    kept = keepable(school, [k for i, k in enumerate(keys) if mask >> i & 1])
     if not kept:
         await _kept(update, context, view, 0)
         return

@@ -63,6 +63,14 @@ def _event_done(event: str) -> str:
     return _("already changed")
 
 
+def no_documents_text() -> str:
+    return _(
+        "A copy of the dossier is answered with the copy: first attach at least one document "
+        "with Attach copy. If the school cannot give a copy, tap Refuse and give the reason; "
+        "the parent is told it with their rights. Nothing was changed."
+    )
+
+
 def refusal_text(exc: Refused, school: SchoolConfig | None) -> str:
     """What a refused staff action says: nothing changed, and why."""
     if exc.reason == RefusalReason.NOT_ALLOWED:
@@ -72,6 +80,8 @@ def refusal_text(exc: Refused, school: SchoolConfig | None) -> str:
             "Data given voluntarily (such as religion) is always deleted on request and "
             "cannot be kept. Nothing was changed."
         )
+    if exc.reason == RefusalReason.NO_DOCUMENTS:
+        return no_documents_text()
     if exc.reason == RefusalReason.INVALID:
         return _("That is not possible in this form. Nothing was changed.")
     if exc.reason == RefusalReason.REQUESTER_OFF_ROSTER:

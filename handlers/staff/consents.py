@@ -62,11 +62,14 @@ def _find_purpose(school: SchoolConfig, word: str) -> PhotoPurpose | None:
 
 
 def _usage(school: SchoolConfig, groups: Sequence[GroupRef]) -> str:
+    language = current_language()
     return "\n".join(
         [
             _("Use: /consents [purpose] [group], for example /consents website 3."),
             _("Purposes: {purposes}").format(
-                purposes=esc(", ".join(p.key for p in school.photo_purposes))
+                purposes=esc(
+                    ", ".join(p.label.get(language).casefold() for p in school.photo_purposes)
+                )
             ),
             _("Your groups: {groups}").format(groups=esc(", ".join(g.name for g in groups))),
         ]
@@ -88,17 +91,25 @@ async def consents_command(update: Update, context: BotContext) -> None:
     school = context.services.school_by_id[groups[0].school_id]
     purpose: PhotoPurpose | None = None
     group_name: str | None = None
-    for word in context.args or []:
-        if word.casefold() in _GROUP_WORDS:
-            continue
-        found = _find_purpose(school, word)
+    words = [w for w in context.args or [] if w.casefold() not in _GROUP_WORDS]
+    while words:
+        # The longest run of words that names a purpose ("sociale media"), else a group.
+        taken, found = next(
+            (
+                (n, hit)
+                for n in range(len(words), 0, -1)
+                if (hit := _find_purpose(school, " ".join(words[:n]))) is not None
+            ),
+            (1, None),
+        )
         if found is not None and purpose is None:
             purpose = found
         elif group_name is None and found is None:
-            group_name = word
+            group_name = words[0]
         else:
             await send(update, context, _usage(school, groups))
             return
+        words = words[taken:]
     if group_name is None:
         if len(groups) > 1:
             await _pick_group(update, context, profile, groups, purpose)

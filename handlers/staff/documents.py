@@ -50,7 +50,13 @@ async def attach(update: Update, context: BotContext, case_id: int) -> None:
         _(
             "Send the copy for request {number} now: PDF files or photos of pages, one or "
             "more. They are delivered to the parent when you answer the request."
-        ).format(number=esc(view.case.number)),
+        ).format(number=esc(view.case.number))
+        + "\n"
+        + _(
+            "⚠️ Leave out other children's data first: names, marks or photos of other pupils, "
+            "and notes about other families. The copy is only about {child} (GDPR (AVG) Art. "
+            "15(4))."
+        ).format(child=esc(view.student.first_name)),
         [cancel_row(context, user_id(update), case_id)],
     )
 
@@ -136,6 +142,18 @@ def _not_added(checked: CheckedFile) -> str:
 
 
 async def informed(update: Update, context: BotContext, args: Choice) -> None:
+    await _recipient_done(update, context, args, received=True)
+
+
+async def not_applicable(update: Update, context: BotContext, args: Choice) -> None:
+    await _recipient_done(update, context, args, received=False)
+
+
+async def _recipient_done(
+    update: Update, context: BotContext, args: Choice, *, received: bool
+) -> None:
+    """A recipient informed of the change (AVG art. 19), or marked as never having received
+    this data."""
     case_id, index = args
     if await staff_profile(update, context) is None:
         return
@@ -143,13 +161,18 @@ async def informed(update: Update, context: BotContext, args: Choice) -> None:
         view = await context.services.staff_views.view(actor(update), case_id)
         recipients = context.services.school_by_id[view.case.school_id].recipients
         key = recipients[index].key if 0 <= index < len(recipients) else ""
-        left = await context.services.staff_cases.inform(actor(update), case_id, key)
+        left = await context.services.staff_cases.inform(
+            actor(update), case_id, key, received=received
+        )
     except Refused as exc:
         school = context.services.school_by_id.get(exc.case.school_id) if exc.case else None
         await send(update, context, refusal_text(exc, school))
         return
     said = (
-        _("Recorded. All recipients are informed; the parent has been told which.")
+        _(
+            "Recorded. Every recipient has been dealt with, and the parent has been told "
+            "which ones were informed."
+        )
         if not left
         else _("Recorded.")
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import ClassVar
 
 from telegram import Update
@@ -15,9 +16,10 @@ from bot.domain.free_text import clean_text
 from bot.domain.model import Case, Kind, Refused
 from bot.domain.staff_base import CaseView, StaffActor
 from bot.domain.staff_cases import MAX_MESSAGE, StaffCases
-from bot.domain.texts.for_staff import not_a_school_day_note
+from bot.domain.texts.for_parents import ground_line, lifted_line
+from bot.domain.texts.for_staff import delivery_line, not_a_school_day_note
 from bot.domain.texts.labels import kind_label, outcome_label
-from bot.domain.transitions import new_due_date
+from bot.domain.transitions import lift_date, new_due_date
 from bot.i18n import _, current_language, format_date
 from bot.schools.config import SchoolConfig
 from handlers.buttons import Staff
@@ -110,7 +112,7 @@ class Decision(TextStep):
     written: bool = field(default=False, kw_only=True)
     """The message is typed (or left out): the confirmation can be tapped."""
 
-    def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
+    def heading(self, view: CaseView, school: SchoolConfig, today: date) -> list[str] | None:
         """The confirmation's first lines; None when the step is no longer possible."""
         raise NotImplementedError
 
@@ -136,7 +138,7 @@ class Extension(Decision):
     def prompt(self, view: CaseView) -> str:
         return _("Please type the reason for the extension. The parent reads it.")
 
-    def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
+    def heading(self, view: CaseView, school: SchoolConfig, today: date) -> list[str] | None:
         new_due = new_due_date(view.case, school.tz, self.months)
         if new_due is None:
             return None
@@ -153,32 +155,35 @@ class Extension(Decision):
         return service.extend(who, self.case, self.months, self.text or "")
 
     def said(self) -> str:
-        return _("The answer date is extended and the parent has been told.")
+        return _("The answer date has been extended and the parent has been told.")
 
 
 @dataclass
 class Refusal(Decision):
     """A refused request, with the reason the parent reads beside their right to complain;
-    a deletion is refused only on a legal ground."""
+    a deletion is refused only on a ground the parent is told."""
 
     tag: ClassVar[str] = "staff.reject"
     ground: str | None = None
 
     def prompt(self, view: CaseView) -> str:
-        return _(
-            "Please type the reason for the refusal. The parent reads it, together with their "
-            "right to complain to the Autoriteit Persoonsgegevens."
+        return "\n".join(
+            [
+                _(
+                    "Please type the reason for the refusal. The parent reads it, together "
+                    "with their right to complain to the Autoriteit Persoonsgegevens."
+                ),
+                _(
+                    "A refusal has the same deadline as an answer: it must reach the parent by "
+                    "{due}."
+                ).format(due=format_date(view.case.due, "full")),
+            ]
         )
 
-    def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
+    def heading(self, view: CaseView, school: SchoolConfig, today: date) -> list[str] | None:
         lines = [_("<b>Refuse request {number}</b>").format(number=esc(view.case.number))]
-        ground = school.retention_ground(self.ground) if self.ground else None
-        if ground:
-            lines.append(
-                _("Legal ground: {ground}").format(
-                    ground=esc(ground.label.get(current_language()))
-                )
-            )
+        if line := ground_line(school, self.ground):
+            lines.append(line)
         return lines
 
     def do(self, service: StaffCases, who: StaffActor) -> Awaitable[Case]:
@@ -186,6 +191,34 @@ class Refusal(Decision):
 
     def said(self) -> str:
         return _("The request is refused and the parent has been told, with their rights.")
+
+
+@dataclass
+class Lifting(Decision):
+    """A granted restriction lifted (AVG art. 18(3)): it ends a week from now, and the parent
+    is told now, with the reason."""
+
+    tag: ClassVar[str] = "staff.lift"
+
+    def prompt(self, view: CaseView) -> str:
+        return _(
+            "Please type why the restriction is lifted. The parent reads it now, before the "
+            "restriction ends, together with their right to complain."
+        )
+
+    def heading(self, view: CaseView, school: SchoolConfig, today: date) -> list[str] | None:
+        return [
+            _("<b>Lift the restriction of request {number}</b>").format(
+                number=esc(view.case.number)
+            ),
+            lifted_line(lift_date(today)),
+        ]
+
+    def do(self, service: StaffCases, who: StaffActor) -> Awaitable[Case]:
+        return service.lift(who, self.case, self.text or "")
+
+    def said(self) -> str:
+        return _("The parent has been told when the restriction ends, and why.")
 
 
 @dataclass
@@ -210,20 +243,16 @@ class Answer(Decision):
             self._title(view),
             _("Type a short message to the parent, or send the answer without one."),
         ]
-        if view.case.kind == Kind.ACCESS and not view.documents:
-            lines.append(
-                _("No documents are attached. Tap Attach copy on the request to add them.")
-            )
         return "\n".join(lines)
 
     def rows(self, context: BotContext, user: int) -> Rows:
         return [[context.button(user, _("No message"), Staff.RESOLVE_NO_MESSAGE(self.case))]]
 
-    def heading(self, view: CaseView, school: SchoolConfig) -> list[str] | None:
+    def heading(self, view: CaseView, school: SchoolConfig, today: date) -> list[str] | None:
         language = current_language()
         lines = [
             self._title(view),
-            _("Outcome: {outcome}").format(outcome=outcome_label(self.outcome)),
+            _("Outcome: {outcome}").format(outcome=outcome_label(self.outcome, for_staff=True)),
         ]
         for key in self.kept:
             if category := school.category(key):
@@ -240,6 +269,8 @@ class Answer(Decision):
                         "roster. Confirm only if the documents may still go to them."
                     )
                 )
+        elif view.case.kind == Kind.ACCESS:
+            lines.append(delivery_line(view.case, view.guardian_email))
         return lines
 
     def do(self, service: StaffCases, who: StaffActor) -> Awaitable[Case]:
@@ -264,7 +295,8 @@ async def confirm(update: Update, context: BotContext, draft: Decision) -> None:
         common.clear(context)
         await send(update, context, refusal_text(exc, None))
         return
-    lines = draft.heading(view, context.services.school_by_id[view.case.school_id])
+    school = context.services.school_by_id[view.case.school_id]
+    lines = draft.heading(view, school, context.services.clock.now().astimezone(school.tz).date())
     if lines is None:
         await gone(update, context)
         return

@@ -6,11 +6,14 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.case_details import opened_by_school
+from bot.domain.dossier_copy import takes_documents
 from bot.domain.model import HANDLING_ROLES, Kind, Refused, Role
+from bot.domain.outcomes import about_judgements
 from bot.domain.staff_base import CaseView, QueueLine
-from bot.domain.texts.for_staff import consent_task_lines
+from bot.domain.texts.for_staff import consent_task_lines, correction_note, delivery_line
 from bot.domain.texts.labels import (
-    event_label,
+    change_label,
+    consent_change_label,
     kind_label,
     outcome_label,
     role_label,
@@ -18,7 +21,16 @@ from bot.domain.texts.labels import (
     when,
 )
 from bot.domain.transitions import Action
-from bot.i18n import N_, _, current_language, format_date, gettext, ngettext
+from bot.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    current_language,
+    format_date,
+    gettext,
+    ngettext,
+    use_language,
+)
 from handlers.buttons import Action as Button
 from handlers.buttons import Everyone, ForCase, NoArgs, QueuePage, Staff
 from handlers.context import BotContext
@@ -46,12 +58,42 @@ def _line(q: QueueLine) -> str:
     )
 
 
+# The words /queue takes after it, in the current language: every one is also understood
+# in the other language, so a head teacher can type either.
+SCOPE_WORDS: dict[str, str] = {
+    "all": N_("all"),
+    "overdue": N_("overdue"),
+    "access": N_("copy"),
+    "rectification": N_("correction"),
+    "erasure": N_("deletion"),
+    "consent": N_("consent"),
+    "restriction": N_("restriction"),
+    "objection": N_("objection"),
+}
+
+
+def queue_scope(words: list[str]) -> str | None:
+    """The queue a /queue command asks for ("mine" without words), by the words typed in
+    either language or as the stored scope; None when they name none."""
+    typed = " ".join(words).strip().casefold()
+    if not typed:
+        return "mine"
+    for scope, word in SCOPE_WORDS.items():
+        known = {scope}
+        for language in LANGUAGES:
+            with use_language(language):
+                known.add(gettext(word).casefold())
+        if typed in known:
+            return scope
+    return None
+
+
 async def queue_command(update: Update, context: BotContext) -> None:
     profile = await staff_profile(update, context)
     if profile is None:
         return
-    scope = (context.args or ["mine"])[0].lower()
-    if scope not in ("mine", "all", "overdue", *KINDS):
+    scope = queue_scope(list(context.args or []))
+    if scope is None:
         await send(update, context, queue_usage())
         return
     await _queue(update, context, profile, scope, 0)
@@ -59,9 +101,13 @@ async def queue_command(update: Update, context: BotContext) -> None:
 
 def queue_usage() -> str:
     return _(
-        "Use /queue for your open requests. The head teacher can also use /queue all, "
-        "/queue overdue or /queue with a kind: {kinds}."
-    ).format(kinds=", ".join(KINDS))
+        "Use /queue for your open requests. The head teacher can also use /queue {all}, "
+        "/queue {overdue} or /queue with a kind: {kinds}."
+    ).format(
+        all=gettext(SCOPE_WORDS["all"]),
+        overdue=gettext(SCOPE_WORDS["overdue"]),
+        kinds=", ".join(gettext(SCOPE_WORDS[k]) for k in KINDS),
+    )
 
 
 async def queue_button(update: Update, context: BotContext, args: QueuePage) -> None:
@@ -141,6 +187,7 @@ BUTTONS: dict[Action, tuple[str, Button[[int], ForCase]]] = {
     Action.NOTE: (N_("Internal note"), Staff.NOTE),
     Action.ESCALATE: (N_("To the head teacher"), Staff.ESCALATE),
     Action.ASSIGN: (N_("Assign"), Staff.ASSIGN),
+    Action.LIFT: (N_("Lift the restriction"), Staff.LIFT),
 }
 
 
@@ -205,23 +252,44 @@ def case_text(context: BotContext, view: CaseView) -> str:
         for k in (case.details.get("categories") or [case.details.get("category")])
         if k and (c := school.category(k))
     ]
+    if case.kind == Kind.ACCESS:
+        lines.append(delivery_line(case, view.guardian_email))
     if categories:
         lines.append(_("About: {categories}").format(categories=esc(", ".join(categories))))
-    for key, granted in sorted(case.details.get("changes", {}).items()):
+    if case.kind == Kind.RECTIFICATION and case.is_open:
+        lines.append(correction_note(about_judgements(case, school)))
+    for key in sorted(case.details.get("changes", {})):
         purpose = school.purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
-        lines.append(f"• {label}: " + (_("consent given") if granted else _("consent withdrawn")))
+        lines.append(f"• {label}: " + consent_change_label(case.details, key))
     if case.details.get("takedown"):
         lines += consent_task_lines(case, school, esc(student.first_name))
     if case.text:
         lines += [_("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     if view.outcome:
-        lines.append(_("Outcome: {outcome}").format(outcome=outcome_label(view.outcome)))
+        lines.append(
+            _("Outcome: {outcome}").format(outcome=outcome_label(view.outcome, for_staff=True))
+        )
         if view.outcome_message:
             lines += [
                 _("Message to the parent:"),
                 f"<blockquote>{esc(view.outcome_message)}</blockquote>",
             ]
+        if view.lifted_on is not None:
+            lines.append(
+                _(
+                    "The restriction ends on {date}; the parent has been told why, before it "
+                    "ends (GDPR (AVG) Art. 18(3)):"
+                ).format(date=format_date(view.lifted_on, "full"))
+            )
+            lines.append(f"<blockquote>{esc(view.lift_reason or '')}</blockquote>")
+        elif Action.LIFT in view.actions:
+            lines.append(
+                _(
+                    "The restriction is in force: keep the data, but do not use it otherwise. "
+                    "To lift it, tap Lift the restriction: the parent is told first."
+                )
+            )
     if view.documents:
         lines.append(
             ngettext(
@@ -236,14 +304,22 @@ def case_text(context: BotContext, view: CaseView) -> str:
             if change.staff_name
             else role_label(change.role)
         )
-        lines.append(f"• {when(change.at, school)} · {event_label(change.event)} · {who}")
+        lines.append(f"• {when(change.at, school)} · {change_label(change, school)} · {who}")
     if view.notes:
         lines += ["", _("<b>Internal notes</b> (never shown to the parent)")]
         for change, text in view.notes:
             lines.append(f"• {when(change.at, school)} · {esc(change.staff_name or '')}")
             lines.append(f"<blockquote>{esc(text)}</blockquote>")
     if view.to_inform:
-        lines += ["", _("Please inform these recipients of the change (AVG art. 19):")]
+        lines += [
+            "",
+            _(
+                "Please inform these recipients of the change (GDPR (AVG) Art. 19), or mark one "
+                "not "
+                "applicable when it never received this data; the parent is told only those "
+                "informed:"
+            ),
+        ]
         lines += [
             f"• {esc(r.name.get(language))}" for k in view.to_inform if (r := school.recipient(k))
         ]
@@ -262,7 +338,7 @@ def case_buttons(
     school = context.services.school_by_id[view.case.school_id]
     language = current_language()
     rows: list[list[InlineKeyboardButton]] = []
-    actions = [a for a in view.actions if a != Action.ATTACH or view.case.kind == Kind.ACCESS]
+    actions = [a for a in view.actions if a != Action.ATTACH or takes_documents(view.case)]
     pair: list[InlineKeyboardButton] = []
     for action in actions:
         label, button = BUTTONS[action]
@@ -276,12 +352,22 @@ def case_buttons(
         recipient = school.recipient(key)
         if recipient is not None:
             index = [r.key for r in school.recipients].index(key)
+            name = recipient.name.get(language)
             rows.append(
                 [
                     context.button(
                         user,
-                        _("✓ Informed: {name}").format(name=recipient.name.get(language)),
+                        _("✓ Informed: {name}").format(name=name),
                         Staff.INFORMED(view.case.id, index),
+                    )
+                ]
+            )
+            rows.append(
+                [
+                    context.button(
+                        user,
+                        _("{name}: not applicable (did not receive this)").format(name=name),
+                        Staff.NOT_APPLICABLE(view.case.id, index),
                     )
                 ]
             )

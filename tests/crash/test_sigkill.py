@@ -165,11 +165,11 @@ async def notices(rig: Rig, outcome: Outcome, arm: Callable[[], None]) -> None:
     cases_before = rig.query("SELECT COUNT(*) FROM cases")
     alerts_before = _alerts(rig)
     await rig.act(lambda: fake.send_text(parent, "/menu"))
-    for button in ("Gegevens van mijn kind inzien", "Kopie van het dossier aanvragen"):
+    for button in ("Wat de school vastlegt", "Kopie van het dossier aanvragen", "In dit gesprek"):
         await rig.act(lambda b=button: fake.tap(parent, fake.last_message(parent.id), b))  # type: ignore[misc]
     arm()
     fake.tap(parent, fake.last_message(parent.id), "Verzoek versturen")
-    outcome.updates += 4
+    outcome.updates += 5
     await rig.crash_and_restart()
     await rig.settled()
     outcome.cases_expected = 1

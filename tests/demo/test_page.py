@@ -251,8 +251,9 @@ async def test_the_whole_walk_through_the_page(
 
     # The Dutch parent scans the letter, proves who she is and asks for a copy.
     await walk.onboard(MARIEKE)
-    await walk.tap(MARIEKE, "Gegevens van mijn kind inzien")
+    await walk.tap(MARIEKE, "Wat de school vastlegt")
     await walk.tap(MARIEKE, "Kopie van het dossier aanvragen")
+    await walk.tap(MARIEKE, "In dit gesprek")
     await walk.tap(MARIEKE, "Verzoek versturen")
     await walk.sees(MARIEKE, "2026-0001")
 
@@ -322,7 +323,7 @@ async def test_the_whole_walk_through_the_page(
     await walk.tap(JAMES, "Confirm")
     await walk.sees(TEACHER, "Taak fototoestemming 2026-0002")
 
-    # He asks for a deletion; the head teacher refuses it on a legal ground, with the
+    # He asks for a deletion; the head teacher refuses it (still needed), with the
     # parent's words still in view while he writes the reason.
     await walk.say(JAMES, "/menu")
     await walk.tap(JAMES, "Delete data")
@@ -334,13 +335,13 @@ async def test_the_whole_walk_through_the_page(
     await walk.tap(DIRECTOR, "Verzoek 2026-0003 openen")
     await walk.tap(DIRECTOR, "In behandeling nemen")
     await walk.tap(DIRECTOR, "Afwijzen")
-    await walk.tap(DIRECTOR, "Leerlingdossier")
+    await walk.tap(DIRECTOR, "Nog nodig voor het onderwijs aan het kind")
     director = walk.chat(DIRECTOR)
     card = director.locator(".msg", has_text="Please delete the marks of last year.").last
     await expect(card).to_be_visible()
-    await walk.say(DIRECTOR, "De wet vraagt ons het leerlingdossier te bewaren.")
+    await walk.say(DIRECTOR, "Zoë zit nog op school; wij hebben de cijfers nog nodig.")
     await walk.tap(DIRECTOR, "Bevestigen")
-    await walk.sees(JAMES, "De wet vraagt ons het leerlingdossier te bewaren.")
+    await walk.sees(JAMES, "Zoë zit nog op school; wij hebben de cijfers nog nodig.")
 
     # A week on, then "next event" until the reminders: the photo-consent task (five school
     # days) is overdue, the teacher is reminded and the head teacher gets the summary.

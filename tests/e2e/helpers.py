@@ -9,8 +9,9 @@ from tests.e2e.harness import Harness, Person
 # Button labels of the dossier-copy flow, per language, as the people see them.
 LABELS = {
     "en": {
-        "see": "See my child's data",
+        "see": "What the school records",
         "copy": "Request a copy of the dossier",
+        "chat": "In this chat",
         "send": "Send request",
         "take": "Take on",
         "note": "Internal note",
@@ -22,8 +23,9 @@ LABELS = {
         "again": "Send the documents again",
     },
     "nl": {
-        "see": "Gegevens van mijn kind inzien",
+        "see": "Wat de school vastlegt",
         "copy": "Kopie van het dossier aanvragen",
+        "chat": "In dit gesprek",
         "send": "Verzoek versturen",
         "take": "In behandeling nemen",
         "note": "Interne notitie",
@@ -103,6 +105,16 @@ async def request_dossier_copy(h: Harness, parent: Person) -> None:
     only when the test delivers it."""
     h.manual_outbox()
     await parent.send("/menu")
-    await parent.tap("Gegevens van mijn kind inzien")
+    await parent.tap("Wat de school vastlegt")
     await parent.tap("Kopie van het dossier aanvragen")
+    await parent.tap("In dit gesprek")
     await parent.tap("Verzoek versturen")
+
+
+async def request_correction(parent: Person, language: str = "nl") -> None:
+    """The parent asks to correct the absence record (a fact) from the menu."""
+    await parent.send("/menu")
+    await parent.tap("Gegevens corrigeren" if language == "nl" else "Correct data")
+    await parent.tap("Verzuim" if language == "nl" else "Absence")
+    await parent.send("Op 3 oktober was mijn kind ziek gemeld, niet afwezig.")
+    await parent.tap("Verzoek versturen" if language == "nl" else "Send request")

@@ -60,15 +60,19 @@ async def test_two_parents_disagree_and_each_is_told(harness: Harness) -> None:
         next(b for b in james.last_with_buttons().button_texts if "School website" in b)
     )
     assert any(b.startswith("❌") and "School website" in b for b in seen.buttons)
-    await james.tap("Review my changes")
+    seen = await james.tap("Review my changes")
+    assert "• School website: refuse consent" in seen.text  # his first answer: not withdrawn
     seen = await james.tap("Confirm")
-    assert "School website: no photos" in seen.text
+    assert "School website: no photos (you refused)" in seen.text
     assert (await _effective(harness, marieke.id, zoe))["website"] is False
 
     await harness.deliver_outbox()
     assert "heeft zijn of haar fototoestemming gewijzigd" in marieke.messages[-1].text
     alert = teacher.messages[-1].text
-    assert "Website van de school: toestemming ingetrokken. Gebruik hiervoor geen foto's" in alert
+    assert (
+        "Website van de school: toestemming geweigerd door een ouder, dus die geldt niet meer. "
+        "Gebruik hiervoor geen foto's" in alert
+    )
     assert "haal weg wat al gepubliceerd is" in alert
 
     await marieke.send("/menu")

@@ -18,8 +18,9 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
     director = h.person(7002, "Jolanda", "en")
     await director.send(f"/start {await staff_code(h, 'J. de Vries', 'director', [])}")
     marieke = await linked_parent(h, 5001, "Marieke de Jong")
-    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     await h.deliver_outbox()
 
@@ -33,7 +34,7 @@ async def test_a_request_left_alone_is_reminded_and_the_director_gets_the_digest
     digest = director.messages[-1].text
     assert "Privacy digest cbs Klimop, Wednesday, 25 November 2026" in digest
     # The school's first digest covers everything since its set-up on 2 November.
-    assert "Since 2 November 2026, 10:00." in digest
+    assert "Since 2 November 2026 at 10:00." in digest
     assert "New requests: 1\n• copy of the dossier: 1 (2026-0001)" in digest
     assert "• Anna de Wit: 1" in digest
 

@@ -55,6 +55,7 @@ async def _attaching(h: Harness, language: str, guardian: str) -> tuple[Person, 
     parent = await linked_parent(h, 5001, guardian, language)
     await parent.tap(t["see"])
     await parent.tap(t["copy"])
+    await parent.tap(t["chat"])
     await parent.tap(t["send"])
     await teacher.send("/case 2026-0001")
     await teacher.tap(t["attach"])

@@ -58,8 +58,9 @@ async def test_the_dossier_request_and_consent_confirmed_twice_count_once(
     harness: Harness,
 ) -> None:
     james = await linked_parent(harness, 5402, "James Whitfield", "en")
-    await james.tap("See my child's data")
+    await james.tap("What the school records")
     await james.tap("Request a copy of the dossier")
+    await james.tap("In this chat")
     await _double_tap(harness, james, "Send request")
     assert await _cases(harness) == ["2026-1"]
     assert "Request number: 2026-0001" in james.last_with_buttons().text
@@ -72,7 +73,10 @@ async def test_the_dossier_request_and_consent_confirmed_twice_count_once(
     assert await _cases(harness) == ["2026-1", "2026-2"]
     ledger = await fetch_all(harness.s.db.reader, "SELECT purpose FROM consent_ledger")
     assert len(ledger) == 1
-    assert "The teacher has been informed (request 2026-0002)" in james.last_with_buttons().text
+    assert (
+        "the teacher has been asked to act on it (change 2026-0002"
+        in james.last_with_buttons().text
+    )
 
 
 async def test_menu_buttons_tapped_twice_make_no_refused_call(harness: Harness) -> None:

@@ -176,8 +176,9 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
 
     # A copy of the dossier: the teachers' alert, queue and case screen; taking it on tells
     # the parent the teacher's name; a colleague's late attempt names who took it.
-    await mother.tap(tr("See my child's data"))
+    await mother.tap(tr("What the school records"))
     await mother.tap(tr("Request a copy of the dossier"))
+    await mother.tap(tr("In this chat"))
     await mother.tap(tr("Send request"))
     await h.deliver_outbox()
     _says(teacher, f"{LINK} {TAG}")
@@ -220,7 +221,6 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     await teacher_2.send(f"Het archief van {TAG} & co.")
     await teacher_2.tap(tr("Confirm"))
     await teacher_2.send("/resolve 2026-0002")
-    await teacher_2.tap(teacher_2.last_with_buttons().button_texts[0])  # corrected
     await teacher_2.tap(tr("No message"))
     await teacher_2.tap(tr("Confirm"))
     informed = tr("✓ Informed: {name}").split("{")[0]
@@ -230,7 +230,7 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     await h.deliver_outbox()
     _says(mother, f"Het archief van {TAG} & co.")
 
-    # A deletion the head teacher refuses on a legal ground.
+    # A deletion the head teacher refuses, saying why the data is kept.
     await mother.send("/menu")
     seen = await mother.tap(tr("Delete data"))
     await mother.tap(next(b for b in seen.buttons if category("progress") in b))
@@ -247,8 +247,9 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
     _says(mother, f"Wettelijk bewaard, {AMP}.")
 
     # A request withdrawn by the parent of the other child: the teachers are told.
-    await carer.tap(tr("See my child's data"))
+    await carer.tap(tr("What the school records"))
     await carer.tap(tr("Request a copy of the dossier"))
+    await carer.tap(tr("In this chat"))
     await carer.tap(tr("Send request"))
     await carer.send("/menu")
     await carer.tap(tr("My requests"))
@@ -288,8 +289,9 @@ async def test_hostile_names_are_shown_as_text_in_every_message(
 
     # A parent who blocked the bot: staff are told, and the head teacher's digest names him.
     await father.send("/menu")
-    await father.tap(tr("See my child's data"))
+    await father.tap(tr("What the school records"))
     await father.tap(tr("Request a copy of the dossier"))
+    await father.tap(tr("In this chat"))
     seen = await father.tap(tr("Send request"))
     found = re.search(r"2026-\d{4}", seen.text)
     assert found is not None

@@ -37,8 +37,9 @@ async def _parent_with_a_request(h: Harness) -> Person:
     if await h.s.accounts.profile(ANNE) is not None:
         return h.person(ANNE, "Marieke", "nl")
     marieke = await linked_parent(h, ANNE, "Marieke de Jong", "nl")
-    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     return marieke
 

@@ -26,8 +26,9 @@ async def test_a_parent_taken_off_the_roster_keeps_her_request_and_staff_are_war
     teacher = await linked_teacher(h, 7001, ["3"])
     marieke = await linked_parent(h, 5001, "Marieke de Jong")
     old_menu = marieke.last_with_buttons()
-    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     await h.deliver_outbox()
 

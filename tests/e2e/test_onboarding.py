@@ -101,8 +101,14 @@ async def test_five_wrong_dates_block_the_code(harness: Harness) -> None:
     assert "geblokkeerd" in seen.text
     harness.clock.advance(hours=1)
     seen = await jelle.send(f"/start {code}")
-    assert "Deze code werkt niet" in seen.text
+    # Waiting does not help: the code is blocked for good, and the letter says what to do.
+    assert "Hij werkt niet meer: vraag de school om een nieuwe brief." in seen.text
+    assert "opnieuw proberen" not in seen.text
     assert await harness.s.accounts.profile(jelle.id) is None
+    # Someone else typing the same code learns nothing about it.
+    other = harness.person(5008, "Ander", "nl")
+    seen = await other.send(f"/start {code}")
+    assert "Deze code werkt niet" in seen.text and "geblokkeerd" not in seen.text
 
 
 async def test_a_teacher_is_verified_with_a_staff_code(harness: Harness) -> None:
@@ -110,6 +116,6 @@ async def test_a_teacher_is_verified_with_a_staff_code(harness: Harness) -> None
     code = await staff_code(harness, "Anna de Wit", "teacher", ["3", "4"])
     seen = await anna.send(f"/start {code}")
     assert "Welkom, Anna de Wit" in seen.text
-    assert "leerkracht van groep 3, groep 4 bij cbs Klimop" in seen.text
+    assert "leerkracht van groep 3 en 4 bij cbs Klimop" in seen.text
     seen = await anna.send("/help")
     assert "Voor medewerkers" in seen.text

@@ -21,8 +21,9 @@ def _codec(h: Harness) -> CallbackCodec:
 
 async def _request(h: Harness) -> Person:
     parent = await linked_parent(h, 5001, "Marieke de Jong", "nl")
-    await parent.tap("Gegevens van mijn kind inzien")
+    await parent.tap("Wat de school vastlegt")
     await parent.tap("Kopie van het dossier aanvragen")
+    await parent.tap("In dit gesprek")
     await parent.tap("Verzoek versturen")
     return parent
 

@@ -95,12 +95,12 @@ async def test_a_linked_parent_sees_nothing_of_their_children_in_a_group(
     # carrying valid data for this parent: answered with the one line, nothing shown.
     group = _group(30, kind)
     data = harness.app.bot_data["codec"].encode(user.id, "flow", "access")  # type: ignore[union-attr]
-    menu = fake.bot_message_in_group(group, "Menu", [[("See my child's data", data)]])
+    menu = fake.bot_message_in_group(group, "Menu", [[("What the school records", data)]])
     update_id, query_id = 0, ""
 
     def tap() -> int:
         nonlocal update_id, query_id
-        update_id, query_id = fake.tap(user, menu, "See my child's data")
+        update_id, query_id = fake.tap(user, menu, "What the school records")
         return update_id
 
     await _in_group(harness, user, group, tap)

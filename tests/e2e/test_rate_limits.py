@@ -58,6 +58,6 @@ async def test_a_429_on_a_reply_is_waited_for_with_one_warning(
     caplog.clear()
     with caplog.at_level(logging.INFO):
         seen = await inge.send("/menu")
-    assert "Gegevens van mijn kind inzien" in seen.buttons
+    assert "Wat de school vastlegt" in seen.buttons
     assert [r.levelno for r in _rate_limit_lines(caplog)] == [logging.WARNING]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

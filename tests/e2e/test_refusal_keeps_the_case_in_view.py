@@ -32,7 +32,7 @@ async def test_the_director_refuses_a_deletion_with_the_parents_words_in_view(
     assert PARENTS_WORDS in card.text
     seen = await director.tap("Afwijzen", card)
     assert [m.message_id for m in seen.messages] != [card.message_id]
-    seen = await director.tap("Leerlingdossier")
+    seen = await director.tap("Nog nodig voor het onderwijs aan het kind")
     assert "reden voor de afwijzing" in seen.text
     assert card.message_id not in [m.message_id for m in seen.messages]
     assert PARENTS_WORDS in card.text and not card.deleted

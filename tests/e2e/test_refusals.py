@@ -33,8 +33,9 @@ async def _refusals(h: Harness) -> list[str]:
 
 async def test_another_familys_case_and_child_are_refused(harness: Harness) -> None:
     anouk = await linked_parent(harness, 5001, "Anouk Smit", "en")
-    await anouk.tap("See my child's data")
+    await anouk.tap("What the school records")
     await anouk.tap("Request a copy of the dossier")
+    await anouk.tap("In this chat")
     await anouk.tap("Send request")
     case_id = 1
     thijs = (await harness.s.accounts.profile(anouk.id)).children[0].id  # type: ignore[union-attr]
@@ -67,8 +68,9 @@ async def test_another_familys_case_and_child_are_refused(harness: Harness) -> N
 
 async def test_an_old_confirm_button_does_not_submit_twice(harness: Harness) -> None:
     anouk = await linked_parent(harness, 5003, "Anouk Smit", "en")
-    await anouk.tap("See my child's data")
+    await anouk.tap("What the school records")
     await anouk.tap("Request a copy of the dossier")
+    await anouk.tap("In this chat")
     confirm_screen = anouk.last_with_buttons()
     await anouk.tap("Send request", confirm_screen)
     # The same button data is replayed on that message, after a newer menu was sent.

@@ -11,9 +11,9 @@ from tests.raw_database import stored_bytes
 async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Harness) -> None:
     teacher = await linked_teacher(harness, 7001, ["3"], "en")
     james = await linked_parent(harness, 5001, "James Whitfield", "en")
-    seen = await james.tap("See my child's data")
+    seen = await james.tap("What the school records")
     text = seen.text
-    assert "Data about Zoë at cbs Klimop" in text
+    assert "What cbs Klimop records" in text and "including Zoë" in text
     for expected in (
         "Why:",
         "From:",
@@ -27,7 +27,8 @@ async def test_access_overview_and_a_dossier_copy_request_in_english(harness: Ha
     ):
         assert expected in text, expected
     seen = await james.tap("Request a copy of the dossier")
-    assert "has one month to send it to you" in seen.text
+    await james.tap("In this chat")
+    assert "The school answers within one month: with the copy, or with the reasons" in seen.text
     seen = await james.tap("Send request")
     assert "Request number: 2026-0001" in seen.text
     assert "Wednesday, 2 December 2026" in seen.text
@@ -85,19 +86,20 @@ async def test_a_deletion_goes_to_the_director(harness: Harness) -> None:
     await harness.deliver_outbox()
     alert = director.messages[-1].text
     assert "Nieuw verzoek 2026-0001: verwijdering" in alert
-    assert "altijd verwijderen op verzoek: Geloofsovertuiging" in alert
+    assert "op verzoek altijd verwijderen: Geloofsovertuiging" in alert
 
 
 async def test_two_children_pick_the_child_first_and_withdraw_a_request(
     harness: Harness,
 ) -> None:
     priya = await linked_parent(harness, 5004, "Priya Sharma", "en")
-    seen = await priya.tap("See my child's data")
+    seen = await priya.tap("What the school records")
     assert "About which child?" in seen.text
     assert seen.buttons[:2] == ["Arjun (group 3)", "Meera (group 7)"]
     seen = await priya.tap("Meera (group 7)")
-    assert "Data about Meera" in seen.text
+    assert "including Meera" in seen.text
     await priya.tap("Request a copy of the dossier")
+    await priya.tap("In this chat")
     await priya.tap("Send request")
     await priya.tap("My requests")
     seen = await priya.tap(priya.last_with_buttons().button_texts[0])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.domain.model import Actor, Kind, Refused
 from storage import cases
 from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_director, linked_parent
@@ -63,7 +66,7 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     assert "About which child?" in seen.text
     seen = await priya.tap("Meera (group 7)")
     assert "Object to the use of data about Meera" in seen.text
-    assert "AVG art. 21" in seen.text
+    assert "GDPR (AVG) Art. 21" in seen.text
     seen = await priya.tap("Progress and marks")
     assert "Objection for Meera" in seen.text
     assert "At most 1,000 characters." in seen.text
@@ -91,7 +94,7 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
     await harness.deliver_outbox()
     alert = director.messages[-1].text
     assert "New request 2026-0001: objection" in alert
-    assert "Meera Sharma (group 7)" in alert and "AVG art. 21" in alert
+    assert "Meera Sharma (group 7)" in alert and "GDPR (AVG) Art. 21" in alert
     assert "<script>alert(1)</script>" in alert
 
     # The text question's Cancel button, tapped after sending: refused, the request stays.
@@ -106,6 +109,45 @@ async def test_an_objection_in_english_for_one_of_two_children(harness: Harness)
 
 async def test_the_access_overview_points_to_the_new_buttons(harness: Harness) -> None:
     anouk = await linked_parent(harness, 5003, "Anouk Smit", "nl")
-    seen = await anouk.tap("Gegevens van mijn kind inzien")
+    seen = await anouk.tap("Wat de school vastlegt")
     assert "(Gebruik beperken)" in seen.text and "(Bezwaar maken)" in seen.text
     assert "knop in /menu" in seen.text
+
+
+async def test_an_objection_to_consent_based_data_points_to_withdrawing_consent(
+    harness: Harness,
+) -> None:
+    inge = await linked_parent(harness, 5002, "Inge Mulder", "nl")
+    seen = await inge.tap("Bezwaar maken")
+    assert "Foto's en video's" not in seen.buttons and "Geloofsovertuiging" not in seen.buttons
+    assert (
+        "Geloofsovertuiging, Foto's en video's: deze gegevens gebruikt de school alleen met uw "
+        "toestemming, dus bezwaar maken is niet nodig." in seen.text
+    )
+    assert "Trek uw toestemming in onder Fototoestemming" in seen.text
+    objection = seen.last
+    seen = await inge.tap("Fototoestemming")
+    assert "Fototoestemming voor Sem" in seen.text
+    # A button forged for the photos (as an old version drew it) starts no objection.
+    codec = harness.app.bot_data["codec"] if harness.app else None
+    assert codec is not None
+    await inge.send("/menu")
+    await inge.tap("Bezwaar maken")
+    profile = await harness.s.accounts.profile(inge.id)
+    assert profile is not None
+    data = codec.encode(inge.id, "objcat", profile.children[0].id, "photos")
+    seen = await inge.tap_data(data, inge.last_with_buttons())
+    assert "Bezwaar voor Sem" not in seen.text  # the same list again, nothing asked
+    seen = await inge.send("Ik wil geen foto's.")
+    assert "Controleer uw verzoek" not in seen.text
+    assert objection.message_id
+    assert await cases.get(harness.s.db.reader, 1) is None
+    actor = Actor(inge.id, profile.guardian_ids)
+    for category in ("photos", "religion"):
+        with pytest.raises(Refused):
+            await harness.s.cases.submit(
+                actor,
+                student_id=profile.children[0].id,
+                kind=Kind.OBJECTION,
+                details={"category": category},
+            )

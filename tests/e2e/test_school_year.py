@@ -33,14 +33,20 @@ async def test_the_teacher_is_asked_to_take_down_photos_of_a_pupil_who_left(
     alert = teacher.messages[-1]
     assert "Taak fototoestemming 2026-0002" in alert.text
     assert "Thijs staat niet meer op de leerlingenlijst van de school" in alert.text
-    assert "Website van de school: haal weg wat er van Thijs gepubliceerd is" in alert.text
+    assert (
+        "Website van de school: gebruik hiervoor geen foto's of video's van Thijs meer, en "
+        "haal weg wat al gepubliceerd is" in alert.text
+    )
     assert "Klassenapp" not in alert.text  # not public: no takedown configured
     seen = await teacher.tap("Verzoek 2026-0002 openen", alert)
     assert "Geopend door Privacyloket: de leerling staat niet meer op de leerlingenlijst." in (
         seen.text
     )
     assert "Aangevraagd door" not in seen.text
-    assert "Website van de school: haal weg wat er van Thijs gepubliceerd is" in seen.text
+    assert (
+        "Website van de school: gebruik hiervoor geen foto's of video's van Thijs meer, en "
+        "haal weg wat al gepubliceerd is" in seen.text
+    )
 
     seen = await anouk.send("/menu")
     seen = await anouk.tap("Mijn verzoeken")

@@ -11,7 +11,7 @@ from bot.domain.staff_base import StaffActor
 from handlers.callbacks import CallbackCodec
 from storage.db import fetch_all
 from tests.e2e.harness import Harness, Person
-from tests.e2e.helpers import linked_parent, staff_code
+from tests.e2e.helpers import linked_parent, request_correction, staff_code
 
 pytestmark = pytest.mark.two_schools
 
@@ -140,9 +140,7 @@ async def test_two_staff_members_answer_at_the_same_moment(harness: Harness) -> 
     director = h.person(7003, "Jolanda", "nl")
     await director.send(f"/start {await staff_code(h, 'J. de Vries', 'director', [])}")
     parent = await linked_parent(h, 5001, "Marieke de Jong", "nl")
-    await parent.tap("Gegevens van mijn kind inzien")
-    await parent.tap("Kopie van het dossier aanvragen")
-    await parent.tap("Verzoek versturen")
+    await request_correction(parent)
     for person in (teacher, director):
         await person.send("/resolve 2026-0001")
         await person.tap("Geen bericht")
@@ -156,5 +154,5 @@ async def test_two_staff_members_answer_at_the_same_moment(harness: Harness) -> 
     )
     assert len(events) == 1
     await h.deliver_outbox()
-    answers = [m for m in parent.messages if "beantwoord" in m.text and "2026-0001" in m.text]
+    answers = [m for m in parent.messages if "gecorrigeerd" in m.text and "2026-0001" in m.text]
     assert len(answers) == 1

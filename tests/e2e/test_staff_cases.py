@@ -12,6 +12,7 @@ async def _access_case_with_a_document(harness: Harness, language: str, guardian
     parent = await linked_parent(harness, 5001, guardian, language)
     await parent.tap(t["see"])
     await parent.tap(t["copy"])
+    await parent.tap(t["chat"])
     seen = await parent.tap(t["send"])
     assert "2026-0001" in seen.text
     await harness.deliver_outbox()
@@ -80,8 +81,9 @@ async def test_an_access_case_with_a_document_in_dutch(harness: Harness) -> None
 async def test_a_document_sent_in_reply_to_the_request_is_attached(harness: Harness) -> None:
     teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "en")
     parent = await linked_parent(harness, 5001, "James Whitfield", "en")
-    await parent.tap("See my child's data")
+    await parent.tap("What the school records")
     await parent.tap("Request a copy of the dossier")
+    await parent.tap("In this chat")
     await parent.tap("Send request")
     screen = (await teacher.send("/case 2026-0001")).last
     await teacher.send("/queue")

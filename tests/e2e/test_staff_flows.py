@@ -20,7 +20,7 @@ L = {
         "take": "Take on",
         "answer": "Answer and close",
         "corrected": "Corrected",
-        "statement": "Your statement added",
+        "statement": "Parent's statement added",
         "partly": "Partly deleted",
         "no_message": "No message",
         "confirm": "Confirm",
@@ -40,6 +40,8 @@ L = {
         "law": "at most two more months in total",
         "refuse": "Refuse",
         "pupil_file": "Pupil file",
+        "still_needed": "Still needed for the child's education",
+        "art17": "GDPR (AVG) Art. 17(1)(a)",
         "escalate": "To the head teacher",
         "pass_on": "Yes, pass it on",
         "assign": "Assign",
@@ -61,7 +63,7 @@ L = {
         "take": "In behandeling nemen",
         "answer": "Beantwoorden en afsluiten",
         "corrected": "Gecorrigeerd",
-        "statement": "Uw zienswijze toegevoegd",
+        "statement": "Zienswijze van de ouder toegevoegd",
         "partly": "Gedeeltelijk verwijderd",
         "no_message": "Geen bericht",
         "confirm": "Bevestigen",
@@ -79,6 +81,8 @@ L = {
         "law": "in totaal ten hoogste twee maanden extra",
         "refuse": "Afwijzen",
         "pupil_file": "Leerlingdossier",
+        "still_needed": "Nog nodig voor het onderwijs aan het kind",
+        "art17": "AVG art. 17 lid 1 onder a",
         "escalate": "Naar de directeur",
         "pass_on": "Ja, overdragen",
         "assign": "Toewijzen",
@@ -96,10 +100,10 @@ LANGUAGES = pytest.mark.parametrize(
 )
 
 
-async def _file_correction(parent: Person, t: dict[str, str]) -> None:
+async def _file_correction(parent: Person, t: dict[str, str], about: str = "absence") -> None:
     await parent.send("/menu")
     await parent.tap(t["correct"])
-    await parent.tap(t["absence"])
+    await parent.tap(t[about])
     await parent.send("Zoë was op 3 oktober niet afwezig <maar ziek gemeld>.")
     await parent.tap(t["send"])
 
@@ -132,8 +136,8 @@ async def test_a_correction_is_made_and_the_recipients_are_informed(
     await _file_correction(parent, t)
     seen = await teacher.send("/take 2026-0001")
     assert "2026-0001" in seen.text
-    await teacher.tap(t["answer"])
-    await teacher.tap(t["corrected"])
+    seen = await teacher.tap(t["answer"])
+    assert t["statement"] not in seen.buttons  # a fact is corrected, never "statement added"
     await teacher.tap(t["no_message"])
     await teacher.tap(t["confirm"])
     seen = await teacher.tap(t["informed"])
@@ -147,7 +151,7 @@ async def test_a_correction_is_made_and_the_recipients_are_informed(
 
 
 @LANGUAGES
-async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
+async def test_a_deletion_is_extended_then_refused_as_still_needed(
     harness: Harness, language: str, guardian: str
 ) -> None:
     t = L[language]
@@ -186,15 +190,15 @@ async def test_a_deletion_is_extended_then_refused_on_a_legal_ground(
     seen = await director.send("/extend 2026-0001")
     assert seen.buttons == [] and "2026-0001" in seen.text
     await director.send("/reject 2026-0001")
-    await director.tap(t["pupil_file"])
-    await director.send("De wet vraagt ons dit te bewaren.")
+    await director.tap(t["still_needed"])
+    await director.send("Zoë zit nog op school; wij hebben dit nog nodig.")
     await director.tap(t["confirm"])
     await harness.deliver_outbox()
     refused = parent.messages[-1].text
-    for expected in (t["ap"], t["court"], "12", "fg@scpo-nop.example", "De wet vraagt ons"):
+    for expected in (t["ap"], t["court"], "12", "fg@scpo-nop.example", t["art17"]):
         assert expected in refused, expected
     detail = await _my_request(parent, t)
-    assert "De wet vraagt ons" in detail and t["ap"] in detail
+    assert "wij hebben dit nog nodig" in detail and t["ap"] in detail and t["art17"] in detail
 
 
 @LANGUAGES
@@ -224,7 +228,7 @@ async def test_a_teacher_escalates_and_the_director_assigns_back(
     teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], language)
     director = await linked_staff(harness, 7003, "J. de Vries", "director", [], language)
     parent = await linked_parent(harness, 5001, guardian, language)
-    await _file_correction(parent, t)
+    await _file_correction(parent, t, "progress")
     await teacher.send("/escalate 2026-0001")
     await teacher.tap(t["pass_on"])
     await harness.deliver_outbox()
@@ -241,7 +245,7 @@ async def test_a_teacher_escalates_and_the_director_assigns_back(
     seen = await teacher.tap(t["confirm"])
     assert "2026-0001" in seen.text
     await harness.deliver_outbox()
-    assert "2026-0001" in parent.messages[-2].text
+    assert "2026-0001" in parent.messages[-1].text and t["ap"] in parent.messages[-1].text
 
 
 @LANGUAGES

@@ -6,16 +6,14 @@ import functools
 
 from bot.emulator import FakeGroup
 from tests.e2e.harness import Harness
-from tests.e2e.helpers import linked_parent, linked_staff, staff_code
+from tests.e2e.helpers import linked_parent, linked_staff, request_correction, staff_code
 from tests.raw_database import stored_bytes
 
 
 async def test_a_message_to_the_parent_is_limited_escaped_and_confirmed(harness: Harness) -> None:
     teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
     parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
-    await parent.tap("Gegevens van mijn kind inzien")
-    await parent.tap("Kopie van het dossier aanvragen")
-    await parent.tap("Verzoek versturen")
+    await request_correction(parent)
     await teacher.send("/resolve 2026-0001")
     seen = await teacher.do(lambda u: harness.fake.send_sticker(u))
     assert "als tekst" in seen.text
@@ -45,9 +43,7 @@ async def test_staff_commands_in_a_group_chat_show_no_case(harness: Harness) -> 
 async def test_notes_and_messages_are_not_stored_in_plain_text(harness: Harness) -> None:
     teacher = await linked_staff(harness, 7001, "Anna de Wit", "teacher", ["3"], "nl")
     parent = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
-    await parent.tap("Gegevens van mijn kind inzien")
-    await parent.tap("Kopie van het dossier aanvragen")
-    await parent.tap("Verzoek versturen")
+    await request_correction(parent)
     await teacher.send("/note 2026-0001")
     await teacher.send("Notitie over Kerkstraat 12")
     await teacher.send("/resolve 2026-0001")
@@ -65,6 +61,6 @@ async def test_a_parent_who_is_also_staff_sees_both_menus(harness: Harness) -> N
     seen = await parent.send(
         f"/start {await staff_code(harness, 'Marieke de Jong', 'teacher', ['5'])}"
     )
-    for button in ("Gegevens van mijn kind inzien", "Mijn verzoeken", "Mijn werklijst"):
+    for button in ("Wat de school vastlegt", "Mijn verzoeken", "Mijn werklijst"):
         assert button in seen.buttons
     assert "leerkracht van groep 5" in seen.text

@@ -27,7 +27,7 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     await teacher.send("/language")
     await teacher.tap("English")
     seen = await teacher.send("/menu")
-    assert "My queue" in seen.buttons and "See my child's data" not in seen.buttons
+    assert "My queue" in seen.buttons and "What the school records" not in seen.buttons
     seen = await teacher.send("/help")
     assert "/queue" in seen.text
     seen = await parent.send("/queue")
@@ -38,8 +38,9 @@ async def test_staff_get_their_menu_and_commands_and_parents_keep_theirs(
     assert "I do not know request 12345" in seen.text
 
     officer = await linked_staff(harness, 7004, "F. Gee", "privacy_officer", [], "en")
-    await parent.tap("See my child's data")
+    await parent.tap("What the school records")
     await parent.tap("Request a copy of the dossier")
+    await parent.tap("In this chat")
     await parent.tap("Send request")
     seen = await officer.tap("Requests in numbers")
     assert "copy of the dossier · received: 1" in seen.text and "Zoë" not in seen.text

@@ -23,8 +23,9 @@ async def _people(h: Harness) -> tuple[Person, Person, Person]:
 
 async def _request(marieke: Person) -> None:
     await marieke.send("/menu")
-    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
 
 

@@ -25,8 +25,9 @@ async def test_the_head_teacher_ends_a_teachers_access_and_moves_a_group(
 ) -> None:
     h = harness
     anna, bram, director, marieke = await _school(h)
-    await marieke.tap("Gegevens van mijn kind inzien")
+    await marieke.tap("Wat de school vastlegt")
     await marieke.tap("Kopie van het dossier aanvragen")
+    await marieke.tap("In dit gesprek")
     await marieke.tap("Verzoek versturen")
     await h.deliver_outbox()
     alert = anna.messages[-1]

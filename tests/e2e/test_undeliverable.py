@@ -17,7 +17,9 @@ async def test_the_director_hears_when_the_assignee_cannot_be_reached(harness: H
     assert await outbox.counts(harness.s.db.reader) == {"undeliverable": 1, "pending": 1}
     await harness.deliver_outbox()
     notice = director.messages[-1].text
-    assert notice.startswith("Request 2026-0001: a message to a staff member could not be")
+    assert notice.startswith(
+        "Request 2026-0001: a message to your colleague Anna de Wit could not be"
+    )
     assert "contact them another way" in notice
     assert "The request is now assigned to you" in notice
     assert await outbox.counts(harness.s.db.reader) == {"undeliverable": 1, "sent": 1}

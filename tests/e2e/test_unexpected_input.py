@@ -43,7 +43,7 @@ async def test_unknown_commands_long_text_html_and_emoji(harness: Harness) -> No
         "\u202e\u0000",
     ]:
         seen = await parent.send(text)
-        assert "Please use the buttons under my messages" in seen.text
+        assert "Please use the buttons of the menu below." in seen.text
         assert "Thijs Smit" in seen.text  # and the menu is shown again
     profile = await harness.s.accounts.profile(parent.id)
     assert profile is not None and [c.first_name for c in profile.children] == ["Thijs"]

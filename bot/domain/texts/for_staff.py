@@ -7,13 +7,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot.domain.case_details import category_keys
+from bot.domain.case_details import category_keys, consent_withdrawn
+from bot.domain.dossier_copy import Delivery, delivery_of
 from bot.domain.model import Case, Kind
+from bot.domain.outcomes import about_judgements
 from bot.domain.texts.labels import about_line, kind_label
 from bot.i18n import _, current_language, format_date, ngettext
 from bot.markup import esc
 from bot.outbox import Button, NoticeAction
-from bot.schools.config import ExchangePurpose, SchoolConfig
+from bot.schools.config import ExchangePurpose, PhotoPurpose, SchoolConfig
 from storage.chat_links import ChatOwner
 from storage.people import Student
 
@@ -42,20 +44,25 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
                 "(the dossier from {system})."
             ).format(system=esc(school.administration_system))
         )
+        lines.append(delivery_line(case, None))
     categories = [c for k in category_keys(details) if (c := school.category(k)) is not None]
     if about := about_line(school, details):
         lines.append(about)
+    if case.kind == "rectification":
+        lines.append(correction_note(about_judgements(case, school)))
     if case.kind == "restriction":
         lines.append(
             _(
-                "The parent asks the school to restrict the use of this data (AVG art. 18): "
+                "The parent asks the school to restrict the use of this data (GDPR (AVG) Art. "
+                "18): "
                 "keep it, but do not use it otherwise while the request is handled."
             )
         )
     if case.kind == "objection":
         lines.append(
             _(
-                "The parent objects to the use of this data (AVG art. 21). The school stops "
+                "The parent objects to the use of this data (GDPR (AVG) Art. 21). The school "
+                "stops "
                 "unless it has compelling grounds that outweigh the parent's interests, or "
                 "must process the data by law; a refusal names the ground."
             )
@@ -69,13 +76,67 @@ def _what(case: Case, school: SchoolConfig) -> list[str]:
         )
     if case.kind == "erasure" and len(voluntary) < len(categories):
         lines.append(
-            _("Data the school must keep by law may be kept; a refusal names the legal ground.")
+            _(
+                "Data the school still needs for the child's education, or keeps after "
+                "leaving on a ground of the school's config, may be kept; the parent is told "
+                "why, and whether it is a legal duty or the school's own policy."
+            )
         )
     if case.kind == "consent":
         lines += consent_task_lines(case, school, _("this child"))
     if case.text:
         lines += ["", _("The parent wrote:"), f"<blockquote>{esc(case.text)}</blockquote>"]
     return lines
+
+
+def delivery_line(case: Case, email: str | None) -> str:
+    """How the parent receives the copy of the dossier, and what staff do for it; ``email``
+    the parent's address (None: not shown here)."""
+    match delivery_of(case.details):
+        case Delivery.SCHOOL:
+            return _(
+                "The parent collects the copy at the school: answer the request when it is "
+                "ready, and the parent is told to collect it."
+            )
+        case Delivery.EMAIL:
+            where = (
+                _("the address in the school's records")
+                if email is None
+                else esc(email) or _("no address known")
+            )
+            return _(
+                "The parent receives the copy by e-mail from the school, at {address}: send "
+                "it, then answer the request, and the parent is told it was sent."
+            ).format(address=where)
+    return _(
+        "The parent receives the copy in this chat: attach it with Attach copy; it is sent "
+        "when you answer the request."
+    )
+
+
+def correction_note(judgements: bool) -> str:
+    """For staff answering a correction (AVG art. 16): a fact is corrected, a statement is
+    only for a professional judgement."""
+    if judgements:
+        return _(
+            "This data can hold professional judgements, such as observations. A wrong fact "
+            "is corrected; a judgement is not changed, but the parent's statement is added "
+            "beside it, and the parent is told why, with their rights."
+        )
+    return _(
+        "This data holds facts: a wrong fact is corrected. A parent's statement is only for a "
+        "professional judgement."
+    )
+
+
+def _taken_down(purpose: PhotoPurpose) -> str:
+    """What the teacher takes down when a purpose no longer applies."""
+    if purpose.handed_out:
+        return _(
+            "take down what is online (such as a copy on the website); copies already handed "
+            "out cannot be recalled"
+        )
+    return _("take down what was published")
 
 
 def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str]:
@@ -93,9 +154,13 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
         if purpose.key in takedown:  # a pupil who left
             lines.append(
                 _(
-                    "• {purpose}: take down what was published of {child}, and use no more "
-                    "photos or video of {child} for this."
-                ).format(purpose=f"<b>{esc(purpose.label.get(language))}</b>", child=child)
+                    "• {purpose}: use no more photos or video of {child} for this, and "
+                    "{take_down}."
+                ).format(
+                    purpose=f"<b>{esc(purpose.label.get(language))}</b>",
+                    child=child,
+                    take_down=_taken_down(purpose),
+                )
             )
     for consent_purpose in school.consent_purposes:
         if consent_purpose.key not in changes:
@@ -113,19 +178,34 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
                     applies=effective.get(key, True),
                 )
             )
-        elif not granted and effective_before.get(key, True):
+            continue
+        purpose = consent_purpose
+        withdrawn = consent_withdrawn(case.details, key)
+        if not granted and effective_before.get(key, withdrawn):  # photos were allowed
+            what = (
+                _("• {purpose}: consent withdrawn.")
+                if withdrawn
+                else _("• {purpose}: consent refused by a parent, so it no longer applies.")
+            )
             lines.append(
-                _(
-                    "• {purpose}: consent withdrawn. Stop using photos and video of {child} "
-                    "for this, and take down what was already published."
-                ).format(purpose=label, child=child)
+                what.format(purpose=label)
+                + " "
+                + _("Stop using photos and video of {child} for this, and {take_down}.").format(
+                    child=child, take_down=_taken_down(purpose)
+                )
             )
         elif not granted:
+            what = (
+                _("• {purpose}: consent withdrawn.")
+                if withdrawn
+                else _("• {purpose}: consent refused.")
+            )
             lines.append(
-                _(
-                    "• {purpose}: consent refused, so {child} may not appear in photos and "
-                    "video for this. Record the refusal."
-                ).format(purpose=label, child=child)
+                what.format(purpose=label)
+                + " "
+                + _("Record it: {child} may not appear in photos and video for this.").format(
+                    child=child
+                )
             )
         elif effective.get(key, True):
             lines.append(
@@ -137,9 +217,8 @@ def consent_task_lines(case: Case, school: SchoolConfig, child: str) -> list[str
         else:
             lines.append(
                 _(
-                    "• {purpose}: consent given by this parent, but another parent has not "
-                    "given it, so {child} still may not appear for this. Record the new "
-                    "choice."
+                    "• {purpose}: consent given by this parent, but another parent refused "
+                    "it, so {child} still may not appear for this. Record the new choice."
                 ).format(purpose=label, child=child)
             )
     return lines
@@ -172,7 +251,7 @@ def exchange_task_line(
             "go to {organisation}."
         ).format(purpose=label, child=child, organisation=organisation)
     return _(
-        "• {purpose}: consent given by this parent, but another parent has not given it, so "
+        "• {purpose}: consent given by this parent, but another parent refused it, so "
         "no data of {child} may go to {organisation} yet. Record the new choice."
     ).format(purpose=label, child=child, organisation=organisation)
 
@@ -290,32 +369,40 @@ def handed_over_notice(number: str, kind: Kind, child: str, due: date, reason: s
     )
 
 
-def _undelivered_to(owner: ChatOwner) -> str:
+def _undelivered_to(owner: ChatOwner, names: Sequence[str]) -> str:
+    """Whom a message did not reach, named where the bot knows them (HTML)."""
+    named = esc(", ".join(names))
     if owner.guardian_ids:
+        if names:
+            return _("the parent or guardian {name}").format(name=named)
         return _("the parent or guardian")
     if owner.staff_ids:
+        if names:
+            return _("your colleague {name}").format(name=named)
         return _("a staff member")
     return _("a former user of the bot")
 
 
-def undeliverable_notice(number: str | None, owner: ChatOwner, handed_over: bool = False) -> str:
-    """The notice in the current language."""
+def undeliverable_notice(
+    number: str | None, owner: ChatOwner, handed_over: bool = False, names: Sequence[str] = ()
+) -> str:
+    """The notice in the current language; ``names``: who the message was for."""
     if number is not None and handed_over:
         return _(
             "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
             "blocked the bot or their Telegram account no longer exists. The request is now "
             "assigned to you; please also contact them another way."
-        ).format(number=esc(number), who=_undelivered_to(owner))
+        ).format(number=esc(number), who=_undelivered_to(owner, names))
     if number is None:
         return _(
             "A message from the bot to {who} could not be delivered: they have blocked "
             "the bot or their Telegram account no longer exists."
-        ).format(who=_undelivered_to(owner))
+        ).format(who=_undelivered_to(owner, names))
     return _(
         "<b>Request {number}</b>: a message to {who} could not be delivered: they have "
         "blocked the bot or their Telegram account no longer exists. Please contact them "
         "another way."
-    ).format(number=esc(number), who=_undelivered_to(owner))
+    ).format(number=esc(number), who=_undelivered_to(owner, names))
 
 
 def request_about(number: str, kind: str, child: str | None, group: str | None) -> str:

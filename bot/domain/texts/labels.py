@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.domain.case_details import category_keys
-from bot.domain.model import Role
+from bot.domain.case_details import category_keys, consent_withdrawn
+from bot.domain.model import Change, Role
 from bot.i18n import _, current_language, format_date
 from bot.markup import esc
-from bot.schools.config import SchoolConfig
+from bot.schools.config import STILL_NEEDED, SchoolConfig
 
 
 def kind_label(kind: str) -> str:
@@ -29,6 +29,26 @@ def kind_label(kind: str) -> str:
         case "objection":
             return _("objection")
     return kind
+
+
+def parent_kind_label(kind: str) -> str:
+    """A case's kind as its parent reads it: a photo-consent change is a change that took
+    effect at once, not a request."""
+    return _("photo consent change") if kind == "consent" else kind_label(kind)
+
+
+def parent_event_label(kind: str, event: str) -> str:
+    """A timeline entry as the parent reads it: for a photo-consent change, the teacher's
+    task is its follow-up."""
+    if kind == "consent":
+        match event:
+            case "submitted":
+                return _("change confirmed by you, in effect at once")
+            case "taken":
+                return _("the teacher's task taken on")
+            case "resolved":
+                return _("the teacher's task done")
+    return event_label(event)
 
 
 def parent_status_label(kind: str, status: str) -> str:
@@ -67,7 +87,11 @@ def event_label(event: str) -> str:
         case "rejected":
             return _("refused")
         case "recipient_informed":
-            return _("a recipient was informed of the change")
+            return _("informed of the change")
+        case "recipient_not_applicable":
+            return _("not applicable, did not receive this data")
+        case "restriction_lifted":
+            return _("lifting of the restriction announced")
         case "documents_received":
             return _("documents received")
         case "note_added":
@@ -81,14 +105,26 @@ def event_label(event: str) -> str:
     return event
 
 
-def outcome_label(outcome: str) -> str:
+def change_label(change: Change, school: SchoolConfig) -> str:
+    """A timeline entry's event, with the recipient it names (HTML): 'informed of the change:
+    School attendance officer'."""
+    label = event_label(change.event)
+    recipient = school.recipient(change.subject) if change.subject else None
+    if recipient is None:
+        return label
+    return f"{label}: {esc(recipient.name.get(current_language()))}"
+
+
+def outcome_label(outcome: str, *, for_staff: bool = False) -> str:
+    """How a case ended; ``for_staff`` as staff read it (the parent's statement, not
+    "your statement")."""
     match outcome:
         case "answered":
             return _("answered")
         case "corrected":
             return _("corrected")
         case "statement_added":
-            return _("your statement added")
+            return _("parent's statement added") if for_staff else _("your statement added")
         case "erased":
             return _("deleted")
         case "partly_erased":
@@ -111,6 +147,28 @@ def about_line(school: SchoolConfig, details: Mapping[str, Any]) -> str | None:
     return _("About: {categories}").format(categories=esc(", ".join(labels)))
 
 
+def ground_name(school: SchoolConfig, key: str) -> str:
+    """A ground to keep data, short, for a staff member's button (plain text): 'Pupil file
+    (school policy)'."""
+    if key == STILL_NEEDED:
+        return _("Still needed for the child's education")
+    ground = school.retention_ground(key)
+    if ground is None:
+        return key
+    name = ground.label.get(current_language()).split(":")[0]
+    if ground.legal_duty:
+        return _("{name} (legal duty, after leaving)").format(name=name)
+    return _("{name} (school policy, after leaving)").format(name=name)
+
+
+def consent_change_label(details: Mapping[str, Any], key: str) -> str:
+    """One purpose of a photo-consent change: given, refused (a first answer) or withdrawn
+    (consent given before)."""
+    if details.get("changes", {}).get(key):
+        return _("consent given")
+    return _("consent withdrawn") if consent_withdrawn(details, key) else _("consent refused")
+
+
 def role_label(role: str | None, *, definite: bool = False) -> str:
     """'head teacher', or with ``definite`` 'the head teacher' (as in "handled by ...")."""
     match role:
@@ -126,5 +184,8 @@ def role_label(role: str | None, *, definite: bool = False) -> str:
 
 
 def when(moment: datetime, school: SchoolConfig) -> str:
+    """'2 November 2026 at 10:00' (in Dutch '2 november 2026 om 10.00 uur')."""
     local = moment.astimezone(school.tz)
-    return f"{format_date(local.date())} {local:%H:%M}"
+    return _("{date} at {hour}:{minute}").format(
+        date=format_date(local.date()), hour=f"{local:%H}", minute=f"{local:%M}"
+    )
