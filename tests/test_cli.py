@@ -52,7 +52,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_every_option_says_what_it_means() -> None:
     import argparse
 
-    from bot.cli import _parser
+    from bot.cli import build_parser
 
     def walk(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
         found = [parser]
@@ -62,7 +62,7 @@ def test_every_option_says_what_it_means() -> None:
                     found += walk(sub)
         return found
 
-    for parser in walk(_parser()):
+    for parser in walk(build_parser()):
         assert parser.description, parser.prog
         for action in parser._actions:
             if isinstance(action, argparse._SubParsersAction):
@@ -282,12 +282,12 @@ async def test_run_with_a_refused_token(
 def test_debug_logging_never_reaches_message_texts_or_tokens() -> None:
     import logging
 
-    from bot.cli import _configure_logging
+    from bot.cli.logs import configure_logging
 
     names = ("", "telegram", "httpx", "httpcore", "aiosqlite", "apscheduler")
     saved = {name: logging.getLogger(name).level for name in names}
     try:
-        _configure_logging("DEBUG")
+        configure_logging("DEBUG")
         assert logging.getLogger("telegram.ext").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("telegram.Bot").getEffectiveLevel() >= logging.INFO
         assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING

@@ -387,7 +387,7 @@ def test_check_names_a_misspelled_field_and_a_bad_time_zone_in_one_run(
 async def test_health_follows_the_running_bot(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import _heartbeat
+    from bot.cli.running import heartbeat
     from bot.services import Services
     from tests.support import make_settings
 
@@ -395,7 +395,7 @@ async def test_health_follows_the_running_bot(
     assert main(["health"]) == 1
     assert "unhealthy: the bot is not running" in capsys.readouterr().out
     services = await Services.start(settings)
-    beat = asyncio.create_task(_heartbeat(services, lambda: True))
+    beat = asyncio.create_task(heartbeat(services, lambda: True))
     try:
         for _ in range(100):
             if settings.health_file.exists():

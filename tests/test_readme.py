@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import _parser, main
+from bot.cli import build_parser, main
 from bot.settings import Settings
 from tests.support import EXAMPLES, SCHOOL_TOML
 
@@ -36,7 +36,7 @@ def test_bare_privacyloket_commands_follow_an_activated_virtualenv() -> None:
 
 
 def test_every_command_in_the_readme_exists() -> None:
-    parser = _parser()
+    parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
     assert commands is not None
     used = set(re.findall(r"privacyloket ([a-z][a-z-]+)", README)) - {"cbs", "privacyloket"}
@@ -46,7 +46,7 @@ def test_every_command_in_the_readme_exists() -> None:
 
 
 def _commands() -> dict[str, argparse.ArgumentParser]:
-    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    action = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return dict(action.choices)
 
 

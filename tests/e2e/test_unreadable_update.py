@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app import intake_of
-from bot.cli import _configure_logging
+from bot.cli.logs import configure_logging
 from handlers.intake import UNREADABLE
 from storage import inbox
 from tests.e2e.harness import Harness
@@ -26,7 +26,7 @@ def product_logging() -> Iterator[None]:
     """The most talkative logging the product allows (LOG_LEVEL=DEBUG), restored after."""
     names = ("", "telegram", "httpx", "httpcore", "aiosqlite", "apscheduler", "fontTools")
     saved = {name: logging.getLogger(name).level for name in names}
-    _configure_logging("DEBUG")
+    configure_logging("DEBUG")
     try:
         yield
     finally:
