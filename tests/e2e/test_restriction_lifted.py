@@ -7,6 +7,7 @@ from tests.e2e.harness import Harness
 from tests.e2e.helpers import linked_director, linked_parent, linked_teacher
 
 LEERPLICHT = "Leerplichtambtenaar van de gemeente"
+ATTENDANCE_OFFICER = "School attendance officer (leerplichtambtenaar) of the municipality"
 
 
 async def test_a_restriction_is_passed_on_and_lifted_after_the_parent_is_told(
@@ -78,3 +79,32 @@ async def test_a_granted_objection_informs_no_recipients(harness: Harness) -> No
     seen = await director.tap("Confirm")
     assert not any(b.startswith("✓ Informed") for b in seen.buttons)
     assert "Lift the restriction" not in seen.buttons
+
+
+async def test_a_restriction_lifted_is_told_in_english(harness: Harness) -> None:
+    director = await linked_director(harness, 7003, "en")
+    james = await linked_parent(harness, 5002, "James Whitfield", "en")
+    await james.tap("Restrict use")
+    await james.tap("Absence")
+    await james.send("The absence in October is wrong; do not use it until it is checked.")
+    await james.tap("Send request")
+    await director.send("/resolve 2026-0001")
+    await director.tap("No message")
+    await director.tap("Confirm")
+    await director.tap(f"✓ Informed: {ATTENDANCE_OFFICER}")
+    await harness.deliver_outbox()
+    assert f"• {ATTENDANCE_OFFICER}" in james.messages[-1].text
+    await director.send("/case 2026-0001")
+    await director.tap("Lift the restriction")
+    await director.send("The absence has been checked and is right.")
+    await director.tap("Confirm")
+    await harness.deliver_outbox()
+    told = james.messages[-1].text
+    for expected in (
+        "Your request 2026-0001 (restriction of use)",
+        "on Monday, 9 November 2026: from then on it uses the data again as before.",
+        "The absence has been checked and is right.",
+        "(GDPR (AVG) Art. 18(3)). Until that day the restriction stays in force.",
+        "Autoriteit Persoonsgegevens",
+    ):
+        assert expected in told, expected

@@ -96,3 +96,20 @@ async def test_the_privacy_information_in_english_names_the_controller_and_the_b
     assert "nothing is decided automatically (GDPR (AVG) Art. 22)" in seen.text
     assert "not end-to-end encrypted" in seen.text
     assert "« Back to the menu" in seen.buttons
+
+
+async def test_the_privacy_information_in_dutch_names_the_controller_and_the_basis(
+    harness: Harness,
+) -> None:
+    marieke = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    seen = await marieke.tap("Privacy-informatie")
+    assert (
+        "Verantwoordelijk voor deze gegevens (de verwerkingsverantwoordelijke volgens de AVG): "
+        "Stichting SCPO-NOP, het schoolbestuur van cbs Klimop." in seen.text
+    )
+    assert "Grondslag: Wettelijke plicht (Leerplichtwet)." in seen.text
+    assert "Een verzoek doen is kosteloos (AVG art. 12 lid 5)." in seen.text
+    assert "er wordt niets automatisch besloten (AVG art. 22)" in seen.text
+    assert "niet end-to-end versleuteld" in seen.text
+    assert "cbs Klimop is verantwoordelijk" not in seen.text
+    assert "« Terug naar het menu" in seen.buttons
