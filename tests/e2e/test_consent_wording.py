@@ -76,6 +76,11 @@ async def test_a_first_refusal_is_not_a_withdrawal_and_two_parents_hear_why(
     seen = await marieke.tap("Bevestigen")
     assert "• Website van de school: geen foto's (een andere ouder weigerde)" in seen.text
     assert "• Nieuwsbrief: geen foto's (nog niemand gaf toestemming)" in seen.text
+    await harness.deliver_outbox()
+    told = james.messages[-1].text
+    assert "Another parent or guardian of Zoë has changed their photo consent:" in told
+    assert "• School website: no photos (a parent refused)" in told
+    assert "School photographer" not in told  # a photo change lists the photo purposes
 
 
 async def test_a_consent_change_is_a_change_in_effect_not_a_request(harness: Harness) -> None:

@@ -368,7 +368,7 @@ def consent_changed_notice(
                 else consent_now_label(p, effective.get(p.key, False))
             )
             for p in school.consent_purposes
-            if p.key in effective
+            if p.key in effective and (p.kind == "photo" or not photos_only)
         ],
         "",
         _("You can see and change your own choice under Photo consent in /menu."),
