@@ -289,6 +289,7 @@ class Parent:
     CONSENT = Action("con", ConsentChoices)
     CONSENT_REVIEW = Action("conrev", ConsentChoices)
     CONSENT_CONFIRM = Action("conok", ConsentChoices)
+    LEDGER = Action("ledger", ForChild)
     MY_REQUESTS = Action("my", NoArgs)
     REQUEST = Action("case", ForCase)
     WITHDRAW = Action("wd", ForCase)

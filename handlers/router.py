@@ -15,6 +15,7 @@ from handlers.context import BotContext, Screen
 from handlers.parent import (
     access,
     consent,
+    consent_ledger,
     flows,
     my_requests,
     requests,
@@ -73,6 +74,7 @@ ROUTES = _table(
     route(Parent.CONSENT, consent.form),
     route(Parent.CONSENT_REVIEW, consent.review),
     route(Parent.CONSENT_CONFIRM, consent.confirm),
+    route(Parent.LEDGER, consent_ledger.ledger),
     route(Parent.MY_REQUESTS, my_requests.overview),
     route(Parent.REQUEST, my_requests.detail),
     route(Parent.WITHDRAW, my_requests.confirm_withdraw),

@@ -67,7 +67,7 @@ def _details(case: Case, context: BotContext) -> list[str]:
     about = about_line(school, case.details)
     lines = [about] if about else []
     for key, granted in sorted(case.details.get("changes", {}).items()):
-        purpose = school.purpose(key)
+        purpose = school.consent_purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
         what = _("consent given") if granted else _("no consent")
         lines.append(f"• {label}: {what}")

@@ -208,7 +208,7 @@ def case_text(context: BotContext, view: CaseView) -> str:
     if categories:
         lines.append(_("About: {categories}").format(categories=esc(", ".join(categories))))
     for key, granted in sorted(case.details.get("changes", {}).items()):
-        purpose = school.purpose(key)
+        purpose = school.consent_purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
         lines.append(f"• {label}: " + (_("consent given") if granted else _("consent withdrawn")))
     if case.details.get("takedown"):
