@@ -22,7 +22,16 @@ from handlers.parent import (
     restriction,
     round_answers,
 )
-from handlers.staff import actions, answering, consents, documents, screens, team
+from handlers.staff import (
+    actions,
+    answering,
+    consents,
+    documents,
+    round_drafts,
+    rounds,
+    screens,
+    team,
+)
 
 P = ParamSpec("P")
 A = TypeVar("A", bound=tuple[Any, ...])
@@ -122,6 +131,26 @@ ROUTES = _table(
     route(Staff.TEAM_GROUPS_SAVE, team.groups_save),
     route(Staff.TEAM_CODE, team.code),
     route(Staff.TEAM_CODE_CONFIRMED, team.code_confirmed),
+    # Consent rounds: the head teacher's and the privacy officer's list, a round, a new one.
+    route(Staff.ROUNDS, rounds.rounds_menu),
+    route(Staff.ROUNDS_COUNTS, rounds.counts),
+    route(Staff.ROUND, rounds.round_button),
+    route(Staff.ROUND_CLOSE, rounds.close),
+    route(Staff.ROUND_CLOSE_CONFIRMED, rounds.close_confirmed),
+    route(Staff.ROUND_CANCEL, rounds.cancel),
+    route(Staff.ROUND_CANCEL_CONFIRMED, rounds.cancel_confirmed),
+    route(Staff.ROUND_CSV, rounds.csv_button),
+    route(Staff.DRAFT, round_drafts.new_round),
+    route(Staff.DRAFT_SHOW, round_drafts.show_draft),
+    route(Staff.DRAFT_SCHOOL, round_drafts.toggle_school),
+    route(Staff.DRAFT_PURPOSE, round_drafts.toggle_purpose),
+    route(Staff.DRAFT_AUDIENCE, round_drafts.toggle_audience),
+    route(Staff.DRAFT_MESSAGE, round_drafts.ask_message),
+    route(Staff.DRAFT_NO_MESSAGE, round_drafts.no_message),
+    route(Staff.DRAFT_DATE, round_drafts.ask_date),
+    route(Staff.DRAFT_PREVIEW, round_drafts.preview),
+    route(Staff.DRAFT_START, round_drafts.start),
+    route(Staff.DRAFT_DROP, round_drafts.drop),
 )
 
 
