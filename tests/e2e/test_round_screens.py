@@ -63,9 +63,11 @@ async def test_a_whole_round_in_dutch(harness: Harness) -> None:
     marieke = await linked_parent(h, 5001, "Marieke de Jong", "nl")
     james = await linked_parent(h, 5002, "James Whitfield", "en")
     priya = await linked_parent(h, 5003, "Priya Sharma", "nl")
+    anouk = await linked_parent(h, 5004, "Anouk Smit", "nl")
     await _prior_consent(h, priya, {"website": True, "newsletter": False})
     await h.deliver_outbox()
     h.manual_outbox()
+    h.fake.block_user(anouk.id)  # Anouk blocked the bot: her question cannot be delivered
 
     seen = await director.send("/menu")
     assert "Toestemmingsrondes" in seen.buttons
@@ -144,7 +146,9 @@ async def test_a_whole_round_in_dutch(harness: Harness) -> None:
     screen = seen.text
     assert "Toestemmingsronde 1: Website van de school, Nieuwsbrief" in screen
     assert "Open tot en met vrijdag 13 november 2026." in screen
-    assert "Verstuurd: 4 van 4; beantwoord: 2 van 16 (12%)." in screen
+    assert "Verstuurd: 4 van 5; beantwoord: 2 van 16 (12%)." in screen
+    assert "11 ouders niet gekoppeld aan de bot, 1 hebben hem geblokkeerd" in screen
+    assert "Groep 7: Thijs Smit, Anouk Smit (heeft de bot geblokkeerd)" in screen  # 403: paper
     assert "Groep 3: 2 van 2 beantwoord\n• Website van de school: 2 / 0 / 0 / 0" in screen
     assert "• Nieuwsbrief: 0 / 2 / 0 / 0" in screen  # Marieke said no, Priya kept her no
     assert "Op papier nodig" in screen
@@ -161,6 +165,14 @@ async def test_a_whole_round_in_dutch(harness: Harness) -> None:
     flat = "\n".join(";".join(r) for r in rows)
     assert "Marieke de Jong" in flat and "Zoë" in flat
     assert "namen" in (document.caption or "")
+
+    # The head teacher's digest names the open round and its response.
+    seen = await director.send("/digest")
+    assert "Open toestemmingsrondes: 1" in seen.text
+    assert (
+        "Toestemmingsronde 1: Website van de school, Nieuwsbrief, tot en met 13 nov 2026: "
+        "2 van 16 beantwoord (12%)"
+    ) in seen.text
 
     # A second round for the same purpose is refused while the first is open.
     await director.send("/menu")
