@@ -209,6 +209,9 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         "for_staff_round_drafts.started_text": lambda: for_staff_round_drafts.started_text(
             [round_], {1: named_school}
         ),
+        "for_staff_round_drafts.refused_message": lambda: for_staff_round_drafts.refused_message(
+            name_html
+        ),
         "for_staff_round_drafts.refused_date": lambda: for_staff_round_drafts.refused_date(
             name_html, date(2026, 11, 16)
         ),

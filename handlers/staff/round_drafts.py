@@ -35,6 +35,7 @@ from bot.domain.texts.for_staff_round_drafts import (
     keyboard_lines,
     message_prompt,
     refused_date,
+    refused_message,
     sample_note,
     start_question,
     started_text,
@@ -156,7 +157,7 @@ class RoundDraftStep(Step):
         candidate = replace(self.draft(), closes_on=day)
         problems = _problems(candidate, schools, context, _DATE_PROBLEMS)
         if problems:
-            line = problem_line(problems[0], schools)
+            line = _alike_line(problems[0], schools)
             await send(update, context, refused_date(line, self.draft().closes_on))
             return
         self.take(candidate)
@@ -176,7 +177,7 @@ class RoundDraftStep(Step):
         )
         problems = _problems(candidate, schools, context, _MESSAGE_PROBLEMS)
         if problems:
-            await send(update, context, problem_line(problems[0], schools))
+            await send(update, context, refused_message(_alike_line(problems[0], schools)))
             return
         self.take(candidate)
         await self._done_typing(update, context)
@@ -215,6 +216,14 @@ def _problems(
             p for p in draft_problems(draft, school_id, school, today, []) if p.problem in kinds
         ]
     return found
+
+
+def _alike_line(problem: DraftProblem, schools: dict[int, SchoolConfig]) -> str:
+    """A problem that is the same at every school of the draft (the message, the date),
+    without the school's name."""
+    school_id = problem.school_id
+    only = {school_id: schools[school_id]} if school_id in schools else schools
+    return problem_line(problem, only)
 
 
 def _first_school(step: RoundDraftStep, schools: dict[int, SchoolConfig]) -> SchoolConfig:

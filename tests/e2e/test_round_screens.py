@@ -308,6 +308,13 @@ async def test_a_round_started_by_the_privacy_officer_in_english(harness: Harnes
     await officer.tap("Message in English")
     seen = await officer.send("Dear parents, " + "y" * 490)
     assert "504 characters long; the limit is 500" in seen.text
+    seen = await officer.send("Dear parents,\x07 a bell")
+    assert "That message cannot be used: the message holds characters that cannot be" in (
+        seen.text
+    )
+    seen = await officer.send("<b>Dear</b> parents & <a href='https://x'>friends</a>")
+    assert "<b>Dear</b> parents & <a href='https://x'>friends</a>" in seen.text  # as typed
+    await officer.tap("Message in English")  # typed again
     seen = await officer.send("Dear parents, the school photographer visits on 20 November.")
     assert "Dutch: Dear parents, the school photographer visits" in seen.text
     assert "(the same text: no text in Dutch was typed)" in seen.text

@@ -168,3 +168,10 @@ def sample_note() -> str:
         "Shown here in your language: each parent receives the question in their own "
         "language (Dutch or English), with the school's message in that language."
     )
+
+
+def refused_message(problem: str) -> str:
+    """A typed message for the parents that cannot be used: why; the draft is unchanged."""
+    return _(
+        "That message cannot be used: {problem} Please type it again; the draft is unchanged."
+    ).format(problem=problem)
