@@ -53,8 +53,8 @@ from handlers.texts import too_long
 
 Rows = list[list[InlineKeyboardButton]]
 ON, OFF = "✅", "▫️"
-_DATE = re.compile(r"\s*(\d{1,2})[-./ ](\d{1,2})[-./ ](\d{4})\s*")
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*")
+_DATE = re.compile(r"\s*([0-9]{1,2})[-./ ]([0-9]{1,2})[-./ ]([0-9]{4})\s*")
+_ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*")
 _MESSAGE_PROBLEMS = (Problem.MESSAGE_TOO_LONG, Problem.MESSAGE_INVALID)
 _DATE_PROBLEMS = (
     Problem.CLOSING_IN_THE_PAST,
