@@ -405,3 +405,41 @@ async def test_a_round_started_by_the_privacy_officer_in_english(harness: Harnes
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     james_row = next(r for r in rows if "James Whitfield" in r)
     assert "Zoë" in ";".join(james_row)
+
+
+async def test_a_purpose_removed_while_the_round_is_open_is_named_on_its_screen(
+    harness: Harness,
+) -> None:
+    h = harness
+    director = await linked_director(h, 7002, "nl")
+    marieke = await linked_parent(h, 5001, "Marieke de Jong", "nl")
+    h.manual_outbox()
+    await director.send("/menu")
+    await director.tap("Toestemmingsrondes")
+    await director.tap("Nieuwe ronde")
+    for label in ("✅ Schoolgids", "✅ Sociale media", "✅ Klassenapp (ouderapp)"):
+        await director.tap(label)
+    # A draft survives a restart of the bot.
+    await h.restart()
+    h.manual_outbox()
+    await director.tap("Voorbeeld")
+    await director.tap("Starten")
+    await h.deliver_outbox()
+    await marieke.tap("2. Nee", marieke.messages[-1])
+    await marieke.tap("Versturen")
+
+    # The school takes the newsletter out of its config; the bot restarts with it.
+    config = h.settings.schools / "cbs-klimop.toml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index('[[photo_purposes]]\nkey = "newsletter"')
+    end = text.index("[[photo_purposes]]", start + 1)
+    config.write_text(text[:start] + text[end:], encoding="utf-8")
+    await h.restart()
+    await director.send("/menu")
+    await director.tap("Toestemmingsrondes")
+    seen = await director.tap("Toestemmingsronde 1")
+    assert "Toestemmingsronde 1: Website van de school, newsletter" in seen.text
+    assert "Niet meer in de instellingen van de school: newsletter." in seen.text
+    # Marieke's no for the newsletter is kept.
+    assert "Groep 3: 1 van 2 beantwoord\n• Website van de school: 0 / 0 / 1 / 1\n" in seen.text
+    assert "• newsletter: 0 / 1 / 0 / 1\n" in seen.text
