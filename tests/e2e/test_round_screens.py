@@ -147,7 +147,10 @@ async def test_a_whole_round_in_dutch(harness: Harness) -> None:
     assert "Toestemmingsronde 1: Website van de school, Nieuwsbrief" in screen
     assert "Open tot en met vrijdag 13 november 2026." in screen
     assert "Verstuurd: 4 van 5; beantwoord: 2 van 16 (12%)." in screen
-    assert "11 ouders niet gekoppeld aan de bot, 1 hebben hem geblokkeerd" in screen
+    assert (
+        "11 ouders niet gekoppeld aan de bot, 1 heeft hem geblokkeerd); 0 antwoorden kwamen"
+        in screen
+    )
     assert "Groep 7: Thijs Smit, Anouk Smit (heeft de bot geblokkeerd)" in screen  # 403: paper
     assert "Groep 3: 2 van 2 beantwoord\n• Website van de school: 2 / 0 / 0 / 0" in screen
     assert "• Nieuwsbrief: 0 / 2 / 0 / 0" in screen  # Marieke said no, Priya kept her no

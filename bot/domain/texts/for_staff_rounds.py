@@ -20,7 +20,7 @@ from bot.domain.rounds.model import (
     RoundStatus,
 )
 from bot.domain.texts.for_staff_photo_checks import purpose_label
-from bot.i18n import _, format_date, format_number
+from bot.i18n import _, format_date, format_number, ngettext
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 
@@ -106,6 +106,18 @@ def _state_line(view_round: Round, school: SchoolConfig) -> str:
     return _("Closed on {date}.").format(date=day)
 
 
+def _reach(not_linked: int, blocked: int) -> str:
+    """'12 parents not linked to the bot, 1 blocked it'."""
+    return ", ".join(
+        [
+            ngettext(
+                "{n} parent not linked to the bot", "{n} parents not linked to the bot", not_linked
+            ).format(n=format_number(not_linked)),
+            ngettext("{n} blocked it", "{n} blocked it", blocked).format(n=format_number(blocked)),
+        ]
+    )
+
+
 def _progress(view: RoundView) -> list[str]:
     lines = [
         _("Sent {sent} of {questions}; answered {answered} of {requests} ({percent}).").format(
@@ -115,14 +127,14 @@ def _progress(view: RoundView) -> list[str]:
             requests=format_number(view.requests),
             percent=_percent(view.answered, view.requests),
         ),
-        _(
-            "On paper: {paper} not answered yet ({not_linked} parents not linked to the bot, "
-            "{blocked} blocked it); {answered_on_paper} answers came in on paper."
-        ).format(
+        _("On paper: {paper} not answered yet ({reach}); {came_in}.").format(
             paper=format_number(view.on_paper),
-            not_linked=format_number(view.not_linked),
-            blocked=format_number(view.blocked),
-            answered_on_paper=format_number(view.answered_on_paper),
+            reach=_reach(view.not_linked, view.blocked),
+            came_in=ngettext(
+                "{n} answer came in on paper",
+                "{n} answers came in on paper",
+                view.answered_on_paper,
+            ).format(n=format_number(view.answered_on_paper)),
         ),
     ]
     extra = []
@@ -316,13 +328,8 @@ def preview_text(
             _("Children: {children}. Questions in the bot: {asked}.").format(
                 children=format_number(children), asked=format_number(asked)
             ),
-            _(
-                "On paper: {paper} ({not_linked} parents not linked to the bot, {blocked} "
-                "blocked it)."
-            ).format(
-                paper=format_number(paper),
-                not_linked=format_number(not_linked),
-                blocked=format_number(blocked),
+            _("On paper: {paper} ({reach}).").format(
+                paper=format_number(paper), reach=_reach(not_linked, blocked)
             ),
         ]
     lines += [
