@@ -258,6 +258,18 @@ class StaffGroups(NamedTuple):
     mask: int | None = None
 
 
+class ForRound(NamedTuple):
+    """A consent round (its id)."""
+
+    round: int
+
+
+class Position(NamedTuple):
+    """An item of a list on the screen (a purpose, a school) by its place in the list."""
+
+    position: int
+
+
 class ConsentList(NamedTuple):
     group: int
     purpose: str
@@ -299,6 +311,7 @@ class Parent:
     CONSENT = Action("con", ConsentChoices)
     CONSENT_REVIEW = Action("conrev", ConsentChoices)
     CONSENT_CONFIRM = Action("conok", ConsentChoices)
+    LEDGER = Action("ledger", ForChild)
     MY_REQUESTS = Action("my", NoArgs)
     REQUEST = Action("case", ForCase)
     WITHDRAW = Action("wd", ForCase)
@@ -351,6 +364,25 @@ class Staff:
     TEAM_GROUPS_SAVE = Action("tmgok", StaffGroups)
     TEAM_CODE = Action("tmc", ForStaff)
     TEAM_CODE_CONFIRMED = Action("tmcok", ForStaff)
+    ROUNDS = Action("srl", NoArgs)
+    ROUNDS_COUNTS = Action("srln", NoArgs)
+    ROUND = Action("srd", ForRound)
+    ROUND_CLOSE = Action("srdc", ForRound)
+    ROUND_CLOSE_CONFIRMED = Action("srdcok", ForRound)
+    ROUND_CANCEL = Action("srdx", ForRound)
+    ROUND_CANCEL_CONFIRMED = Action("srdxok", ForRound)
+    ROUND_CSV = Action("srdcsv", ForRound)
+    DRAFT = Action("srnew", NoArgs)
+    DRAFT_SHOW = Action("srnv", NoArgs)
+    DRAFT_SCHOOL = Action("srns", Position)
+    DRAFT_PURPOSE = Action("srnp", Position)
+    DRAFT_AUDIENCE = Action("srna", NoArgs)
+    DRAFT_MESSAGE = Action("srnm", LanguageCode)
+    DRAFT_NO_MESSAGE = Action("srnm0", NoArgs)
+    DRAFT_DATE = Action("srnd", NoArgs)
+    DRAFT_PREVIEW = Action("srnpv", NoArgs)
+    DRAFT_START = Action("srnok", DraftKey)
+    DRAFT_DROP = Action("srnx", NoArgs)
 
 
 def _declared() -> Iterator[Action[Any, Any]]:

@@ -182,6 +182,8 @@ def staff_rows(context: BotContext, profile: Profile) -> list[list[InlineKeyboar
     if Role.PRIVACY_OFFICER in roles:
         rows.append([context.button(user, _("Requests in numbers"), Staff.COUNTS())])
     rows.append([context.button(user, _("Consent lists"), Staff.CONSENT_LISTS())])
+    if roles & {Role.DIRECTOR, Role.PRIVACY_OFFICER}:
+        rows.append([context.button(user, _("Consent rounds"), Staff.ROUNDS())])
     return rows
 
 

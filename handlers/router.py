@@ -15,13 +15,23 @@ from handlers.context import BotContext, Screen
 from handlers.parent import (
     access,
     consent,
+    consent_ledger,
     flows,
     my_requests,
     requests,
     restriction,
     round_answers,
 )
-from handlers.staff import actions, answering, consents, documents, screens, team
+from handlers.staff import (
+    actions,
+    answering,
+    consents,
+    documents,
+    round_drafts,
+    rounds,
+    screens,
+    team,
+)
 
 P = ParamSpec("P")
 A = TypeVar("A", bound=tuple[Any, ...])
@@ -74,6 +84,7 @@ ROUTES = _table(
     route(Parent.CONSENT, consent.form),
     route(Parent.CONSENT_REVIEW, consent.review),
     route(Parent.CONSENT_CONFIRM, consent.confirm),
+    route(Parent.LEDGER, consent_ledger.ledger),
     route(Parent.MY_REQUESTS, my_requests.overview),
     route(Parent.REQUEST, my_requests.detail),
     route(Parent.WITHDRAW, my_requests.confirm_withdraw),
@@ -123,6 +134,26 @@ ROUTES = _table(
     route(Staff.TEAM_GROUPS_SAVE, team.groups_save),
     route(Staff.TEAM_CODE, team.code),
     route(Staff.TEAM_CODE_CONFIRMED, team.code_confirmed),
+    # Consent rounds: the head teacher's and the privacy officer's list, a round, a new one.
+    route(Staff.ROUNDS, rounds.rounds_menu),
+    route(Staff.ROUNDS_COUNTS, rounds.counts),
+    route(Staff.ROUND, rounds.round_button),
+    route(Staff.ROUND_CLOSE, rounds.close),
+    route(Staff.ROUND_CLOSE_CONFIRMED, rounds.close_confirmed),
+    route(Staff.ROUND_CANCEL, rounds.cancel),
+    route(Staff.ROUND_CANCEL_CONFIRMED, rounds.cancel_confirmed),
+    route(Staff.ROUND_CSV, rounds.csv_button),
+    route(Staff.DRAFT, round_drafts.new_round),
+    route(Staff.DRAFT_SHOW, round_drafts.show_draft),
+    route(Staff.DRAFT_SCHOOL, round_drafts.toggle_school),
+    route(Staff.DRAFT_PURPOSE, round_drafts.toggle_purpose),
+    route(Staff.DRAFT_AUDIENCE, round_drafts.toggle_audience),
+    route(Staff.DRAFT_MESSAGE, round_drafts.ask_message),
+    route(Staff.DRAFT_NO_MESSAGE, round_drafts.no_message),
+    route(Staff.DRAFT_DATE, round_drafts.ask_date),
+    route(Staff.DRAFT_PREVIEW, round_drafts.preview),
+    route(Staff.DRAFT_START, round_drafts.start),
+    route(Staff.DRAFT_DROP, round_drafts.drop),
 )
 
 

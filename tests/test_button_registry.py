@@ -125,6 +125,8 @@ SAMPLES: dict[str, tuple[object, ...]] = {
     "StaffGroups": (21, 65535),
     "ForRequest": (44,),
     "RoundSelection": (44, 2186),
+    "ForRound": (12,),
+    "Position": (4,),
 }
 
 

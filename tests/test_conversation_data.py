@@ -15,6 +15,7 @@ from handlers.parent.requests import RequestDraft
 from handlers.persistence import SqlitePersistence
 from handlers.staff.documents import AttachCopy
 from handlers.staff.drafts import Answer, Decision, Extension, Lifting, Note, Refusal
+from handlers.staff.round_drafts import RoundDraftStep
 from storage import bot_state
 
 
@@ -59,6 +60,8 @@ STEPS: list[Step] = [
     Answer(7, "partly_erased", ["religion"], text=None, written=True),
     AttachCopy(7),
     Lifting(7, text="Het onderzoek is klaar", written=True),
+    RoundDraftStep([1, 2], ["website", "school_photographer"], "everyone", "2026-11-16"),
+    RoundDraftStep([1], [], "unanswered", "2026-11-20", "Beste ouders", None, "en", key="4f2a"),
 ]
 
 

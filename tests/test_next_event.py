@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.model import Kind
-from bot.jobs import digest, reminders, report, retention
+from bot.jobs import digest, reminders, report, retention, rounds
 from bot.jobs.schedule import step_landing, timetable
 from bot.jobs.scheduled import Upcoming, next_event, run_due
 from bot.services import Services
+from tests import round_helpers
 from tests.domain_helpers import link_guardian, link_staff, queued_for, student_id
 from tests.support import FakeClock
 
@@ -121,3 +122,41 @@ async def test_next_event_goes_to_each_moment_something_is_due(
         False,
         False,
     )
+
+
+async def test_next_event_knows_a_rounds_reminders_and_its_closing(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await round_helpers.director(s, clock)
+    await round_helpers.parents(s, clock)
+    clock.moment = local(2, 11, 10).astimezone(UTC)  # Monday 2 November
+    await round_helpers.start(s, clock, closes_on=local(13, 11, 0).date())
+    await run_due(s.db, s.keys, s.cipher, clock, s.school_by_id)
+    closing = local(14, 11, 0)  # the midnight after Friday 13 November
+    # Five days after Monday is Saturday: the first reminders on Monday 9 November, 08:00.
+    assert await rounds.next_moments(s.db, clock.now(), s.school_by_id) == {
+        local(9, 11, 8): {"round_reminders"},
+        closing: {"round_closing"},
+    }
+    clock.moment = local(9, 11, 7, 45).astimezone(UTC)
+    found = await next_event(s.db, clock.now(), s.school_by_id)
+    assert found == Upcoming(local(9, 11, 8).astimezone(UTC), ("report", "round_reminders"))
+    clock.moment = found.at
+    await run_due(s.db, s.keys, s.cipher, clock, s.school_by_id)
+    # The second reminders ten days after asking: Thursday 12 November.
+    assert await rounds.next_moments(s.db, clock.now(), s.school_by_id) == {
+        local(12, 11, 8): {"round_reminders"},
+        closing: {"round_closing"},
+    }
+    clock.moment = local(12, 11, 8).astimezone(UTC)
+    await run_due(s.db, s.keys, s.cipher, clock, s.school_by_id)
+    assert await rounds.next_moments(s.db, clock.now(), s.school_by_id) == {
+        closing: {"round_closing"}
+    }
+    clock.moment = local(13, 11, 23).astimezone(UTC)
+    found = await next_event(s.db, clock.now(), s.school_by_id)
+    assert found == Upcoming(closing.astimezone(UTC), ("round_closing",))
+    clock.moment = closing.astimezone(UTC)
+    await run_due(s.db, s.keys, s.cipher, clock, s.school_by_id)
+    assert await rounds.next_moments(s.db, clock.now(), s.school_by_id) == {}

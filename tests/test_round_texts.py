@@ -23,14 +23,21 @@ from bot.domain.rounds.model import (
     Question,
     Refusal,
     Round,
+    RoundDraft,
     RoundRefused,
     RoundStatus,
 )
-from bot.domain.rounds.views import PaperItem, build_view
-from bot.domain.texts import for_parents_rounds, for_staff_photo_checks, for_staff_rounds
+from bot.domain.rounds.views import PaperItem, RoundLine, build_view
+from bot.domain.texts import (
+    for_parents_rounds,
+    for_staff_photo_checks,
+    for_staff_round_drafts,
+    for_staff_rounds,
+)
 from bot.emulator import parse_html
 from bot.i18n import use_language
-from bot.markup import TELEGRAM_LIMIT
+from bot.markup import TELEGRAM_LIMIT, esc
+from bot.outbox import Button, Keyboard, NoticeAction
 from bot.schools.config import SchoolConfig, load_school
 from storage.people import Student
 from storage.rounds import GroupCounts, Progress
@@ -51,6 +58,21 @@ WITHOUT_NAMES = {
     "for_staff_rounds.reach_label",  # a CSV cell: plain text
     "for_staff_rounds.answered_via_label",  # a CSV cell: plain text
     "for_staff_photo_checks.purpose_label",
+    "for_staff_round_drafts.audience_label",
+    "for_staff_round_drafts.language_name",
+    "for_staff_round_drafts.message_prompt",
+    "for_staff_round_drafts.date_prompt",
+    "for_staff_round_drafts.typed_example",  # plain text, a date
+    "for_staff_round_drafts.unreadable_date",
+    "for_staff_round_drafts.draft_gone",
+    "for_staff_round_drafts.draft_dropped",
+    "for_staff_round_drafts.sample_note",
+    "for_staff_rounds.round_button_label",  # a button label: plain text
+    "for_staff_rounds.not_for_rounds",
+    "for_staff_rounds.close_question",
+    "for_staff_rounds.cancel_question",
+    "for_staff_rounds.ended_line",
+    "for_staff_rounds.csv_caption",
 }
 AT = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -93,6 +115,10 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         [PaperItem(name, name, name, Reach.BLOCKED, False)],
     )
     overlap = DraftProblem(Problem.OVERLAPS, 1, "website", open_round=round_)
+    exchange = next(p for p in school.exchange_purposes if p.key == "school_photographer")
+    named_school = school.model_copy(update={"name": name})
+    ended = replace(round_, status=RoundStatus.CANCELLED, ended_at=AT)
+    name_html = esc(name)  # a line of HTML with the name in it, as the screens pass one
     return {
         "for_parents_rounds.question_text": lambda: for_parents_rounds.question_text(question),
         "for_parents_rounds.reminder_text": lambda: for_parents_rounds.reminder_text(question, AT),
@@ -135,6 +161,59 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         ),
         "-for_staff_rounds.preview_text": lambda: for_staff_rounds.preview_text(
             [(school, 3, 12, 4, 12, 11, 1)]
+        ),
+        "for_parents_rounds.exchanges_heading": lambda: "\n".join(
+            for_parents_rounds.exchanges_heading(name)
+        ),
+        "for_parents_rounds.exchange_lines": lambda: "\n".join(
+            for_parents_rounds.exchange_lines(
+                exchange,
+                PurposeState("school_photographer", False, False, False),
+                "❌",
+                "no",
+                name,
+            )
+        ),
+        "for_staff_rounds.rounds_list_text": lambda: for_staff_rounds.rounds_list_text(
+            [(named_school, [RoundLine(round_, 12, 5), RoundLine(ended, 3, 3)])] * 2
+        ),
+        "-for_staff_rounds.staff_refusal_line": lambda: "\n".join(
+            for_staff_rounds.staff_refusal_line(refused, named_school)
+            for refused in (
+                RoundRefused(Refusal.NOT_OPEN, round=ended),
+                RoundRefused(Refusal.NOT_OPEN, round=replace(ended, status=RoundStatus.CLOSED)),
+                RoundRefused(Refusal.NOT_YOURS, round=round_),
+                RoundRefused(Refusal.NOT_YOURS),
+            )
+        ),
+        "for_staff_round_drafts.draft_text": lambda: for_staff_round_drafts.draft_text(
+            RoundDraft((1, 2), ("website",), Audience.EVERYONE, date(2026, 11, 16), name),
+            {1: named_school, 2: school},
+            date(2026, 11, 2),
+            [name_html],
+        ),
+        "for_staff_round_drafts.keyboard_lines": lambda: "\n".join(
+            for_staff_round_drafts.keyboard_lines(
+                Keyboard(
+                    ((Button(name, NoticeAction.ROUND_SEND, (1, 0)),),),
+                    Button(name, NoticeAction.ROUND_QUESTION, (1,)),
+                )
+            )
+        ),
+        "for_staff_round_drafts.start_question": lambda: for_staff_round_drafts.start_question(
+            [(named_school, 3)], [name_html]
+        ),
+        "-for_staff_round_drafts.start_question_at_schools": lambda: (
+            for_staff_round_drafts.start_question([(named_school, 3), (school, 1)], [])
+        ),
+        "for_staff_round_drafts.started_text": lambda: for_staff_round_drafts.started_text(
+            [round_], {1: named_school}
+        ),
+        "for_staff_round_drafts.refused_message": lambda: for_staff_round_drafts.refused_message(
+            name_html
+        ),
+        "for_staff_round_drafts.refused_date": lambda: for_staff_round_drafts.refused_date(
+            name_html, date(2026, 11, 16)
         ),
         "for_staff_photo_checks.photo_check_verdict": lambda: "\n".join(
             for_staff_photo_checks.photo_check_verdict(
@@ -192,6 +271,11 @@ def _public(module: ModuleType) -> set[str]:
 
 def test_no_round_template_is_left_out() -> None:
     listed = {key.lstrip("-") for key in _renders("x")} | WITHOUT_NAMES
-    for module in (for_parents_rounds, for_staff_rounds, for_staff_photo_checks):
+    for module in (
+        for_parents_rounds,
+        for_staff_rounds,
+        for_staff_photo_checks,
+        for_staff_round_drafts,
+    ):
         missing = _public(module) - listed
         assert not missing, f"render these with hostile names: {sorted(missing)}"

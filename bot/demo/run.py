@@ -69,6 +69,8 @@ EVENTS = {
     "overdue_summary": N_("overdue summary"),
     "digest": N_("digest"),
     "report": N_("weekly report"),
+    "round_reminders": N_("consent round reminders"),
+    "round_closing": N_("a consent round closes"),
 }
 
 

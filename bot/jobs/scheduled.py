@@ -36,8 +36,24 @@ async def run_due(
     return queued
 
 
-Event = Literal["retention", "reminders", "overdue_summary", "digest", "report"]
-ORDER: tuple[Event, ...] = ("retention", "reminders", "overdue_summary", "digest", "report")
+Event = Literal[
+    "retention",
+    "reminders",
+    "overdue_summary",
+    "digest",
+    "report",
+    "round_reminders",
+    "round_closing",
+]
+ORDER: tuple[Event, ...] = (
+    "retention",
+    "reminders",
+    "overdue_summary",
+    "digest",
+    "report",
+    "round_reminders",
+    "round_closing",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +70,11 @@ async def next_event(
     """The first moment after ``now`` at which ``run_due`` has something to do (the demo's
     "next event"): a retention run, a digest or report by the schools' timetables, and
     reminder time on a day a reminder or overdue summary would go out for the cases open
-    now. None when nothing is due within ``within_days``."""
+    now, and a consent round's reminders or closing. None when nothing is due within
+    ``within_days``."""
     found: dict[datetime, set[Event]] = {}
+    for when, due in (await rounds.next_moments(db, now, schools)).items():
+        found.setdefault(when, set()).update(e for e in ORDER if e in due)
     for school_id, school in sorted(schools.items()):
         for slot in timetable(school):
             if slot.job == "reminders":

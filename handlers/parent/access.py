@@ -107,10 +107,10 @@ async def bot_holdings(
     links = await accounts.links(services.db.reader, profile.telegram_user_id)
     since = min(link.linked_at for link in links)
 
-    states = await services.consents.states(actor(profile), child.id)
+    states = await services.consents.all_states(actor(profile), child.id)
     own = []
     for state in states:
-        purpose = school.purpose(state.key)
+        purpose = school.consent_purpose(state.key)
         label = esc(purpose.label.get(language)) if purpose else state.key
         choice = (
             _("given")

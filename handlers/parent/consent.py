@@ -7,8 +7,10 @@ from telegram import InlineKeyboardButton, Update
 from bot.domain.accounts import Profile
 from bot.domain.case_details import consent_withdrawn
 from bot.domain.consent import PurposeState
+from bot.domain.texts.for_parents import consent_now_label
+from bot.domain.texts.for_parents_rounds import exchange_lines, exchanges_heading
 from bot.i18n import _, current_language
-from bot.schools.config import SchoolConfig
+from bot.schools.config import ExchangePurpose, SchoolConfig
 from handlers.buttons import ConsentChoices, Everyone, Parent
 from handlers.context import BotContext
 from handlers.messages import show
@@ -109,7 +111,7 @@ def _mark(letter: str) -> str:
 async def _load(
     context: BotContext, args: ConsentChoices, profile: Profile, child: Student
 ) -> tuple[int, str, list[PurposeState], SchoolConfig, str]:
-    states = await context.services.consents.states(actor(profile), child.id)
+    states = await context.services.consents.all_states(actor(profile), child.id)
     wanted = _parse(args.choices or "", states)
     school = context.services.school_by_id[child.school_id]
     return child.id, child.first_name, states, school, wanted
@@ -133,7 +135,7 @@ async def form(
         ).format(child=esc(name)),
     ]
     rows: list[list[InlineKeyboardButton]] = []
-    for index, (purpose, state) in enumerate(zip(school.photo_purposes, states, strict=True)):
+    for index, (purpose, state) in enumerate(zip(school.consent_purposes, states, strict=True)):
         letter = wanted[index]
         label = purpose.label.get(language)
         saved = _encode([state])
@@ -142,6 +144,21 @@ async def form(
             choice = _("{before} → {after} once you confirm").format(
                 before=choice, after=_choice_label(letter)
             )
+        if isinstance(purpose, ExchangePurpose):
+            if index == len(school.photo_purposes):
+                lines += exchanges_heading(name)
+            lines += exchange_lines(purpose, state, _mark(letter), choice, name)
+            if not state.ended:
+                toggled = wanted[:index] + (_REFUSED if letter == _GIVEN else _GIVEN)
+                toggled += wanted[index + 1 :]
+                rows.append(
+                    [
+                        context.button(
+                            user, f"{_mark(letter)} {label}", Parent.CONSENT(child_id, toggled)
+                        )
+                    ]
+                )
+            continue
         lines += [
             "",
             f"{_mark(letter)} <b>{esc(label)}</b>: {esc(purpose.explanation.get(language))}",
@@ -156,6 +173,7 @@ async def form(
     rows.append(
         [context.button(user, _("Review my changes"), Parent.CONSENT_REVIEW(child_id, wanted))]
     )
+    rows.append([context.button(user, _("Who chose what, and when"), Parent.LEDGER(child_id))])
     rows.append([context.button(user, _("« Back to the menu"), Everyone.MENU())])
     await show(update, context, "\n".join(lines), rows)
 
@@ -165,7 +183,7 @@ def _changes(wanted: str, states: list[PurposeState]) -> dict[str, bool]:
     return {
         state.key: wanted[i] == _GIVEN
         for i, state in enumerate(states)
-        if wanted[i] != saved[i] and wanted[i] != _UNKNOWN
+        if wanted[i] != saved[i] and wanted[i] != _UNKNOWN and not state.ended
     }
 
 
@@ -195,7 +213,7 @@ async def review(
     language = current_language()
     lines = [_("<b>Please check your changes for {child}</b>").format(child=esc(name)), ""]
     own = {state.key: state.own for state in states}
-    for purpose in school.photo_purposes:
+    for purpose in school.consent_purposes:
         if purpose.key in changes:
             if changes[purpose.key]:
                 what = _("give consent")
@@ -230,7 +248,7 @@ async def confirm(
     update: Update, context: BotContext, args: ConsentChoices, profile: Profile, child: Student
 ) -> None:
     services = context.services
-    states = await services.consents.states(actor(profile), child.id)
+    states = await services.consents.all_states(actor(profile), child.id)
     wanted = _parse(args.choices or "", states)
     key = args.key or new_key()
     result = await services.consents.change(
@@ -240,13 +258,13 @@ async def confirm(
         idempotency_key=case_key(profile, key),
     )
     school = services.school_by_id[child.school_id]
-    after = await services.consents.states(actor(profile), child.id)
+    after = await services.consents.all_states(actor(profile), child.id)
     language = current_language()
     user = profile.telegram_user_id
     lines = [_("<b>Saved.</b> Photo consent for {child} now:").format(child=esc(child.first_name))]
     details = result.case.details if result.case is not None else {}
-    for purpose, state in zip(school.photo_purposes, after, strict=True):
-        allowed = _("photos allowed") if state.effective else _("no photos")
+    for purpose, state in zip(school.consent_purposes, after, strict=True):
+        allowed = consent_now_label(purpose, state.effective)
         withdrew = result.changes.get(purpose.key) is False and consent_withdrawn(
             details, purpose.key
         )

@@ -86,7 +86,7 @@ def _details(case: Case, context: BotContext, email: str) -> list[str]:
     about = about_line(school, case.details)
     lines = [about] if about else []
     for key in sorted(case.details.get("changes", {})):
-        purpose = school.purpose(key)
+        purpose = school.consent_purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
         lines.append(f"• {label}: {consent_change_label(case.details, key)}")
     if case.kind == Kind.ACCESS:

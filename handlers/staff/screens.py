@@ -259,7 +259,7 @@ def case_text(context: BotContext, view: CaseView) -> str:
     if case.kind == Kind.RECTIFICATION and case.is_open:
         lines.append(correction_note(about_judgements(case, school)))
     for key in sorted(case.details.get("changes", {})):
-        purpose = school.purpose(key)
+        purpose = school.consent_purpose(key)
         label = esc(purpose.label.get(language) if purpose else key)
         lines.append(f"• {label}: " + consent_change_label(case.details, key))
     if case.details.get("takedown"):

@@ -40,6 +40,55 @@ def purpose_lines(purpose: ConsentPurpose) -> list[str]:
     return lines
 
 
+def exchanges_heading(child: str) -> list[str]:
+    """Above the exchanges on the consent screen (HTML)."""
+    return [
+        "",
+        "<b>" + _("Data passed to other organisations") + "</b>",
+        _(
+            "For each organisation below, you decide whether the school may pass on the data "
+            "of {child}. No answer counts as no."
+        ).format(child=esc(child)),
+    ]
+
+
+def exchange_lines(
+    purpose: ExchangePurpose, state: PurposeState, mark: str, choice: str, child: str
+) -> list[str]:
+    """An exchange on the consent screen: what goes where and why, the parent's answer
+    (``choice``, as the screen words it) and what applies now (HTML)."""
+    label = esc(purpose.label.get(current_language()))
+    name = esc(child)
+    if state.ended:
+        assert purpose.valid_until is not None
+        return [
+            "",
+            _("<b>{purpose}</b> ended after {date}: consent for it no longer applies.").format(
+                purpose=label, date=format_date(purpose.valid_until)
+            ),
+        ]
+    if state.effective and state.own:
+        now = _("Now: the data of {child} may be passed on (you gave consent).")
+    elif state.effective:
+        now = _(
+            "Now: the data of {child} may be passed on, because another parent gave consent "
+            "and nobody refused."
+        )
+    elif state.refused_by_other:
+        now = _("Now: the data of {child} is not passed on, because another parent refused.")
+    elif state.own is False:
+        now = _("Now: the data of {child} is not passed on (you refused).")
+    else:
+        now = _("Now: the data of {child} is not passed on (nobody has given consent).")
+    return [
+        "",
+        f"{mark} <b>{label}</b>",
+        *purpose_lines(purpose),
+        _("Your answer: {choice}").format(choice=choice),
+        now.format(child=name),
+    ]
+
+
 def answer_label(choice: bool | None) -> str:
     if choice is None:
         return _("not answered")

@@ -14,16 +14,18 @@ from bot.domain.rounds.model import (
     Audience,
     DraftProblem,
     Problem,
+    Refusal,
     Round,
+    RoundRefused,
     RoundStatus,
 )
 from bot.domain.texts.for_staff_photo_checks import purpose_label
-from bot.i18n import _, format_date, format_number
+from bot.i18n import _, format_date, format_number, ngettext
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 
 if TYPE_CHECKING:  # the views use these texts (their CSV), so only for the types
-    from bot.domain.rounds.views import GroupRow, RoundView
+    from bot.domain.rounds.views import GroupRow, RoundLine, RoundView
 
 
 def _purposes(school: SchoolConfig, keys: Sequence[str]) -> str:
@@ -104,6 +106,18 @@ def _state_line(view_round: Round, school: SchoolConfig) -> str:
     return _("Closed on {date}.").format(date=day)
 
 
+def _reach(not_linked: int, blocked: int) -> str:
+    """'12 parents not linked to the bot, 1 blocked it'."""
+    return ", ".join(
+        [
+            ngettext(
+                "{n} parent not linked to the bot", "{n} parents not linked to the bot", not_linked
+            ).format(n=format_number(not_linked)),
+            ngettext("{n} blocked it", "{n} blocked it", blocked).format(n=format_number(blocked)),
+        ]
+    )
+
+
 def _progress(view: RoundView) -> list[str]:
     lines = [
         _("Sent {sent} of {questions}; answered {answered} of {requests} ({percent}).").format(
@@ -113,14 +127,14 @@ def _progress(view: RoundView) -> list[str]:
             requests=format_number(view.requests),
             percent=_percent(view.answered, view.requests),
         ),
-        _(
-            "On paper: {paper} not answered yet ({not_linked} parents not linked to the bot, "
-            "{blocked} blocked it); {answered_on_paper} answers came in on paper."
-        ).format(
+        _("On paper: {paper} not answered yet ({reach}); {came_in}.").format(
             paper=format_number(view.on_paper),
-            not_linked=format_number(view.not_linked),
-            blocked=format_number(view.blocked),
-            answered_on_paper=format_number(view.answered_on_paper),
+            reach=_reach(view.not_linked, view.blocked),
+            came_in=ngettext(
+                "{n} answer came in on paper",
+                "{n} answers came in on paper",
+                view.answered_on_paper,
+            ).format(n=format_number(view.answered_on_paper)),
         ),
     ]
     extra = []
@@ -314,13 +328,8 @@ def preview_text(
             _("Children: {children}. Questions in the bot: {asked}.").format(
                 children=format_number(children), asked=format_number(asked)
             ),
-            _(
-                "On paper: {paper} ({not_linked} parents not linked to the bot, {blocked} "
-                "blocked it)."
-            ).format(
-                paper=format_number(paper),
-                not_linked=format_number(not_linked),
-                blocked=format_number(blocked),
+            _("On paper: {paper} ({reach}).").format(
+                paper=format_number(paper), reach=_reach(not_linked, blocked)
             ),
         ]
     lines += [
@@ -352,3 +361,118 @@ def answered_via_label(via: str | None) -> str:
         case "paper":
             return _("on paper")
     return "–"
+
+
+def rounds_list_text(schools: Sequence[tuple[SchoolConfig, Sequence[RoundLine]]]) -> str:
+    """The consent rounds of the head teacher's school (or, for the privacy officer, of
+    each school), open ones first."""
+    lines = ["<b>" + _("Consent rounds") + "</b>"]
+    for school, rounds in schools:
+        if len(schools) > 1:
+            lines += ["", f"<b>{esc(school.name)}</b>"]
+        if not rounds:
+            lines.append(_("No consent rounds yet."))
+        for line in rounds:
+            lines.append(
+                "• "
+                + round_title(line.round, school)
+                + ". "
+                + _state_line(line.round, school)
+                + " "
+                + _("{answered} of {requests} answered ({percent}).").format(
+                    answered=format_number(line.answered),
+                    requests=format_number(line.requests),
+                    percent=_percent(line.answered, line.requests),
+                )
+            )
+    lines += [
+        "",
+        _(
+            "A round asks every parent, per child and purpose, for consent; it reminds those "
+            "who did not answer and closes on its closing date."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def round_button_label(view_round: Round, school: SchoolConfig, several: bool) -> str:
+    """A round in the list, as a button (plain text)."""
+    label = _("Consent round {number}").format(number=view_round.number)
+    if not view_round.is_open:
+        label += " " + (
+            _("(cancelled)") if view_round.status == RoundStatus.CANCELLED else _("(closed)")
+        )
+    return f"{school.name} · {label}" if several else label
+
+
+def not_for_rounds() -> str:
+    return _(
+        "Consent rounds are started by the head teacher or the foundation's privacy officer. "
+        "Nothing is shown."
+    )
+
+
+def close_question(view_round: Round) -> str:
+    return "\n".join(
+        [
+            "<b>"
+            + _("Close consent round {number} now?").format(number=view_round.number)
+            + "</b>",
+            _(
+                "No more questions or reminders go out; those not sent yet are withdrawn. The "
+                "head teacher gets the summary per group and purpose. Answers that come in "
+                "later still count, through Photo consent in the parents' menu."
+            ),
+        ]
+    )
+
+
+def cancel_question(view_round: Round) -> str:
+    return "\n".join(
+        [
+            "<b>" + _("Cancel consent round {number}?").format(number=view_round.number) + "</b>",
+            _(
+                "No more questions or reminders go out, and there is no summary. The answers "
+                "parents already gave stay as they are; their buttons then say the round was "
+                "cancelled."
+            ),
+        ]
+    )
+
+
+def ended_line(view_round: Round) -> str:
+    if view_round.status == RoundStatus.CANCELLED:
+        return _("Consent round {number} is cancelled.").format(number=view_round.number)
+    return _("Consent round {number} is closed; the summary follows in a message.").format(
+        number=view_round.number
+    )
+
+
+def staff_refusal_line(refused: RoundRefused, school: SchoolConfig | None) -> str:
+    """Why Close now, Cancel, the screen or the table of a round was refused (nothing
+    changed)."""
+    found = refused.round
+    if refused.reason == Refusal.NOT_OPEN and found is not None and school is not None:
+        ended = found.ended_at or found.closes_at
+        day = format_date(ended.astimezone(school.tz).date())
+        if found.status == RoundStatus.CANCELLED:
+            return _(
+                "Consent round {number} was already cancelled on {date}. Nothing was changed."
+            ).format(number=found.number, date=day)
+        return _(
+            "Consent round {number} was already closed on {date}. Nothing was changed."
+        ).format(number=found.number, date=day)
+    if refused.reason == Refusal.NOT_YOURS and found is not None:
+        return _(
+            "The table names children and parents: it is for the head teacher of the school. "
+            "Nothing was sent."
+        )
+    return _("This consent round is not one of your school's. Nothing is shown or changed.")
+
+
+def csv_caption(view_round: Round) -> str:
+    return _(
+        "Consent round {number}: per parent and child, how they were asked, when and how they "
+        "answered, and their answer per purpose. It contains names: keep it on the school's "
+        "computers and delete it when you no longer need it."
+    ).format(number=view_round.number)
