@@ -15,6 +15,7 @@ from bot.domain.accounts import Profile
 from bot.domain.consent_csv import consent_csv, csv_filename, reason_label
 from bot.domain.consent_lists import ConsentLists, GroupRef, GroupTable
 from bot.domain.model import Refused, Role
+from bot.domain.texts.for_staff_rounds import response_line
 from bot.i18n import _, current_language, ngettext
 from bot.schools.config import PhotoPurpose, SchoolConfig
 from handlers.buttons import ConsentList, Everyone, ForGroup, NoArgs, Staff
@@ -202,6 +203,7 @@ def list_lines(table: GroupTable, only: PhotoPurpose | None) -> list[str]:
         _("<b>Photo consent · {group}</b>").format(group=group_label(table.group.name))
         + " "
         + ngettext("({n} pupil)", "({n} pupils)", count).format(n=count),
+        *[response_line(*response) for response in table.responses],
         _("Per purpose: who may not appear in photos or video."),
     ]
     for purpose in [only] if only else table.school.photo_purposes:
