@@ -255,6 +255,15 @@ class ConsentList(NamedTuple):
     """A photo purpose's key, or "" for all."""
 
 
+class GroupPurpose(NamedTuple):
+    group: int
+    purpose: str
+
+
+class Page(NamedTuple):
+    page: int
+
+
 # --- the buttons --------------------------------------------------------------------------
 
 
@@ -332,6 +341,12 @@ class Staff:
     CONSENT_LISTS = Action("stcons", NoArgs)
     CONSENT_LIST = Action("stc", ConsentList)
     CONSENT_CSV = Action("stcsv", ForGroup)
+    PHOTO_CHECK = Action("pc", ForGroup)
+    PHOTO_PURPOSE = Action("pcp", GroupPurpose)
+    PHOTO_TOGGLE = Action("pct", ForChild)
+    PHOTO_PAGE = Action("pcg", Page)
+    PHOTO_GROUP = Action("pcgr", ForGroup)
+    PHOTO_RUN = Action("pcr", NoArgs)
     TEAM = Action("tm", NoArgs)
     TEAM_MEMBER = Action("tmm", ForStaff)
     TEAM_REMOVE = Action("tmr", ForStaff)

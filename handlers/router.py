@@ -22,7 +22,15 @@ from handlers.parent import (
     restriction,
     round_answers,
 )
-from handlers.staff import actions, answering, consents, documents, screens, team
+from handlers.staff import (
+    actions,
+    answering,
+    consents,
+    documents,
+    photo_check,
+    screens,
+    team,
+)
 
 P = ParamSpec("P")
 A = TypeVar("A", bound=tuple[Any, ...])
@@ -113,6 +121,13 @@ ROUTES = _table(
     route(Staff.CONSENT_LISTS, consents.consents_menu),
     route(Staff.CONSENT_LIST, consents.list_button),
     route(Staff.CONSENT_CSV, consents.csv_button),
+    # From the consent lists: check a photo.
+    route(Staff.PHOTO_CHECK, photo_check.start),
+    route(Staff.PHOTO_PURPOSE, photo_check.purpose_chosen),
+    route(Staff.PHOTO_TOGGLE, photo_check.toggle),
+    route(Staff.PHOTO_PAGE, photo_check.page),
+    route(Staff.PHOTO_GROUP, photo_check.toggle_group),
+    route(Staff.PHOTO_RUN, photo_check.run),
     # The head teacher's Staff screen.
     route(Staff.TEAM, team.team),
     route(Staff.TEAM_MEMBER, team.member),

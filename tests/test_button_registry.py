@@ -124,6 +124,8 @@ SAMPLES: dict[str, tuple[object, ...]] = {
     "StaffGroups": (21, 65535),
     "ForRequest": (44,),
     "RoundSelection": (44, 2186),
+    "GroupPurpose": (3, "social_media"),
+    "Page": (2,),
 }
 
 

@@ -15,6 +15,7 @@ from bot.domain.accounts import Profile
 from bot.domain.consent_csv import consent_csv, csv_filename, reason_label
 from bot.domain.consent_lists import ConsentLists, GroupRef, GroupTable
 from bot.domain.model import Refused, Role
+from bot.domain.texts import for_teachers_rounds as texts
 from bot.domain.texts.for_staff_rounds import response_line
 from bot.i18n import _, current_language, ngettext
 from bot.schools.config import PhotoPurpose, SchoolConfig
@@ -264,6 +265,11 @@ def _keyboard(
         if g.id != group_id
     ]
     rows += [others[i : i + 4] for i in range(0, len(others), 4)]
+    rows.append(
+        [
+            context.button(user, texts.check_photo_button(), Staff.PHOTO_CHECK(group_id)),
+        ]
+    )
     rows.append(
         [
             context.button(

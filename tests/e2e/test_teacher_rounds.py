@@ -9,6 +9,7 @@ import json
 from bot.domain.model import Actor
 from bot.domain.staff_base import StaffActor
 from storage.db import fetch_all
+from tests.domain_helpers import student_id
 from tests.e2e.harness import Harness, Person
 from tests.e2e.helpers import linked_director, linked_parent, linked_teacher
 from tests.round_helpers import draft
@@ -63,3 +64,112 @@ async def test_the_list_counts_who_answered_per_group_while_a_round_is_open(
     await director.tap("English")
     seen = await director.send("/consents 5")
     assert "Photo consent · group 5 (2 pupils)\nConsent round 1: 0 of 2 answered" in seen.text
+
+
+async def test_the_list_and_a_photo_check_in_dutch(harness: Harness) -> None:
+    h = harness
+    teacher = await linked_teacher(h, 7001, ["3"])
+    _marieke, james, _priya = await _round_with_some_answers(h)
+
+    seen = await teacher.send("/consents")
+    assert "Toestemmingsronde 1: 1 van 2 beantwoord" in seen.text
+    assert "Arjun Sharma: geen antwoord" in seen.text
+    assert "Foto controleren" in seen.buttons
+
+    seen = await teacher.tap("Foto controleren")
+    assert "Waar wordt de foto of video gepubliceerd?" in seen.text
+    assert seen.buttons[:2] == ["Website van de school", "Nieuwsbrief"]
+    seen = await teacher.tap("Website van de school")
+    assert "Tik op de kinderen die op de foto staan" in seen.text
+    assert "Op de foto: nog niemand gekozen." in seen.text
+    assert seen.buttons[:2] == ["Arjun Sharma", "Zoë de Jong"]
+    seen = await teacher.tap("Zoë de Jong")
+    assert "✅ Zoë de Jong" in seen.buttons and "Controleren (1)" in seen.buttons
+    assert "Op de foto: 1 kind: Zoë de Jong" in seen.text
+
+    # A name typed instead of tapped: said so, and the names come again, still chosen.
+    seen = await teacher.send("Zoë")
+    assert "Namen kunt u hier niet typen" in seen.text
+    assert "✅ Zoë de Jong" in seen.buttons
+
+    seen = await teacher.tap("Controleren (1)")
+    assert "✅ Mag gepubliceerd worden" in seen.text
+    assert "Het kind op de foto mag in beeld voor Website van de school." in seen.text
+    old_check = seen.last
+
+    # The next photo has Arjun too, whose parent never answered.
+    seen = await teacher.tap("Nog een foto controleren")
+    seen = await teacher.tap("Website van de school")
+    await teacher.tap("Zoë de Jong")
+    seen = await teacher.tap("Arjun Sharma")
+    assert "Op de foto: 2 kinderen: Zoë de Jong, Arjun Sharma" in seen.text
+    seen = await teacher.tap("Controleren (2)")
+    assert "⛔ Weglaten of onherkenbaar maken" in seen.text
+    assert "1 van de 2 kinderen mogen niet in beeld voor Website van de school:" in seen.text
+    assert "• Arjun Sharma (groep 3): geen antwoord" in seen.text
+    assert "Zoë de Jong (groep 3)" not in seen.text
+    assert "De anderen mogen in beeld." in seen.text
+
+    # James refuses the website for Zoë: Anna hears of her checks, and the next check says so.
+    await _consent(h, james, {"website": False})
+    await h.deliver_outbox()
+    assert "Toestemming ingetrokken na uw fotocontrole" in teacher.messages[-1].text
+    seen = await teacher.send("/consents website")
+    seen = await teacher.tap("Foto controleren")
+    seen = await teacher.tap("Website van de school")
+    seen = await teacher.tap("Zoë de Jong")
+    seen = await teacher.tap("Controleren (1)")
+    assert "• Zoë de Jong (groep 3): ouders oneens" in seen.text
+
+    # The old verdict's Check button, replayed: nothing is checked again.
+    checks = await fetch_all(h.s.db.reader, "SELECT verdict, children FROM photo_checks")
+    assert [tuple(r) for r in checks] == [("publish", 1), ("leave_out", 2), ("leave_out", 1)]
+    seen = await teacher.tap_data(
+        h.app.bot_data["codec"].encode(teacher.id, "pcr") if h.app else "", seen.last
+    )
+    assert "Deze fotocontrole is al afgerond of gestopt" in seen.text
+    assert len(await fetch_all(h.s.db.reader, "SELECT id FROM photo_checks")) == 3
+    seen = await teacher.tap("Nog een foto controleren", old_check)
+    # An older message's button: refused by the gate, the menu instead.
+    assert "Wat wilt u doen?" in seen.text and "Waar wordt de foto" not in seen.text
+
+    # The audit trail has the checks, in numbers: no names.
+    rows = await fetch_all(
+        h.s.db.reader, "SELECT details FROM audit_events WHERE action = 'photo.checked'"
+    )
+    assert len(rows) == 3
+    assert all("Zo" not in r[0] and "Arjun" not in r[0] for r in rows)
+
+
+async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -> None:
+    h = harness
+    teacher = await linked_teacher(h, 7001, ["3"], "en")
+    await _round_with_some_answers(h)
+    assert h.app is not None
+    codec = h.app.bot_data["codec"]
+    lotte = await student_id(h.s.db.reader, "L1007")  # group 7
+
+    # A photo check for a purpose the school does not have, or a child of another group.
+    seen = await teacher.send("/consents")
+    group = await h.s.photo_checks.groups(StaffActor(teacher.id))
+    seen = await teacher.tap_data(
+        codec.encode(teacher.id, "pcp", group[0].id, "tiktok"), seen.last
+    )
+    assert "That purpose is not in the school's list of photo purposes" in seen.text
+    seen = await teacher.send("/consents")
+    await teacher.tap("Check a photo")
+    seen = await teacher.tap("School website")
+    seen = await teacher.tap_data(codec.encode(teacher.id, "pct", lotte), seen.last)
+    assert "You can only check photos of children in your own groups" in seen.text
+    assert "In the photo: nobody chosen yet." in seen.text
+    assert not any("Lotte" in b for b in seen.buttons)
+    seen = await teacher.tap("Check")
+    assert "Tap at least one child who appears in the photo first" in seen.text
+    seen = await teacher.tap_data(codec.encode(teacher.id, "pc", 999999), seen.last)
+    assert "You can only check photos of children in your own groups" in seen.text
+
+    assert await fetch_all(h.s.db.reader, "SELECT id FROM photo_checks") == []
+    reasons = await _refusals(h)
+    assert "photo_check_unknown_purpose" in reasons
+    assert "photo_check_not_their_pupil" in reasons
+    assert "photo_check_not_their_group" in reasons

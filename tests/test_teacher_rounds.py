@@ -1,0 +1,131 @@
+"""The rules behind the teacher's screens of a consent round: names paged to fit a phone,
+a child tapped in a photo check is one of the groups' pupils, and every text shows a
+hostile name as text."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Callable
+
+import pytest
+
+from bot.domain.model import Refused
+from bot.domain.staff_base import StaffActor
+from bot.domain.texts import for_teachers_rounds
+from bot.emulator import parse_html
+from bot.i18n import use_language
+from bot.schools.config import load_school
+from bot.services import Services
+from handlers.staff.name_pages import PAGE, name_page, rows_of
+from storage.db import fetch_all
+from storage.people import Student
+from tests.domain_helpers import link_staff, student_id
+from tests.support import SCHOOL_TOML, FakeClock
+
+
+def test_a_group_of_thirty_is_two_pages_of_two_names_a_row() -> None:
+    first = name_page(30, 0)
+    assert (first.start, first.end, first.pages) == (0, PAGE, 2)
+    assert not first.has_previous and first.has_next
+    second = name_page(30, 1)
+    assert (second.start, second.end) == (PAGE, 30)
+    assert second.has_previous and not second.has_next
+    assert len(rows_of(list(range(PAGE)))) == PAGE // 2
+    assert rows_of([1, 2, 3]) == [[1, 2], [3]]
+
+
+@pytest.mark.parametrize(
+    ("count", "pages", "last_page"),
+    [
+        (0, 1, (0, 0)),
+        (1, 1, (0, 1)),
+        (20, 1, (0, 20)),
+        (25, 1, (0, 25)),
+        (26, 2, (20, 26)),
+        (41, 2, (20, 41)),
+        (46, 3, (40, 46)),
+    ],
+)
+def test_a_few_names_stay_on_the_page_before(
+    count: int, pages: int, last_page: tuple[int, int]
+) -> None:
+    last = name_page(count, 99)  # a page beyond the last (a stale button) is the last
+    assert last.pages == pages and (last.start, last.end) == last_page
+    assert name_page(count, -3).number == 0
+    shown = [
+        i for n in range(pages) for i in range(name_page(count, n).start, name_page(count, n).end)
+    ]
+    assert shown == list(range(count))
+
+
+async def test_a_child_tapped_in_a_photo_check_is_one_of_the_groups_pupils(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await link_staff(s, clock, "Anna de Wit", "teacher", ["3"], 7001)
+    teacher = StaffActor(7001)
+    [group] = await s.photo_checks.groups(teacher)
+    zoe = await student_id(s.db.reader, "L1001")
+    lotte = await student_id(s.db.reader, "L1007")  # group 7
+    assert (await s.photo_checks.pupil(teacher, [group.id], zoe)).first_name == "Zoë"
+    for child in (lotte, 999999):
+        with pytest.raises(Refused, match="not_allowed"):
+            await s.photo_checks.pupil(teacher, [group.id], child)
+    rows = await fetch_all(
+        s.db.reader, "SELECT details FROM audit_events WHERE action = 'consents.refused'"
+    )
+    assert [json.loads(r[0])["reason"] for r in rows] == ["photo_check_not_their_pupil"] * 2
+    assert all("Lotte" not in r[0] for r in rows)
+
+
+HOSTILE = ['<a href="https://x">x</a>', "Jansen & Zn &amp; Co", "<Zoon>", "Sanne\u202eennaS"]
+PLAIN = {  # button labels and lines without names: plain text or fixed HTML
+    "pupil_name",
+    "check_button",
+    "previous_page",
+    "next_page",
+    "check_nobody_chosen",
+    "check_not_theirs",
+    "check_unknown_purpose",
+    "check_not_open",
+    "check_buttons_only",
+    "check_again",
+    "check_photo_button",
+    "back_to_list",
+}
+
+
+def _teacher_texts(name: str) -> dict[str, Callable[[], str]]:
+    school = load_school(SCHOOL_TOML)
+    student = Student(1, 1, "L1", name, name, "mac", 3, name, None)
+    t = for_teachers_rounds
+    return {
+        "check_purpose_text": lambda: t.check_purpose_text(name),
+        "check_screen_text": lambda: t.check_screen_text(
+            school.photo_purposes[0], [name, "5"], [student, student], 30, 1, 20
+        ),
+    }
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name", HOSTILE, ids=["link", "amp", "tag", "rtl"])
+def test_every_teacher_text_shows_a_hostile_name_as_text(language: str, name: str) -> None:
+    with use_language(language):
+        for template, render in _teacher_texts(name).items():
+            parsed = parse_html(render())  # raises as Telegram refuses the message
+            assert name in parsed.text, template
+            assert "text_link" not in {e["type"] for e in parsed.entities}, template
+        for template in PLAIN:
+            text = getattr(for_teachers_rounds, template)
+            if not inspect.signature(text).parameters:
+                parse_html(text())
+
+
+def test_no_teacher_template_is_left_out() -> None:
+    public = {
+        name
+        for name, value in inspect.getmembers(for_teachers_rounds, inspect.isfunction)
+        if not name.startswith("_") and value.__module__ == for_teachers_rounds.__name__
+    }
+    assert public - set(_teacher_texts("x")) - PLAIN == set()
