@@ -27,6 +27,7 @@ from handlers.staff import (
     answering,
     consents,
     documents,
+    paper_answers,
     photo_check,
     screens,
     team,
@@ -121,13 +122,19 @@ ROUTES = _table(
     route(Staff.CONSENT_LISTS, consents.consents_menu),
     route(Staff.CONSENT_LIST, consents.list_button),
     route(Staff.CONSENT_CSV, consents.csv_button),
-    # From the consent lists: check a photo.
+    # From the consent lists: check a photo, a pupil's screen, record a paper form.
     route(Staff.PHOTO_CHECK, photo_check.start),
     route(Staff.PHOTO_PURPOSE, photo_check.purpose_chosen),
     route(Staff.PHOTO_TOGGLE, photo_check.toggle),
     route(Staff.PHOTO_PAGE, photo_check.page),
     route(Staff.PHOTO_GROUP, photo_check.toggle_group),
     route(Staff.PHOTO_RUN, photo_check.run),
+    route(Staff.PUPILS, paper_answers.pupils),
+    route(Staff.PUPIL, paper_answers.pupil),
+    route(Staff.PAPER, paper_answers.who_signed),
+    route(Staff.PAPER_FORM, paper_answers.form),
+    route(Staff.PAPER_REVIEW, paper_answers.review),
+    route(Staff.PAPER_CONFIRM, paper_answers.confirm),
     # The head teacher's Staff screen.
     route(Staff.TEAM, team.team),
     route(Staff.TEAM_MEMBER, team.member),

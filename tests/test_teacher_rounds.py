@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import pytest
 
+from bot.domain.consent_lists import Appearance
 from bot.domain.model import Refused
+from bot.domain.rounds.paper import GuardianChoice
 from bot.domain.staff_base import StaffActor
 from bot.domain.texts import for_teachers_rounds
 from bot.emulator import parse_html
@@ -91,19 +93,45 @@ PLAIN = {  # button labels and lines without names: plain text or fixed HTML
     "check_not_open",
     "check_buttons_only",
     "check_again",
+    "record_paper_button",
+    "pupils_button",
     "check_photo_button",
     "back_to_list",
+    "back_to_pupil",
+    "yes",
+    "no",
+    "review_button",
+    "confirm_button",
+    "change_button",
+    "cancel_button",
+    "paper_nothing_ticked",
+    "paper_already_recorded",
+    "paper_not_theirs",
+    "paper_not_on_form",
+    "paper_buttons_only",
 }
 
 
 def _teacher_texts(name: str) -> dict[str, Callable[[], str]]:
     school = load_school(SCHOOL_TOML)
     student = Student(1, 1, "L1", name, name, "mac", 3, name, None)
+    purposes = list(school.consent_purposes)
+    chosen = {"website": True, "school_photographer": False}
+    states = {"website": Appearance.ALLOWED, "school_photographer": Appearance.DISAGREE}
+    guardians = [GuardianChoice(1, name, True), GuardianChoice(2, name, False)]
     t = for_teachers_rounds
     return {
         "check_purpose_text": lambda: t.check_purpose_text(name),
         "check_screen_text": lambda: t.check_screen_text(
             school.photo_purposes[0], [name, "5"], [student, student], 30, 1, 20
+        ),
+        "pupils_text": lambda: t.pupils_text(name, 30, 21, 30),
+        "pupil_text": lambda: t.pupil_text(student, school, states, guardians),
+        "who_signed_text": lambda: t.who_signed_text(student),
+        "paper_form_text": lambda: t.paper_form_text(student, name, purposes, chosen),
+        "paper_review_text": lambda: t.paper_review_text(student, name, purposes, chosen),
+        "paper_recorded_text": lambda: t.paper_recorded_text(
+            student, name, purposes, chosen, states
         ),
     }
 

@@ -268,6 +268,7 @@ def _keyboard(
     rows.append(
         [
             context.button(user, texts.check_photo_button(), Staff.PHOTO_CHECK(group_id)),
+            context.button(user, texts.pupils_button(), Staff.PUPILS(group_id, 0)),
         ]
     )
     rows.append(

@@ -74,7 +74,9 @@ async def test_the_list_and_a_photo_check_in_dutch(harness: Harness) -> None:
     seen = await teacher.send("/consents")
     assert "Toestemmingsronde 1: 1 van 2 beantwoord" in seen.text
     assert "Arjun Sharma: geen antwoord" in seen.text
-    assert "Foto controleren" in seen.buttons
+    assert (
+        "Foto controleren" in seen.buttons and "Leerlingen · papieren antwoorden" in seen.buttons
+    )
 
     seen = await teacher.tap("Foto controleren")
     assert "Waar wordt de foto of video gepubliceerd?" in seen.text
@@ -141,6 +143,75 @@ async def test_the_list_and_a_photo_check_in_dutch(harness: Harness) -> None:
     assert all("Zo" not in r[0] and "Arjun" not in r[0] for r in rows)
 
 
+async def test_a_paper_form_recorded_in_english_counts_like_any_answer(harness: Harness) -> None:
+    h = harness
+    teacher = await linked_teacher(h, 7001, ["3"], "en")
+    _marieke, james, _priya = await _round_with_some_answers(h)
+
+    seen = await teacher.send("/consents")
+    assert "Consent round 1: 1 of 2 answered" in seen.text
+    seen = await teacher.tap("Pupils · paper answers")
+    assert seen.buttons[:2] == ["Arjun Sharma", "Zoë de Jong"]
+    seen = await teacher.tap("Arjun Sharma")
+    assert "Arjun Sharma · group 3" in seen.text
+    assert "School website: may not appear (no answer)" in seen.text
+    assert "Priya Sharma (uses the bot)" in seen.text
+    # One parent: the form opens at once.
+    seen = await teacher.tap("Record a paper answer")
+    assert "Signed by: Priya Sharma" in seen.text
+    assert "1. School website: not ticked\n2. Newsletter: not ticked" in seen.text
+    seen = await teacher.tap("Review")
+    assert "Tap Yes or No for at least one purpose first. Nothing was recorded." in seen.text
+    seen = await teacher.send("yes")
+    assert "Answers from a paper form are not typed" in seen.text
+    seen = await teacher.tap("1. Yes")
+    assert "1. ✅ Yes" in seen.buttons
+    seen = await teacher.tap("2. No")
+    seen = await teacher.tap("Review")
+    assert "Record this paper answer?" in seen.text
+    assert "• School website: yes\n• Newsletter: no" in seen.text
+    confirm = seen.last
+    data = dict(b for row in confirm.buttons for b in row)["Confirm"]
+    seen = await teacher.tap("Confirm")
+    assert "Paper answer recorded" in seen.text
+    assert "School website: may appear (consent)" in seen.text
+    assert "Newsletter: may not appear (refused)" in seen.text
+
+    # The same Confirm again (a replay): nothing more is recorded.
+    assert data is not None
+    seen = await teacher.tap_data(data, confirm)
+    assert "This paper answer was already recorded. Nothing was changed." in seen.text
+    ledger = await fetch_all(
+        h.s.db.reader,
+        "SELECT purpose, granted, source, recorded_by FROM consent_ledger WHERE source = 'paper'",
+    )
+    assert sorted((r[0], bool(r[1]), r[2]) for r in ledger) == [
+        ("newsletter", False, "paper"),
+        ("website", True, "paper"),
+    ]
+    assert all(r[3] is not None for r in ledger)
+
+    # It counts: the round's response line, and Priya's ledger names who recorded it.
+    seen = await teacher.send("/consents")
+    assert "Consent round 1: 2 of 2 answered" in seen.text
+    priya = h.person(5004)
+    profile = await h.s.accounts.profile(priya.id)
+    assert profile is not None
+    arjun = await student_id(h.s.db.reader, "L1004")
+    lines = await h.s.consents.ledger(Actor(priya.id, profile.guardian_ids), arjun)
+    assert any(line.recorded_by == "Anna de Wit" for line in lines)
+
+    # Two parents: who signed is asked first.
+    seen = await teacher.tap("Pupils · paper answers")
+    seen = await teacher.tap("Zoë de Jong")
+    seen = await teacher.tap("Record a paper answer")
+    assert "Who signed the form?" in seen.text
+    assert seen.buttons == ["Marieke de Jong", "James Whitfield", "« Back to Zoë"]
+    seen = await teacher.tap("James Whitfield")
+    assert "Signed by: James Whitfield" in seen.text
+    del james
+
+
 async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -> None:
     h = harness
     teacher = await linked_teacher(h, 7001, ["3"], "en")
@@ -148,6 +219,24 @@ async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -
     assert h.app is not None
     codec = h.app.bot_data["codec"]
     lotte = await student_id(h.s.db.reader, "L1007")  # group 7
+    zoe = await student_id(h.s.db.reader, "L1001")
+
+    seen = await teacher.send("/consents")
+    seen = await teacher.tap_data(codec.encode(teacher.id, "pu", lotte), seen.last)
+    assert "You can only record paper answers for pupils of your own groups" in seen.text
+    assert "Lotte" not in seen.text
+    seen = await teacher.tap_data(
+        codec.encode(teacher.id, "pao", lotte, 1, "yyyyyy", "abc"), teacher.last_with_buttons()
+    )
+    assert "Nothing was recorded" in seen.text and "Lotte" not in seen.text
+
+    # A parent who is not Zoë's, a purpose letter too many: not on her form.
+    seen = await teacher.send("/consents")
+    seen = await teacher.tap_data(codec.encode(teacher.id, "paf", zoe, 424242), seen.last)
+    assert "does not belong on this pupil's form" in seen.text
+    seen = await teacher.send("/consents")
+    seen = await teacher.tap_data(codec.encode(teacher.id, "par", zoe, 1, "yyyyyyyy"), seen.last)
+    assert "does not belong on this pupil's form" in seen.text
 
     # A photo check for a purpose the school does not have, or a child of another group.
     seen = await teacher.send("/consents")
@@ -169,7 +258,12 @@ async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -
     assert "You can only check photos of children in your own groups" in seen.text
 
     assert await fetch_all(h.s.db.reader, "SELECT id FROM photo_checks") == []
+    assert (
+        await fetch_all(h.s.db.reader, "SELECT id FROM consent_ledger WHERE source = 'paper'")
+        == []
+    )
     reasons = await _refusals(h)
+    assert reasons.count("paper_answer_not_their_pupil") == 2
     assert "photo_check_unknown_purpose" in reasons
     assert "photo_check_not_their_pupil" in reasons
     assert "photo_check_not_their_group" in reasons

@@ -1,15 +1,19 @@
 """What a teacher (or the head teacher) reads in the consent lists beside a round: checking
-a photo before it is published."""
+a photo before it is published, a pupil's screen, and recording a signed paper form."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.domain.consent_csv import appearance_label
+from bot.domain.consent_lists import Appearance
+from bot.domain.rounds.paper import GuardianChoice
 from bot.i18n import _, current_language, format_number, ngettext
 from bot.markup import esc
-from bot.schools.config import PhotoPurpose
+from bot.schools.config import ConsentPurpose, PhotoPurpose, SchoolConfig
 from storage.people import Student
 
+YES, NO = "✅", "❌"
 CHOSEN = "✅"
 
 
@@ -132,9 +136,203 @@ def check_again() -> str:
     return _("Check another photo")
 
 
+# --- A pupil's screen ---------------------------------------------------------------------
+
+
+def pupils_text(group_name: str, total: int, first: int, last: int) -> str:
+    lines = [
+        "<b>" + _("Pupils") + "</b> · " + _group(group_name),
+        _(
+            "Tap a pupil to see their consent per purpose and to record a paper form that "
+            "came back signed."
+        ),
+    ]
+    if last - first + 1 < total:
+        lines.append(
+            _("Names {first}–{last} of {total}.").format(
+                first=format_number(first), last=format_number(last), total=format_number(total)
+            )
+        )
+    return "\n".join(lines)
+
+
+def pupil_text(
+    student: Student,
+    school: SchoolConfig,
+    states: dict[str, Appearance],
+    guardians: Sequence[GuardianChoice],
+) -> str:
+    """A pupil's screen: what holds per purpose now, and their parents."""
+    language = current_language()
+    lines = [f"<b>{_name(student)}</b> · {_group(student.group_name)}", ""]
+    for purpose in school.consent_purposes:
+        state = states.get(purpose.key, Appearance.UNKNOWN)
+        lines.append(
+            f"• {esc(purpose.label.get(language))}: {appearance_label(state, purpose.kind)}"
+        )
+    lines += ["", _("Parents:")]
+    for guardian in guardians:
+        where = _("uses the bot") if guardian.in_bot else _("not in the bot")
+        lines.append(f"• {esc(guardian.name)} ({where})")
+    if not guardians:
+        lines.append("• " + _("none on the roster"))
+    return "\n".join(lines)
+
+
+def record_paper_button() -> str:
+    return _("Record a paper answer")
+
+
+def pupils_button() -> str:
+    return _("Pupils · paper answers")
+
+
 def check_photo_button() -> str:
     return _("Check a photo")
 
 
 def back_to_list() -> str:
     return _("« Back to the list")
+
+
+def back_to_pupil(student: Student) -> str:
+    return _("« Back to {child}").format(child=student.first_name)
+
+
+# --- Recording a paper answer -------------------------------------------------------------
+
+
+def who_signed_text(student: Student) -> str:
+    return "\n".join(
+        [
+            "<b>" + _("Record a paper answer") + f"</b> · {_name(student)}",
+            _("Who signed the form?"),
+        ]
+    )
+
+
+def paper_form_text(
+    student: Student,
+    guardian: str,
+    purposes: Sequence[ConsentPurpose],
+    chosen: dict[str, bool],
+) -> str:
+    language = current_language()
+    lines = [
+        "<b>" + _("Record a paper answer") + f"</b> · {_name(student)}",
+        _("Signed by: {parent}").format(parent=esc(guardian)),
+        _(
+            "Tap Yes or No for each purpose as it was ticked on the form, then Review. Leave "
+            "a purpose open when nothing was ticked: no answer counts as no."
+        ),
+    ]
+    lines.append("")
+    for number, purpose in enumerate(purposes, 1):
+        answer = chosen.get(purpose.key)
+        ticked = _("yes") if answer is True else _("no") if answer is False else _("not ticked")
+        lines.append(f"<b>{number}. {esc(purpose.label.get(language))}</b>: {ticked}")
+    return "\n".join(lines)
+
+
+def yes() -> str:
+    return _("Yes")
+
+
+def no() -> str:
+    return _("No")
+
+
+def review_button() -> str:
+    return _("Review")
+
+
+def confirm_button() -> str:
+    return _("Confirm")
+
+
+def change_button() -> str:
+    return _("Change")
+
+
+def cancel_button() -> str:
+    return _("Cancel")
+
+
+def paper_nothing_ticked() -> str:
+    return _("Tap Yes or No for at least one purpose first. Nothing was recorded.")
+
+
+def _answers(purposes: Sequence[ConsentPurpose], chosen: dict[str, bool]) -> list[str]:
+    language = current_language()
+    return [
+        f"• {esc(p.label.get(language))}: " + (_("yes") if chosen[p.key] else _("no"))
+        for p in purposes
+        if p.key in chosen
+    ]
+
+
+def paper_review_text(
+    student: Student,
+    guardian: str,
+    purposes: Sequence[ConsentPurpose],
+    chosen: dict[str, bool],
+) -> str:
+    return "\n".join(
+        [
+            "<b>" + _("Record this paper answer?") + "</b>",
+            _("{child}, signed by {parent}:").format(child=_name(student), parent=esc(guardian)),
+            *_answers(purposes, chosen),
+            "",
+            _(
+                "It counts like an answer in the bot: it goes into the child's ledger as "
+                "\u201con paper, recorded by\u201d you, the two-parent rule applies and the "
+                "other parent is told of a change."
+            ),
+        ]
+    )
+
+
+def paper_recorded_text(
+    student: Student,
+    guardian: str,
+    purposes: Sequence[ConsentPurpose],
+    chosen: dict[str, bool],
+    states: dict[str, Appearance],
+) -> str:
+    language = current_language()
+    lines = [
+        "✅ <b>" + _("Paper answer recorded") + "</b>",
+        _("{child}, signed by {parent}:").format(child=_name(student), parent=esc(guardian)),
+        *_answers(purposes, chosen),
+        "",
+        _("What applies now:"),
+    ]
+    for purpose in purposes:
+        if purpose.key in chosen:
+            state = states.get(purpose.key, Appearance.UNKNOWN)
+            lines.append(
+                f"• {esc(purpose.label.get(language))}: {appearance_label(state, purpose.kind)}"
+            )
+    return "\n".join(lines)
+
+
+def paper_already_recorded() -> str:
+    return _("This paper answer was already recorded. Nothing was changed.")
+
+
+def paper_not_theirs() -> str:
+    return _(
+        "You can only record paper answers for pupils of your own groups (the head teacher: "
+        "of the school). Nothing was recorded."
+    )
+
+
+def paper_not_on_form() -> str:
+    return _(
+        "That parent or purpose does not belong on this pupil's form (any more). Nothing was "
+        "recorded: open the pupil again."
+    )
+
+
+def paper_buttons_only() -> str:
+    return _("Answers from a paper form are not typed: tap Yes or No under the message below.")
