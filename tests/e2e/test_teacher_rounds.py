@@ -267,3 +267,90 @@ async def test_forged_buttons_are_refused_and_change_nothing(harness: Harness) -
     assert "photo_check_unknown_purpose" in reasons
     assert "photo_check_not_their_pupil" in reasons
     assert "photo_check_not_their_group" in reasons
+
+
+async def test_the_head_teacher_checks_a_photo_of_two_groups_in_english(
+    harness: Harness,
+) -> None:
+    h = harness
+    _marieke, _james, priya = await _round_with_some_answers(h)
+    await _consent(h, priya, {"social_media": True})
+    director = h.person(7002)
+    await director.send("/language")
+    await director.tap("English")
+
+    seen = await director.send("/consents 3")
+    assert "Consent round 1: 1 of 2 answered" in seen.text
+    await director.tap("Check a photo")
+    seen = await director.tap("Social media")
+    assert "Check a photo · Social media\ngroup 3" in seen.text
+    assert seen.buttons[:2] == ["Arjun Sharma", "Zoë de Jong"]
+    assert "✅ group 3" in seen.buttons and "+ group 5" in seen.buttons
+    seen = await director.tap("Arjun Sharma")
+    # The photo itself sent to the bot: not needed, not kept; the names come again.
+    seen = await director.do(lambda u: h.fake.send_photo(u, "sports day"))
+    assert "The photo itself is not needed and is not kept." in seen.text
+    assert "✅ Arjun Sharma" in seen.buttons
+    assert not any(c.method == "getFile" for c in h.fake.calls)
+    # The sports day had group 5 too: its names join, each with its group.
+    seen = await director.tap("+ group 5")
+    assert "group 3, group 5" in seen.text
+    assert seen.buttons[:4] == [
+        "✅ Arjun Sharma · 3",
+        "Zoë de Jong · 3",
+        "Daniël van den Berg · 5",
+        "Ömer Yılmaz · 5",
+    ]
+    seen = await director.tap("Daniël van den Berg · 5")
+    assert "In the photo: 2 children: Arjun Sharma, Daniël van den Berg" in seen.text
+    seen = await director.tap("Check (2)")
+    assert "⛔ Leave out or make unrecognisable" in seen.text
+    assert "1 of 2 children may not appear for Social media:" in seen.text
+    assert "• Daniël van den Berg (group 5): no answer" in seen.text
+    assert "Arjun Sharma (group 3):" not in seen.text
+
+    # Group 5 taken away again: its tapped children go with it.
+    await director.tap("Check another photo")
+    await director.tap("Social media")
+    await director.tap("+ group 5")
+    await director.tap("Ömer Yılmaz · 5")
+    await director.tap("Arjun Sharma · 3")
+    seen = await director.tap("✅ group 5")
+    assert "In the photo: 1 child: Arjun Sharma" in seen.text
+    seen = await director.tap("Check (1)")
+    assert "✅ OK to publish" in seen.text
+    assert "The child in the photo may appear for Social media." in seen.text
+    checks = await fetch_all(h.s.db.reader, "SELECT children, left_out FROM photo_checks")
+    assert [tuple(r) for r in checks] == [(2, 1), (1, 0)]
+
+
+async def test_the_head_teacher_records_a_paper_form_in_dutch(harness: Harness) -> None:
+    h = harness
+    await _round_with_some_answers(h)
+    director = h.person(7002)
+    seen = await director.send("/consents 3")
+    assert "Toestemmingsronde 1: 1 van 2 beantwoord" in seen.text
+    await director.tap("Leerlingen · papieren antwoorden")
+    seen = await director.tap("Zoë de Jong")
+    assert "• Website van de school: mag erop (toestemming)" in seen.text
+    assert "• Marieke de Jong (gebruikt de bot)" in seen.text
+    seen = await director.tap("Papieren antwoord vastleggen")
+    assert "Wie heeft het formulier ondertekend?" in seen.text
+    await director.tap("James Whitfield")
+    await director.tap("2. Nee")
+    seen = await director.tap("Nakijken")
+    assert "Dit papieren antwoord vastleggen?" in seen.text
+    assert "Zoë de Jong, ondertekend door James Whitfield:\n• Nieuwsbrief: nee" in seen.text
+    seen = await director.tap("Bevestigen")
+    assert "Papieren antwoord vastgelegd" in seen.text
+    # James refused what Marieke gave: the most restrictive answer wins.
+    assert "• Nieuwsbrief: mag er niet op (ouders oneens)" in seen.text
+    [recorded] = [m for m in seen.messages if "Papieren antwoord vastgelegd" in m.text]
+    seen = await director.tap("« Terug naar de lijst", recorded)
+    assert "Zoë de Jong: ouders oneens" in seen.text.split("Nieuwsbrief")[1]
+    rows = await fetch_all(
+        h.s.db.reader,
+        "SELECT s.name FROM consent_ledger l JOIN staff s ON s.id = l.recorded_by "
+        "WHERE l.source = 'paper'",
+    )
+    assert [r[0] for r in rows] == ["J. de Vries"]
