@@ -10,8 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.domain.consent_lists import Appearance
+from bot.domain.consent_csv import consent_csv
+from bot.domain.consent_lists import Appearance, ConsentLists
 from bot.domain.model import Refused
+from bot.domain.rounds.model import Audience
 from bot.domain.rounds.paper import GuardianChoice
 from bot.domain.staff_base import StaffActor
 from bot.domain.texts import for_teachers_rounds
@@ -20,8 +22,10 @@ from bot.i18n import use_language
 from bot.schools.config import load_school
 from bot.services import Services
 from handlers.staff.name_pages import PAGE, name_page, rows_of
+from storage import staff
 from storage.db import fetch_all
 from storage.people import Student
+from tests import round_helpers
 from tests.domain_helpers import link_staff, student_id
 from tests.support import SCHOOL_TOML, FakeClock
 
@@ -157,3 +161,30 @@ def test_no_teacher_template_is_left_out() -> None:
         if not name.startswith("_") and value.__module__ == for_teachers_rounds.__name__
     }
     assert public - set(_teacher_texts("x")) - PLAIN == set()
+
+
+async def test_the_groups_table_says_per_child_whether_the_open_round_was_answered(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await round_helpers.director(s, clock)
+    anna = await link_staff(s, clock, "Anna de Wit", "teacher", ["3"], 7001)
+    people = await round_helpers.parents(s, clock)
+    zoe = await student_id(s.db.reader, "L1001")
+    arjun = await student_id(s.db.reader, "L1004")
+    # Arjun's mother answered before the round: a round for the unanswered does not ask her.
+    await s.consents.change(
+        people[round_helpers.PRIYA], arjun, {"website": True, "newsletter": False}
+    )
+    round_ = await round_helpers.start(s, clock, audience=Audience.UNANSWERED)
+    await s.consents.change(people[round_helpers.JAMES], zoe, {"newsletter": False})
+    lists = ConsentLists(s.db, s.keys, s.clock, s.school_by_id)
+    members = [m for m in [await staff.get(s.db.reader, anna)] if m is not None]
+    table = await lists.table(7001, members, (await lists.groups(members))[0].id)
+    answers = await lists.round_answers(table)
+    assert [(r.number, a) for r, a in answers] == [(round_.number, {zoe: True})]
+    with use_language("en"):
+        rows = consent_csv(table, answers).decode("utf-8-sig").splitlines()
+    assert rows[0].endswith(";Consent round 1")
+    assert rows[1].startswith("Arjun Sharma;3;") and rows[1].endswith(";not asked")
+    assert rows[2].startswith("Zoë de Jong;3;") and rows[2].endswith(";answered")

@@ -297,7 +297,7 @@ async def csv_button(update: Update, context: BotContext, args: ForGroup) -> Non
     today = services.clock.now().astimezone(table.school.tz).date()
     await context.bot.send_document(
         chat.id,
-        document=consent_csv(table),
+        document=consent_csv(table, await _lists(context).round_answers(table)),
         filename=csv_filename(table, today),
         caption=_(
             "Photo consent of {group}, every pupil and purpose. It contains children's "

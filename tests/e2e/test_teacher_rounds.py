@@ -59,6 +59,15 @@ async def test_the_list_counts_who_answered_per_group_while_a_round_is_open(
         seen.text
     )
     assert "Arjun Sharma: geen antwoord" in seen.text
+    # The group's table has the round too: who answered it.
+    seen = await dutch.tap("Tabel van groep 3 (CSV)")
+    assert seen.last.document is not None
+    table = seen.last.document[1].decode("utf-8-sig").splitlines()
+    assert table[0].endswith(";Schoolfotograaf;Toestemmingsronde 1")
+    assert table[1].startswith("Arjun Sharma;3;mag er niet op (geen antwoord);")
+    assert table[1].endswith(";niet beantwoord (telt als nee)")
+    assert table[2].startswith("Zoë de Jong;3;mag erop (toestemming);")
+    assert table[2].endswith(";beantwoord")
     director = h.person(7002)
     await director.send("/language")
     await director.tap("English")
