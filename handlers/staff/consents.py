@@ -265,12 +265,8 @@ def _keyboard(
         if g.id != group_id
     ]
     rows += [others[i : i + 4] for i in range(0, len(others), 4)]
-    rows.append(
-        [
-            context.button(user, texts.check_photo_button(), Staff.PHOTO_CHECK(group_id)),
-            context.button(user, texts.pupils_button(), Staff.PUPILS(group_id, 0)),
-        ]
-    )
+    rows.append([context.button(user, texts.check_photo_button(), Staff.PHOTO_CHECK(group_id))])
+    rows.append([context.button(user, texts.pupils_button(), Staff.PUPILS(group_id, 0))])
     rows.append(
         [
             context.button(
