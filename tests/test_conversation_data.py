@@ -15,6 +15,8 @@ from handlers.parent.requests import RequestDraft
 from handlers.persistence import SqlitePersistence
 from handlers.staff.documents import AttachCopy
 from handlers.staff.drafts import Answer, Decision, Extension, Note, Refusal
+from handlers.staff.paper_answers import PaperFormStep
+from handlers.staff.photo_check import PhotoCheckStep
 from storage import bot_state
 
 
@@ -58,6 +60,8 @@ STEPS: list[Step] = [
     Refusal(7, ground="leerlingdossier"),
     Answer(7, "partly_erased", ["religion"], text=None, written=True),
     AttachCopy(7),
+    PhotoCheckStep("website", 3, [3, 5], [12, 14], page=1, key="0f1e2d3c4b5a6978"),
+    PaperFormStep(12, 21, "yunuuu"),
 ]
 
 
