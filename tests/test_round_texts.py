@@ -114,6 +114,16 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
             school,
             student,
         ),
+        "for_parents_rounds.exchanges_heading": lambda: "\n".join(
+            for_parents_rounds.exchanges_heading(name)
+        ),
+        "for_parents_rounds.exchange_lines": lambda: "\n".join(
+            line
+            for state in (states[0], PurposeState("school_photographer", None, False, False))
+            for line in for_parents_rounds.exchange_lines(
+                school.exchange_purposes[0], state, "✅", "given", name
+            )
+        ),
         "for_staff_rounds.round_screen": lambda: for_staff_rounds.round_screen(view),
         "for_staff_rounds.round_summary": lambda: for_staff_rounds.round_summary(view),
         # Numbers and the school's config only, no names: that they are valid is checked.
