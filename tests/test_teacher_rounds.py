@@ -188,3 +188,25 @@ async def test_the_groups_table_says_per_child_whether_the_open_round_was_answer
     assert rows[0].endswith(";Consent round 1")
     assert rows[1].startswith("Arjun Sharma;3;") and rows[1].endswith(";not asked")
     assert rows[2].startswith("Zoë de Jong;3;") and rows[2].endswith(";answered")
+
+
+async def test_a_paper_form_has_the_purposes_of_the_round_that_printed_it(
+    school_services: Services, clock: FakeClock
+) -> None:
+    s = school_services
+    await round_helpers.director(s, clock)
+    people = await round_helpers.parents(s, clock)
+    zoe = await student_id(s.db.reader, "L1001")
+    james = people[round_helpers.JAMES].guardian_ids[0]
+    assert await s.paper_answers.form_purposes(zoe, james) is None  # no round: every purpose
+    round_ = await round_helpers.start(s, clock, purposes=("newsletter", "school_photographer"))
+    found = await s.paper_answers.form_purposes(zoe, james)
+    assert found is not None
+    number, purposes = found
+    assert number == round_.number
+    assert [p.key for p in purposes] == ["newsletter", "school_photographer"]
+    # A guardian the round does not ask (Arjun's mother, about Zoë): every purpose.
+    assert (
+        await s.paper_answers.form_purposes(zoe, people[round_helpers.PRIYA].guardian_ids[0])
+        is None
+    )

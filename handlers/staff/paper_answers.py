@@ -180,22 +180,35 @@ def _encode(school: SchoolConfig, chosen: dict[str, bool]) -> str:
     )
 
 
-async def _form_parts(
-    update: Update, context: BotContext, args: PaperForm
-) -> tuple[Student, str, SchoolConfig, list[ConsentPurpose], dict[str, bool]] | None:
+@dataclass(frozen=True, slots=True)
+class _Form:
+    student: Student
+    guardian: str
+    school: SchoolConfig
+    purposes: list[ConsentPurpose]
+    """As on the printed form of the open round that asks this guardian, else every
+    purpose that can be answered."""
+    round_number: int | None
+    chosen: dict[str, bool]
+
+
+async def _form_parts(update: Update, context: BotContext, args: PaperForm) -> _Form | None:
     """What a form's screen needs, or None after a refusal (nothing changed)."""
     found = await _pupil(update, context, args.child)
     if found is None:
         return None
     row, school, guardians = found
     guardian = next((g for g in guardians if g.guardian_id == args.guardian), None)
-    purposes = _open_purposes(context, school)
+    printed = await context.services.paper_answers.form_purposes(args.child, args.guardian)
+    number, purposes = (
+        (printed[0], list(printed[1])) if printed else (None, _open_purposes(context, school))
+    )
     chosen = _decode(school, args.choices)
     if guardian is None or chosen is None or not set(chosen) <= {p.key for p in purposes}:
         context.user_state.clear(PaperFormStep)
         await send(update, context, texts.paper_not_on_form())
         return None
-    return row.student, guardian.name, school, purposes, chosen
+    return _Form(row.student, guardian.name, school, purposes, number, chosen)
 
 
 async def form(update: Update, context: BotContext, args: PaperForm) -> None:
@@ -206,10 +219,11 @@ async def _form(
     update: Update, context: BotContext, args: PaperForm, new_message: bool = False
 ) -> None:
     """Per purpose a Yes and a No as ticked on the form (tap again to clear), Review."""
-    parts = await _form_parts(update, context, args)
-    if parts is None:
+    form = await _form_parts(update, context, args)
+    if form is None:
         return
-    student, guardian, school, purposes, chosen = parts
+    student, school, chosen = form.student, form.school, form.chosen
+    purposes = form.purposes
     user = _user(update)
     rows: Rows = []
     for number, purpose in enumerate(purposes, 1):
@@ -235,20 +249,20 @@ async def _form(
     )
     rows.append([context.button(user, texts.cancel_button(), Staff.PUPIL(student.id))])
     context.user_state.start(PaperFormStep(student.id, args.guardian, code))
-    text = texts.paper_form_text(student, guardian, purposes, chosen)
+    text = texts.paper_form_text(student, form.guardian, purposes, chosen, form.round_number)
     await (send if new_message else show)(update, context, text, rows)
 
 
 async def review(update: Update, context: BotContext, args: PaperForm) -> None:
-    parts = await _form_parts(update, context, args)
-    if parts is None:
+    form = await _form_parts(update, context, args)
+    if form is None:
         return
-    student, guardian, school, purposes, chosen = parts
+    student, chosen = form.student, form.chosen
     if not chosen:
         await send(update, context, texts.paper_nothing_ticked())
         await _form(update, context, args, True)
         return
-    user, code = _user(update), _encode(school, chosen)
+    user, code = _user(update), _encode(form.school, chosen)
     key = secrets.token_hex(6)
     rows: Rows = [
         [
@@ -266,14 +280,15 @@ async def review(update: Update, context: BotContext, args: PaperForm) -> None:
         ],
     ]
     context.user_state.start(PaperFormStep(student.id, args.guardian, code))
-    await show(update, context, texts.paper_review_text(student, guardian, purposes, chosen), rows)
+    text = texts.paper_review_text(student, form.guardian, form.purposes, chosen)
+    await show(update, context, text, rows)
 
 
 async def confirm(update: Update, context: BotContext, args: PaperConfirm) -> None:
-    parts = await _form_parts(update, context, PaperForm(args.child, args.guardian, args.choices))
-    if parts is None:
+    form = await _form_parts(update, context, PaperForm(args.child, args.guardian, args.choices))
+    if form is None:
         return
-    student, guardian, _school, purposes, chosen = parts
+    student, chosen = form.student, form.chosen
     if not chosen:
         await send(update, context, texts.paper_nothing_ticked())
         return
@@ -308,5 +323,5 @@ async def confirm(update: Update, context: BotContext, args: PaperConfirm) -> No
             )
         ],
     ]
-    text = texts.paper_recorded_text(student, guardian, purposes, chosen, states)
+    text = texts.paper_recorded_text(student, form.guardian, form.purposes, chosen, states)
     await show(update, context, text, rows)

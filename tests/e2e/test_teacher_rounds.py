@@ -168,7 +168,12 @@ async def test_a_paper_form_recorded_in_english_counts_like_any_answer(harness: 
     # One parent: the form opens at once.
     seen = await teacher.tap("Record a paper answer")
     assert "Signed by: Priya Sharma" in seen.text
-    assert "1. School website: not ticked\n2. Newsletter: not ticked" in seen.text
+    # As on the printed form of the round that asks her: its purposes only.
+    assert (
+        "The purposes on the form of consent round 1:\n"
+        "1. School website: not ticked\n2. Newsletter: not ticked"
+    ) in seen.text
+    assert "3. " not in seen.text and "3. Yes" not in seen.buttons
     seen = await teacher.tap("Review")
     assert "Tap Yes or No for at least one purpose first. Nothing was recorded." in seen.text
     seen = await teacher.send("yes")

@@ -216,7 +216,10 @@ def paper_form_text(
     guardian: str,
     purposes: Sequence[ConsentPurpose],
     chosen: dict[str, bool],
+    round_number: int | None = None,
 ) -> str:
+    """The form to fill in as it came back; ``round_number``: the open round whose printed
+    form it is (its purposes are the ones shown)."""
     language = current_language()
     lines = [
         "<b>" + _("Record a paper answer") + f"</b> · {_name(student)}",
@@ -225,8 +228,12 @@ def paper_form_text(
             "Tap Yes or No for each purpose as it was ticked on the form, then Review. Leave "
             "a purpose open when nothing was ticked: no answer counts as no."
         ),
+        "",
     ]
-    lines.append("")
+    if round_number is not None:
+        lines.append(
+            _("The purposes on the form of consent round {number}:").format(number=round_number)
+        )
     for number, purpose in enumerate(purposes, 1):
         answer = chosen.get(purpose.key)
         ticked = _("yes") if answer is True else _("no") if answer is False else _("not ticked")
