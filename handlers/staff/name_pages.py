@@ -32,10 +32,11 @@ class NamePage:
         return self.number < self.pages - 1
 
 
-def name_page(count: int, wanted: int, size: int = PAGE) -> NamePage:
-    """Page ``wanted`` of ``count`` names (clamped to the pages there are). A page would
-    leave fewer than a quarter of its size for the next one: those few names stay on it,
-    so that a group of 22 is one page, not 20 names and then 2."""
+def name_page(count: int, wanted: int, size: int | None = None) -> NamePage:
+    """Page ``wanted`` of ``count`` names (clamped to the pages there are), ``PAGE`` names
+    a page unless told. A page would leave fewer than a quarter of its size for the next
+    one: those few names stay on it, so that a group of 22 is one page, not 20 and then 2."""
+    size = PAGE if size is None else size
     pages = max(1, -(-count // size))
     if pages > 1 and count - (pages - 1) * size <= size // 4:
         pages -= 1

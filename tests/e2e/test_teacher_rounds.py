@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from bot.domain.model import Actor
 from bot.domain.staff_base import StaffActor
+from handlers.staff import name_pages
 from storage.db import fetch_all
 from tests.domain_helpers import student_id
 from tests.e2e.harness import Harness, Person
@@ -368,3 +371,45 @@ async def test_the_head_teacher_records_a_paper_form_in_dutch(harness: Harness) 
         "WHERE l.source = 'paper'",
     )
     assert [r[0] for r in rows] == ["J. de Vries"]
+
+
+async def test_many_names_come_in_pages_and_what_was_tapped_stays_tapped(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of four names here (twenty in the bot), so that the example school pages."""
+    monkeypatch.setattr(name_pages, "PAGE", 4)
+    h = harness
+    director = await linked_director(h, 7002, "en")
+    await director.send("/consents 3")
+    await director.tap("Check a photo")
+    await director.tap("School website")
+    await director.tap("+ group 5")
+    seen = await director.tap("+ group 7")
+    assert "Names 1–4 of 7." in seen.text
+    assert seen.buttons[:5] == [
+        "Arjun Sharma · 3",
+        "Zoë de Jong · 3",
+        "Daniël van den Berg · 5",
+        "Ömer Yılmaz · 5",
+        "Next ›",
+    ]
+    await director.tap("Zoë de Jong · 3")
+    seen = await director.tap("Next ›")
+    assert "Names 5–7 of 7." in seen.text
+    assert seen.buttons[:4] == [
+        "Lotte Bakker · 7",
+        "Meera Sharma · 7",
+        "Thijs Smit · 7",
+        "‹ Previous",
+    ]
+    seen = await director.tap("Thijs Smit · 7")
+    assert "In the photo: 2 children: Zoë de Jong, Thijs Smit" in seen.text
+    seen = await director.tap("‹ Previous")
+    assert "✅ Zoë de Jong · 3" in seen.buttons and "Check (2)" in seen.buttons
+    # A page that is not there (an old or hand-made button) shows the last one.
+    assert h.app is not None
+    data = h.app.bot_data["codec"].encode(director.id, "pcg", 9)
+    seen = await director.tap_data(data, seen.last)
+    assert "Names 5–7 of 7." in seen.text and "✅ Thijs Smit · 7" in seen.buttons
+    seen = await director.tap("Check (2)")
+    assert "2 of 2 children may not appear for School website:" in seen.text
