@@ -118,8 +118,11 @@ async def _pupil(
         await send(update, context, texts.paper_not_theirs())
         return None
     table = await _group_table(update, context, student.group_id)
-    row = next((p for p in table.pupils if p.student.id == child), None) if table else None
-    if table is None or row is None:
+    if table is None:
+        return None
+    row = next((p for p in table.pupils if p.student.id == child), None)
+    if row is None:  # left the group between the two reads
+        await send(update, context, texts.paper_not_theirs())
         return None
     return row, table.school, guardians
 
