@@ -133,7 +133,10 @@ async def test_the_list_and_a_photo_check_in_dutch(harness: Harness) -> None:
     seen = await teacher.tap("Website van de school")
     seen = await teacher.tap("Zoë de Jong")
     seen = await teacher.tap("Controleren (1)")
-    assert "• Zoë de Jong (groep 3): ouders oneens" in seen.text
+    assert (
+        "Het kind op de foto mag niet in beeld voor Website van de school:\n"
+        "• Zoë de Jong (groep 3): ouders oneens"
+    ) in seen.text
 
     # The old verdict's Check button, replayed: nothing is checked again.
     checks = await fetch_all(h.s.db.reader, "SELECT verdict, children FROM photo_checks")
