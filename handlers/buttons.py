@@ -276,6 +276,36 @@ class ConsentList(NamedTuple):
     """A photo purpose's key, or "" for all."""
 
 
+class GroupPage(NamedTuple):
+    group: int
+    page: int
+
+
+class GroupPurpose(NamedTuple):
+    group: int
+    purpose: str
+
+
+class Page(NamedTuple):
+    page: int
+
+
+class PaperForm(NamedTuple):
+    """A paper form being recorded: the child, the guardian who signed, one letter per
+    consent purpose (y yes, n no, u left open)."""
+
+    child: int
+    guardian: int
+    choices: str | None = None
+
+
+class PaperConfirm(NamedTuple):
+    child: int
+    guardian: int
+    choices: str
+    key: str
+
+
 # --- the buttons --------------------------------------------------------------------------
 
 
@@ -356,6 +386,18 @@ class Staff:
     CONSENT_LISTS = Action("stcons", NoArgs)
     CONSENT_LIST = Action("stc", ConsentList)
     CONSENT_CSV = Action("stcsv", ForGroup)
+    PHOTO_CHECK = Action("pc", ForGroup)
+    PHOTO_PURPOSE = Action("pcp", GroupPurpose)
+    PHOTO_TOGGLE = Action("pct", ForChild)
+    PHOTO_PAGE = Action("pcg", Page)
+    PHOTO_GROUP = Action("pcgr", ForGroup)
+    PHOTO_RUN = Action("pcr", NoArgs)
+    PUPILS = Action("pup", GroupPage)
+    PUPIL = Action("pu", ForChild)
+    PAPER = Action("pa", ForChild)
+    PAPER_FORM = Action("paf", PaperForm)
+    PAPER_REVIEW = Action("par", PaperForm)
+    PAPER_CONFIRM = Action("pao", PaperConfirm)
     TEAM = Action("tm", NoArgs)
     TEAM_MEMBER = Action("tmm", ForStaff)
     TEAM_REMOVE = Action("tmr", ForStaff)

@@ -700,3 +700,15 @@ async def paper(conn: Connection, round_id: int, limit: int | None = None) -> li
         )
         for r in (rows if limit is None else rows[:limit])
     ]
+
+
+async def answered_students(conn: Connection, round_id: int, group_id: int) -> dict[int, bool]:
+    """Per child of the group the round asks: whether at least one guardian answered."""
+    rows = await fetch_all(
+        conn,
+        "SELECT q.student_id, MAX(CASE WHEN q.answered_at IS NOT NULL THEN 1 ELSE 0 END) "
+        "FROM consent_round_requests q JOIN students s ON s.id = q.student_id "
+        "WHERE q.round_id = ? AND s.group_id = ? AND q.stopped_at IS NULL GROUP BY q.student_id",
+        (round_id, group_id),
+    )
+    return {int(r[0]): bool(r[1]) for r in rows}

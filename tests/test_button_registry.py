@@ -127,6 +127,11 @@ SAMPLES: dict[str, tuple[object, ...]] = {
     "RoundSelection": (44, 2186),
     "ForRound": (12,),
     "Position": (4,),
+    "GroupPurpose": (3, "social_media"),
+    "Page": (2,),
+    "GroupPage": (3, 1),
+    "PaperForm": (123456, 654321, "yynuuu"),
+    "PaperConfirm": (1234567, 7654321, "yynuuunu", "0f1e2d3c4b5a"),
 }
 
 

@@ -15,6 +15,8 @@ from handlers.parent.requests import RequestDraft
 from handlers.persistence import SqlitePersistence
 from handlers.staff.documents import AttachCopy
 from handlers.staff.drafts import Answer, Decision, Extension, Lifting, Note, Refusal
+from handlers.staff.paper_answers import PaperFormStep
+from handlers.staff.photo_check import PhotoCheckStep
 from handlers.staff.round_drafts import RoundDraftStep
 from storage import bot_state
 
@@ -62,6 +64,8 @@ STEPS: list[Step] = [
     Lifting(7, text="Het onderzoek is klaar", written=True),
     RoundDraftStep([1, 2], ["website", "school_photographer"], "everyone", "2026-11-16"),
     RoundDraftStep([1], [], "unanswered", "2026-11-20", "Beste ouders", None, "en", key="4f2a"),
+    PhotoCheckStep("website", 3, [3, 5], [12, 14], page=1, key="0f1e2d3c4b5a6978"),
+    PaperFormStep(12, 21, "yunuuu"),
 ]
 
 

@@ -115,7 +115,6 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         [PaperItem(name, name, name, Reach.BLOCKED, False)],
     )
     overlap = DraftProblem(Problem.OVERLAPS, 1, "website", open_round=round_)
-    exchange = next(p for p in school.exchange_purposes if p.key == "school_photographer")
     named_school = school.model_copy(update={"name": name})
     ended = replace(round_, status=RoundStatus.CANCELLED, ended_at=AT)
     name_html = esc(name)  # a line of HTML with the name in it, as the screens pass one
@@ -140,6 +139,16 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
             school,
             student,
         ),
+        "for_parents_rounds.exchanges_heading": lambda: "\n".join(
+            for_parents_rounds.exchanges_heading(name)
+        ),
+        "for_parents_rounds.exchange_lines": lambda: "\n".join(
+            line
+            for state in (states[0], PurposeState("school_photographer", None, False, False))
+            for line in for_parents_rounds.exchange_lines(
+                school.exchange_purposes[0], state, "✅", "given", name
+            )
+        ),
         "for_staff_rounds.round_screen": lambda: for_staff_rounds.round_screen(view),
         "for_staff_rounds.round_summary": lambda: for_staff_rounds.round_summary(view),
         # Numbers and the school's config only, no names: that they are valid is checked.
@@ -161,18 +170,6 @@ def _renders(name: str) -> dict[str, Callable[[], str]]:
         ),
         "-for_staff_rounds.preview_text": lambda: for_staff_rounds.preview_text(
             [(school, 3, 12, 4, 12, 11, 1)]
-        ),
-        "for_parents_rounds.exchanges_heading": lambda: "\n".join(
-            for_parents_rounds.exchanges_heading(name)
-        ),
-        "for_parents_rounds.exchange_lines": lambda: "\n".join(
-            for_parents_rounds.exchange_lines(
-                exchange,
-                PurposeState("school_photographer", False, False, False),
-                "❌",
-                "no",
-                name,
-            )
         ),
         "for_staff_rounds.rounds_list_text": lambda: for_staff_rounds.rounds_list_text(
             [(named_school, [RoundLine(round_, 12, 5), RoundLine(ended, 3, 3)])] * 2

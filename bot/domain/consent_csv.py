@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from bot.domain.consent_lists import Appearance, GroupTable
+from bot.domain.rounds.model import Round
 from bot.i18n import _, current_language
 
 SEPARATOR = ";"
@@ -73,12 +75,26 @@ def safe_cell(value: str) -> str:
 _cell = safe_cell
 
 
-def consent_csv(table: GroupTable) -> bytes:
+def _round_cell(answered: bool | None) -> str:
+    if answered is None:
+        return _("not asked")
+    return _("answered") if answered else _("not answered (counts as no)")
+
+
+def consent_csv(table: GroupTable, rounds: Sequence[tuple[Round, dict[int, bool]]] = ()) -> bytes:
+    """The table; with a column per open consent round (``rounds``: who answered it)."""
     language = current_language()
     purposes = table.school.consent_purposes
     out = io.StringIO()
     writer = csv.writer(out, delimiter=SEPARATOR)
-    writer.writerow([_("Pupil"), _("Group"), *[p.label.get(language) for p in purposes]])
+    writer.writerow(
+        [
+            _("Pupil"),
+            _("Group"),
+            *[p.label.get(language) for p in purposes],
+            *[_("Consent round {number}").format(number=r.number) for r, _answered in rounds],
+        ]
+    )
     for pupil in table.pupils:
         student = pupil.student
         writer.writerow(
@@ -86,6 +102,7 @@ def consent_csv(table: GroupTable) -> bytes:
                 _cell(f"{student.first_name} {student.last_name}"),
                 _cell(table.group.name),
                 *[appearance_label(pupil.states[p.key], p.kind) for p in purposes],
+                *[_round_cell(answered.get(student.id)) for _r, answered in rounds],
             ]
         )
     return out.getvalue().encode("utf-8-sig")

@@ -18,7 +18,7 @@ from bot.clock import Clock
 from bot.domain.consent import effective, today_at
 from bot.domain.model import RefusalReason, Refused, Role
 from bot.domain.rounds.model import Round
-from bot.domain.rounds.responses import group_responses
+from bot.domain.rounds.responses import group_answers, group_responses
 from bot.schools.config import SchoolConfig
 from bot.security import audit
 from bot.security.audit import AuditAction
@@ -189,6 +189,10 @@ class ConsentLists:
                     school_id=school_id,
                     details={"reason": reason},
                 )
+
+    async def round_answers(self, table: GroupTable) -> list[tuple[Round, dict[int, bool]]]:
+        """For the group's table: per open round asking the group, who answered."""
+        return await group_answers(self._db.reader, table.group.school_id, table.group.id)
 
     async def record_export(self, telegram_user_id: int, table: GroupTable) -> None:
         """Sending a group's table out of the bot is recorded (who, which group, how many)."""

@@ -97,6 +97,15 @@ class PhotoChecks:
             found += await people.current_students_of_group(self._db.reader, group_id)
         return found
 
+    async def pupil(self, who: StaffActor, group_ids: Sequence[int], student_id: int) -> Student:
+        """One of the pupils of these groups, tapped as appearing in the photo; Refused
+        (recorded) for any other child (a forged button, or one who left the group)."""
+        for student in await self.pupils(who, group_ids):
+            if student.id == student_id:
+                return student
+        await self._refuse(who, "photo_check_not_their_pupil")
+        raise Refused(RefusalReason.NOT_ALLOWED)
+
     async def check(
         self,
         who: StaffActor,

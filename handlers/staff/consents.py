@@ -15,6 +15,8 @@ from bot.domain.accounts import Profile
 from bot.domain.consent_csv import consent_csv, csv_filename, reason_label
 from bot.domain.consent_lists import ConsentLists, GroupRef, GroupTable
 from bot.domain.model import Refused, Role
+from bot.domain.texts import for_teachers_rounds as texts
+from bot.domain.texts.for_staff_rounds import response_line
 from bot.i18n import _, current_language, ngettext
 from bot.schools.config import PhotoPurpose, SchoolConfig
 from handlers.buttons import ConsentList, Everyone, ForGroup, NoArgs, Staff
@@ -213,6 +215,7 @@ def list_lines(table: GroupTable, only: PhotoPurpose | None) -> list[str]:
         _("<b>Photo consent · {group}</b>").format(group=group_label(table.group.name))
         + " "
         + ngettext("({n} pupil)", "({n} pupils)", count).format(n=count),
+        *[response_line(*response) for response in table.responses],
         _("Per purpose: who may not appear in photos or video."),
     ]
     for purpose in [only] if only else table.school.photo_purposes:
@@ -273,6 +276,8 @@ def _keyboard(
         if g.id != group_id
     ]
     rows += [others[i : i + 4] for i in range(0, len(others), 4)]
+    rows.append([context.button(user, texts.check_photo_button(), Staff.PHOTO_CHECK(group_id))])
+    rows.append([context.button(user, texts.pupils_button(), Staff.PUPILS(group_id, 0))])
     rows.append(
         [
             context.button(
@@ -299,7 +304,7 @@ async def csv_button(update: Update, context: BotContext, args: ForGroup) -> Non
     today = services.clock.now().astimezone(table.school.tz).date()
     await context.bot.send_document(
         chat.id,
-        document=consent_csv(table),
+        document=consent_csv(table, await _lists(context).round_answers(table)),
         filename=csv_filename(table, today),
         caption=_(
             "Photo consent of {group}, every pupil and purpose. It contains children's "

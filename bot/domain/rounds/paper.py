@@ -127,6 +127,20 @@ class PaperAnswers:
             found.append(GuardianChoice(guardian_id, guardian.name, linked))
         return found
 
+    async def form_purposes(
+        self, student_id: int, guardian_id: int
+    ) -> tuple[int, tuple[ConsentPurpose, ...]] | None:
+        """What the printed form of an open round asks this guardian about this child:
+        (the round's number, its purposes that can still be answered); None when no open
+        round asks them (a form written by the school itself: every purpose)."""
+        conn = self._db.reader
+        for _, found in await rows.open_requests_of_pair(conn, student_id, guardian_id):
+            school = self._schools[found.school_id]
+            today = self._clock.now().astimezone(school.tz).date()
+            round = questions.round_of(found, None)
+            return round.number, questions.answerable(round, school, today)
+        return None
+
     async def record(
         self,
         who: StaffActor,

@@ -1,5 +1,5 @@
-"""How far a round has come, in a line: per group for a teacher's consent list, per round
-for the director's digest."""
+"""How far a round has come, in a line: per group for a teacher's consent list (and per
+child for the group's table), per round for the director's digest."""
 
 from __future__ import annotations
 
@@ -28,4 +28,17 @@ async def open_round_lines(conn: Connection, school_id: int) -> list[tuple[Round
     for row in await rows.open_rounds(conn, school_id):
         progress = await rows.progress(conn, row.id)
         found.append((questions.round_of(row, None), progress.requests, progress.answered))
+    return found
+
+
+async def group_answers(
+    conn: Connection, school_id: int, group_id: int
+) -> list[tuple[Round, dict[int, bool]]]:
+    """For a group's table: per open round of the school that asks the group, per child it
+    asks whether at least one guardian answered."""
+    found = []
+    for row in await rows.open_rounds(conn, school_id):
+        answered = await rows.answered_students(conn, row.id, group_id)
+        if answered:
+            found.append((questions.round_of(row, None), answered))
     return found

@@ -90,7 +90,9 @@ def photo_check_verdict(check: PhotoCheck) -> str:
     else:
         lines = [
             "⛔ <b>" + _("Leave out or make unrecognisable") + "</b>",
-            _("{count} of {total} children may not appear for {purpose}:").format(
+            _("The child in the photo may not appear for {purpose}:").format(purpose=purpose)
+            if total == 1
+            else _("{count} of {total} children may not appear for {purpose}:").format(
                 count=len(check.leave_out), total=total, purpose=purpose
             ),
             *[f"• {_child(c.student)}: {_reason(c.state.value)}" for c in check.leave_out],
