@@ -119,3 +119,24 @@ async def test_a_consent_change_is_a_change_in_effect_not_a_request(harness: Har
     assert "taak van de leerkracht opgepakt" in history
     assert "taak van de leerkracht afgerond" in history
     assert "verzoek" not in history
+
+
+async def test_a_first_refusal_in_dutch_is_told_to_the_other_parent_in_english(
+    harness: Harness,
+) -> None:
+    marieke = await linked_parent(harness, 5001, "Marieke de Jong", "nl")
+    james = await linked_parent(harness, 5002, "James Whitfield", "en")
+    seen = await marieke.tap("Fototoestemming")
+    website = _button(seen.buttons, "Website van de school")
+    await marieke.tap(website)  # not answered -> given
+    await marieke.tap(_button(marieke.last_with_buttons().button_texts, "Website van de school"))
+    seen = await marieke.tap("Mijn wijzigingen bekijken")
+    assert "• Website van de school: toestemming weigeren" in seen.text
+    assert "intrekken" not in seen.text
+    seen = await marieke.tap("Bevestigen")
+    assert "• Website van de school: geen foto's (u weigerde)" in seen.text
+    await harness.deliver_outbox()
+    told = james.messages[-1].text
+    assert "• School website: consent refused" in told
+    assert "withdrawn" not in told
+    assert "What applies now:\n• School website: no photos (a parent refused)" in told
