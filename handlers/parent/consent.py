@@ -37,7 +37,7 @@ def _choice_label(letter: str) -> str:
     if letter == _GIVEN:
         return _("given")
     if letter == _REFUSED:
-        return _("not given")
+        return _("no consent")
     return _("not answered")
 
 

@@ -141,7 +141,11 @@ def _progress(view: RoundView) -> list[str]:
     if view.joined_late:
         extra.append(_("{count} joined later").format(count=format_number(view.joined_late)))
     if view.reminders:
-        extra.append(_("{count} reminders sent").format(count=format_number(view.reminders)))
+        extra.append(
+            ngettext("{n} reminder sent", "{n} reminders sent", view.reminders).format(
+                n=format_number(view.reminders)
+            )
+        )
     if view.stopped:
         extra.append(
             _("{count} no longer asked (off the roster)").format(count=format_number(view.stopped))
