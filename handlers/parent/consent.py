@@ -51,10 +51,10 @@ def _now_line(state: PurposeState, child: str) -> str:
             "Now: photos of {child} allowed, because another parent gave consent and nobody "
             "refused."
         ).format(child=child)
-    if state.refused_by_other:
-        return _("Now: no photos of {child}, because another parent refused.").format(child=child)
     if state.own is False:
         return _("Now: no photos of {child} (you refused).").format(child=child)
+    if state.refused_by_other:
+        return _("Now: no photos of {child}, because another parent refused.").format(child=child)
     return _("Now: no photos of {child} (nobody has given consent).").format(child=child)
 
 

@@ -99,6 +99,7 @@ async def test_a_round_over_two_weeks_as_both_parents_see_it(harness: Harness) -
         "Wat nu geldt:\n• Website van de school: foto's toegestaan\n• Nieuwsbrief: geen foto's"
     ) in seen.text
     assert "U kunt dit altijd wijzigen onder Fototoestemming in /menu." in seen.text
+    assert "(wijziging 2026-0001, onder Mijn verzoeken)" in seen.text  # a change, not a request
     await h.deliver_outbox()
     told = james.messages[-1].text
     assert told.startswith("Another parent or guardian of Zoë has changed their photo consent")
@@ -153,6 +154,7 @@ async def test_a_round_over_two_weeks_as_both_parents_see_it(harness: Harness) -
         "• School website: no consent\n• Newsletter: no consent\n\n"
         "What applies now:\n• School website: no photos\n• Newsletter: no photos"
     ) in seen.text
+    assert "(change 2026-0002, under My requests)" in seen.text
     await h.deliver_outbox()
     told = marieke.messages[-1].text
     assert told.startswith(
@@ -195,6 +197,7 @@ async def test_a_round_over_two_weeks_as_both_parents_see_it(harness: Harness) -
     assert seen.text.startswith("Photo consent for Zoë\n")
     assert "Now: no photos of Zoë (you refused)." in seen.text
     assert "Your answer: no consent\nNow: no photos of Zoë (you refused)." in seen.text
+    assert "because another parent refused" not in seen.text  # both refused: his own answer
     seen = await marieke.tap("1. Ja", mila_nl)
     assert seen.text.startswith("Fototoestemming voor Mila\n")
     assert (

@@ -74,10 +74,10 @@ def exchange_lines(
             "Now: the data of {child} may be passed on, because another parent gave consent "
             "and nobody refused."
         )
-    elif state.refused_by_other:
-        now = _("Now: the data of {child} is not passed on, because another parent refused.")
     elif state.own is False:
         now = _("Now: the data of {child} is not passed on (you refused).")
+    elif state.refused_by_other:
+        now = _("Now: the data of {child} is not passed on, because another parent refused.")
     else:
         now = _("Now: the data of {child} is not passed on (nobody has given consent).")
     return [
@@ -231,7 +231,9 @@ def answered_text(
     if case_number is not None:
         lines += [
             "",
-            _("The teacher has been informed (request {number}).").format(number=esc(case_number)),
+            _("The teacher has been informed (change {number}, under My requests).").format(
+                number=esc(case_number)
+            ),
         ]
     lines += [
         "",
