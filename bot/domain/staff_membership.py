@@ -23,8 +23,8 @@ from bot.domain.staff_base import StaffActor
 from bot.domain.texts.for_staff import handed_over_notice, open_case_button
 from bot.schools.config import SchoolConfig
 from bot.schools.groups import group_order
-from bot.schools.invitations import expiry
-from bot.security import audit, codes
+from bot.schools.invitations import expiry, issue_code
+from bot.security import audit
 from bot.security.audit import AuditAction
 from bot.security.crypto import Cipher
 from bot.security.keys import Keys
@@ -167,27 +167,18 @@ class StaffMembership:
         now = self._clock.now()
         school = self._schools[school_id]
         expires = expiry(now, days, school.tz)
-        code = codes.generate()
         by = await self._actor(actor, school_id, "staff_code")
         async with self._db.transaction() as conn:
             member = await self._active(conn, school_id, staff_id)
             await invitations.revoke_open_for_staff(conn, staff_id, to_db(now))
-            invitation_id = await invitations.create(
+            code = await issue_code(
                 conn,
-                school_id,
-                codes.code_mac(self._keys.codes, code),
-                staff_id=member.id,
-                created_at=to_db(now),
-                expires_at=to_db(expires),
-            )
-            await audit.record(
-                conn,
-                self._keys.audit,
+                self._keys,
                 now,
+                school_id,
+                expires,
                 actor=by,
-                action=AuditAction.INVITATION_ISSUED,
-                school_id=school_id,
-                subject=f"invitation:{invitation_id}",
+                staff_id=member.id,
                 details={"staff": member.id, "role": member.role, "new_member": False},
             )
         return code, expires

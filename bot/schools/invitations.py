@@ -15,7 +15,7 @@ from bot.security import audit, codes
 from bot.security.audit import AuditAction
 from bot.security.keys import Keys
 from storage import invitations, people, schools, staff
-from storage.db import Database, to_db
+from storage.db import Connection, Database, to_db
 
 STAFF_ROLES = ("teacher", "director", "privacy_officer")
 
@@ -48,6 +48,43 @@ def expiry(now: datetime, days: int, tz: ZoneInfo) -> datetime:
     """Codes stay valid up to and including the last day, to the end of that local day."""
     last_day = (now + timedelta(days=days)).astimezone(tz).date()
     return datetime.combine(last_day, time(23, 59, 59), tz)
+
+
+async def issue_code(
+    conn: Connection,
+    keys: Keys,
+    now: datetime,
+    school_id: int,
+    expires: datetime,
+    *,
+    details: dict[str, object],
+    actor: str = "cli",
+    guardian_id: int | None = None,
+    staff_id: int | None = None,
+) -> str:
+    """A new one-time code for a guardian or a staff member, stored only as its MAC, and
+    its issue in the audit trail."""
+    code = codes.generate()
+    invitation_id = await invitations.create(
+        conn,
+        school_id,
+        codes.code_mac(keys.codes, code),
+        guardian_id=guardian_id,
+        staff_id=staff_id,
+        created_at=to_db(now),
+        expires_at=to_db(expires),
+    )
+    await audit.record(
+        conn,
+        keys.audit,
+        now,
+        actor=actor,
+        action=AuditAction.INVITATION_ISSUED,
+        school_id=school_id,
+        subject=f"invitation:{invitation_id}",
+        details=details,
+    )
+    return code
 
 
 def deep_link(bot_username: str, code: str) -> str:
@@ -107,14 +144,14 @@ async def issue_guardian_codes(
                 if not renew:
                     continue
                 await invitations.revoke_open_for_guardian(conn, guardian.id, to_db(now))
-            code = codes.generate()
-            invitation_id = await invitations.create(
+            code = await issue_code(
                 conn,
+                keys,
+                now,
                 school_id,
-                codes.code_mac(keys.codes, code),
+                expires,
                 guardian_id=guardian.id,
-                created_at=to_db(now),
-                expires_at=to_db(expires),
+                details={"guardian": guardian.id, "renewed": guardian.id in with_code},
             )
             children = sorted(
                 (c for c in await people.children_of(conn, [guardian.id]) if c.left_at is None),
@@ -134,16 +171,6 @@ async def issue_guardian_codes(
                     language=guardian.language,
                     groups=tuple(c.group_name or "" for c in children),
                 )
-            )
-            await audit.record(
-                conn,
-                keys.audit,
-                now,
-                actor="cli",
-                action=AuditAction.INVITATION_ISSUED,
-                school_id=school_id,
-                subject=f"invitation:{invitation_id}",
-                details={"guardian": guardian.id, "renewed": guardian.id in with_code},
             )
     return issued
 
@@ -174,7 +201,6 @@ async def issue_staff_code(
     groups = [group_name(g) for g in groups]
     now = clock.now()
     expires = expiry(now, days, school.tz)
-    code = codes.generate()
     async with db.transaction() as conn:
         school_id = await schools.ensure(conn, school.slug, school.name)
         found = await schools.group_ids(conn, school_id, groups)
@@ -211,22 +237,13 @@ async def issue_staff_code(
                 conn, school_id, name.strip(), role, list(found.values()), to_db(now)
             )
             new_member = True
-        invitation_id = await invitations.create(
+        code = await issue_code(
             conn,
-            school_id,
-            codes.code_mac(keys.codes, code),
-            staff_id=staff_id,
-            created_at=to_db(now),
-            expires_at=to_db(expires),
-        )
-        await audit.record(
-            conn,
-            keys.audit,
+            keys,
             now,
-            actor="cli",
-            action=AuditAction.INVITATION_ISSUED,
-            school_id=school_id,
-            subject=f"invitation:{invitation_id}",
+            school_id,
+            expires,
+            staff_id=staff_id,
             details={"staff": staff_id, "role": role, "new_member": new_member},
         )
     shown_name = name.strip() if new_member else existing[0].name
@@ -260,23 +277,13 @@ async def issue_codes_for(
         school_id = await schools.find_id(conn, school.slug)
         assert school_id is not None
         for guardian_id in sorted(set(guardian_ids)):
-            code = codes.generate()
-            invitation_id = await invitations.create(
+            code = await issue_code(
                 conn,
-                school_id,
-                codes.code_mac(keys.codes, code),
-                guardian_id=guardian_id,
-                created_at=to_db(now),
-                expires_at=to_db(expires),
-            )
-            await audit.record(
-                conn,
-                keys.audit,
+                keys,
                 now,
-                actor="cli",
-                action=AuditAction.INVITATION_ISSUED,
-                school_id=school_id,
-                subject=f"invitation:{invitation_id}",
+                school_id,
+                expires,
+                guardian_id=guardian_id,
                 details={"guardian": guardian_id, "for": "consent_letter"},
             )
             issued[guardian_id] = (code, expires)
