@@ -26,7 +26,8 @@ from bot.security.crypto import Cipher
 from bot.security.keys import Keys, mac_hex
 from bot.settings import Settings
 from storage import deployment, schools
-from storage.db import Database, open_database
+from storage.db import Database
+from storage.engines import open_database
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError, UserFacingError, count
 from bot.security.keys import MIN_SECRET_LENGTH, Keys
-from storage.db import is_postgresql, sqlite_path
+from storage.engines import is_postgresql, sqlite_path
 
 
 class Settings(BaseSettings):

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.security import audit
 from bot.security.anchor import Anchor, anchor_head, read_anchors
 from bot.services import Services
-from storage.db import open_database
+from storage.engines import open_database
 from tests.domain_helpers import tamper_with_audit, three_audit_events
 from tests.raw_database import lower_audit_sequence, raw_database
 from tests.support import FakeClock

@@ -11,7 +11,8 @@ from bot import outbox
 from bot.jobs.dispatcher import UNCERTAIN_RETRY, Dispatcher, MaybeSent, SendOutcome, Sent, TryAgain
 from bot.services import Services
 from storage import outbox as rows
-from storage.db import fetch_all, open_database, to_db
+from storage.db import fetch_all, to_db
+from storage.engines import open_database
 from tests.support import FakeClock
 
 

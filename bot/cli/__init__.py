@@ -18,7 +18,8 @@ from bot.cli.arguments import FORMATTER
 from bot.cli.logs import configure_logging
 from bot.errors import UserFacingError
 from bot.settings import Settings, load_settings
-from storage.db import DatabaseUnavailable, describe_error, is_database_error
+from storage.db import DatabaseUnavailable, is_database_error
+from storage.engines import describe_error
 
 # The Telegram, HTTP and PDF libraries are imported by the commands that use them, so
 # that every other command (and every error) answers at once.

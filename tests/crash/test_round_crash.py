@@ -32,7 +32,7 @@ from bot.emulator import FakeBotAPI, FakeUser
 from bot.jobs import rounds as round_jobs
 from bot.schools.roster import import_roster, parse_roster
 from bot.services import Services
-from storage.db import sqlite_path
+from storage.engines import sqlite_path
 from tests.crash.rig import TOKEN, Rig, nth
 from tests.domain_helpers import link_guardian, link_staff
 from tests.support import ROSTER_CSV, SCHOOL_TOML, SECRET, FakeClock, make_settings
