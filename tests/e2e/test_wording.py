@@ -95,6 +95,10 @@ async def test_the_privacy_information_in_english_names_the_controller_and_the_b
     assert "Asking is free of charge (GDPR (AVG) Art. 12(5))." in seen.text
     assert "nothing is decided automatically (GDPR (AVG) Art. 22)" in seen.text
     assert "not end-to-end encrypted" in seen.text
+    assert (
+        "2 years after your child has left the school, Privacyloket removes your child's "
+        "details and the record no longer names your child." in seen.text
+    )
     assert "« Back to the menu" in seen.buttons
 
 
@@ -111,5 +115,9 @@ async def test_the_privacy_information_in_dutch_names_the_controller_and_the_bas
     assert "Een verzoek doen is kosteloos (AVG art. 12 lid 5)." in seen.text
     assert "er wordt niets automatisch besloten (AVG art. 22)" in seen.text
     assert "niet end-to-end versleuteld" in seen.text
+    assert (
+        "2 jaar nadat uw kind van school is gegaan, verwijdert Privacyloket de gegevens van uw "
+        "kind en noemt het overzicht uw kind niet meer." in seen.text
+    )
     assert "cbs Klimop is verantwoordelijk" not in seen.text
     assert "« Terug naar het menu" in seen.buttons

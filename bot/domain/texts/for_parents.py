@@ -422,10 +422,12 @@ def good_to_know_lines(school: SchoolConfig) -> list[str]:
         ).format(n=kept.closed_case_text_months)
         + " "
         + ngettext(
-            "The record of each request (number, kind, dates, outcome) stays, to show how it "
-            "was handled; {n} year after your child has left, without their name.",
-            "The record of each request (number, kind, dates, outcome) stays, to show how it "
-            "was handled; {n} years after your child has left, without their name.",
+            "The record of each request (number, kind, dates, outcome) is kept to show how it "
+            "was handled; {n} year after your child has left the school, Privacyloket removes "
+            "your child's details and the record no longer names your child.",
+            "The record of each request (number, kind, dates, outcome) is kept to show how it "
+            "was handled; {n} years after your child has left the school, Privacyloket removes "
+            "your child's details and the record no longer names your child.",
             kept.left_pupil_years,
         ).format(n=kept.left_pupil_years),
         "• "
