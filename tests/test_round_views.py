@@ -107,8 +107,11 @@ async def test_the_round_screen_counts_and_the_summary_at_closing(
     with use_language("en"):
         screen = round_screen(view)
     assert "<b>Consent round 1: School website, Newsletter</b>" in screen
-    assert "Sent 2 of 4; answered 1 of 16 (6%)." in screen
-    assert "<b>Group 3</b>: 1 of 2 answered" in screen
+    assert (
+        "Sent in the bot: 2 of 4. Answered: 1 of 16 questions, one per parent and child (6%)."
+        in screen
+    )
+    assert "<b>Group 3</b>: answered for 1 of 2 children" in screen
     assert "• School website: 1 / 0 / 0 / 1" in screen
     assert "• Group 3: Arjun Sharma, Priya Sharma (blocked the bot)" in screen
 
@@ -123,7 +126,7 @@ async def test_the_round_screen_counts_and_the_summary_at_closing(
     ]
     assert "<b>Toestemmingsronde 1 is gesloten</b>" in summary
     assert "Per groep en doel: ja / nee / niet beantwoord / op papier" in summary
-    assert "<b>Groep 3</b>: 1 van 2 beantwoord" in summary
+    assert "<b>Groep 3</b>: beantwoord voor 1 van 2 kinderen" in summary
     assert "• Website van de school: 1 / 0 / 0 / 1" in summary
     assert "Arjun" not in summary  # numbers, no names
     assert (await s.round_views.view(boss, round_.id)).round.status == "closed"

@@ -179,10 +179,13 @@ async def test_a_round_over_two_weeks_as_both_parents_see_it(harness: Harness) -
     assert summary.startswith("Toestemmingsronde 1 is gesloten\ncbs Klimop: Website van de")
     assert "2 later toegevoegd; 1 herinnering verstuurd." in summary
     assert (
-        "Groep 3: 1 van 2 beantwoord\n• Website van de school: 0 / 1 / 0 / 1\n"
+        "Groep 3: beantwoord voor 1 van 2 kinderen\n• Website van de school: 0 / 1 / 0 / 1\n"
         "• Nieuwsbrief: 0 / 1 / 0 / 1"
     ) in summary
-    assert "Groep 1: 0 van 2 beantwoord\n• Website van de school: 0 / 0 / 1 / 1" in summary
+    assert (
+        "Groep 1: beantwoord voor 0 van 2 kinderen\n• Website van de school: 0 / 0 / 1 / 1"
+        in summary
+    )
 
     # Mila's first reminder would have been due on Monday 16 November: none ever comes.
     seen_by = {p.id: len(p.messages) for p in (marieke, james)}

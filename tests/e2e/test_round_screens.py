@@ -146,13 +146,19 @@ async def test_a_whole_round_in_dutch(harness: Harness) -> None:
     screen = seen.text
     assert "Toestemmingsronde 1: Website van de school, Nieuwsbrief" in screen
     assert "Open tot en met vrijdag 13 november 2026." in screen
-    assert "Verstuurd: 4 van 5; beantwoord: 2 van 16 (12%)." in screen
+    assert (
+        "Verstuurd in de bot: 4 van 5. Beantwoord: 2 van 16 vragen, één per ouder en kind (12%)."
+        in screen
+    )
     assert (
         "11 ouders niet gekoppeld aan de bot, 1 heeft hem geblokkeerd); 0 antwoorden kwamen"
         in screen
     )
     assert "Groep 7: Thijs Smit, Anouk Smit (heeft de bot geblokkeerd)" in screen  # 403: paper
-    assert "Groep 3: 2 van 2 beantwoord\n• Website van de school: 2 / 0 / 0 / 0" in screen
+    assert (
+        "Groep 3: beantwoord voor 2 van 2 kinderen\n• Website van de school: 2 / 0 / 0 / 0"
+        in screen
+    )
     assert "• Nieuwsbrief: 0 / 2 / 0 / 0" in screen  # Marieke said no, Priya kept her no
     assert "Op papier nodig" in screen
     assert "Daniël van den Berg" in screen  # whose parents are not linked: paper
@@ -360,9 +366,12 @@ async def test_a_round_started_by_the_privacy_officer_in_english(harness: Harnes
     seen = await director.tap("Consent round 1")
     screen = seen.text
     assert "Consent round 1: School website, School photographer" in screen
-    assert "Sent 2 of 2; answered 2 of 16 (12%)." in screen  # only those without an answer
+    assert (
+        "Sent in the bot: 2 of 2. Answered: 2 of 16 questions, one per parent and child (12%)."
+        in screen
+    )  # only those without an answer
     # Zoë: James said yes, Marieke no (the most restrictive holds); Arjun's parent: paper.
-    assert "Group 3: 1 of 2 answered\n• School website: 0 / 1 / 0 / 1" in screen
+    assert "Group 3: answered for 1 of 2 children\n• School website: 0 / 1 / 0 / 1" in screen
     assert "• School photographer: 0 / 1 / 0 / 1" in screen
     assert "Needs paper" in screen and "Sem Mulder, Inge Mulder (not linked to the bot)" in screen
 
@@ -372,7 +381,10 @@ async def test_a_round_started_by_the_privacy_officer_in_english(harness: Harnes
     seen = await officer.tap("Per school in numbers")
     assert "Consent rounds per school" in seen.text
     assert "Zoë" not in seen.text and "Sem" not in seen.text and "Marieke" not in seen.text
-    assert "Sent 2 of 2; answered 2 of 16 (12%)." in seen.text
+    assert (
+        "Sent in the bot: 2 of 2. Answered: 2 of 16 questions, one per parent and child (12%)."
+        in seen.text
+    )
     await officer.tap("« Consent rounds")
     seen = await officer.tap("cbs Klimop · Consent round 1")
     assert "Needs paper" not in seen.text and "Table (CSV)" not in seen.buttons
@@ -393,7 +405,7 @@ async def test_a_round_started_by_the_privacy_officer_in_english(harness: Harnes
         summary = person.messages[-1].text
         assert "Consent round 1 has closed" in summary
         assert "Per group and purpose: yes / no / not answered / on paper" in summary
-        assert "Group 3: 1 of 2 answered" in summary
+        assert "Group 3: answered for 1 of 2 children" in summary
 
     # The CSV of the closed round, in English.
     await director.send("/menu")
@@ -444,5 +456,8 @@ async def test_a_purpose_removed_while_the_round_is_open_is_named_on_its_screen(
     assert "Toestemmingsronde 1: Website van de school, newsletter" in seen.text
     assert "Niet meer in de instellingen van de school: newsletter." in seen.text
     # Marieke's no for the newsletter is kept.
-    assert "Groep 3: 1 van 2 beantwoord\n• Website van de school: 0 / 0 / 1 / 1\n" in seen.text
+    assert (
+        "Groep 3: beantwoord voor 1 van 2 kinderen\n• Website van de school: 0 / 0 / 1 / 1\n"
+        in seen.text
+    )
     assert "• newsletter: 0 / 1 / 0 / 1\n" in seen.text

@@ -57,7 +57,11 @@ def _group_title(group: str) -> str:
 
 
 def _group_heading(row: GroupRow) -> str:
-    return _("<b>{group}</b>: {answered} of {children} answered").format(
+    return ngettext(
+        "<b>{group}</b>: answered for {answered} of {children} child",
+        "<b>{group}</b>: answered for {answered} of {children} children",
+        row.children,
+    ).format(
         group=_group_title(row.group),
         answered=format_number(row.answered),
         children=format_number(row.children),
@@ -72,7 +76,11 @@ def _table(view: RoundView) -> list[str]:
     for row in view.groups:
         lines += [_group_heading(row), *_counts_lines(view, row)]
     lines += [
-        _("<b>All groups</b>: {answered} of {children} answered").format(
+        ngettext(
+            "<b>All groups</b>: answered for {answered} of {children} child",
+            "<b>All groups</b>: answered for {answered} of {children} children",
+            view.totals.children,
+        ).format(
             answered=format_number(view.totals.answered),
             children=format_number(view.totals.children),
         ),
@@ -120,7 +128,10 @@ def _reach(not_linked: int, blocked: int) -> str:
 
 def _progress(view: RoundView) -> list[str]:
     lines = [
-        _("Sent {sent} of {questions}; answered {answered} of {requests} ({percent}).").format(
+        _(
+            "Sent in the bot: {sent} of {questions}. Answered: {answered} of {requests} "
+            "questions, one per parent and child ({percent})."
+        ).format(
             sent=format_number(view.sent),
             questions=format_number(view.questions),
             answered=format_number(view.answered),
