@@ -107,6 +107,24 @@ async def open_groups(conn: Connection, school_id: int, today: str) -> list[Open
     ]
 
 
+async def open_at(
+    conn: Connection, school_id: int, moment: str, day: str
+) -> dict[str, tuple[int, int]]:
+    """Per kind, the cases open at ``moment`` (received before it, not closed by then), and
+    how many of those were past their answer date on ``day``: what a week left open, also
+    when its report is made up days later."""
+    return {
+        str(r[0]): (int(r[1]), int(r[2]))
+        for r in await fetch_all(
+            conn,
+            f"SELECT kind, COUNT(*), SUM(CASE WHEN {_DUE} < ? THEN 1 ELSE 0 END) FROM cases "
+            "WHERE school_id = ? AND received_at < ? "
+            f"AND (closed_at >= ? OR (closed_at IS NULL AND {_OPEN})) GROUP BY kind",
+            (day, school_id, moment, moment),
+        )
+    }
+
+
 async def open_due_between(
     conn: Connection, school_id: int, first: str, last: str
 ) -> list[CaseRef]:

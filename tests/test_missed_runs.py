@@ -63,11 +63,13 @@ async def test_a_report_missed_on_a_monday_comes_the_next_day_for_exactly_that_w
     [missed] = await _reports(s, clock, _local(2026, 11, 17, 9))
     assert "Privacyrapportage, 9 nov 2026 – 15 nov 2026" in missed
     assert "kopie van het dossier: 1 ontvangen" in missed
+    assert "1 open (waarvan 0 over de antwoorddatum)" in missed  # open when the week ended
     assert "weken" not in missed  # one week, as always
     assert await _reports(s, clock, _local(2026, 11, 20, 9)) == []
     [following] = await _reports(s, clock, _local(2026, 11, 23, 8))
     assert "Privacyrapportage, 16 nov 2026 – 22 nov 2026" in following
     assert "kopie van het dossier: 1 ontvangen" in following
+    assert "2 open (waarvan 0 over de antwoorddatum)" in following
 
 
 async def test_a_downtime_over_two_mondays_gives_one_report_over_both_weeks(

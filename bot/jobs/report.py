@@ -61,9 +61,11 @@ async def count_school(
 
     for ref in await reports.received_between(conn, school_id, first, last):
         kind(ref.kind).received += 1
-    for group in await reports.open_groups(conn, school_id, today.isoformat()):
-        kind(group.kind).open += group.count
-        kind(group.kind).overdue += group.overdue
+    for key, (still_open, overdue) in (
+        await reports.open_at(conn, school_id, last, today.isoformat())
+    ).items():
+        kind(key).open += still_open
+        kind(key).overdue += overdue
     for closed in await reports.closed_between(conn, school_id, first, last):
         if closed.status == Status.REJECTED:
             kind(closed.kind).refused += 1
