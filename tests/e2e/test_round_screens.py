@@ -374,6 +374,9 @@ async def test_a_round_started_by_the_privacy_officer_in_english(harness: Harnes
     assert "Group 3: answered for 1 of 2 children\n• School website: 0 / 1 / 0 / 1" in screen
     assert "• School photographer: 0 / 1 / 0 / 1" in screen
     assert "Needs paper" in screen and "Sem Mulder, Inge Mulder (not linked to the bot)" in screen
+    assert (
+        "(14 parents not linked to the bot); 0 answers came in on paper." in screen
+    )  # nobody blocked it
 
     # The privacy officer: per school in numbers, no names, no table.
     await officer.send("/menu")

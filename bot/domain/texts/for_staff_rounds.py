@@ -115,15 +115,20 @@ def _state_line(view_round: Round, school: SchoolConfig) -> str:
 
 
 def _reach(not_linked: int, blocked: int) -> str:
-    """'12 parents not linked to the bot, 1 blocked it'."""
-    return ", ".join(
-        [
+    """'12 parents not linked to the bot, 1 blocked it' (a part that counts nobody is left
+    out)."""
+    parts = []
+    if not_linked or not blocked:
+        parts.append(
             ngettext(
                 "{n} parent not linked to the bot", "{n} parents not linked to the bot", not_linked
-            ).format(n=format_number(not_linked)),
-            ngettext("{n} blocked it", "{n} blocked it", blocked).format(n=format_number(blocked)),
-        ]
-    )
+            ).format(n=format_number(not_linked))
+        )
+    if blocked:
+        parts.append(
+            ngettext("{n} blocked it", "{n} blocked it", blocked).format(n=format_number(blocked))
+        )
+    return ", ".join(parts)
 
 
 def _progress(view: RoundView) -> list[str]:
