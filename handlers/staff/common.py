@@ -44,7 +44,8 @@ async def staff_profile(update: Update, context: BotContext) -> Profile | None:
         await context.services.staff_views.refusal(
             actor(update), "staff_command", None, "no_staff"
         )
-        await send(update, context, _("This is only for school staff."))
+        if profile is not None:  # a parent; without a link the menu says how to start
+            await send(update, context, _("This is only for school staff."))
         await send_menu(update, context)
         return None
     return profile

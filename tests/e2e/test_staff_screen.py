@@ -65,7 +65,11 @@ async def test_the_head_teacher_ends_a_teachers_access_and_moves_a_group(
         ("Verzoek 2026-0001 openen", alert),
     ):
         seen = await anna.tap(label, message)
-        assert seen.messages[0].text == "Dit is alleen voor medewerkers van de school."
+        assert [m.text for m in seen.messages] == [
+            "Dit Telegram-account is niet meer aan een school gekoppeld. Werkt u op de school of "
+            "heeft u daar een kind, vraag de school dan om een nieuwe code, tik op /start en typ "
+            "de code."
+        ]
     taken = await bram.send("/take 2026-0001")
     assert "in behandeling" in taken.text
 
