@@ -82,7 +82,8 @@ async def test_a_check_says_ok_or_whom_to_leave_out_and_why(
     assert "Toestemming ingetrokken na uw fotocontrole" in notices[0]
     assert "Zoë de Jong (groep 3) mag niet meer in beeld voor" in notices[0]
     assert (
-        "Website van de school: uw controle van 2 november 2026 10:00 (2 kinderen)" in notices[0]
+        "Website van de school: uw controle van 2 november 2026 om 10.00 uur (2 kinderen)"
+        in notices[0]
     )
     # A withdrawal for a purpose she never cleared them for tells her nothing.
     await s.consents.change(priya, arjun, {"newsletter": False})

@@ -119,7 +119,8 @@ async def test_the_list_and_a_photo_check_in_dutch(harness: Harness) -> None:
     assert "Op de foto: 2 kinderen: Zoë de Jong, Arjun Sharma" in seen.text
     seen = await teacher.tap("Controleren (2)")
     assert "⛔ Weglaten of onherkenbaar maken" in seen.text
-    assert "1 van de 2 kinderen mogen niet in beeld voor Website van de school:" in seen.text
+    assert "1 van de 2 kinderen mag niet in beeld voor Website van de school:" in seen.text
+    assert "Deze controle is vastgelegd op 2 november 2026 om 10.00 uur." in seen.text
     assert "• Arjun Sharma (groep 3): geen antwoord" in seen.text
     assert "Zoë de Jong (groep 3)" not in seen.text
     assert "De anderen mogen in beeld." in seen.text

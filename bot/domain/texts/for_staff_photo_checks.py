@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.i18n import _, current_language, format_date, format_time, ngettext
+from bot.domain.texts.labels import when
+from bot.i18n import _, current_language, ngettext
 from bot.markup import esc
 from bot.schools.config import SchoolConfig
 from storage.people import Student
@@ -20,10 +21,6 @@ def purpose_label(school: SchoolConfig, key: str) -> str:
     """A purpose's label, or its key when the school removed it from its config (HTML)."""
     purpose = school.consent_purpose(key)
     return esc(purpose.label.get(current_language()) if purpose is not None else key)
-
-
-def _when(moment: datetime, school: SchoolConfig) -> str:
-    return f"{format_date(moment.astimezone(school.tz).date())} {format_time(moment, school.tz)}"
 
 
 def _child(student: Student) -> str:
@@ -47,7 +44,7 @@ def photo_check_withdrawal_notice(
             "• "
             + _("{purpose}: your check of {when} ({children} children) cleared them.").format(
                 purpose=purpose_label(school, purpose),
-                when=_when(at, school),
+                when=when(at, school),
                 children=children,
             )
         )
@@ -92,9 +89,11 @@ def photo_check_verdict(check: PhotoCheck) -> str:
             "⛔ <b>" + _("Leave out or make unrecognisable") + "</b>",
             _("The child in the photo may not appear for {purpose}:").format(purpose=purpose)
             if total == 1
-            else _("{count} of {total} children may not appear for {purpose}:").format(
-                count=len(check.leave_out), total=total, purpose=purpose
-            ),
+            else ngettext(
+                "{count} of {total} children may not appear for {purpose}:",
+                "{count} of {total} children may not appear for {purpose}:",
+                len(check.leave_out),
+            ).format(count=len(check.leave_out), total=total, purpose=purpose),
             *[f"• {_child(c.student)}: {_reason(c.state.value)}" for c in check.leave_out],
         ]
         if len(check.leave_out) < total:
@@ -104,6 +103,6 @@ def photo_check_verdict(check: PhotoCheck) -> str:
         _(
             "This check was recorded on {when}. If consent for a child it cleared is "
             "withdrawn later, you will be told."
-        ).format(when=_when(check.at, school)),
+        ).format(when=when(check.at, school)),
     ]
     return "\n".join(lines)
