@@ -291,9 +291,9 @@ def paper_review_text(
             *_answers(purposes, chosen),
             "",
             _(
-                "It counts like an answer in the bot: it goes into the child's ledger as "
-                "\u201con paper, recorded by\u201d you, the two-parent rule applies and the "
-                "other parent is told of a change."
+                "It counts like an answer in the bot. The child's ledger shows it as on "
+                "paper, recorded by you; the rule for two parents applies, and the other parent "
+                "is told of a change."
             ),
         ]
     )
