@@ -415,7 +415,9 @@ class Intake:
         try:
             loaded = False
             while not self._stop.is_set():
-                async with self._db.transaction() as conn:
+                # The attempt count may be lost with the server at no cost (one try more):
+                # its commit does not wait for the disk.
+                async with self._db.transaction(flush=False) as conn:
                     rows = await inbox.claim_chat(conn, key)
                     rows = await self._give_up(conn, rows)
                 if not rows:
