@@ -74,6 +74,11 @@ SWEEP_INTERVAL = 1.0
 """Seconds between two looks for people whose updates nobody serves (shared database)."""
 POLLER = "intake:poller"
 POLLER_RETRY = 5.0
+BATCH = 100
+"""Telegram's most updates in one getUpdates answer: a full batch means more are waiting."""
+SETTLE = 0.05
+"""At most this many seconds the next long poll waits for the batch just stored to be
+handled (see _settle)."""
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -132,6 +137,9 @@ class Intake:
         post whose answer got lost is recognised (polling: the offset does that)."""
         self._stop = asyncio.Event()
         self._offset: int | None = None
+        self._in_hand: set[int] = set()
+        """Ids of the last stored batch not yet handled (polling)."""
+        self._settled = asyncio.Event()
         self.failed = asyncio.Event()
         """Set when polling cannot go on (the token was refused)."""
         self.unreadable = 0
@@ -225,6 +233,8 @@ class Intake:
                     return
                 await self._store(*self._read(fetched))
                 backoff = 0.0
+                if isinstance(fetched, list) and len(fetched) < BATCH:
+                    await self._settle()
             except RetryAfter as exc:
                 delay = retry_after_seconds(exc) + 0.5
                 log.warning("getUpdates: asked to wait %.1f s", delay)
@@ -250,6 +260,16 @@ class Intake:
                 log.error("storing updates failed (%s); fetching again", type(exc).__name__)
             if delay:
                 await self._pause(delay)
+
+    async def _settle(self) -> None:
+        """Let the batch just stored be handled before asking Telegram for more: the next
+        long poll's request would otherwise take the processor while a parent's answer is
+        being made (nothing waits at Telegram meanwhile: the batch was not full). A handler
+        that takes long (a send held by the rate limit) holds the next poll SETTLE at most."""
+        if not self._in_hand:
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._settled.wait(), SETTLE)
 
     async def _pause(self, seconds: float) -> None:
         """Wait ``seconds``, or less when the intake stops."""
@@ -346,6 +366,8 @@ class Intake:
         self.unreadable += len(set_aside)
         for update_id in set_aside:
             self._done(update_id)
+        self._in_hand = {item.update_id for item in items}
+        self._settled.clear()
         self._schedule(items)
 
     async def receive(self, raw: JSONDict) -> None:
@@ -415,7 +437,9 @@ class Intake:
         try:
             loaded = False
             while not self._stop.is_set():
-                async with self._db.transaction() as conn:
+                # The attempt count may be lost with the server at no cost (one try more):
+                # its commit does not wait for the disk.
+                async with self._db.transaction(flush=False) as conn:
                     rows = await inbox.claim_chat(conn, key)
                     rows = await self._give_up(conn, rows)
                 if not rows:
@@ -503,5 +527,9 @@ class Intake:
             log.error("could not record failed update %s: %s", update_id, type(exc).__name__)
 
     def _done(self, update_id: int) -> None:
+        if update_id in self._in_hand:
+            self._in_hand.discard(update_id)
+            if not self._in_hand:
+                self._settled.set()
         if self.on_done is not None:
             self.on_done(update_id)

@@ -119,6 +119,10 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
             await self._sleep(wait if wait > 0 else 1 / self._all.rate)
         self._all.take()
 
+    async def _chat_and_reply_turn(self, chat_id: object) -> None:
+        await self._chat_turn(chat_id)
+        await self._reply_turn()
+
     async def _chat_turn(self, chat_id: object) -> None:
         """Wait for this chat's own budget (reserved in order, so its messages stay in order)."""
         bucket = self._chats.get(chat_id)
@@ -147,9 +151,12 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
         chat_id = data.get("chat_id")
         attempt = 0
         while True:
-            if chat_id is not None:
-                await self._chat_turn(chat_id)
-            await (self._bulk_turn() if bulk else self._reply_turn())
+            if chat_id is not None and not bulk:
+                await self._chat_and_reply_turn(chat_id)
+            else:
+                if chat_id is not None:
+                    await self._chat_turn(chat_id)
+                await (self._bulk_turn() if bulk else self._reply_turn())
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:

@@ -36,6 +36,31 @@ class SharedRateLimiter(PriorityRateLimiter):
         if wait > 0:
             await self._sleep(wait)
 
+    async def _chat_and_reply_turn(self, chat_id: object) -> None:
+        """The usual case in one round trip: the chat has a token, and the reply takes the
+        chat's and then one of the bot's at once; when the chat must wait, its token is
+        reserved, and the bot's is taken after that wait, as two turns would."""
+        self._replies_waiting += 1
+        try:
+            async with self._replies:
+                await self._pause()
+                chat_wait, wait = await rate_budget.take_chat_then_all(
+                    self._db.reader,
+                    f"chat:{chat_id}",
+                    self._chat_rate,
+                    self._chat_burst,
+                    self._all.rate,
+                    self._all.capacity,
+                )
+                if wait is not None:
+                    if wait > 0:
+                        await self._sleep(wait)
+                    return
+        finally:
+            self._replies_waiting -= 1
+        await self._sleep(chat_wait)
+        await self._reply_turn()
+
     async def _reply_turn(self) -> None:
         self._replies_waiting += 1
         try:

@@ -137,8 +137,12 @@ class Database(abc.ABC):
         await self.close()
 
     @abc.abstractmethod
-    def transaction(self) -> AbstractAsyncContextManager[Connection]:
-        """A writing unit of work: committed when the block ends, rolled back on error."""
+    def transaction(self, *, flush: bool = True) -> AbstractAsyncContextManager[Connection]:
+        """A writing unit of work: committed when the block ends, rolled back on error.
+
+        ``flush=False``: the commit need not wait for the disk, for bookkeeping that a crash
+        of the database server may lose at no cost (a claim's attempt count). PostgreSQL
+        honours it; SQLite always flushes (synchronous=FULL)."""
 
     @property
     @abc.abstractmethod

@@ -14,6 +14,7 @@ connection ends, also when the process is killed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import hashlib
 import logging
@@ -55,6 +56,11 @@ def lock_key(name: str | int) -> int:
 
 
 WRITE_LOCK = lock_key("privacyloket:write")
+# Several statements without parameters: one round trip (simple query protocol).
+_BEGIN = f"BEGIN; SELECT pg_advisory_xact_lock({int(WRITE_LOCK)})"
+_BEGIN_UNFLUSHED = (
+    f"BEGIN; SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock({int(WRITE_LOCK)})"
+)
 
 
 class PgRow(tuple[Any, ...]):
@@ -327,14 +333,20 @@ class PostgresDatabase(Database):
         self._reader = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
+    async def transaction(self, *, flush: bool = True) -> AsyncIterator[Connection]:
         if self._pool is None:
             raise RuntimeError("database is not open")
         # In this process one writer at a time (no pooled connection waits on the lock);
-        # across processes the advisory lock.
-        async with self._lock, self._pool.connection() as raw, raw.transaction():
-            await raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            yield PgConnection(raw)
+        # across processes the advisory lock, taken with BEGIN in one round trip.
+        async with self._lock, self._pool.connection() as raw:
+            await raw.execute(_BEGIN if flush else _BEGIN_UNFLUSHED)
+            try:
+                yield PgConnection(raw)
+            except BaseException:
+                with contextlib.suppress(psycopg.Error):
+                    await raw.execute("ROLLBACK")
+                raise
+            await raw.execute("COMMIT")
 
     @property
     def reader(self) -> Connection:

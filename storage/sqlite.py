@@ -165,7 +165,7 @@ class SqliteDatabase(Database):
         self._writer = None
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
+    async def transaction(self, *, flush: bool = True) -> AsyncIterator[Connection]:
         if self._writer is None:
             raise RuntimeError("database is not open")
         writer = self._writer

@@ -129,3 +129,27 @@ async def test_the_rate_budget_is_shared_by_the_workers(
     assert max(waits) >= 83 / 28 - took - 0.05
     # A notice (need 2 in hand) gets nothing while replies have reserved the budget ahead.
     assert await rate_budget.take(services.db.reader, "all", 28, 1, 2) > 0
+
+
+@pytest.mark.postgresql_only
+async def test_a_reply_takes_its_chats_token_and_the_bots_in_one_go(services: Services) -> None:
+    """A chat with a token left: both are taken at once. A chat that must wait first: its
+    token is reserved, the bot's budget is left alone (other chats may use it meanwhile)."""
+    reader = services.db.reader
+
+    async def bots_budget() -> list[object]:
+        return [tuple(r) for r in await fetch_all(reader, _BOTS_BUDGET)]
+
+    assert await rate_budget.take_chat_then_all(reader, "chat:7", 1, 1, 28, 1) == (0.0, 0.0)
+    taken = await bots_budget()
+    assert len(taken) == 1
+    chat_wait, wait = await rate_budget.take_chat_then_all(reader, "chat:7", 1, 1, 28, 1)
+    assert chat_wait > 0 and wait is None
+    assert await bots_budget() == taken
+    # Another chat still gets the bot's next token.
+    chat_wait, wait = await rate_budget.take_chat_then_all(reader, "chat:8", 1, 1, 28, 1)
+    assert chat_wait == 0 and wait is not None
+    assert await bots_budget() != taken
+
+
+_BOTS_BUDGET = "SELECT tokens, at FROM rate_budget WHERE name = 'all'"
