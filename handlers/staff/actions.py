@@ -17,10 +17,10 @@ from handlers.messages import show
 from handlers.render import esc
 from handlers.staff import common
 from handlers.staff.answering import extend, note, reject, resolve
-from handlers.staff.common import actor
+from handlers.staff.common import Rows, actor, user_id
 from handlers.staff.documents import attach
 from handlers.staff.screens import case_id_from_args
-from handlers.staff.steps import Rows, cancel_row, checked_view, run, user_id
+from handlers.staff.steps import cancel_row, checked_view, run
 
 
 async def take(update: Update, context: BotContext, case_id: int) -> None:

@@ -22,10 +22,10 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import actor, no_documents_text
+from handlers.staff.common import Rows, actor, no_documents_text, user_id
 from handlers.staff.drafts import Answer, Decision, Extension, Lifting, Note, Refusal, ask
 from handlers.staff.screens import open_case
-from handlers.staff.steps import Rows, cancel_row, checked_view, gone, run, user_id
+from handlers.staff.steps import cancel_row, checked_view, gone, run
 
 
 async def lift(update: Update, context: BotContext, case_id: int) -> None:

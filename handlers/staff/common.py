@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Update
+from telegram import InlineKeyboardButton, Update
 
 from bot.domain.accounts import Profile
 from bot.domain.model import HANDLING_ROLES, RefusalReason, Refused, Role
@@ -33,6 +33,16 @@ def clear(context: BotContext) -> None:
 def actor(update: Update) -> StaffActor:
     assert update.effective_user is not None
     return StaffActor(update.effective_user.id)
+
+
+Rows = list[list[InlineKeyboardButton]]
+"""An inline keyboard, row by row."""
+
+
+def user_id(update: Update) -> int:
+    """The Telegram account acting."""
+    assert update.effective_user is not None
+    return update.effective_user.id
 
 
 async def staff_profile(update: Update, context: BotContext) -> Profile | None:

@@ -23,9 +23,9 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import StaffStep, actor, refusal_text, staff_profile
+from handlers.staff.common import StaffStep, actor, refusal_text, staff_profile, user_id
 from handlers.staff.screens import open_case
-from handlers.staff.steps import cancel_row, checked_view, user_id
+from handlers.staff.steps import cancel_row, checked_view
 
 
 @dataclass

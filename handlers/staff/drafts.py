@@ -27,8 +27,8 @@ from handlers.context import BotContext
 from handlers.messages import send, show
 from handlers.render import esc
 from handlers.staff import common
-from handlers.staff.common import StaffStep, actor, refusal_text
-from handlers.staff.steps import Rows, cancel_row, gone, limit_line, run, user_id
+from handlers.staff.common import Rows, StaffStep, actor, refusal_text, user_id
+from handlers.staff.steps import cancel_row, gone, limit_line, run
 from handlers.texts import too_long
 
 

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import ClassVar
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from bot.domain.consent_lists import ConsentLists, GroupTable, PupilRow
 from bot.domain.model import RefusalReason, Refused
@@ -24,12 +24,10 @@ from bot.schools.config import ConsentPurpose, SchoolConfig
 from handlers.buttons import ForChild, GroupPage, PaperConfirm, PaperForm, Staff
 from handlers.context import BotContext, Step
 from handlers.messages import send, show
-from handlers.staff.common import actor, staff_profile
+from handlers.staff.common import Rows, actor, staff_profile, user_id
 from handlers.staff.name_pages import name_page, rows_of
 from storage import people
 from storage.people import Student
-
-Rows = list[list[InlineKeyboardButton]]
 
 _YES, _NO, _OPEN = "y", "n", "u"
 
@@ -49,11 +47,6 @@ class PaperFormStep(Step):
         await send(update, context, texts.paper_buttons_only())
         await _form(update, context, PaperForm(self.child, self.guardian, self.choices), True)
         return True
-
-
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
 
 
 def _lists(context: BotContext) -> ConsentLists:
@@ -77,7 +70,7 @@ async def pupils(update: Update, context: BotContext, args: GroupPage) -> None:
     table = await _group_table(update, context, args.group)
     if table is None:
         return
-    user = _user(update)
+    user = user_id(update)
     shown = name_page(len(table.pupils), args.page)
     names = [
         context.button(user, texts.pupil_name(p.student), Staff.PUPIL(p.student.id))
@@ -134,7 +127,7 @@ async def pupil(update: Update, context: BotContext, args: ForChild) -> None:
     if found is None:
         return
     row, school, guardians = found
-    user, student = _user(update), row.student
+    user, student = user_id(update), row.student
     group = student.group_id or 0
     rows: Rows = [
         [context.button(user, texts.record_paper_button(), Staff.PAPER(student.id))],
@@ -151,7 +144,7 @@ async def who_signed(update: Update, context: BotContext, args: ForChild) -> Non
     if len(guardians) == 1:
         await _form(update, context, PaperForm(args.child, guardians[0].guardian_id))
         return
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = [
         [context.button(user, g.name, Staff.PAPER_FORM(args.child, g.guardian_id))]
         for g in guardians
@@ -227,7 +220,7 @@ async def _form(
         return
     student, school, chosen = form.student, form.school, form.chosen
     purposes = form.purposes
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = []
     for number, purpose in enumerate(purposes, 1):
         current = chosen.get(purpose.key)
@@ -265,7 +258,7 @@ async def review(update: Update, context: BotContext, args: PaperForm) -> None:
         await send(update, context, texts.paper_nothing_ticked())
         await _form(update, context, args, True)
         return
-    user, code = _user(update), _encode(form.school, chosen)
+    user, code = user_id(update), _encode(form.school, chosen)
     key = secrets.token_hex(6)
     rows: Rows = [
         [
@@ -302,7 +295,7 @@ async def confirm(update: Update, context: BotContext, args: PaperConfirm) -> No
             args.child,
             args.guardian,
             chosen,
-            idempotency_key=f"{_user(update)}-{args.key}",
+            idempotency_key=f"{user_id(update)}-{args.key}",
         )
     except Refused as exc:
         context.user_state.clear(PaperFormStep)
@@ -317,7 +310,7 @@ async def confirm(update: Update, context: BotContext, args: PaperConfirm) -> No
         return
     found = await _pupil(update, context, args.child)
     states = found[0].states if found is not None else {}
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = [
         [context.button(user, texts.back_to_pupil(student), Staff.PUPIL(student.id))],
         [

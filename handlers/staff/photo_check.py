@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from bot.domain.consent_lists import ConsentLists, GroupRef
 from bot.domain.model import RefusalReason, Refused
@@ -25,11 +25,9 @@ from bot.i18n import current_language
 from handlers.buttons import ForChild, ForGroup, GroupPurpose, NoArgs, Page, Staff
 from handlers.context import BotContext, Step
 from handlers.messages import send, show
-from handlers.staff.common import actor, staff_profile
+from handlers.staff.common import Rows, actor, staff_profile, user_id
 from handlers.staff.name_pages import name_page, rows_of
 from handlers.texts import group_label
-
-Rows = list[list[InlineKeyboardButton]]
 
 
 @dataclass
@@ -55,11 +53,6 @@ class PhotoCheckStep(Step):
         return True
 
 
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
 async def _own_groups(update: Update, context: BotContext, wanted: list[int]) -> list[GroupRef]:
     """The groups this person may check, with ``wanted`` among them (else Refused, recorded
     by the domain)."""
@@ -79,7 +72,7 @@ async def start(update: Update, context: BotContext, args: ForGroup) -> None:
         return
     group = next(g for g in groups if g.id == args.group)
     school = context.services.school_by_id[group.school_id]
-    user, language = _user(update), current_language()
+    user, language = user_id(update), current_language()
     purposes = [
         context.button(user, p.label.get(language), Staff.PHOTO_PURPOSE(group.id, p.key))
         for p in school.photo_purposes
@@ -108,7 +101,7 @@ async def purpose_chosen(update: Update, context: BotContext, args: GroupPurpose
 async def _unknown_purpose(update: Update, context: BotContext) -> None:
     """A purpose the school's config does not have (a forged button, or removed since):
     refused and recorded like any refused look at the consent lists."""
-    s, user = context.services, _user(update)
+    s, user = context.services, user_id(update)
     profile = await s.accounts.profile(user)
     members = profile.staff if profile is not None else ()
     await ConsentLists(s.db, s.keys, s.clock, s.school_by_id).refuse(
@@ -188,7 +181,10 @@ async def run(update: Update, context: BotContext, _args: NoArgs) -> None:
         return
     try:
         check = await context.services.photo_checks.check(
-            actor(update), step.purpose, step.chosen, idempotency_key=f"{_user(update)}-{step.key}"
+            actor(update),
+            step.purpose,
+            step.chosen,
+            idempotency_key=f"{user_id(update)}-{step.key}",
         )
     except Refused as exc:
         context.user_state.clear(PhotoCheckStep)
@@ -198,7 +194,7 @@ async def run(update: Update, context: BotContext, _args: NoArgs) -> None:
             await send(update, context, texts.check_not_theirs())
         return
     context.user_state.clear(PhotoCheckStep)
-    user = _user(update)
+    user = user_id(update)
     rows = [
         [context.button(user, texts.check_again(), Staff.PHOTO_CHECK(step.home))],
         [context.button(user, texts.back_to_list(), Staff.CONSENT_LIST(step.home, ""))],
@@ -229,7 +225,7 @@ async def _draw(
     step.chosen = [c for c in step.chosen if c in present]  # who left the group meanwhile
     shown = name_page(len(pupils), step.page)
     step.page = shown.number
-    user = _user(update)
+    user = user_id(update)
     several = len(chosen_groups) > 1
     names = []
     for pupil in pupils[shown.start : shown.end]:

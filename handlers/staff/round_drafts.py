@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import ClassVar
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from bot.domain.free_text import clean_text
 from bot.domain.rounds.model import (
@@ -47,11 +47,10 @@ from bot.schools.config import SchoolConfig
 from handlers.buttons import DraftKey, LanguageCode, NoArgs, Position, Staff
 from handlers.context import BotContext, Step
 from handlers.messages import send, show
-from handlers.staff.common import actor
+from handlers.staff.common import Rows, actor, user_id
 from handlers.staff.rounds import back_to_rounds, round_schools
 from handlers.texts import too_long
 
-Rows = list[list[InlineKeyboardButton]]
 ON, OFF = "✅", "▫️"
 _DATE = re.compile(r"\s*([0-9]{1,2})[-./ ]([0-9]{1,2})[-./ ]([0-9]{4})\s*")
 _ISO_DATE = re.compile(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*")
@@ -77,11 +76,6 @@ def parse_day(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
 
 
 @dataclass
@@ -297,7 +291,7 @@ async def draft_screen(
         return
     today = _today(context, schools, step)
     text = draft_text(step.draft(), schools, today, problems or ())
-    rows = _draft_rows(context, _user(update), step, schools)
+    rows = _draft_rows(context, user_id(update), step, schools)
     await (send if new_message else show)(update, context, text, rows)
 
 
@@ -384,7 +378,7 @@ async def ask_message(update: Update, context: BotContext, args: LanguageCode) -
         update,
         context,
         message_prompt(language),
-        [[context.button(_user(update), _("« Back to the draft"), Staff.DRAFT_SHOW())]],
+        [[context.button(user_id(update), _("« Back to the draft"), Staff.DRAFT_SHOW())]],
     )
 
 
@@ -407,7 +401,7 @@ async def ask_date(update: Update, context: BotContext, _args: NoArgs) -> None:
         update,
         context,
         date_prompt(_today(context, schools, step)),
-        [[context.button(_user(update), _("« Back to the draft"), Staff.DRAFT_SHOW())]],
+        [[context.button(user_id(update), _("« Back to the draft"), Staff.DRAFT_SHOW())]],
     )
 
 
@@ -434,7 +428,7 @@ async def _show_preview(
     schools: dict[int, SchoolConfig],
     previews: list[RoundPreview],
 ) -> None:
-    user = _user(update)
+    user = user_id(update)
     counts = [
         (
             schools[p.school_id],
@@ -477,7 +471,7 @@ async def start(update: Update, context: BotContext, args: DraftKey) -> None:
         return
     try:
         started = await context.services.rounds.start(
-            actor(update), step.draft(), idempotency_key=f"{_user(update)}-{step.key}"
+            actor(update), step.draft(), idempotency_key=f"{user_id(update)}-{step.key}"
         )
     except RoundNotStarted as refused:
         step.key = secrets.token_hex(8)
@@ -485,7 +479,7 @@ async def start(update: Update, context: BotContext, args: DraftKey) -> None:
         await draft_screen(update, context, step, problems=lines, new_message=True)
         return
     context.user_state.clear(RoundDraftStep)
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = [
         [
             context.button(
@@ -501,9 +495,9 @@ async def start(update: Update, context: BotContext, args: DraftKey) -> None:
 
 async def _gone(update: Update, context: BotContext) -> None:
     await context.services.staff_views.refusal(actor(update), "round_draft", None, "no_draft")
-    await send(update, context, draft_gone(), [back_to_rounds(context, _user(update))])
+    await send(update, context, draft_gone(), [back_to_rounds(context, user_id(update))])
 
 
 async def drop(update: Update, context: BotContext, _args: NoArgs) -> None:
     context.user_state.clear(RoundDraftStep)
-    await show(update, context, draft_dropped(), [back_to_rounds(context, _user(update))])
+    await show(update, context, draft_dropped(), [back_to_rounds(context, user_id(update))])

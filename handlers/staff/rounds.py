@@ -28,16 +28,10 @@ from bot.schools.config import SchoolConfig
 from handlers.buttons import Everyone, ForRound, NoArgs, Staff
 from handlers.context import BotContext
 from handlers.messages import send, show
-from handlers.staff.common import actor, staff_profile
+from handlers.staff.common import Rows, actor, staff_profile, user_id
 
-Rows = list[list[InlineKeyboardButton]]
 ENDED_SHOWN = 5
 """Closed and cancelled rounds per school with a button in the list (the newest)."""
-
-
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
 
 
 def back_to_rounds(context: BotContext, user: int) -> list[InlineKeyboardButton]:
@@ -51,7 +45,7 @@ async def round_schools(update: Update, context: BotContext) -> dict[int, School
     schools = await context.services.rounds.schools_for(actor(update))
     if not schools:
         await context.services.staff_views.refusal(actor(update), "rounds", None, "no_rounds")
-        user = _user(update)
+        user = user_id(update)
         await show(
             update,
             context,
@@ -75,7 +69,7 @@ async def show_rounds(update: Update, context: BotContext, *, new_message: bool 
     per_school = [
         (school, [ln for ln in lines if ln.round.school_id == i]) for i, school in schools.items()
     ]
-    user, several = _user(update), len(schools) > 1
+    user, several = user_id(update), len(schools) > 1
     rows: Rows = [[context.button(user, _("New round"), Staff.DRAFT())]]
     for school, found in per_school:
         for line in _with_buttons(found):
@@ -105,7 +99,7 @@ async def counts(update: Update, context: BotContext, _args: NoArgs) -> None:
         return
     found = await context.services.round_views.for_officer(actor(update))
     text = officer_lines([(s.school, s.views) for s in found])
-    await show(update, context, text, [back_to_rounds(context, _user(update))])
+    await show(update, context, text, [back_to_rounds(context, user_id(update))])
 
 
 async def _view(update: Update, context: BotContext, round_id: int) -> RoundView | None:
@@ -124,7 +118,7 @@ async def _refused(update: Update, context: BotContext, refused: RoundRefused) -
         if refused.round is not None
         else None
     )
-    user = _user(update)
+    user = user_id(update)
     await send(
         update, context, staff_refusal_line(refused, school), [back_to_rounds(context, user)]
     )
@@ -157,7 +151,7 @@ async def show_round(
     text = round_screen(view)
     if above:
         text = above + "\n\n" + text
-    await show(update, context, text, _round_rows(context, _user(update), view))
+    await show(update, context, text, _round_rows(context, user_id(update), view))
 
 
 async def round_button(update: Update, context: BotContext, args: ForRound) -> None:
@@ -181,7 +175,7 @@ async def _ask(update: Update, context: BotContext, round_id: int, *, close: boo
         above = staff_refusal_line(refused, view.school)
         await show_round(update, context, round_id, above=above)
         return
-    user = _user(update)
+    user = user_id(update)
     if close:
         text, yes = close_question(view.round), Staff.ROUND_CLOSE_CONFIRMED(round_id)
         label = _("Yes, close it now")

@@ -21,13 +21,6 @@ from handlers.staff import common
 from handlers.staff.common import actor, refusal_text, staff_profile
 from handlers.staff.screens import open_case
 
-Rows = list[list[InlineKeyboardButton]]
-
-
-def user_id(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
 
 async def checked_view(
     update: Update, context: BotContext, case_id: int, action: Action

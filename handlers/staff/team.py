@@ -20,10 +20,9 @@ from handlers.buttons import Everyone, ForStaff, NoArgs, Staff, StaffGroups
 from handlers.context import BotContext
 from handlers.messages import show
 from handlers.render import esc
-from handlers.staff.common import actor, staff_profile
+from handlers.staff.common import Rows, actor, staff_profile, user_id
 from handlers.texts import group_label
 
-Rows = list[list[InlineKeyboardButton]]
 A = TypeVar("A", ForStaff, StaffGroups)
 
 
@@ -64,17 +63,12 @@ async def _school(update: Update, context: BotContext) -> int | None:
     return schools[0]
 
 
-def _user(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id
-
-
 def _back(context: BotContext, update: Update) -> Rows:
-    return [[context.button(_user(update), _("« Back to the menu"), Everyone.MENU())]]
+    return [[context.button(user_id(update), _("« Back to the menu"), Everyone.MENU())]]
 
 
 def _to_list(context: BotContext, update: Update) -> list[InlineKeyboardButton]:
-    return [context.button(_user(update), _("« Staff"), Staff.TEAM())]
+    return [context.button(user_id(update), _("« Staff"), Staff.TEAM())]
 
 
 MemberScreen = Callable[[Update, BotContext, A, int, StaffEntry], Awaitable[None]]
@@ -103,7 +97,7 @@ async def team(update: Update, context: BotContext, _args: NoArgs) -> None:
     entries = await context.services.staff_membership.entries(school_id)
     school = context.services.school_by_id[school_id]
     lines = [_("<b>Staff at {school}</b>").format(school=esc(school.name)), ""]
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = []
     for entry in entries:
         lines.append(f"• {_who(entry)}\n  {_state(entry)}")
@@ -143,7 +137,7 @@ async def member(
     if entry.last_active is not None:
         local = entry.last_active.astimezone(school.tz).date()
         lines.append(_("Last active: {date}").format(date=format_date(local)))
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = []
     if entry.member.role == Role.TEACHER:
         rows.append(
@@ -180,7 +174,7 @@ async def remove(
                 entry.open_cases,
             ).format(n=entry.open_cases)
         )
-    user = _user(update)
+    user = user_id(update)
     await show(
         update,
         context,
@@ -207,7 +201,7 @@ async def remove_confirmed(
 ) -> None:
     try:
         moved = await context.services.staff_membership.remove(
-            school_id, args.staff, actor=StaffActor(_user(update))
+            school_id, args.staff, actor=StaffActor(user_id(update))
         )
     except Refused as exc:
         await show(update, context, _refusal(exc), [_to_list(context, update)])
@@ -237,7 +231,7 @@ async def groups(
         "",
         _("Chosen: {groups}").format(groups=groups_text(chosen)) if chosen else _("None chosen."),
     ]
-    user = _user(update)
+    user = user_id(update)
     rows: Rows = []
     row: list[InlineKeyboardButton] = []
     for i, name in enumerate(names):
@@ -273,7 +267,7 @@ async def groups_save(
     chosen = [n for i, n in enumerate(names) if mask >> i & 1]
     try:
         moved = await context.services.staff_membership.set_groups(
-            school_id, args.staff, chosen, actor=StaffActor(_user(update))
+            school_id, args.staff, chosen, actor=StaffActor(user_id(update))
         )
     except Refused as exc:
         await show(update, context, _refusal(exc), [_to_list(context, update)])
@@ -292,7 +286,7 @@ async def code(
     update: Update, context: BotContext, args: ForStaff, school_id: int, entry: StaffEntry
 ) -> None:
     name = esc(entry.member.name)
-    user = _user(update)
+    user = user_id(update)
     await show(
         update,
         context,
@@ -322,7 +316,7 @@ async def code_confirmed(
         new, expires = await services.staff_membership.new_code(
             school_id,
             args.staff,
-            actor=StaffActor(_user(update)),
+            actor=StaffActor(user_id(update)),
             days=services.settings.staff_code_days,
         )
     except Refused as exc:
