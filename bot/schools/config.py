@@ -342,6 +342,11 @@ class SchoolConfig(_Model):
     def consent_purpose(self, key: str) -> ConsentPurpose | None:
         return next((p for p in self.consent_purposes if p.key == key), None)
 
+    def answerable_purposes(self, today: date) -> tuple[ConsentPurpose, ...]:
+        """The consent purposes a parent can still answer: every one but an exchange that
+        ended before ``today``."""
+        return tuple(p for p in self.consent_purposes if not p.ended(today))
+
 
 _FRIENDLY = {
     "missing": "missing (this field is required)",

@@ -153,11 +153,6 @@ async def who_signed(update: Update, context: BotContext, args: ForChild) -> Non
     await show(update, context, texts.who_signed_text(row.student), rows)
 
 
-def _open_purposes(context: BotContext, school: SchoolConfig) -> list[ConsentPurpose]:
-    today = context.services.clock.now().astimezone(school.tz).date()
-    return [p for p in school.consent_purposes if not p.ended(today)]
-
-
 def _decode(school: SchoolConfig, choices: str | None) -> dict[str, bool] | None:
     """The answers a form's buttons carry (one letter per consent purpose of the config);
     None when they do not fit the config (forged, or the config changed)."""
@@ -197,7 +192,16 @@ async def _form_parts(update: Update, context: BotContext, args: PaperForm) -> _
     guardian = next((g for g in guardians if g.guardian_id == args.guardian), None)
     printed = await context.services.paper_answers.form_purposes(args.child, args.guardian)
     number, purposes = (
-        (printed[0], list(printed[1])) if printed else (None, _open_purposes(context, school))
+        (printed[0], list(printed[1]))
+        if printed
+        else (
+            None,
+            list(
+                school.answerable_purposes(
+                    context.services.clock.now().astimezone(school.tz).date()
+                )
+            ),
+        )
     )
     chosen = _decode(school, args.choices)
     if guardian is None or chosen is None or not set(chosen) <= {p.key for p in purposes}:

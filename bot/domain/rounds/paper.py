@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.clock import Clock
-from bot.domain.consent import ConsentChange, Consents, PurposeState, Source
+from bot.domain.consent import ConsentChange, Consents, PurposeState, Source, today_at
 from bot.domain.model import Actor, RefusalReason, Refused, Role
 from bot.domain.rounds import questions
 from bot.domain.rounds.access import members_of
@@ -157,12 +157,10 @@ class PaperAnswers:
         member = await self._member_for(who, student)
         assert student is not None
         school = self._schools[student.school_id]
-        known = {
-            key: value
-            for key, value in answers.items()
-            if (p := school.consent_purpose(key)) is not None
-            and not p.ended(self._clock.now().astimezone(school.tz).date())
+        answerable = {
+            p.key for p in school.answerable_purposes(today_at(school, self._clock.now()))
         }
+        known = {key: value for key, value in answers.items() if key in answerable}
         if not known or guardian_id not in await people.guardians_of(self._db.reader, student_id):
             raise Refused(RefusalReason.INVALID)
         now = self._clock.now()
